@@ -1,0 +1,155 @@
+//! The audit log as a hash chain: each record's hash covers its content and the hash before it,
+//! so altering or removing any row breaks every hash after it.
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// What a change was, before it is written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// UTC, RFC 3339.
+    pub at: String,
+    /// The acting person's e-mail, or `system` for the command line and the demo loader.
+    pub actor: String,
+    /// `create`, `update`, `delete`, `login`, …
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// A stored record: the entry with its position and hashes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub id: i64,
+    #[serde(flatten)]
+    pub entry: AuditEntry,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// The hash before the first record.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+impl AuditEntry {
+    /// The hash of this entry placed after `prev_hash`. Fields are length-prefixed so no two
+    /// different entries can hash the same text.
+    pub fn chain_hash(&self, id: i64, prev_hash: &str) -> String {
+        let mut hasher = Sha256::new();
+        let json = |v: &Option<serde_json::Value>| {
+            v.as_ref().map(|v| v.to_string()).unwrap_or_default()
+        };
+        for field in [
+            id.to_string(),
+            prev_hash.to_string(),
+            self.at.clone(),
+            self.actor.clone(),
+            self.action.clone(),
+            self.entity.clone(),
+            self.entity_id.clone(),
+            json(&self.before),
+            json(&self.after),
+        ] {
+            hasher.update((field.len() as u64).to_le_bytes());
+            hasher.update(field.as_bytes());
+        }
+        hex::encode(hasher.finalize())
+    }
+}
+
+/// Where the chain first fails.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainBreak {
+    #[error("audit record {id} was altered: its hash does not match its content")]
+    Altered { id: i64 },
+    #[error("audit record {id} does not follow the record before it: a record was removed or reordered")]
+    Unlinked { id: i64 },
+    #[error("audit records before {id} are missing (expected the chain to start at record {expected})")]
+    Missing { id: i64, expected: i64 },
+}
+
+/// Checks a chain read in id order; returns how many records it checked.
+pub fn verify_chain<'a>(records: impl IntoIterator<Item = &'a AuditRecord>) -> Result<u64, ChainBreak> {
+    let mut prev = GENESIS.to_string();
+    let mut expected_id = 1;
+    let mut count = 0;
+    for record in records {
+        if record.id != expected_id {
+            return Err(ChainBreak::Missing {
+                id: record.id,
+                expected: expected_id,
+            });
+        }
+        if record.prev_hash != prev {
+            return Err(ChainBreak::Unlinked { id: record.id });
+        }
+        if record.entry.chain_hash(record.id, &record.prev_hash) != record.hash {
+            return Err(ChainBreak::Altered { id: record.id });
+        }
+        prev = record.hash.clone();
+        expected_id += 1;
+        count += 1;
+    }
+    Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chain(n: i64) -> Vec<AuditRecord> {
+        let mut prev = GENESIS.to_string();
+        (1..=n)
+            .map(|id| {
+                let entry = AuditEntry {
+                    at: format!("2026-01-01T00:00:{id:02}Z"),
+                    actor: "admin@x.example".into(),
+                    action: "update".into(),
+                    entity: "city".into(),
+                    entity_id: "moscow".into(),
+                    before: Some(serde_json::json!({"population": id})),
+                    after: Some(serde_json::json!({"population": id + 1})),
+                };
+                let hash = entry.chain_hash(id, &prev);
+                let record = AuditRecord {
+                    id,
+                    entry,
+                    prev_hash: prev.clone(),
+                    hash: hash.clone(),
+                };
+                prev = hash;
+                record
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_intact_chain_verifies() {
+        assert_eq!(verify_chain(&chain(5)), Ok(5));
+    }
+
+    #[test]
+    fn an_altered_value_is_found() {
+        let mut records = chain(5);
+        records[2].entry.after = Some(serde_json::json!({"population": 1}));
+        assert_eq!(verify_chain(&records), Err(ChainBreak::Altered { id: 3 }));
+    }
+
+    #[test]
+    fn a_removed_record_is_found() {
+        let mut records = chain(5);
+        records.remove(3);
+        assert_eq!(
+            verify_chain(&records),
+            Err(ChainBreak::Missing { id: 5, expected: 4 })
+        );
+    }
+
+    #[test]
+    fn a_rehashed_record_breaks_the_link_after_it() {
+        let mut records = chain(5);
+        records[1].entry.actor = "intruder".into();
+        records[1].hash = records[1].entry.chain_hash(2, &records[1].prev_hash);
+        assert_eq!(verify_chain(&records), Err(ChainBreak::Unlinked { id: 3 }));
+    }
+}
