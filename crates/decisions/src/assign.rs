@@ -346,7 +346,8 @@ static EN_MARKER: LazyLock<Option<Regex>> = LazyLock::new(|| {
         .collect();
     Regex::new(&format!(r"(?i)\b(?:{})\b", alternatives.join("|"))).ok()
 });
-static EN_TO: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?i)(?:^|[\s,])(?:to|with)\s+").ok());
+static EN_TO: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?i)(?:^|[\s,])to\s+").ok());
+static EN_WITH: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?i)(?:^|[\s,])with\s+").ok());
 
 fn english(p: &str, found: Option<&FoundDeadline>, cx: &Context<'_>) -> Option<Parts> {
     let ws = words(p);
@@ -375,7 +376,9 @@ fn english(p: &str, found: Option<&FoundDeadline>, cx: &Context<'_>) -> Option<P
             }
         }
         let spans = cx.directory.spans(&p[rest..]);
-        let to = EN_TO.as_ref().and_then(|re| {
+        // "Charge X with …" names the task after "with"; the others after "to".
+        let to_re = if first == "charge" { &EN_WITH } else { &EN_TO };
+        let to = to_re.as_ref().and_then(|re| {
             re.find_iter(&p[rest..])
                 .find(|m| !spans.iter().any(|s| m.start() >= s.start && m.start() < s.end))
                 .filter(|m| !inside(found, rest + m.start(), rest + m.end()))

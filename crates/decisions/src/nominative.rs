@@ -51,7 +51,21 @@ fn one_name(phrase: &str) -> Option<String> {
         head = Some(i);
         break;
     }
+    // The instrumental of a feminine noun ends like an adjective («палатой Москвы»): when the
+    // first reading fails, try the head one word earlier.
     let head = head?;
+    with_head(&words, head).or_else(|| {
+        (0..head)
+            .rev()
+            .filter(|&h| {
+                let w = words[h].to_lowercase();
+                w.ends_with("ой") || w.ends_with("ей")
+            })
+            .find_map(|h| with_head(&words, h))
+    })
+}
+
+fn with_head(words: &[&str], head: usize) -> Option<String> {
     let (noun, class) = noun_nominative(words[head])?;
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     for w in &words[..head] {

@@ -29,7 +29,8 @@ fn is_zero_width(c: char) -> bool {
 /// Splits a text into lines (`\n`, `\r\n`, `\r`, and the Unicode line/paragraph separators),
 /// each with white space folded.
 pub fn normalized_lines(text: &str) -> Vec<String> {
-    text.split(['\n', '\r', '\u{2028}', '\u{2029}', '\u{0b}', '\u{0c}'])
+    text.replace("\r\n", "\n")
+        .split(['\n', '\r', '\u{2028}', '\u{2029}', '\u{0b}', '\u{0c}'])
         .map(fold_spaces)
         .collect()
 }
