@@ -338,18 +338,20 @@ pub struct AggScratch {
     pairs: Vec<(f64, f64)>,
 }
 
-/// Aggregate in place. `vals` is column-major `n_cols × n_units`, the first `plan.n_ind` columns
-/// filled with indicator values; `weights` is per node. `ln_ind`, if given, holds `ln` of the
-/// indicator columns (geometric mean fast path). Errors as COINr's `a_gmean`/`a_hmean` stop.
+/// Aggregate level by level. `ind` is column-major `n_ind × n_units` (indicator values); the
+/// aggregates are written to `out` (`n_agg × n_units`, in plan order); `weights` is per node.
+/// `ln_ind`, if given, holds `ln` of `ind` (geometric mean fast path). Errors as COINr's
+/// `a_gmean`/`a_hmean` stop.
 #[allow(clippy::too_many_arguments)]
 pub fn aggregate(
     plan: &Plan,
-    vals: &mut [f64],
+    ind: &[f64],
+    ln_ind: Option<&[f64]>,
+    out_all: &mut [f64],
     n_units: usize,
     weights: &[f64],
     method: AggMethod,
     dat_thresh: Option<f64>,
-    ln_ind: Option<&[f64]>,
     s: &mut AggScratch,
 ) -> Result<(), String> {
     let n = n_units;
@@ -357,9 +359,19 @@ pub fn aggregate(
     s.wsum.resize(n, 0.0);
     s.cnt.resize(n, 0);
     for (k, kids) in plan.agg_children.iter().enumerate() {
-        let out_col = plan.n_ind + k;
-        let (head, tail) = vals.split_at_mut(out_col * n);
-        let out = &mut tail[..n];
+        if kids.is_empty() {
+            continue;
+        }
+        let (done, rest) = out_all.split_at_mut(k * n);
+        let out = &mut rest[..n];
+        let done: &[f64] = done;
+        let col = |c: usize| -> &[f64] {
+            if c < plan.n_ind {
+                &ind[c * n..(c + 1) * n]
+            } else {
+                &done[(c - plan.n_ind) * n..(c - plan.n_ind + 1) * n]
+            }
+        };
         s.acc.iter_mut().for_each(|v| *v = 0.0);
         s.wsum.iter_mut().for_each(|v| *v = 0.0);
         s.cnt.iter_mut().for_each(|v| *v = 0);
@@ -367,7 +379,7 @@ pub fn aggregate(
             AggMethod::AMean | AggMethod::GMean | AggMethod::HMean => {
                 for &c in kids {
                     let w = weights[plan.col_node[c]];
-                    let col = &head[c * n..(c + 1) * n];
+                    let col = col(c);
                     match method {
                         AggMethod::AMean => {
                             for i in 0..n {
@@ -430,7 +442,7 @@ pub fn aggregate(
                 for i in 0..n {
                     s.pairs.clear();
                     for &c in kids {
-                        let x = head[c * n + i];
+                        let x = col(c)[i];
                         if !x.is_nan() {
                             s.pairs.push((x, weights[plan.col_node[c]]));
                         }
@@ -448,7 +460,8 @@ pub fn aggregate(
                             continue;
                         }
                         for &c in kids {
-                            let (xi, xj) = (head[c * n + i], head[c * n + j]);
+                            let cc = col(c);
+                            let (xi, xj) = (cc[i], cc[j]);
                             let w = weights[plan.col_node[c]] / wtot;
                             if xi > xj {
                                 score += w;
@@ -458,7 +471,7 @@ pub fn aggregate(
                         }
                     }
                     out[i] = score;
-                    s.cnt[i] = kids.iter().filter(|&&c| present(head[c * n + i])).count() as u32;
+                    s.cnt[i] = kids.iter().filter(|&&c| present(col(c)[i])).count() as u32;
                 }
             }
         }

@@ -269,43 +269,45 @@ impl<'a> Context<'a> {
             .collect::<std::result::Result<_, _>>()?;
         let plan = Plan::new(self.fw, &ind_nodes);
         let n = d.units.len();
-        let mut vals = vec![f64::NAN; plan.n_cols() * n];
-        for (j, c) in d.cols.iter().enumerate() {
-            vals[j * n..(j + 1) * n].copy_from_slice(c);
-        }
+        let ind: Vec<f64> = d.cols.iter().flatten().copied().collect();
+        let n_agg = plan.agg_children.len();
+        let mut out = vec![f64::NAN; n_agg * n];
         let mut s = AggScratch::default();
         if !pca {
-            ops::aggregate(&plan, &mut vals, n, w, method, dat_thresh, None, &mut s)?;
-            return Ok((vals, plan));
-        }
-        for level in 2..=self.fw.max_level {
-            for (k, kids) in plan.agg_children.iter().enumerate() {
-                if plan.agg_level[k] != level {
-                    continue;
-                }
-                let cols: Vec<&[f64]> = kids.iter().map(|&c| &vals[c * n..(c + 1) * n]).collect();
-                if let Some(l) = crate::analysis::pca(&cols).and_then(|p| p.loadings.first().cloned()) {
-                    for (&c, lw) in kids.iter().zip(l) {
-                        w[plan.col_node[c]] = lw;
+            ops::aggregate(&plan, &ind, None, &mut out, n, w, method, dat_thresh, &mut s)?;
+        } else {
+            for level in 2..=self.fw.max_level {
+                for (k, kids) in plan.agg_children.iter().enumerate() {
+                    if plan.agg_level[k] != level {
+                        continue;
+                    }
+                    let cols: Vec<&[f64]> = kids
+                        .iter()
+                        .map(|&c| {
+                            if c < plan.n_ind {
+                                &ind[c * n..(c + 1) * n]
+                            } else {
+                                &out[(c - plan.n_ind) * n..(c - plan.n_ind + 1) * n]
+                            }
+                        })
+                        .collect();
+                    if let Some(l) = crate::analysis::pca(&cols).and_then(|p| p.loadings.first().cloned()) {
+                        for (&c, lw) in kids.iter().zip(l) {
+                            w[plan.col_node[c]] = lw;
+                        }
                     }
                 }
-            }
-            let mut sub = plan.clone();
-            for (k, kids) in sub.agg_children.iter_mut().enumerate() {
-                if plan.agg_level[k] != level {
-                    kids.clear();
+                let mut sub = plan.clone();
+                for (k, kids) in sub.agg_children.iter_mut().enumerate() {
+                    if plan.agg_level[k] != level {
+                        kids.clear();
+                    }
                 }
-            }
-            let saved: Vec<f64> = vals.clone();
-            ops::aggregate(&sub, &mut vals, n, w, method, dat_thresh, None, &mut s)?;
-            // restore columns of other levels (the sub-plan wrote NaN there)
-            for (k, _) in plan.agg_children.iter().enumerate() {
-                if plan.agg_level[k] != level {
-                    let c = plan.n_ind + k;
-                    vals[c * n..(c + 1) * n].copy_from_slice(&saved[c * n..(c + 1) * n]);
-                }
+                ops::aggregate(&sub, &ind, None, &mut out, n, w, method, dat_thresh, &mut s)?;
             }
         }
+        let mut vals = ind;
+        vals.extend_from_slice(&out);
         Ok((vals, plan))
     }
 }

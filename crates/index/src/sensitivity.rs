@@ -174,12 +174,12 @@ impl<'a> Engine<'a> {
 
     fn make_entry(&self, d: &DataSet, want_ln: bool) -> Entry {
         let n = d.units.len();
-        let mut vals = Vec::with_capacity(self.plan.n_cols() * n);
+        let mut vals = Vec::with_capacity(self.plan.n_ind * n);
         for c in &d.cols {
             vals.extend_from_slice(c);
         }
+        let _ = n;
         let ln = want_ln.then(|| vals.iter().map(|x| if *x > 0.0 { x.ln() } else { f64::NAN }).collect());
-        vals.resize(self.plan.n_cols() * n, f64::NAN);
         let pos: HashMap<&str, usize> = self.prefix.units.iter().enumerate().map(|(i, u)| (u.as_str(), i)).collect();
         Entry {
             vals,
@@ -233,19 +233,22 @@ impl<'a> Engine<'a> {
             }
         }
         let n = entry.unit_map.len();
+        let tc = self.target_col.ok_or("target not found")?;
         if matches!(weights, WeightSource::Pca) {
             let d = self.pre_agg(choices)?;
             let (vals, _) = self.ctx.aggregate(&d, &mut w, *method, *dat_thresh, true)?;
-            s.vals = vals;
-        } else {
-            s.vals.clear();
-            s.vals.extend_from_slice(&entry.vals);
-            let ln = if *method == AggMethod::GMean { entry.ln.as_deref() } else { None };
-            ops::aggregate(&self.plan, &mut s.vals, n, &w, *method, *dat_thresh, ln, &mut s.agg)?;
+            for (i, &p) in entry.unit_map.iter().enumerate() {
+                s.scores[p] = vals[tc * n + i];
+            }
+            return Ok(());
         }
-        let tc = self.target_col.ok_or("target not found")?;
+        let ln = if *method == AggMethod::GMean { entry.ln.as_deref() } else { None };
+        let n_agg = self.plan.agg_children.len();
+        s.vals.clear();
+        s.vals.resize(n_agg * n, f64::NAN);
+        ops::aggregate(&self.plan, &entry.vals, ln, &mut s.vals, n, &w, *method, *dat_thresh, &mut s.agg)?;
         for (i, &p) in entry.unit_map.iter().enumerate() {
-            s.scores[p] = s.vals[tc * n + i];
+            s.scores[p] = if tc < self.plan.n_ind { entry.vals[tc * n + i] } else { s.vals[(tc - self.plan.n_ind) * n + i] };
         }
         Ok(())
     }
