@@ -51,7 +51,7 @@ struct Pattern {
 }
 
 const MONTH_RU: &str = r"(?P<m>январ[яь]|феврал[яь]|марта?|апрел[яь]|ма[яй]|июн[яь]|июл[яь]|августа?|сентябр[яь]|октябр[яь]|ноябр[яь]|декабр[яь])\b";
-const MONTH_EN: &str = r"(?P<m>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?";
+const MONTH_EN: &str = r"(?P<m>(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)";
 const YEAR_RU: &str = r"(?:\s+(?P<y>\d{4})(?:\s*(?:года\b|году\b|г\.|г\b))?)";
 const BY_RU: &str = r"(?:в\s+срок\s+)?(?:до|не\s+позднее|не\s+позже|к)";
 const BY_EN: &str = r"(?:by|not\s+later\s+than|no\s+later\s+than|before|until)";
