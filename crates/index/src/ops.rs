@@ -347,6 +347,7 @@ pub fn aggregate(
     plan: &Plan,
     ind: &[f64],
     ln_ind: Option<&[f64]>,
+    nan_free: Option<&[bool]>,
     out_all: &mut [f64],
     n_units: usize,
     weights: &[f64],
@@ -375,12 +376,33 @@ pub fn aggregate(
         s.acc.iter_mut().for_each(|v| *v = 0.0);
         s.wsum.iter_mut().for_each(|v| *v = 0.0);
         s.cnt.iter_mut().for_each(|v| *v = 0);
+        let (mut w_common, mut c_common) = (0.0, 0u32);
         match method {
             AggMethod::AMean | AggMethod::GMean | AggMethod::HMean => {
                 for &c in kids {
                     let w = weights[plan.col_node[c]];
                     let col = col(c);
+                    let complete = nan_free.is_some_and(|f| c < plan.n_ind && f[c]);
                     match method {
+                        AggMethod::AMean if complete => {
+                            // no missing value: a plain, vectorisable weighted sum
+                            for (a, x) in s.acc.iter_mut().zip(col) {
+                                *a += w * x;
+                            }
+                            w_common += w;
+                            c_common += 1;
+                        }
+                        AggMethod::GMean if complete && ln_ind.is_some() && c < plan.n_ind => {
+                            let l = ln_ind.map_or(&[][..], |l| &l[c * n..(c + 1) * n]);
+                            if col.iter().any(|x| *x <= 0.0) {
+                                return Err(format!("geometric mean of a value <= 0 in column {c}"));
+                            }
+                            for (a, x) in s.acc.iter_mut().zip(l) {
+                                *a += w * x;
+                            }
+                            w_common += w;
+                            c_common += 1;
+                        }
                         AggMethod::AMean => {
                             for i in 0..n {
                                 let x = col[i];
@@ -427,13 +449,15 @@ pub fn aggregate(
                     }
                 }
                 for i in 0..n {
+                    s.cnt[i] += c_common;
+                    let ws = s.wsum[i] + w_common;
                     out[i] = if s.cnt[i] == 0 {
                         f64::NAN
                     } else {
                         match method {
-                            AggMethod::AMean => s.acc[i] / s.wsum[i],
-                            AggMethod::GMean => (s.acc[i] / s.wsum[i]).exp(),
-                            _ => s.wsum[i] / s.acc[i],
+                            AggMethod::AMean => s.acc[i] / ws,
+                            AggMethod::GMean => (s.acc[i] / ws).exp(),
+                            _ => ws / s.acc[i],
                         }
                     };
                 }

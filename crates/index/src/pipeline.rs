@@ -274,7 +274,7 @@ impl<'a> Context<'a> {
         let mut out = vec![f64::NAN; n_agg * n];
         let mut s = AggScratch::default();
         if !pca {
-            ops::aggregate(&plan, &ind, None, &mut out, n, w, method, dat_thresh, &mut s)?;
+            ops::aggregate(&plan, &ind, None, None, &mut out, n, w, method, dat_thresh, &mut s)?;
         } else {
             for level in 2..=self.fw.max_level {
                 for (k, kids) in plan.agg_children.iter().enumerate() {
@@ -303,7 +303,7 @@ impl<'a> Context<'a> {
                         kids.clear();
                     }
                 }
-                ops::aggregate(&sub, &ind, None, &mut out, n, w, method, dat_thresh, &mut s)?;
+                ops::aggregate(&sub, &ind, None, None, &mut out, n, w, method, dat_thresh, &mut s)?;
             }
         }
         let mut vals = ind;

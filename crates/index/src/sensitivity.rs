@@ -94,6 +94,7 @@ enum Choice {
 struct Entry {
     vals: Vec<f64>,
     ln: Option<Vec<f64>>,
+    nan_free: Vec<bool>,
     /// Position of each row in the prefix units.
     unit_map: Vec<usize>,
 }
@@ -182,6 +183,7 @@ impl<'a> Engine<'a> {
         let ln = want_ln.then(|| vals.iter().map(|x| if *x > 0.0 { x.ln() } else { f64::NAN }).collect());
         let pos: HashMap<&str, usize> = self.prefix.units.iter().enumerate().map(|(i, u)| (u.as_str(), i)).collect();
         Entry {
+            nan_free: d.cols.iter().map(|c| !c.iter().any(|x| x.is_nan())).collect(),
             vals,
             ln,
             unit_map: d.units.iter().filter_map(|u| pos.get(u.as_str()).copied()).collect(),
@@ -246,7 +248,7 @@ impl<'a> Engine<'a> {
         let n_agg = self.plan.agg_children.len();
         s.vals.clear();
         s.vals.resize(n_agg * n, f64::NAN);
-        ops::aggregate(&self.plan, &entry.vals, ln, &mut s.vals, n, &w, *method, *dat_thresh, &mut s.agg)?;
+        ops::aggregate(&self.plan, &entry.vals, ln, Some(&entry.nan_free), &mut s.vals, n, &w, *method, *dat_thresh, &mut s.agg)?;
         for (i, &p) in entry.unit_map.iter().enumerate() {
             s.scores[p] = if tc < self.plan.n_ind { entry.vals[tc * n + i] } else { s.vals[(tc - self.plan.n_ind) * n + i] };
         }
