@@ -238,7 +238,10 @@ impl Framework {
             let mut steps = 0;
             while let Some(c) = cur {
                 steps += 1;
-                if c == i || steps > nodes.len() {
+                if steps > nodes.len() {
+                    break; // not on the cycle itself: a node of the cycle reports it
+                }
+                if c == i {
                     return Err(IndexError::input(
                         source,
                         r.row,

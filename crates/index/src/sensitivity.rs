@@ -95,6 +95,8 @@ struct Entry {
     vals: Vec<f64>,
     ln: Option<Vec<f64>>,
     nan_free: Vec<bool>,
+    /// Level-2 aggregates precomputed with the nominal weights, per (method, dat_thresh).
+    lvl2: Vec<((AggMethod, Option<u64>), std::result::Result<Vec<f64>, String>)>,
     /// Position of each row in the prefix units.
     unit_map: Vec<usize>,
 }
@@ -110,6 +112,12 @@ struct Engine<'a> {
     noisy: HashMap<usize, Vec<Vec<f64>>>,
     cache: Option<(Vec<usize>, Vec<usize>, Vec<std::result::Result<Entry, String>>)>,
     target_col: Option<usize>,
+    /// Plan without the level-2 aggregates (computed from the cache).
+    upper: Plan,
+    /// Plan of the level-2 aggregates only.
+    lower: Plan,
+    /// Level-2 cache usable: noise does not touch indicator weights.
+    lvl2_ok: bool,
 }
 
 fn step_of(k: &InputKind) -> Option<usize> {
@@ -183,6 +191,7 @@ impl<'a> Engine<'a> {
         let ln = want_ln.then(|| vals.iter().map(|x| if *x > 0.0 { x.ln() } else { f64::NAN }).collect());
         let pos: HashMap<&str, usize> = self.prefix.units.iter().enumerate().map(|(i, u)| (u.as_str(), i)).collect();
         Entry {
+            lvl2: Vec::new(),
             nan_free: d.cols.iter().map(|c| !c.iter().any(|x| x.is_nan())).collect(),
             vals,
             ln,
@@ -247,8 +256,23 @@ impl<'a> Engine<'a> {
         let ln = if *method == AggMethod::GMean { entry.ln.as_deref() } else { None };
         let n_agg = self.plan.agg_children.len();
         s.vals.clear();
-        s.vals.resize(n_agg * n, f64::NAN);
-        ops::aggregate(&self.plan, &entry.vals, ln, Some(&entry.nan_free), &mut s.vals, n, &w, *method, *dat_thresh, &mut s.agg)?;
+        let nominal_src = matches!(&self.spec.steps[agg], Step::Aggregate { weights: w0, .. } if w0 == weights);
+        let cached = if self.lvl2_ok && nominal_src {
+            let key = (*method, dat_thresh.map(f64::to_bits));
+            entry.lvl2.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+        } else {
+            None
+        };
+        match cached {
+            Some(lv) => {
+                s.vals.extend_from_slice(lv.as_ref().map_err(|e| e.clone())?);
+                ops::aggregate(&self.upper, &entry.vals, ln, Some(&entry.nan_free), &mut s.vals, n, &w, *method, *dat_thresh, &mut s.agg)?;
+            }
+            None => {
+                s.vals.resize(n_agg * n, f64::NAN);
+                ops::aggregate(&self.plan, &entry.vals, ln, Some(&entry.nan_free), &mut s.vals, n, &w, *method, *dat_thresh, &mut s.agg)?;
+            }
+        }
         for (i, &p) in entry.unit_map.iter().enumerate() {
             s.scores[p] = if tc < self.plan.n_ind { entry.vals[tc * n + i] } else { s.vals[(tc - self.plan.n_ind) * n + i] };
         }
@@ -331,6 +355,19 @@ fn run_inner(
         prefix = ctx.apply(k, &spec.steps[k], &prefix)?.0;
     }
     let plan = Plan::new(fw, &ctx.ind_nodes);
+    let mut plan_upper = plan.clone();
+    let mut plan_lower = plan.clone();
+    for (k, kids) in plan_upper.agg_children.iter_mut().enumerate() {
+        if plan.agg_level[k] == 2 {
+            kids.clear();
+        }
+    }
+    for (k, kids) in plan_lower.agg_children.iter_mut().enumerate() {
+        if plan.agg_level[k] != 2 {
+            kids.clear();
+        }
+    }
+    let lvl2_ok = !an.inputs.iter().any(|i| matches!(&i.kind, InputKind::NoisyWeights { levels, .. } if levels.contains(&1)));
     let target_col = plan.col_node.iter().position(|&i| fw.nodes[i].code == an.target);
     if target_col.is_none() && fw.find(&an.target).is_none() {
         return Err(IndexError::Spec(format!("[analysis]: unknown target '{}'", an.target)));
@@ -369,6 +406,9 @@ fn run_inner(
         noisy,
         cache: None,
         target_col,
+        upper: plan_upper,
+        lower: plan_lower,
+        lvl2_ok,
     };
     // cache of pre-aggregation data sets per combination of discrete inputs
     if let Some(agg) = agg {
@@ -394,8 +434,25 @@ fn run_inner(
                     }
                 }
             }
-            ms.iter().any(|s| matches!(s, Step::Aggregate { method: AggMethod::GMean, .. }))
+            ms
         };
+        let agg_configs: Vec<(AggMethod, Option<f64>)> = {
+            let mut v: Vec<(AggMethod, Option<f64>)> = Vec::new();
+            for st in &want_ln {
+                if let Step::Aggregate { method, dat_thresh, weights } = st {
+                    let same_src = matches!(&spec.steps[agg], Step::Aggregate { weights: w0, .. } if w0 == weights);
+                    if same_src && !matches!(weights, WeightSource::Pca) && !v.contains(&(*method, *dat_thresh)) {
+                        v.push((*method, *dat_thresh));
+                    }
+                }
+            }
+            v
+        };
+        let nominal_w = match &spec.steps[agg] {
+            Step::Aggregate { weights, .. } => eng.ctx.base_weights(weights).ok(),
+            _ => None,
+        };
+        let want_ln = want_ln.iter().any(|s| matches!(s, Step::Aggregate { method: AggMethod::GMean, .. }));
         if let Some(radix) = radix {
             let total: usize = radix.iter().product();
             if total <= 4096 {
@@ -410,7 +467,19 @@ fn run_inner(
                             rem /= r;
                         }
                         let ds = eng_ref.pre_agg(&choices)?;
-                        Ok(eng_ref.make_entry(&ds, want_ln))
+                        let mut e = eng_ref.make_entry(&ds, want_ln);
+                        if let (true, Some(w)) = (eng_ref.lvl2_ok, &nominal_w) {
+                            let n = e.unit_map.len();
+                            let mut sc = AggScratch::default();
+                            for &(m, dt) in &agg_configs {
+                                let mut out = vec![f64::NAN; eng_ref.plan.agg_children.len() * n];
+                                let ln = if m == AggMethod::GMean { e.ln.as_deref() } else { None };
+                                let r = ops::aggregate(&eng_ref.lower, &e.vals, ln, Some(&e.nan_free), &mut out, n, w, m, dt, &mut sc)
+                                    .map(|_| out);
+                                e.lvl2.push(((m, dt.map(f64::to_bits)), r));
+                            }
+                        }
+                        Ok(e)
                     })
                     .collect();
                 eng.cache = Some((pre, radix, entries));
