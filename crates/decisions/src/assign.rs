@@ -159,7 +159,11 @@ fn russian(p: &str, found: Option<&FoundDeadline>, cx: &Context<'_>) -> Option<P
             task: task_text(p, end, found),
         });
     };
-    let verb_word = fold_case(words(&p[verb..]).first().map_or("", |(a, b)| &p[verb + a..verb + b]));
+    let verb_word = ws
+        .iter()
+        .find(|(a, _)| *a == verb)
+        .map(|(a, b)| fold_case(&p[*a..*b]))
+        .unwrap_or_default();
     let pre = without_deadline(p, rest, verb, found);
     let pre_starts_with_body = cx
         .directory
@@ -178,13 +182,12 @@ fn russian(p: &str, found: Option<&FoundDeadline>, cx: &Context<'_>) -> Option<P
         });
     }
     // Co-executors after «совместно с».
-    let lower = fold_case(&pre);
     let joint = lexicon::JOINT_MARKERS_RU
         .iter()
-        .filter_map(|m| find_word_phrase(&lower, m).map(|i| (i, m.len())))
+        .filter_map(|m| find_word_phrase(&pre, m))
         .min();
     let (lead_part, co_part) = match joint {
-        Some((i, len)) => (&pre[..i], &pre[i + len..]),
+        Some((a, b)) => (&pre[..a], &pre[b..]),
         None => (pre.as_str(), ""),
     };
     // An adverbial opening («По итогам конкурса …») is not an executor.
@@ -232,20 +235,33 @@ fn looks_dative(s: &str) -> bool {
         .any(|e| w.ends_with(e))
 }
 
-/// Finds a phrase at word boundaries in a lower-case text.
-fn find_word_phrase(lower: &str, phrase: &str) -> Option<usize> {
+/// Finds a lower-case phrase at word boundaries in a text, ignoring case; the byte range is in
+/// the original text (lower-casing may change byte lengths, so offsets are mapped back).
+fn find_word_phrase(text: &str, phrase: &str) -> Option<(usize, usize)> {
+    let mut lower = String::with_capacity(text.len());
+    let mut origin: Vec<usize> = Vec::with_capacity(text.len() + 1);
+    for (i, c) in text.char_indices() {
+        let folded = fold_case(c.encode_utf8(&mut [0u8; 4]));
+        for _ in 0..folded.len() {
+            origin.push(i);
+        }
+        lower.push_str(&folded);
+    }
+    origin.push(text.len());
     let mut from = 0;
     while let Some(i) = lower.get(from..)?.find(phrase) {
         let at = from + i;
-        let before_ok = lower[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-        let after_ok = lower[at + phrase.len()..]
-            .chars()
-            .next()
-            .is_none_or(|c| !c.is_alphanumeric());
+        let end = at + phrase.len();
+        let before_ok = lower[..at].chars().next_back().is_none_or(|c| !crate::text::is_word_char(c));
+        let after_ok = lower[end..].chars().next().is_none_or(|c| !crate::text::is_word_char(c));
         if before_ok && after_ok {
-            return Some(at);
+            let a = *origin.get(at)?;
+            let b = *origin.get(end)?;
+            if text.is_char_boundary(a) && text.is_char_boundary(b) && a <= b {
+                return Some((a, b));
+            }
         }
-        from = at + phrase.len();
+        from = end;
     }
     None
 }
@@ -453,13 +469,12 @@ fn english_subject(p: &str, from: usize, found: Option<&FoundDeadline>, cx: &Con
 
 /// The lead list and the co-executors after "jointly with" / "together with".
 fn subject_names(subject: &str, cx: &Context<'_>) -> Vec<Named> {
-    let lower = fold_case(subject);
     let joint = lexicon::JOINT_MARKERS_EN
         .iter()
-        .filter_map(|m| find_word_phrase(&lower, m).map(|i| (i, m.len())))
+        .filter_map(|m| find_word_phrase(subject, m))
         .min();
     let (lead, co) = match joint {
-        Some((i, len)) => (&subject[..i], &subject[i + len..]),
+        Some((a, b)) => (&subject[..a], &subject[b..]),
         None => (subject, ""),
     };
     let mut out = names(lead, cx);

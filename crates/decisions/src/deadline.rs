@@ -48,6 +48,9 @@ enum Rule {
 struct Pattern {
     rule: Rule,
     re: Regex,
+    /// The pattern can only match when the lower-cased paragraph contains one of these
+    /// (`"0"` stands for any digit): a cheap test that spares most regex searches.
+    needs: &'static [&'static str],
 }
 
 const MONTH_RU: &str = r"(?P<m>январ[яь]|феврал[яь]|марта?|апрел[яь]|ма[яй]|июн[яь]|июл[яь]|августа?|сентябр[яь]|октябр[яь]|ноябр[яь]|декабр[яь])\b";
@@ -129,6 +132,22 @@ fn patterns(language: Language) -> &'static [Pattern] {
                 r"\bв\s+(?:кратчайший|установленный|короткий|сжатый|оперативный|разумный)\s+срок\b|\bв\s+(?:кратчайшие|установленные|короткие|сжатые|разумные)\s+сроки\b|\bв\s+[а-яё]+(?:дневный|недельный|месячный|годичный)\s+срок\b"
                     .to_string(),
             ),
+        ], &[
+            &["ежегод"],
+            &["ежекварт"],
+            &["ежемесяч"],
+            &["0"],
+            &["0"],
+            &["конц"],
+            &["квартал"],
+            &["полугоди"],
+            &["год"],
+            &["срок"],
+            &["течени"],
+            &["срок", "поздн", "позж"],
+            &["до "],
+            &["0"],
+            &["срок"],
         ])
     });
     static EN: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
@@ -212,6 +231,23 @@ fn patterns(language: Language) -> &'static [Pattern] {
                 r"\b(?:as\s+soon\s+as\s+possible|without\s+delay|in\s+due\s+time|within\s+the\s+(?:shortest|agreed|established)\s+[a-z]+)\b"
                     .to_string(),
             ),
+        ], &[
+            &["annual", "year"],
+            &["quarter"],
+            &["month"],
+            &["0"],
+            &["0"],
+            &["0"],
+            &["end of"],
+            &["quarter"],
+            &["q"],
+            &["half"],
+            &["during", "course", "throughout", "0"],
+            &["within"],
+            &["later than"],
+            &["by the"],
+            &["0"],
+            &["soon", "delay", "due time", "within the"],
         ])
     });
     match language {
@@ -220,23 +256,35 @@ fn patterns(language: Language) -> &'static [Pattern] {
     }
 }
 
-fn build(list: &[(Rule, String)]) -> Vec<Pattern> {
+fn build(list: &[(Rule, String)], needs: &[&'static [&'static str]]) -> Vec<Pattern> {
     list.iter()
-        .filter_map(|(rule, src)| {
+        .zip(needs)
+        .filter_map(|((rule, src), needs)| {
             // The patterns are constants checked by the unit tests; a bad one is skipped
             // rather than allowed to panic at run time.
             Regex::new(&format!("(?i){src}"))
                 .ok()
-                .map(|re| Pattern { rule: *rule, re })
+                .map(|re| Pattern { rule: *rule, re, needs })
         })
         .collect()
+}
+
+fn may_match(p: &Pattern, lower: &str, has_digit: bool) -> bool {
+    p.needs
+        .iter()
+        .any(|n| if *n == "0" { has_digit } else { lower.contains(n) })
 }
 
 /// Finds the first deadline phrase in a paragraph and computes its date from the decision's
 /// date `d` (relative phrases give no date when `d` is unknown).
 pub fn find(paragraph: &str, language: Language, d: Option<Date>) -> Option<FoundDeadline> {
     let mut best: Option<(usize, bool, usize, Rule, Captures<'_>)> = None;
+    let lower = crate::text::fold_case(paragraph);
+    let has_digit = paragraph.bytes().any(|b| b.is_ascii_digit());
     for p in patterns(language) {
+        if !may_match(p, &lower, has_digit) {
+            continue;
+        }
         let Some(c) = p.re.captures(paragraph) else {
             continue;
         };

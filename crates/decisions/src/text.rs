@@ -37,10 +37,30 @@ pub fn normalized_lines(text: &str) -> Vec<String> {
 
 /// Lower case with `ё` read as `е`.
 pub fn fold_case(s: &str) -> String {
-    s.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| if c == 'ё' { 'е' } else { c })
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            'A'..='Z' => out.push(c.to_ascii_lowercase()),
+            c if c.is_ascii() => out.push(c),
+            'А'..='Я' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+            'а'..='я' => out.push(c),
+            'Ё' | 'ё' => out.push('е'),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// A letter or a digit; Latin and Cyrillic are answered without the Unicode tables.
+#[inline]
+pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if matches!(c, 'А'..='я' | 'Ё' | 'ё') {
+        true
+    } else {
+        c.is_alphanumeric()
+    }
 }
 
 pub fn is_cyrillic(c: char) -> bool {
@@ -72,7 +92,7 @@ pub fn words(s: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     for (i, c) in s.char_indices() {
-        if c.is_alphanumeric() {
+        if is_word_char(c) {
             if start.is_none() {
                 start = Some(i);
             }
@@ -134,6 +154,11 @@ mod tests {
     fn folds_tabs_nbsp_and_runs() {
         assert_eq!(fold_spaces("\t 2\u{a0}\u{a0}июня  2010\tгода  "), "2 июня 2010 года");
         assert_eq!(fold_spaces("\u{feff}РЕШЕНИЕ"), "РЕШЕНИЕ");
+    }
+
+    #[test]
+    fn case_folding() {
+        assert_eq!(fold_case("ЁЛКА Ёж АЯ Straße ΣΑ"), "елка еж ая straße σα");
     }
 
     #[test]
