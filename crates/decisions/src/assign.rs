@@ -53,16 +53,22 @@ fn finish(parts: Parts, found: Option<FoundDeadline>, item: &str, index: usize) 
     let co: Vec<Named> = executors.collect();
     match &lead {
         None => flags.push(AssignmentFlag::NoExecutor),
-        Some(n) if n.body.is_none() => flags.push(AssignmentFlag::ExecutorNotInDirectory { name: n.name.clone() }),
+        Some(n) if n.body.is_none() => flags.push(AssignmentFlag::ExecutorNotInDirectory {
+            name: n.name.clone(),
+        }),
         Some(_) => {}
     }
     for c in co.iter().filter(|c| c.body.is_none()) {
-        flags.push(AssignmentFlag::ExecutorNotInDirectory { name: c.name.clone() });
+        flags.push(AssignmentFlag::ExecutorNotInDirectory {
+            name: c.name.clone(),
+        });
     }
     let (deadline, recurrence, deadline_text) = match found {
         Some(f) => {
             if f.date.is_none() {
-                flags.push(AssignmentFlag::DeadlineUnreadable { text: f.text.clone() });
+                flags.push(AssignmentFlag::DeadlineUnreadable {
+                    text: f.text.clone(),
+                });
             }
             (f.date, f.recurrence, Some(f.text))
         }
@@ -170,7 +176,10 @@ fn russian(p: &str, found: Option<&FoundDeadline>, cx: &Context<'_>) -> Option<P
         .spans(&pre)
         .first()
         .is_some_and(|s| s.start == 0);
-    if !explicit && lexicon::RESOLUTION_VERBS_RU.contains(&verb_word.as_str()) && !pre_starts_with_body {
+    if !explicit
+        && lexicon::RESOLUTION_VERBS_RU.contains(&verb_word.as_str())
+        && !pre_starts_with_body
+    {
         // «Информацию … принять к сведению».
         return None;
     }
@@ -205,7 +214,11 @@ fn russian(p: &str, found: Option<&FoundDeadline>, cx: &Context<'_>) -> Option<P
     };
     let mut executors = names(lead_part, cx);
     executors.extend(names(co_part, cx));
-    if !explicit && !executors.is_empty() && executors.iter().all(|e| e.body.is_none()) && !looks_dative(lead_part) {
+    if !explicit
+        && !executors.is_empty()
+        && executors.iter().all(|e| e.body.is_none())
+        && !looks_dative(lead_part)
+    {
         // «Проект плана доработать»: an object before the verb, not an executor.
         return Some(Parts {
             kind,
@@ -230,9 +243,11 @@ fn looks_dative(s: &str) -> bool {
         return true;
     }
     let w = fold_case(w);
-    ["у", "ю", "е", "и", "ам", "ям", "ом", "ем", "ой", "ей", "ым", "им", "ами", "ями"]
-        .iter()
-        .any(|e| w.ends_with(e))
+    [
+        "у", "ю", "е", "и", "ам", "ям", "ом", "ем", "ой", "ей", "ым", "им", "ами", "ями",
+    ]
+    .iter()
+    .any(|e| w.ends_with(e))
 }
 
 /// Finds a lower-case phrase at word boundaries in a text, ignoring case; the byte range is in
@@ -252,8 +267,14 @@ fn find_word_phrase(text: &str, phrase: &str) -> Option<(usize, usize)> {
     while let Some(i) = lower.get(from..)?.find(phrase) {
         let at = from + i;
         let end = at + phrase.len();
-        let before_ok = lower[..at].chars().next_back().is_none_or(|c| !crate::text::is_word_char(c));
-        let after_ok = lower[end..].chars().next().is_none_or(|c| !crate::text::is_word_char(c));
+        let before_ok = lower[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !crate::text::is_word_char(c));
+        let after_ok = lower[end..]
+            .chars()
+            .next()
+            .is_none_or(|c| !crate::text::is_word_char(c));
         if before_ok && after_ok {
             let a = *origin.get(at)?;
             let b = *origin.get(end)?;
@@ -282,7 +303,10 @@ pub fn names(part: &str, cx: &Context<'_>) -> Vec<Named> {
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     if let Some(re) = SEPARATOR.as_ref() {
         for m in re.find_iter(part) {
-            if spans.iter().any(|s| m.start() >= s.start && m.end() <= s.end) {
+            if spans
+                .iter()
+                .any(|s| m.start() >= s.start && m.end() <= s.end)
+            {
                 continue;
             }
             let has_comma = m.as_str().contains([',', ';']);
@@ -309,7 +333,12 @@ pub fn names(part: &str, cx: &Context<'_>) -> Vec<Named> {
             if raw.is_empty() {
                 return None;
             }
-            Some(named(raw, a + (part[a..b].len() - part[a..b].trim_start().len()), &spans, cx))
+            Some(named(
+                raw,
+                a + (part[a..b].len() - part[a..b].trim_start().len()),
+                &spans,
+                cx,
+            ))
         })
         .collect()
 }
@@ -337,7 +366,10 @@ fn named(raw: &str, offset: usize, spans: &[crate::directory::Span], cx: &Contex
             crate::nominative::to_nominative_ru(trimmed).unwrap_or_else(|| trimmed.to_string())
         }
     };
-    Named { name: tidy(&name), body: None }
+    Named {
+        name: tidy(&name),
+        body: None,
+    }
 }
 
 /// Drops an adverbial tail from an unknown Russian name: «… в установленном порядке».
@@ -363,7 +395,8 @@ static EN_MARKER: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)\b(?:{})\b", alternatives.join("|"))).ok()
 });
 static EN_TO: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?i)(?:^|[\s,])to\s+").ok());
-static EN_WITH: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?i)(?:^|[\s,])with\s+").ok());
+static EN_WITH: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?i)(?:^|[\s,])with\s+").ok());
 
 fn english(p: &str, found: Option<&FoundDeadline>, cx: &Context<'_>) -> Option<Parts> {
     let ws = words(p);
@@ -396,7 +429,11 @@ fn english(p: &str, found: Option<&FoundDeadline>, cx: &Context<'_>) -> Option<P
         let to_re = if first == "charge" { &EN_WITH } else { &EN_TO };
         let to = to_re.as_ref().and_then(|re| {
             re.find_iter(&p[rest..])
-                .find(|m| !spans.iter().any(|s| m.start() >= s.start && m.start() < s.end))
+                .find(|m| {
+                    !spans
+                        .iter()
+                        .any(|s| m.start() >= s.start && m.start() < s.end)
+                })
                 .filter(|m| !inside(found, rest + m.start(), rest + m.end()))
         });
         let Some(to) = to else {
@@ -439,12 +476,20 @@ fn has_verb_after_comma(p: &str) -> bool {
 }
 
 /// "X[, jointly with Y,] shall …" from byte `from`.
-fn english_subject(p: &str, from: usize, found: Option<&FoundDeadline>, cx: &Context<'_>) -> Option<Parts> {
+fn english_subject(
+    p: &str,
+    from: usize,
+    found: Option<&FoundDeadline>,
+    cx: &Context<'_>,
+) -> Option<Parts> {
     let slice = p.get(from..)?;
     let m = EN_MARKER.as_ref()?.find_iter(slice).find(|m| {
         !inside(found, from + m.start(), from + m.end()) && !slice[..m.start()].trim().is_empty()
     })?;
-    let marker = fold_case(m.as_str()).split_whitespace().collect::<Vec<_>>().join(" ");
+    let marker = fold_case(m.as_str())
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let recommendation = lexicon::SUBJECT_MARKERS_EN
         .iter()
         .any(|(k, r)| *k == marker && *r);
@@ -507,10 +552,18 @@ mod tests {
 
     #[test]
     fn adverbial_opening_is_dropped_from_executors() {
-        let a = run("По итогам конкурса Секретариату МАГ издать сборник.", Language::Ru).expect("task");
+        let a = run(
+            "По итогам конкурса Секретариату МАГ издать сборник.",
+            Language::Ru,
+        )
+        .expect("task");
         assert_eq!(a.lead.as_deref(), Some("Секретариат МАГ"));
         assert_eq!(a.task, "издать сборник");
-        let a = run("По итогам конкурса издать сборник лучших работ.", Language::Ru).expect("task");
+        let a = run(
+            "По итогам конкурса издать сборник лучших работ.",
+            Language::Ru,
+        )
+        .expect("task");
         assert_eq!(a.lead, None);
         assert_eq!(a.task, "издать сборник лучших работ");
         assert_eq!(a.flags, vec![AssignmentFlag::NoExecutor]);
@@ -518,14 +571,21 @@ mod tests {
 
     #[test]
     fn and_inside_unknown_name_does_not_split() {
-        let a = run("Министерству экономики и финансов подготовить отчет.", Language::Ru).expect("task");
+        let a = run(
+            "Министерству экономики и финансов подготовить отчет.",
+            Language::Ru,
+        )
+        .expect("task");
         assert_eq!(a.lead.as_deref(), Some("Министерство экономики и финансов"));
         assert!(a.co_executors.is_empty());
     }
 
     #[test]
     fn statements_are_not_assignments() {
-        assert_eq!(run("Сессия отмечает рост числа участников.", Language::Ru), None);
+        assert_eq!(
+            run("Сессия отмечает рост числа участников.", Language::Ru),
+            None
+        );
         assert_eq!(run("The session notes the growth.", Language::En), None);
     }
 }

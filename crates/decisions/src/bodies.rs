@@ -76,7 +76,8 @@ pub fn read_bodies_csv<R: Read>(reader: R) -> Result<Vec<Body>, BodiesError> {
             .iter()
             .position(|h| h.trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
     };
-    let required = |name: &'static str| column(name).ok_or(BodiesError::MissingColumn { column: name });
+    let required =
+        |name: &'static str| column(name).ok_or(BodiesError::MissingColumn { column: name });
     let c_id = required("id")?;
     let c_name_ru = required("name_ru")?;
     let c_kind = column("kind");
@@ -178,6 +179,13 @@ mod tests {
     #[test]
     fn duplicate_id_is_refused() {
         let err = parse_bodies_csv("id,name_ru\na,Первый\na,Второй\n").expect_err("dup");
-        assert!(matches!(err, BodiesError::Cell { row: 3, column: "id", .. }));
+        assert!(matches!(
+            err,
+            BodiesError::Cell {
+                row: 3,
+                column: "id",
+                ..
+            }
+        ));
     }
 }

@@ -58,7 +58,8 @@ const MONTH_EN: &str = r"(?P<m>(?:January|February|March|April|May|June|July|Aug
 const YEAR_RU: &str = r"(?:\s+(?P<y>\d{4})(?:\s*(?:года\b|году\b|г\.|г\b))?)";
 const BY_RU: &str = r"(?:в\s+срок\s+)?(?:до|не\s+позднее|не\s+позже|к)";
 const BY_EN: &str = r"(?:by|not\s+later\s+than|no\s+later\s+than|before|until)";
-const QUARTER_RU: &str = r"(?P<q>IV|I{1,3}|[1-4](?:\s*-?\s*(?:го|м))?|перв\w*|втор\w*|трет\w*|четв[её]рт\w*)";
+const QUARTER_RU: &str =
+    r"(?P<q>IV|I{1,3}|[1-4](?:\s*-?\s*(?:го|м))?|перв\w*|втор\w*|трет\w*|четв[её]рт\w*)";
 const QUARTER_EN: &str = r"(?P<q>first|second|third|fourth|1st|2nd|3rd|4th|IV|I{1,3})";
 const NUMBER_RU: &str = r"(?P<n>\d{1,3}|одного|одно|двух|тр[её]х|четыр[её]х|пяти|шести|семи|восьми|девяти|десяти|пятнадцати|двадцати|тридцати|сорока|шестидесяти|девяноста|полу)";
 const NUMBER_EN: &str = r"(?P<n>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|sixty|ninety|half\s+a)";
@@ -262,17 +263,23 @@ fn build(list: &[(Rule, String)], needs: &[&'static [&'static str]]) -> Vec<Patt
         .filter_map(|((rule, src), needs)| {
             // The patterns are constants checked by the unit tests; a bad one is skipped
             // rather than allowed to panic at run time.
-            Regex::new(&format!("(?i){src}"))
-                .ok()
-                .map(|re| Pattern { rule: *rule, re, needs })
+            Regex::new(&format!("(?i){src}")).ok().map(|re| Pattern {
+                rule: *rule,
+                re,
+                needs,
+            })
         })
         .collect()
 }
 
 fn may_match(p: &Pattern, lower: &str, has_digit: bool) -> bool {
-    p.needs
-        .iter()
-        .any(|n| if *n == "0" { has_digit } else { lower.contains(n) })
+    p.needs.iter().any(|n| {
+        if *n == "0" {
+            has_digit
+        } else {
+            lower.contains(n)
+        }
+    })
 }
 
 /// Finds the first deadline phrase in a paragraph and computes its date from the decision's
@@ -340,7 +347,9 @@ fn compute(rule: Rule, c: &Captures<'_>, d: Option<Date>) -> (Option<Date>, Opti
             let month = c.name("m").and_then(|m| month_from_word(m.as_str()));
             let date = match (day, month, year()) {
                 (Some(day), Some(month), Some(y)) => ymd(y, month, day),
-                (Some(day), Some(month), None) => d.and_then(|d| next_on_or_after(d, month, day, false)),
+                (Some(day), Some(month), None) => {
+                    d.and_then(|d| next_on_or_after(d, month, day, false))
+                }
                 _ => None,
             };
             (date, None)
@@ -357,7 +366,10 @@ fn compute(rule: Rule, c: &Captures<'_>, d: Option<Date>) -> (Option<Date>, Opti
         Rule::Year => (this_year().and_then(|y| ymd(y, Month::December, 31)), None),
         Rule::Quarter => {
             let q = c.name("q").and_then(|m| ordinal_1_to_4(m.as_str()));
-            (q.zip(this_year()).and_then(|(q, y)| quarter_end(y, q)), None)
+            (
+                q.zip(this_year()).and_then(|(q, y)| quarter_end(y, q)),
+                None,
+            )
         }
         Rule::Half => {
             let h = c.name("h").and_then(|m| ordinal_1_to_4(m.as_str()));
@@ -369,7 +381,10 @@ fn compute(rule: Rule, c: &Captures<'_>, d: Option<Date>) -> (Option<Date>, Opti
             (date, None)
         }
         Rule::Period => {
-            let amount = period(c.name("n").map(|m| m.as_str()), c.name("unit").map(|m| m.as_str()));
+            let amount = period(
+                c.name("n").map(|m| m.as_str()),
+                c.name("unit").map(|m| m.as_str()),
+            );
             (amount.zip(d).and_then(|(a, d)| a.add_to(d)), None)
         }
         Rule::Yearly => {
@@ -516,7 +531,9 @@ fn add_months(d: Date, months: u32) -> Option<Date> {
 fn period(n: Option<&str>, unit: Option<&str>) -> Option<Amount> {
     let unit = crate::text::fold_case(unit?);
     let n_word = n.map(crate::text::fold_case);
-    let half = n_word.as_deref().is_some_and(|w| w == "полу" || w.starts_with("half"));
+    let half = n_word
+        .as_deref()
+        .is_some_and(|w| w == "полу" || w.starts_with("half"));
     let count: u32 = match n_word.as_deref() {
         None => 1,
         Some(w) if half => {
@@ -525,13 +542,19 @@ fn period(n: Option<&str>, unit: Option<&str>) -> Option<Amount> {
         }
         Some(w) => count_word(w)?,
     };
-    let (months, days) = if unit.starts_with("дн") || unit.starts_with("дн") || unit.starts_with("day") || unit == "дня" || unit == "дней" {
+    let (months, days) = if unit.starts_with("дн")
+        || unit.starts_with("дн")
+        || unit.starts_with("day")
+        || unit == "дня"
+        || unit == "дней"
+    {
         (0, i64::from(count))
     } else if unit.starts_with("недел") || unit.starts_with("week") {
         (0, i64::from(count) * 7)
     } else if unit == "fortnight" {
         (0, 14 * i64::from(count))
-    } else if unit.starts_with("месяч") || unit.starts_with("месяц") || unit.starts_with("month") {
+    } else if unit.starts_with("месяч") || unit.starts_with("месяц") || unit.starts_with("month")
+    {
         if half {
             (0, 15)
         } else {
@@ -629,11 +652,11 @@ mod tests {
             ru("Совету до 1 октября 2010 года подготовить"),
             ("до 1 октября 2010 года".into(), s("2010-10-01"), None)
         );
+        assert_eq!(ru("в срок до 01.09.2011 внести").1, s("2011-09-01"));
         assert_eq!(
-            ru("в срок до 01.09.2011 внести").1,
-            s("2011-09-01")
+            ru("не позднее 15 марта 2011 г. представить").1,
+            s("2011-03-15")
         );
-        assert_eq!(ru("не позднее 15 марта 2011 г. представить").1, s("2011-03-15"));
         assert_eq!(ru("к 1 сентября подготовить").1, s("2010-09-01"));
         assert_eq!(ru("до 1 марта представить").1, s("2011-03-01"));
     }
@@ -677,47 +700,88 @@ mod tests {
     #[test]
     fn periods() {
         let d = date!(2011 - 05 - 20);
-        assert_eq!(at("в месячный срок подготовить", Language::Ru, d).1, s("2011-06-20"));
-        assert_eq!(at("в двухнедельный срок", Language::Ru, d).1, s("2011-06-03"));
-        assert_eq!(at("в трехмесячный срок", Language::Ru, d).1, s("2011-08-20"));
-        assert_eq!(at("в трёхмесячный срок", Language::Ru, d).1, s("2011-08-20"));
+        assert_eq!(
+            at("в месячный срок подготовить", Language::Ru, d).1,
+            s("2011-06-20")
+        );
+        assert_eq!(
+            at("в двухнедельный срок", Language::Ru, d).1,
+            s("2011-06-03")
+        );
+        assert_eq!(
+            at("в трехмесячный срок", Language::Ru, d).1,
+            s("2011-08-20")
+        );
+        assert_eq!(
+            at("в трёхмесячный срок", Language::Ru, d).1,
+            s("2011-08-20")
+        );
         assert_eq!(at("в 10-дневный срок", Language::Ru, d).1, s("2011-05-30"));
-        assert_eq!(at("в течение двух месяцев", Language::Ru, d).1, s("2011-07-20"));
+        assert_eq!(
+            at("в течение двух месяцев", Language::Ru, d).1,
+            s("2011-07-20")
+        );
         assert_eq!(at("within a month", Language::En, d).1, s("2011-06-20"));
         assert_eq!(at("within two weeks", Language::En, d).1, s("2011-06-03"));
-        assert_eq!(at("within three months", Language::En, d).1, s("2011-08-20"));
+        assert_eq!(
+            at("within three months", Language::En, d).1,
+            s("2011-08-20")
+        );
         // The end of a short month.
         let jan31 = date!(2011 - 01 - 31);
-        assert_eq!(at("в месячный срок", Language::Ru, jan31).1, s("2011-02-28"));
+        assert_eq!(
+            at("в месячный срок", Language::Ru, jan31).1,
+            s("2011-02-28")
+        );
     }
 
     #[test]
     fn recurrences() {
         assert_eq!(
             ru("ежегодно, до 1 марта, представлять"),
-            ("ежегодно, до 1 марта".into(), s("2011-03-01"), Some(Recurrence::Yearly))
+            (
+                "ежегодно, до 1 марта".into(),
+                s("2011-03-01"),
+                Some(Recurrence::Yearly)
+            )
         );
         assert_eq!(
             en("annually, by 1 March, submit"),
-            ("annually, by 1 March".into(), s("2011-03-01"), Some(Recurrence::Yearly))
+            (
+                "annually, by 1 March".into(),
+                s("2011-03-01"),
+                Some(Recurrence::Yearly)
+            )
         );
         assert_eq!(en("annually by March 1").1, s("2011-03-01"));
         assert_eq!(
             ru("ежеквартально информировать"),
-            ("ежеквартально".into(), s("2010-06-30"), Some(Recurrence::Quarterly))
+            (
+                "ежеквартально".into(),
+                s("2010-06-30"),
+                Some(Recurrence::Quarterly)
+            )
         );
         assert_eq!(en("report quarterly to").2, Some(Recurrence::Quarterly));
         assert_eq!(
             ru("ежемесячно представлять"),
-            ("ежемесячно".into(), s("2010-06-30"), Some(Recurrence::Monthly))
+            (
+                "ежемесячно".into(),
+                s("2010-06-30"),
+                Some(Recurrence::Monthly)
+            )
         );
         assert_eq!(en("report monthly").1, s("2010-06-30"));
     }
 
     #[test]
     fn unreadable_phrases_are_kept() {
-        let f = find("в срок до начала следующей сессии подготовить доклад", Language::Ru, Some(D))
-            .expect("phrase");
+        let f = find(
+            "в срок до начала следующей сессии подготовить доклад",
+            Language::Ru,
+            Some(D),
+        )
+        .expect("phrase");
         assert_eq!(f.text, "в срок до начала следующей сессии");
         assert_eq!(f.date, None);
         let f = find("до 1 сентяря 2011 года внести", Language::Ru, Some(D)).expect("phrase");
@@ -725,7 +789,12 @@ mod tests {
         assert_eq!(f.date, None);
         let f = find("до 31.02.2011 внести", Language::Ru, Some(D)).expect("phrase");
         assert_eq!(f.date, None);
-        let f = find("submit by the end of the next session.", Language::En, Some(D)).expect("p");
+        let f = find(
+            "submit by the end of the next session.",
+            Language::En,
+            Some(D),
+        )
+        .expect("p");
         assert_eq!(f.text, "by the end of the next session");
         assert_eq!(f.date, None);
     }
@@ -738,9 +807,18 @@ mod tests {
 
     #[test]
     fn not_deadlines() {
-        assert_eq!(find("within the dates set in it", Language::En, Some(D)), None);
-        assert_eq!(find("обучение не менее 100 специалистов", Language::Ru, Some(D)), None);
+        assert_eq!(
+            find("within the dates set in it", Language::En, Some(D)),
+            None
+        );
+        assert_eq!(
+            find("обучение не менее 100 специалистов", Language::Ru, Some(D)),
+            None
+        );
         assert_eq!(find("мониторинга за 2009 год", Language::Ru, Some(D)), None);
-        assert_eq!(find("seminars for 2011, and more", Language::En, Some(D)), None);
+        assert_eq!(
+            find("seminars for 2011, and more", Language::En, Some(D)),
+            None
+        );
     }
 }

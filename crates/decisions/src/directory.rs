@@ -84,7 +84,11 @@ impl Directory {
             ];
             for name in names.into_iter().flatten() {
                 let stems: Vec<String> = tokens(name).into_iter().map(|t| t.stem).collect();
-                if !stems.is_empty() && !variants.iter().any(|v: &Variant| v.body == i && v.stems == stems) {
+                if !stems.is_empty()
+                    && !variants
+                        .iter()
+                        .any(|v: &Variant| v.body == i && v.stems == stems)
+                {
                     variants.push(Variant { body: i, stems });
                 }
             }
@@ -116,7 +120,11 @@ impl Directory {
             if best.is_some_and(|(_, len)| len >= n) {
                 continue;
             }
-            if toks[i..i + n].iter().zip(&v.stems).all(|(t, s)| &t.stem == s) {
+            if toks[i..i + n]
+                .iter()
+                .zip(&v.stems)
+                .all(|(t, s)| &t.stem == s)
+            {
                 best = Some((v.body, n));
             }
         }
@@ -177,15 +185,28 @@ mod tests {
 
     #[test]
     fn case_forms_resolve() {
-        assert_eq!(resolved("Экспертному совету МАГ").as_deref(), Some("expert-council"));
-        assert_eq!(resolved("Экспертным советом МАГ").as_deref(), Some("expert-council"));
         assert_eq!(
-            resolved("Постоянной комиссией МАГ по информационной политике и PR-проектам").as_deref(),
+            resolved("Экспертному совету МАГ").as_deref(),
+            Some("expert-council")
+        );
+        assert_eq!(
+            resolved("Экспертным советом МАГ").as_deref(),
+            Some("expert-council")
+        );
+        assert_eq!(
+            resolved("Постоянной комиссией МАГ по информационной политике и PR-проектам")
+                .as_deref(),
             Some("commission-info")
         );
-        assert_eq!(resolved("Администрациям городов – членов МАГ").as_deref(), Some("city-admins"));
+        assert_eq!(
+            resolved("Администрациям городов – членов МАГ").as_deref(),
+            Some("city-admins")
+        );
         assert_eq!(resolved("Президента МАГ").as_deref(), Some("president"));
-        assert_eq!(resolved("the Secretariat of MAG").as_deref(), Some("secretariat"));
+        assert_eq!(
+            resolved("the Secretariat of MAG").as_deref(),
+            Some("secretariat")
+        );
         assert_eq!(resolved("Секретариату").as_deref(), Some("secretariat"));
         assert_eq!(resolved("Минкомсвязи России").as_deref(), Some("minsvyaz"));
         assert_eq!(resolved("the host cities"), None);
@@ -198,6 +219,9 @@ mod tests {
         let text = "Экспертному совету МАГ, Постоянной комиссии МАГ по информационной политике и PR-проектам";
         let spans = d.spans(text);
         assert_eq!(spans.len(), 2);
-        assert_eq!(&text[spans[1].start..spans[1].end], "Постоянной комиссии МАГ по информационной политике и PR-проектам");
+        assert_eq!(
+            &text[spans[1].start..spans[1].end],
+            "Постоянной комиссии МАГ по информационной политике и PR-проектам"
+        );
     }
 }

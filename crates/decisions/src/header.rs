@@ -57,8 +57,17 @@ pub fn find_date(line: &str) -> Option<(Date, usize, usize)> {
 
 /// Words that mark a title line rather than a place.
 const TITLE_WORDS: &[&str] = &[
-    "решени", "сесси", "ассоциаци", "ассамбле", "decision", "session", "association", "assembly",
-    "resolution", "постановлени", "протокол",
+    "решени",
+    "сесси",
+    "ассоциаци",
+    "ассамбле",
+    "decision",
+    "session",
+    "association",
+    "assembly",
+    "resolution",
+    "постановлени",
+    "протокол",
 ];
 
 /// A short line that names a city: «Астана», «г. Москва», "Minsk".
@@ -66,7 +75,10 @@ fn place_of(line: &str) -> Option<String> {
     let s = crate::text::trim_punct(line);
     let s = s
         .strip_prefix("г. ")
-        .or_else(|| s.strip_prefix("г.").filter(|r| r.starts_with(char::is_uppercase)))
+        .or_else(|| {
+            s.strip_prefix("г.")
+                .filter(|r| r.starts_with(char::is_uppercase))
+        })
         .or_else(|| s.strip_prefix("город "))
         .or_else(|| s.strip_prefix("City of "))
         .or_else(|| s.strip_prefix("city of "))
@@ -76,7 +88,9 @@ fn place_of(line: &str) -> Option<String> {
     if words.is_empty() || words.len() > 4 {
         return None;
     }
-    if s.chars().any(|c| c.is_ascii_digit() || "«»\"“”()№#".contains(c)) {
+    if s.chars()
+        .any(|c| c.is_ascii_digit() || "«»\"“”()№#".contains(c))
+    {
         return None;
     }
     if !s.chars().next().is_some_and(char::is_uppercase) {
@@ -95,11 +109,19 @@ fn place_of(line: &str) -> Option<String> {
 
 /// Reads the header lines (white space already folded; blank lines allowed).
 pub fn parse(lines: &[String]) -> Header {
-    let lines: Vec<&str> = lines.iter().map(String::as_str).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = lines
+        .iter()
+        .map(String::as_str)
+        .filter(|l| !l.is_empty())
+        .collect();
     let mut date = None;
     let mut place = None;
     let mut skip = vec![false; lines.len()];
-    if let Some((i, (d, a, b))) = lines.iter().enumerate().find_map(|(i, l)| find_date(l).map(|x| (i, x))) {
+    if let Some((i, (d, a, b))) = lines
+        .iter()
+        .enumerate()
+        .find_map(|(i, l)| find_date(l).map(|x| (i, x)))
+    {
         date = Some(d);
         let line = lines[i];
         let rest = format!("{} {}", &line[..a], &line[b..]);
@@ -122,7 +144,10 @@ pub fn parse(lines: &[String]) -> Header {
                 }
             }
         }
-    } else if let Some(i) = (1..lines.len()).rev().find(|&i| place_of(lines[i]).is_some()) {
+    } else if let Some(i) = (1..lines.len())
+        .rev()
+        .find(|&i| place_of(lines[i]).is_some())
+    {
         // No date: a lone city line after the title is still the place.
         place = place_of(lines[i]);
         skip[i] = true;
@@ -160,7 +185,11 @@ pub fn session_number(title: &str) -> Option<u32> {
     // "Session No. 18" / «сессии № 18» after the word.
     let after = words.get(at + 1..).unwrap_or(&[]);
     let last = before.last().copied();
-    let prev = if before.len() >= 2 { before.get(before.len() - 2).copied() } else { None };
+    let prev = if before.len() >= 2 {
+        before.get(before.len() - 2).copied()
+    } else {
+        None
+    };
     if let Some(w) = last {
         if let Some(n) = ordinal_word(w, prev) {
             return Some(n);
@@ -168,7 +197,9 @@ pub fn session_number(title: &str) -> Option<u32> {
     }
     let mut it = after.iter().map(String::as_str);
     match it.next() {
-        Some("№" | "no." | "no" | "number") => it.next().and_then(|w| w.trim_matches(|c: char| !c.is_ascii_digit()).parse().ok()),
+        Some("№" | "no." | "no" | "number") => it
+            .next()
+            .and_then(|w| w.trim_matches(|c: char| !c.is_ascii_digit()).parse().ok()),
         Some(w) if w.starts_with('№') => w.trim_start_matches('№').parse().ok(),
         _ => None,
     }
@@ -325,7 +356,10 @@ mod tests {
         assert_eq!(session_number("Семнадцатой сессии"), Some(17));
         assert_eq!(session_number("XVIII сессии"), Some(18));
         assert_eq!(session_number("18-й сессии"), Some(18));
-        assert_eq!(session_number("DECISION of the Nineteenth Session"), Some(19));
+        assert_eq!(
+            session_number("DECISION of the Nineteenth Session"),
+            Some(19)
+        );
         assert_eq!(session_number("of the Twenty-First Session"), Some(21));
         assert_eq!(session_number("of the 22nd Session"), Some(22));
         assert_eq!(session_number("сессии № 5"), Some(5));
@@ -334,13 +368,21 @@ mod tests {
 
     #[test]
     fn date_and_place_in_either_order() {
-        let h = parse(&lines("РЕШЕНИЕ\nВосемнадцатой сессии\n\n\t2 июня 2010 года\n\tАстана"));
+        let h = parse(&lines(
+            "РЕШЕНИЕ\nВосемнадцатой сессии\n\n\t2 июня 2010 года\n\tАстана",
+        ));
         assert_eq!(h.title, "РЕШЕНИЕ Восемнадцатой сессии");
         assert_eq!(h.session.place.as_deref(), Some("Астана"));
-        assert_eq!(h.session.date.map(crate::model::format_date).as_deref(), Some("2010-06-02"));
+        assert_eq!(
+            h.session.date.map(crate::model::format_date).as_deref(),
+            Some("2010-06-02")
+        );
         let h = parse(&lines("РЕШЕНИЕ сессии\nг. Москва\n«30» ноября 2009 г."));
         assert_eq!(h.session.place.as_deref(), Some("Москва"));
-        assert_eq!(h.session.date.map(crate::model::format_date).as_deref(), Some("2009-11-30"));
+        assert_eq!(
+            h.session.date.map(crate::model::format_date).as_deref(),
+            Some("2009-11-30")
+        );
         let h = parse(&lines("РЕШЕНИЕ сессии\nМосква, 20 мая 2011 г."));
         assert_eq!(h.session.place.as_deref(), Some("Москва"));
         let h = parse(&lines("DECISION of the Session\nNovember 12, 2010\nMinsk"));

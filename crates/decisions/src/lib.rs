@@ -28,11 +28,13 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-pub use bodies::{default_bodies, parse_bodies_csv, read_bodies_csv, BodiesError, Body, DEFAULT_BODIES_CSV};
+pub use bodies::{
+    default_bodies, parse_bodies_csv, read_bodies_csv, BodiesError, Body, DEFAULT_BODIES_CSV,
+};
 pub use directory::Directory;
 pub use model::{
-    format_date, Assignment, AssignmentFlag, AssignmentKind, Decision, DocumentWarning, Item, Language,
-    Recurrence, Section, Session,
+    format_date, Assignment, AssignmentFlag, AssignmentKind, Decision, DocumentWarning, Item,
+    Language, Recurrence, Section, Session,
 };
 
 /// Why a text is not a decision.
@@ -80,7 +82,14 @@ pub fn parse_with(text: &str, directory: &Directory) -> Result<Decision, ParseEr
             _ => (String::new(), node.paragraphs.as_slice()),
         };
         let number = node.number_text();
-        collect(&number, text_paragraphs, usize::from(is_heading), &cx, &mut assignments, &mut control);
+        collect(
+            &number,
+            text_paragraphs,
+            usize::from(is_heading),
+            &cx,
+            &mut assignments,
+            &mut control,
+        );
         let mut items = Vec::with_capacity(node.children.len());
         for child in &node.children {
             items.push(item(child, &cx, &mut assignments, &mut control));
@@ -96,7 +105,9 @@ pub fn parse_with(text: &str, directory: &Directory) -> Result<Decision, ParseEr
     let (controller, controller_id) = match control.as_deref().and_then(|c| controller_of(c, &cx)) {
         Some(named) => {
             if named.body.is_none() {
-                warnings.push(DocumentWarning::ControllerNotInDirectory { name: named.name.clone() });
+                warnings.push(DocumentWarning::ControllerNotInDirectory {
+                    name: named.name.clone(),
+                });
             }
             (Some(named.name), named.body)
         }
@@ -133,7 +144,11 @@ fn item(
 ) -> Item {
     let number = node.number_text();
     collect(&number, &node.paragraphs, 0, cx, out, control);
-    let items = node.children.iter().map(|c| item(c, cx, out, control)).collect();
+    let items = node
+        .children
+        .iter()
+        .map(|c| item(c, cx, out, control))
+        .collect();
     Item {
         number,
         text: node.paragraphs.join("\n"),
@@ -174,8 +189,10 @@ fn is_heading(node: &structure::Node) -> bool {
         .next()
         .map(text::fold_case)
         .unwrap_or_default();
-    matches!(w.as_str(), "о" | "об" | "обо" | "on" | "about" | "concerning" | "regarding")
-        || !node.children.is_empty()
+    matches!(
+        w.as_str(),
+        "о" | "об" | "обо" | "on" | "about" | "concerning" | "regarding"
+    ) || !node.children.is_empty()
 }
 
 static CONTROLLER: LazyLock<Vec<Regex>> = LazyLock::new(|| {

@@ -35,7 +35,11 @@ fn one_name(phrase: &str) -> Option<String> {
     let words: Vec<&str> = phrase.split(' ').collect();
     let first = *words.first()?;
     // An abbreviation or a Latin name does not decline.
-    if first.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase() || c.is_ascii()) {
+    if first
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .all(|c| c.is_uppercase() || c.is_ascii())
+    {
         return Some(phrase.to_string());
     }
     // Leading adjectives, then the head noun.
@@ -88,7 +92,10 @@ fn adjective_ending(w: &str) -> Option<&'static str> {
 }
 
 fn replace_end(w: &str, old_len_chars: usize, new: &str) -> String {
-    let keep: String = w.chars().take(w.chars().count().saturating_sub(old_len_chars)).collect();
+    let keep: String = w
+        .chars()
+        .take(w.chars().count().saturating_sub(old_len_chars))
+        .collect();
     format!("{keep}{new}")
 }
 
@@ -98,12 +105,21 @@ fn noun_nominative(w: &str) -> Option<(String, Class)> {
         return None;
     }
     let ends = |e: &str| lower.ends_with(e);
-    let stem_of = |n: usize| -> String { lower.chars().take(lower.chars().count().saturating_sub(n)).collect() };
+    let stem_of = |n: usize| -> String {
+        lower
+            .chars()
+            .take(lower.chars().count().saturating_sub(n))
+            .collect()
+    };
     // Plural: -ам/-ям (dative), -ами/-ями (instrumental).
     for (suffix, len) in [("иями", 4), ("иям", 3)] {
         if ends(suffix) {
             let stem = stem_of(len);
-            let new = if stem.ends_with('н') || stem.ends_with('т') { "ия" } else { "ии" };
+            let new = if stem.ends_with('н') || stem.ends_with('т') {
+                "ия"
+            } else {
+                "ии"
+            };
             return Some((replace_end(w, len, new), Class::Plural));
         }
     }
@@ -151,7 +167,10 @@ fn noun_nominative(w: &str) -> Option<(String, Class)> {
 fn adjective_nominative(w: &str, class: Class) -> Option<String> {
     let lower = w.to_lowercase();
     let ending = adjective_ending(w)?;
-    let stem: String = lower.chars().take(lower.chars().count() - ending.chars().count()).collect();
+    let stem: String = lower
+        .chars()
+        .take(lower.chars().count() - ending.chars().count())
+        .collect();
     let soft_or_velar = stem.ends_with(['г', 'к', 'х', 'ж', 'ш', 'щ', 'ч']);
     let new = match (class, ending) {
         (Class::Plural, "ым" | "ыми") => "ые",
@@ -193,23 +212,62 @@ mod tests {
 
     #[test]
     fn plural_dative_and_instrumental() {
-        assert_eq!(n("другими заинтересованными организациями").as_deref(), Some("другие заинтересованные организации"));
-        assert_eq!(n("другим заинтересованным организациям").as_deref(), Some("другие заинтересованные организации"));
-        assert_eq!(n("органам исполнительной власти субъектов РФ").as_deref(), Some("органы исполнительной власти субъектов РФ"));
-        assert_eq!(n("городам – членам МАГ").as_deref(), Some("города – члены МАГ"));
-        assert_eq!(n("высшим учебным заведениям").as_deref(), Some("высшие учебные заведения"));
-        assert_eq!(n("государственным учреждениям").as_deref(), Some("государственные учреждения"));
+        assert_eq!(
+            n("другими заинтересованными организациями").as_deref(),
+            Some("другие заинтересованные организации")
+        );
+        assert_eq!(
+            n("другим заинтересованным организациям").as_deref(),
+            Some("другие заинтересованные организации")
+        );
+        assert_eq!(
+            n("органам исполнительной власти субъектов РФ").as_deref(),
+            Some("органы исполнительной власти субъектов РФ")
+        );
+        assert_eq!(
+            n("городам – членам МАГ").as_deref(),
+            Some("города – члены МАГ")
+        );
+        assert_eq!(
+            n("высшим учебным заведениям").as_deref(),
+            Some("высшие учебные заведения")
+        );
+        assert_eq!(
+            n("государственным учреждениям").as_deref(),
+            Some("государственные учреждения")
+        );
     }
 
     #[test]
     fn singular() {
-        assert_eq!(n("Министерству финансов РФ").as_deref(), Some("Министерство финансов РФ"));
-        assert_eq!(n("Общественной палате Москвы").as_deref(), Some("Общественная палата Москвы"));
-        assert_eq!(n("Общественной палатой Москвы").as_deref(), Some("Общественная палата Москвы"));
-        assert_eq!(n("Научному совету МАГ").as_deref(), Some("Научный совет МАГ"));
-        assert_eq!(n("Избирательной комиссии").as_deref(), Some("Избирательная комиссия"));
-        assert_eq!(n("Правительству Москвы").as_deref(), Some("Правительство Москвы"));
-        assert_eq!(n("председателю Правления").as_deref(), Some("председатель Правления"));
+        assert_eq!(
+            n("Министерству финансов РФ").as_deref(),
+            Some("Министерство финансов РФ")
+        );
+        assert_eq!(
+            n("Общественной палате Москвы").as_deref(),
+            Some("Общественная палата Москвы")
+        );
+        assert_eq!(
+            n("Общественной палатой Москвы").as_deref(),
+            Some("Общественная палата Москвы")
+        );
+        assert_eq!(
+            n("Научному совету МАГ").as_deref(),
+            Some("Научный совет МАГ")
+        );
+        assert_eq!(
+            n("Избирательной комиссии").as_deref(),
+            Some("Избирательная комиссия")
+        );
+        assert_eq!(
+            n("Правительству Москвы").as_deref(),
+            Some("Правительство Москвы")
+        );
+        assert_eq!(
+            n("председателю Правления").as_deref(),
+            Some("председатель Правления")
+        );
     }
 
     #[test]

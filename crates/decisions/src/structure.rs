@@ -38,11 +38,11 @@ pub struct Layout {
 static NUMBER: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"^(?P<n>\d{1,4}(?:\.\d{1,4})*)(?P<t>[.)])?(?:\s+|$)(?P<rest>.*)$").ok()
 });
-static NUMBER_GLUED: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"^(?P<n>\d{1,3}(?:\.\d{1,3})*)(?P<t>[.)])(?P<rest>\p{L}.*)$").ok());
-static CONTROL: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:контроль\s+(?:за|над)\b|control\s+(?:over|of)\b)").ok()
+static NUMBER_GLUED: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^(?P<n>\d{1,3}(?:\.\d{1,3})*)(?P<t>[.)])(?P<rest>\p{L}.*)$").ok()
 });
+static CONTROL: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?i)^(?:контроль\s+(?:за|над)\b|control\s+(?:over|of)\b)").ok());
 
 /// Does a paragraph open the control clause («Контроль за …», "Control over …")?
 pub fn is_control_clause(paragraph: &str) -> bool {
@@ -111,7 +111,10 @@ pub fn layout(lines: &[String]) -> Layout {
         }
         if in_control {
             // The clause may wrap; anything after it that starts a new paragraph is not part.
-            if after_control.is_empty() && !(ends_sentence(&control) && starts_like_sentence(line)) && !blank_before {
+            if after_control.is_empty()
+                && !(ends_sentence(&control) && starts_like_sentence(line))
+                && !blank_before
+            {
                 control.push(' ');
                 control.push_str(line);
             } else {
@@ -150,8 +153,8 @@ pub fn layout(lines: &[String]) -> Layout {
             out.header.push(line.to_string());
             continue;
         };
-        let new_paragraph =
-            node.paragraphs.is_empty() || (starts_like_sentence(line) && (prev_ended || blank_before));
+        let new_paragraph = node.paragraphs.is_empty()
+            || (starts_like_sentence(line) && (prev_ended || blank_before));
         if new_paragraph && is_control_clause(line) {
             in_control = true;
             control = line.to_string();
@@ -233,7 +236,10 @@ mod tests {
         let l = lay("1. О плане.\n1.1. Информацию Секретариата о ходе\nВосемнадцатой сессии принять к сведению.\nСекретариату подготовить\n1.5 млн экземпляров.");
         let p = &l.items[0].children[0].paragraphs;
         assert_eq!(p.len(), 2);
-        assert_eq!(p[0], "Информацию Секретариата о ходе Восемнадцатой сессии принять к сведению.");
+        assert_eq!(
+            p[0],
+            "Информацию Секретариата о ходе Восемнадцатой сессии принять к сведению."
+        );
         assert_eq!(p[1], "Секретариату подготовить 1.5 млн экземпляров.");
     }
 
@@ -241,7 +247,10 @@ mod tests {
     fn control_clause_is_cut_off() {
         let l = lay("1. О плане.\n1.1. Текст.\nКонтроль за выполнением решения возложить на\nПравление МАГ.\n\nПрезидент МАГ    Ю.М. Лужков");
         assert_eq!(l.items[0].children[0].paragraphs, vec!["Текст."]);
-        assert_eq!(l.control.as_deref(), Some("Контроль за выполнением решения возложить на Правление МАГ."));
+        assert_eq!(
+            l.control.as_deref(),
+            Some("Контроль за выполнением решения возложить на Правление МАГ.")
+        );
         assert_eq!(l.after_control, "Президент МАГ Ю.М. Лужков");
     }
 

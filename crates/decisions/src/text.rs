@@ -23,7 +23,10 @@ pub fn fold_spaces(line: &str) -> String {
 }
 
 fn is_zero_width(c: char) -> bool {
-    matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}')
+    matches!(
+        c,
+        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
+    )
 }
 
 /// Splits a text into lines (`\n`, `\r\n`, `\r`, and the Unicode line/paragraph separators),
@@ -152,7 +155,10 @@ mod tests {
 
     #[test]
     fn folds_tabs_nbsp_and_runs() {
-        assert_eq!(fold_spaces("\t 2\u{a0}\u{a0}июня  2010\tгода  "), "2 июня 2010 года");
+        assert_eq!(
+            fold_spaces("\t 2\u{a0}\u{a0}июня  2010\tгода  "),
+            "2 июня 2010 года"
+        );
         assert_eq!(fold_spaces("\u{feff}РЕШЕНИЕ"), "РЕШЕНИЕ");
     }
 

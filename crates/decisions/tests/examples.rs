@@ -25,7 +25,11 @@ fn check_folder(dir: &Path, bodies: &[Body]) -> usize {
         let decision = parse(&text, bodies).expect("example parses");
         let actual = decision.to_spec_json();
         if actual != expected {
-            failures.push(format!("{}\n{}", txt.display(), differences(&expected, &actual, "")));
+            failures.push(format!(
+                "{}\n{}",
+                txt.display(),
+                differences(&expected, &actual, "")
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

@@ -9,8 +9,10 @@ use megapolis_decisions::{
 
 const RU_HEAD: &str = "РЕШЕНИЕ\nДвадцать первой сессии Ассоциации\n«Международная Ассамблея столиц и крупных городов» (МАГ)\n\n\t15 апреля 2012 года\n\tКиев\n\n";
 const EN_HEAD: &str = "DECISION\nof the Twenty-First Session of the Association\n\"International Assembly of Capitals and Major Cities\" (MAG)\n\n15 April 2012\nKiev\n\n";
-const RU_CONTROL: &str = "\nКонтроль за исполнением настоящего решения возложить на Правление МАГ.\n";
-const EN_CONTROL: &str = "\nControl over the implementation of this decision is entrusted to the Board of MAG.\n";
+const RU_CONTROL: &str =
+    "\nКонтроль за исполнением настоящего решения возложить на Правление МАГ.\n";
+const EN_CONTROL: &str =
+    "\nControl over the implementation of this decision is entrusted to the Board of MAG.\n";
 
 fn ru(body: &str) -> Decision {
     parse(&format!("{RU_HEAD}{body}{RU_CONTROL}"), &default_bodies()).expect("parses")
@@ -35,7 +37,11 @@ fn check_deadline(d: &Decision, phrase: &str, deadline: &str, recurrence: Option
     assert_eq!(a.deadline_text.as_deref(), Some(phrase), "{a:#?}");
     assert_eq!(date(a).as_deref(), Some(deadline), "{a:#?}");
     assert_eq!(a.recurrence, recurrence, "{a:#?}");
-    assert!(!a.task.contains(phrase), "the phrase is taken out of the task: {}", a.task);
+    assert!(
+        !a.task.contains(phrase),
+        "the phrase is taken out of the task: {}",
+        a.task
+    );
 }
 
 #[test]
@@ -70,12 +76,18 @@ fn deadline_table_russian() {
         ("в месячный срок", "2012-05-15", None),
         ("в двухнедельный срок", "2012-04-29", None),
         ("в трехмесячный срок", "2012-07-15", None),
-        ("ежегодно, до 1 марта", "2013-03-01", Some(Recurrence::Yearly)),
+        (
+            "ежегодно, до 1 марта",
+            "2013-03-01",
+            Some(Recurrence::Yearly),
+        ),
         ("ежеквартально", "2012-06-30", Some(Recurrence::Quarterly)),
         ("ежемесячно", "2012-04-30", Some(Recurrence::Monthly)),
     ];
     for (phrase, deadline, recurrence) in cases {
-        let d = ru(&format!("1. О работе.\n1.1. Секретариату МАГ {phrase} представить отчет.\n"));
+        let d = ru(&format!(
+            "1. О работе.\n1.1. Секретариату МАГ {phrase} представить отчет.\n"
+        ));
         check_deadline(&d, phrase, deadline, *recurrence);
         assert_eq!(only(&d).task, "представить отчет");
     }
@@ -91,12 +103,18 @@ fn deadline_table_english() {
         ("within a month", "2012-05-15", None),
         ("within two weeks", "2012-04-29", None),
         ("within three months", "2012-07-15", None),
-        ("annually, by 1 March", "2013-03-01", Some(Recurrence::Yearly)),
+        (
+            "annually, by 1 March",
+            "2013-03-01",
+            Some(Recurrence::Yearly),
+        ),
         ("quarterly", "2012-06-30", Some(Recurrence::Quarterly)),
         ("monthly", "2012-04-30", Some(Recurrence::Monthly)),
     ];
     for (phrase, deadline, recurrence) in cases {
-        let d = en(&format!("1. On the work.\n1.1. The Secretariat of MAG shall submit a report {phrase}.\n"));
+        let d = en(&format!(
+            "1. On the work.\n1.1. The Secretariat of MAG shall submit a report {phrase}.\n"
+        ));
         check_deadline(&d, phrase, deadline, *recurrence);
         assert_eq!(only(&d).task, "submit a report");
     }
@@ -107,7 +125,10 @@ fn unreadable_deadline_is_kept_and_flagged() {
     let d = ru("1. О работе.\n1.1. Секретариату МАГ в срок до начала следующей сессии подготовить доклад.\n");
     let a = only(&d);
     assert_eq!(a.deadline, None);
-    assert_eq!(a.deadline_text.as_deref(), Some("в срок до начала следующей сессии"));
+    assert_eq!(
+        a.deadline_text.as_deref(),
+        Some("в срок до начала следующей сессии")
+    );
     assert_eq!(a.task, "подготовить доклад");
     assert!(a.flags.contains(&AssignmentFlag::DeadlineUnreadable {
         text: "в срок до начала следующей сессии".into()
@@ -124,7 +145,10 @@ fn wrapped_lines_are_joined_and_paragraphs_kept() {
         "Экспертному совету МАГ совместно с Межкафедральной научной лабораторией инновационных технологий управления современным городом до 1 октября 2012 года подготовить предложения.\nСекретариату МАГ обеспечить их рассылку."
     );
     assert_eq!(d.assignments.len(), 2);
-    assert_eq!(d.assignments[0].lead.as_deref(), Some("Экспертный совет МАГ"));
+    assert_eq!(
+        d.assignments[0].lead.as_deref(),
+        Some("Экспертный совет МАГ")
+    );
     assert_eq!(
         d.assignments[0].co_executors,
         vec!["Межкафедральная научная лаборатория инновационных технологий управления современным городом"]
@@ -139,7 +163,10 @@ fn wrapped_lines_are_joined_and_paragraphs_kept() {
 fn stray_spaces_tabs_and_nbsp() {
     let d = ru("1.\tО  работе.  \n1.1.\u{a0}Секретариату\tМАГ  до\u{a0}1 октября\u{a0}2012  года   подготовить\u{a0}план.   \n");
     assert_eq!(d.items[0].heading, "О работе.");
-    assert_eq!(d.items[0].items[0].text, "Секретариату МАГ до 1 октября 2012 года подготовить план.");
+    assert_eq!(
+        d.items[0].items[0].text,
+        "Секретариату МАГ до 1 октября 2012 года подготовить план."
+    );
     let a = only(&d);
     assert_eq!(a.lead.as_deref(), Some("Секретариат МАГ"));
     assert_eq!(a.deadline_text.as_deref(), Some("до 1 октября 2012 года"));
@@ -148,7 +175,10 @@ fn stray_spaces_tabs_and_nbsp() {
 
 #[test]
 fn windows_line_ends_and_bom() {
-    let text = format!("\u{feff}{RU_HEAD}1. О работе.\r\n1.1. Секретариату МАГ подготовить план.\r\n{RU_CONTROL}").replace('\n', "\r\n");
+    let text = format!(
+        "\u{feff}{RU_HEAD}1. О работе.\r\n1.1. Секретариату МАГ подготовить план.\r\n{RU_CONTROL}"
+    )
+    .replace('\n', "\r\n");
     let d = parse(&text, &default_bodies()).expect("parses");
     assert_eq!(d.title.chars().next(), Some('Р'));
     assert_eq!(only(&d).task, "подготовить план");
@@ -158,14 +188,23 @@ fn windows_line_ends_and_bom() {
 fn quotes_of_both_kinds_are_kept() {
     let d = ru("1. О проекте «Электронный город».\n1.1. Секретариату МАГ подготовить доклад о проекте \"Электронный город\".\n");
     assert_eq!(d.items[0].heading, "О проекте «Электронный город».");
-    assert_eq!(only(&d).task, "подготовить доклад о проекте \"Электронный город\"");
+    assert_eq!(
+        only(&d).task,
+        "подготовить доклад о проекте \"Электронный город\""
+    );
 }
 
 #[test]
 fn dashes_of_any_kind_match_the_directory() {
     for dash in ["–", "—", "-"] {
-        let d = ru(&format!("1. О работе.\n1.1. Администрациям городов {dash} членов МАГ представить данные.\n"));
-        assert_eq!(only(&d).lead.as_deref(), Some("Администрации городов – членов МАГ"), "{dash}");
+        let d = ru(&format!(
+            "1. О работе.\n1.1. Администрациям городов {dash} членов МАГ представить данные.\n"
+        ));
+        assert_eq!(
+            only(&d).lead.as_deref(),
+            Some("Администрации городов – членов МАГ"),
+            "{dash}"
+        );
     }
 }
 
@@ -183,14 +222,25 @@ fn numbering_styles() {
 #[test]
 fn resolution_recommendation_assignment() {
     let d = ru("1. О работе.\n1.1. Одобрить отчет Секретариата МАГ.\n1.2. Отчет Экспертного совета МАГ принять к сведению.\n1.3. Рекомендовать Управлению информатизации города Москвы поддержать проект.\n1.4. Поручить Секретариату МАГ подготовить план.\n1.5. Экспертному совету МАГ подготовить заключение.\n1.6. Согласиться с предложением Президента МАГ.\n");
-    let kinds: Vec<(&str, AssignmentKind, Option<&str>)> =
-        d.assignments.iter().map(|a| (a.item.as_str(), a.kind, a.lead.as_deref())).collect();
+    let kinds: Vec<(&str, AssignmentKind, Option<&str>)> = d
+        .assignments
+        .iter()
+        .map(|a| (a.item.as_str(), a.kind, a.lead.as_deref()))
+        .collect();
     assert_eq!(
         kinds,
         vec![
-            ("1.3", AssignmentKind::Recommendation, Some("Управление информатизации города Москвы")),
+            (
+                "1.3",
+                AssignmentKind::Recommendation,
+                Some("Управление информатизации города Москвы")
+            ),
             ("1.4", AssignmentKind::Assignment, Some("Секретариат МАГ")),
-            ("1.5", AssignmentKind::Assignment, Some("Экспертный совет МАГ")),
+            (
+                "1.5",
+                AssignmentKind::Assignment,
+                Some("Экспертный совет МАГ")
+            ),
         ]
     );
     assert_eq!(d.assignments[0].task, "поддержать проект");
@@ -207,9 +257,24 @@ fn english_kinds() {
     assert_eq!(
         got,
         vec![
-            ("1.3", AssignmentKind::Recommendation, Some("Ministry of Regional Development of the Russian Federation"), "support the project"),
-            ("1.4", AssignmentKind::Assignment, Some("Expert Council of MAG"), "prepare an opinion"),
-            ("1.5", AssignmentKind::Recommendation, Some("Standing Commission of MAG on Information Policy and PR Projects"), "review the site"),
+            (
+                "1.3",
+                AssignmentKind::Recommendation,
+                Some("Ministry of Regional Development of the Russian Federation"),
+                "support the project"
+            ),
+            (
+                "1.4",
+                AssignmentKind::Assignment,
+                Some("Expert Council of MAG"),
+                "prepare an opinion"
+            ),
+            (
+                "1.5",
+                AssignmentKind::Recommendation,
+                Some("Standing Commission of MAG on Information Policy and PR Projects"),
+                "review the site"
+            ),
         ]
     );
 }
@@ -223,12 +288,18 @@ fn task_with_no_executor() {
         assert!(a.co_executors.is_empty());
         assert_eq!(a.flags, vec![AssignmentFlag::NoExecutor]);
     }
-    assert_eq!(d.assignments[0].task, "Продолжить работу по обобщению опыта городов");
+    assert_eq!(
+        d.assignments[0].task,
+        "Продолжить работу по обобщению опыта городов"
+    );
     assert_eq!(d.assignments[1].task, "издать сборник лучших проектов");
     assert_eq!(date(&d.assignments[1]).as_deref(), Some("2012-12-31"));
     let d = en("1. On the contest.\n1.1. Continue the work on the best practices of cities.\n");
     assert_eq!(only(&d).lead, None);
-    assert_eq!(only(&d).task, "Continue the work on the best practices of cities");
+    assert_eq!(
+        only(&d).task,
+        "Continue the work on the best practices of cities"
+    );
 }
 
 #[test]
@@ -245,9 +316,15 @@ fn unknown_executors_are_kept_in_the_nominative() {
         }]
     );
     let b = &d.assignments[1];
-    assert_eq!(b.lead.as_deref(), Some("Органы исполнительной власти субъектов РФ"));
+    assert_eq!(
+        b.lead.as_deref(),
+        Some("Органы исполнительной власти субъектов РФ")
+    );
     assert_eq!(b.lead_id, None);
-    assert!(b.flags.iter().any(|f| f.code() == "executor_not_in_directory"));
+    assert!(b
+        .flags
+        .iter()
+        .any(|f| f.code() == "executor_not_in_directory"));
     // English: as written, without the article.
     let d = en("1. On the work.\n1.1. The host cities shall prepare the events.\n");
     assert_eq!(only(&d).lead.as_deref(), Some("host cities"));
@@ -259,11 +336,20 @@ fn co_executors_after_jointly_with() {
     let a = only(&d);
     assert_eq!(a.co_executors, vec!["Экспертный совет МАГ", "Аппарат МРГ"]);
     assert_eq!(a.lead_id.as_deref(), Some("secretariat"));
-    assert_eq!(a.co_executor_ids, vec![Some("expert-council".to_string()), Some("mrg-office".to_string())]);
+    assert_eq!(
+        a.co_executor_ids,
+        vec![
+            Some("expert-council".to_string()),
+            Some("mrg-office".to_string())
+        ]
+    );
     let d = en("1. On the work.\n1.1. The Secretariat of MAG, jointly with the Expert Council of MAG and the MGUU, shall prepare the plan.\n");
     assert_eq!(
         only(&d).co_executors,
-        vec!["Expert Council of MAG", "Moscow City University of Management of the Moscow Government"]
+        vec![
+            "Expert Council of MAG",
+            "Moscow City University of Management of the Moscow Government"
+        ]
     );
     let d = en("1. On the work.\n1.1. The Expert Council of MAG together with the host cities shall hold the seminars.\n");
     assert_eq!(only(&d).co_executors, vec!["host cities"]);
@@ -274,7 +360,10 @@ fn a_list_of_executors_gives_lead_and_co_executors() {
     let d = ru("1. О работе.\n1.1. Секретариату МАГ, Экспертному совету МАГ и Президенту МАГ подготовить план.\n");
     let a = only(&d);
     assert_eq!(a.lead.as_deref(), Some("Секретариат МАГ"));
-    assert_eq!(a.co_executors, vec!["Экспертный совет МАГ", "Президент МАГ"]);
+    assert_eq!(
+        a.co_executors,
+        vec!["Экспертный совет МАГ", "Президент МАГ"]
+    );
 }
 
 #[test]
@@ -287,7 +376,10 @@ fn control_clause_forms() {
     .expect("parses");
     assert_eq!(d.controller.as_deref(), Some("Секретариат МАГ"));
     assert_eq!(d.controller_id.as_deref(), Some("secretariat"));
-    assert_eq!(d.items[0].items[0].text, "Секретариату МАГ подготовить план.");
+    assert_eq!(
+        d.items[0].items[0].text,
+        "Секретариату МАГ подготовить план."
+    );
     assert!(d
         .warnings
         .iter()
@@ -304,14 +396,20 @@ fn control_clause_forms() {
 
     let d = en("1. On the work.\n1.1. The Secretariat of MAG shall prepare the plan.\n");
     assert_eq!(d.controller.as_deref(), Some("Board of MAG"));
-    assert_eq!(d.items[0].items[0].text, "The Secretariat of MAG shall prepare the plan.");
+    assert_eq!(
+        d.items[0].items[0].text,
+        "The Secretariat of MAG shall prepare the plan."
+    );
 }
 
 #[test]
 fn section_without_sub_items_is_text() {
     let d = ru("1. Провести следующую сессию в Минске в 2013 году.\n");
     assert_eq!(d.items[0].heading, "");
-    assert_eq!(d.items[0].text, "Провести следующую сессию в Минске в 2013 году.");
+    assert_eq!(
+        d.items[0].text,
+        "Провести следующую сессию в Минске в 2013 году."
+    );
     let a = only(&d);
     assert_eq!(a.item, "1");
     assert_eq!(a.task, "Провести следующую сессию в Минске");
@@ -319,12 +417,21 @@ fn section_without_sub_items_is_text() {
 
 #[test]
 fn not_a_decision_is_a_clear_error() {
-    let err = parse("Уважаемые коллеги!\nПриглашаем вас на сессию 2 июня 2010 года в Астане.\n", &default_bodies())
-        .expect_err("no items");
+    let err = parse(
+        "Уважаемые коллеги!\nПриглашаем вас на сессию 2 июня 2010 года в Астане.\n",
+        &default_bodies(),
+    )
+    .expect_err("no items");
     assert_eq!(err, ParseError::NoNumberedItems);
     assert!(err.to_string().contains("no numbered items"));
-    assert_eq!(parse(" \n\t\n", &default_bodies()).expect_err("empty"), ParseError::Empty);
-    assert_eq!(parse("", &default_bodies()).expect_err("empty"), ParseError::Empty);
+    assert_eq!(
+        parse(" \n\t\n", &default_bodies()).expect_err("empty"),
+        ParseError::Empty
+    );
+    assert_eq!(
+        parse("", &default_bodies()).expect_err("empty"),
+        ParseError::Empty
+    );
 }
 
 #[test]
@@ -333,16 +440,41 @@ fn flags_and_warnings_stay_out_of_the_spec_json() {
     assert!(!d.assignments[0].flags.is_empty());
     let json = d.to_spec_json();
     let a = &json["assignments"][0];
-    let keys: Vec<&String> = a.as_object().map(|o| o.keys().collect()).unwrap_or_default();
+    let keys: Vec<&String> = a
+        .as_object()
+        .map(|o| o.keys().collect())
+        .unwrap_or_default();
     let mut keys: Vec<&str> = keys.iter().map(|s| s.as_str()).collect();
     keys.sort_unstable();
     assert_eq!(
         keys,
-        vec!["co_executors", "deadline", "deadline_text", "item", "kind", "lead", "recurrence", "task"]
+        vec![
+            "co_executors",
+            "deadline",
+            "deadline_text",
+            "item",
+            "kind",
+            "lead",
+            "recurrence",
+            "task"
+        ]
     );
-    let mut top: Vec<&str> = json.as_object().map(|o| o.keys().map(String::as_str).collect()).unwrap_or_default();
+    let mut top: Vec<&str> = json
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
     top.sort_unstable();
-    assert_eq!(top, vec!["assignments", "controller", "items", "language", "session", "title"]);
+    assert_eq!(
+        top,
+        vec![
+            "assignments",
+            "controller",
+            "items",
+            "language",
+            "session",
+            "title"
+        ]
+    );
 }
 
 #[test]
@@ -351,11 +483,19 @@ fn custom_directory_is_used() {
         "id,kind,name_ru,name_en,short_ru,short_en\nduma,partner,Городская дума,City Duma,Дума,Duma\n",
     )
     .expect("csv");
-    let d = parse(&format!("{RU_HEAD}1. О работе.\n1.1. Городской думе рассмотреть проект.\n{RU_CONTROL}"), &bodies).expect("parses");
+    let d = parse(
+        &format!("{RU_HEAD}1. О работе.\n1.1. Городской думе рассмотреть проект.\n{RU_CONTROL}"),
+        &bodies,
+    )
+    .expect("parses");
     assert_eq!(only(&d).lead.as_deref(), Some("Городская дума"));
     assert_eq!(only(&d).lead_id.as_deref(), Some("duma"));
     // The Board is not in this directory: the controller is kept as written and reported.
     assert_eq!(d.controller.as_deref(), Some("Правление МАГ"));
     assert_eq!(d.controller_id, None);
-    assert!(d.warnings.contains(&DocumentWarning::ControllerNotInDirectory { name: "Правление МАГ".into() }));
+    assert!(d
+        .warnings
+        .contains(&DocumentWarning::ControllerNotInDirectory {
+            name: "Правление МАГ".into()
+        }));
 }
