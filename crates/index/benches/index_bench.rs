@@ -14,9 +14,11 @@ fn peak_rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse::<f64>().ok()))
+            s.lines().find(|l| l.starts_with("VmHWM")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|v| v.parse::<f64>().ok())
+            })
         })
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
@@ -50,21 +52,56 @@ pub fn synthetic(n_units: usize, n_ind: usize, seed: u64) -> (Framework, UnitDat
     };
     for i in 0..n_ind {
         let dir = if i % 4 == 3 { -1.0 } else { 1.0 };
-        rows.push(mk(rows.len() + 2, 1, format!("I{i:03}"), Some(format!("P{:02}", i / 10)), MetaType::Indicator, dir));
+        rows.push(mk(
+            rows.len() + 2,
+            1,
+            format!("I{i:03}"),
+            Some(format!("P{:02}", i / 10)),
+            MetaType::Indicator,
+            dir,
+        ));
     }
     for p in 0..n_pil {
-        rows.push(mk(rows.len() + 2, 2, format!("P{p:02}"), Some(format!("S{}", p / 5)), MetaType::Aggregate, 1.0));
+        rows.push(mk(
+            rows.len() + 2,
+            2,
+            format!("P{p:02}"),
+            Some(format!("S{}", p / 5)),
+            MetaType::Aggregate,
+            1.0,
+        ));
     }
     for s in 0..n_sub {
-        rows.push(mk(rows.len() + 2, 3, format!("S{s}"), Some("Index".into()), MetaType::Aggregate, 1.0));
+        rows.push(mk(
+            rows.len() + 2,
+            3,
+            format!("S{s}"),
+            Some("Index".into()),
+            MetaType::Aggregate,
+            1.0,
+        ));
     }
-    rows.push(mk(rows.len() + 2, 4, "Index".into(), None, MetaType::Aggregate, 1.0));
+    rows.push(mk(
+        rows.len() + 2,
+        4,
+        "Index".into(),
+        None,
+        MetaType::Aggregate,
+        1.0,
+    ));
     rows.push(MetaRow {
         level: None,
         direction: None,
         weight: None,
         parent: None,
-        ..mk(rows.len() + 2, 1, "Region".into(), None, MetaType::Group, 1.0)
+        ..mk(
+            rows.len() + 2,
+            1,
+            "Region".into(),
+            None,
+            MetaType::Group,
+            1.0,
+        )
     });
     let fw = Framework::new(&rows, "synthetic").expect("framework");
     let mut d = UnitData {
@@ -92,7 +129,9 @@ pub fn synthetic(n_units: usize, n_ind: usize, seed: u64) -> (Framework, UnitDat
     }
     d.groups.insert(
         "Region".into(),
-        (0..n_units).map(|u| Some(["A", "B", "C", "D"][u % 4].to_string())).collect(),
+        (0..n_units)
+            .map(|u| Some(["A", "B", "C", "D"][u % 4].to_string()))
+            .collect(),
     );
     (fw, d)
 }
@@ -158,13 +197,20 @@ fn main() {
     let b = pipeline::build(&fw, &data, &spec).expect("build");
     std::hint::black_box(analysis::analyse(&fw, b.last(), 0.9));
     let t_an = t.elapsed();
-    println!("ASEM load (iMeta+iData+spec): {:.2} ms", t_load.as_secs_f64() * 1e3);
+    println!(
+        "ASEM load (iMeta+iData+spec): {:.2} ms",
+        t_load.as_secs_f64() * 1e3
+    );
     println!("ASEM full build (denominate, impute, screen, treat, normalise, aggregate + results): {:.3} ms (mean of {reps})", t_build.as_secs_f64() * 1e3);
-    println!("ASEM analysis (correlations, alpha, PCA, availability): {:.2} ms", t_an.as_secs_f64() * 1e3);
+    println!(
+        "ASEM analysis (correlations, alpha, PCA, availability): {:.2} ms",
+        t_an.as_secs_f64() * 1e3
+    );
     for n in [100, 1000] {
         let s = with_n(&spec, n);
         let t = Instant::now();
-        let r = sensitivity::run(&fw, &data, &s, &sensitivity::Options::default(), &quiet).expect("sa");
+        let r =
+            sensitivity::run(&fw, &data, &s, &sensitivity::Options::default(), &quiet).expect("sa");
         let el = t.elapsed().as_secs_f64();
         let coinr = if n == 100 { 81.0 } else { 1140.0 };
         println!(
@@ -176,23 +222,43 @@ fn main() {
             coinr / el
         );
         let t1 = Instant::now();
-        sensitivity::run(&fw, &data, &s, &sensitivity::Options { threads: Some(1) }, &quiet).expect("sa");
-        println!("ASEM sensitivity N={n} on 1 thread: {:.3} s", t1.elapsed().as_secs_f64());
+        sensitivity::run(
+            &fw,
+            &data,
+            &s,
+            &sensitivity::Options { threads: Some(1) },
+            &quiet,
+        )
+        .expect("sa");
+        println!(
+            "ASEM sensitivity N={n} on 1 thread: {:.3} s",
+            t1.elapsed().as_secs_f64()
+        );
     }
     if std::env::var("INDEX_BENCH_SKIP_LARGE").is_ok() {
         return;
     }
-    let n_large: usize = std::env::var("INDEX_BENCH_LARGE_N").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let n_large: usize = std::env::var("INDEX_BENCH_LARGE_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
     let t = Instant::now();
     let (fw, data) = synthetic(2000, 200, 7);
-    println!("synthetic data generation: {:.2} s", t.elapsed().as_secs_f64());
+    println!(
+        "synthetic data generation: {:.2} s",
+        t.elapsed().as_secs_f64()
+    );
     let spec = with_n(&BuildSpec::parse(LARGE_SPEC).expect("spec"), n_large);
     let t = Instant::now();
     let b = pipeline::build(&fw, &data, &spec).expect("build");
     std::hint::black_box(pipeline::results(&fw, &b));
-    println!("synthetic 2000x200x4 build: {:.3} s", t.elapsed().as_secs_f64());
+    println!(
+        "synthetic 2000x200x4 build: {:.3} s",
+        t.elapsed().as_secs_f64()
+    );
     let t = Instant::now();
-    let r = sensitivity::run(&fw, &data, &spec, &sensitivity::Options::default(), &quiet).expect("sa");
+    let r =
+        sensitivity::run(&fw, &data, &spec, &sensitivity::Options::default(), &quiet).expect("sa");
     let el = t.elapsed().as_secs_f64();
     println!(
         "synthetic sensitivity N={n_large}: {} runs in {:.2} s ({:.1} µs/run, {} failed); peak RSS {:.0} MiB",

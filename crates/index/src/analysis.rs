@@ -24,7 +24,9 @@ pub fn pca(cols: &[&[f64]]) -> Option<Pca> {
         return None;
     }
     let n = cols[0].len();
-    let rows: Vec<usize> = (0..n).filter(|&i| cols.iter().all(|c| present(c[i]))).collect();
+    let rows: Vec<usize> = (0..n)
+        .filter(|&i| cols.iter().all(|c| present(c[i])))
+        .collect();
     if rows.len() < 2 {
         return None;
     }
@@ -40,7 +42,9 @@ pub fn pca(cols: &[&[f64]]) -> Option<Pca> {
         return None;
     }
     let nn = (rows.len() - 1) as f64;
-    let corr = DMatrix::from_fn(k, k, |a, b| z[a].iter().zip(&z[b]).map(|(x, y)| x * y).sum::<f64>() / nn);
+    let corr = DMatrix::from_fn(k, k, |a, b| {
+        z[a].iter().zip(&z[b]).map(|(x, y)| x * y).sum::<f64>() / nn
+    });
     let eig = SymmetricEigen::new(corr);
     let mut idx: Vec<usize> = (0..k).collect();
     idx.sort_by(|&a, &b| eig.eigenvalues[b].total_cmp(&eig.eigenvalues[a]));
@@ -69,12 +73,17 @@ pub fn cronbach_alpha(cols: &[&[f64]]) -> f64 {
         return f64::NAN;
     }
     let n = cols[0].len();
-    let rows: Vec<usize> = (0..n).filter(|&i| cols.iter().all(|c| present(c[i]))).collect();
+    let rows: Vec<usize> = (0..n)
+        .filter(|&i| cols.iter().all(|c| present(c[i])))
+        .collect();
     let sum_var: f64 = cols
         .iter()
         .map(|c| stats::var(&rows.iter().map(|&i| c[i]).collect::<Vec<_>>()))
         .sum();
-    let tot: Vec<f64> = rows.iter().map(|&i| cols.iter().map(|c| c[i]).sum()).collect();
+    let tot: Vec<f64> = rows
+        .iter()
+        .map(|&i| cols.iter().map(|c| c[i]).sum())
+        .collect();
     let kf = k as f64;
     kf / (kf - 1.0) * (1.0 - sum_var / stats::var(&tot))
 }
@@ -130,11 +139,17 @@ pub fn analyse(fw: &Framework, d: &DataSet, collinear: f64) -> Analysis {
     let inds: Vec<(usize, &str)> = d
         .codes
         .iter()
-        .filter_map(|c| fw.find(c).filter(|&i| fw.nodes[i].level == 1).map(|i| (i, c.as_str())))
+        .filter_map(|c| {
+            fw.find(c)
+                .filter(|&i| fw.nodes[i].level == 1)
+                .map(|i| (i, c.as_str()))
+        })
         .collect();
     for (x, &(ia, ca)) in inds.iter().enumerate() {
         for &(ib, cb) in &inds[x + 1..] {
-            let (Some(va), Some(vb)) = (col(ca), col(cb)) else { continue };
+            let (Some(va), Some(vb)) = (col(ca), col(cb)) else {
+                continue;
+            };
             let sib = fw.nodes[ia].parent == fw.nodes[ib].parent;
             let p = stats::pearson(va, vb);
             a.correlations.push(Correlation {
@@ -169,9 +184,14 @@ pub fn analyse(fw: &Framework, d: &DataSet, collinear: f64) -> Analysis {
     }
     for level in 2..=fw.max_level {
         for g in fw.aggregates_at(level) {
-            let cols: Option<Vec<&[f64]>> = fw.nodes[g].children.iter().map(|&c| col(&fw.nodes[c].code)).collect();
+            let cols: Option<Vec<&[f64]>> = fw.nodes[g]
+                .children
+                .iter()
+                .map(|&c| col(&fw.nodes[c].code))
+                .collect();
             let Some(cols) = cols else { continue };
-            a.alpha.push((fw.nodes[g].code.clone(), cronbach_alpha(&cols)));
+            a.alpha
+                .push((fw.nodes[g].code.clone(), cronbach_alpha(&cols)));
             if let Some(p) = pca(&cols) {
                 a.pca.push((fw.nodes[g].code.clone(), p));
             }
@@ -180,12 +200,14 @@ pub fn analyse(fw: &Framework, d: &DataSet, collinear: f64) -> Analysis {
     let ind_cols: Vec<&[f64]> = inds.iter().filter_map(|(_, c)| col(c)).collect();
     for (i, u) in d.units.iter().enumerate() {
         let n = ind_cols.iter().filter(|c| present(c[i])).count();
-        a.availability_units.push((u.clone(), n as f64 / ind_cols.len().max(1) as f64));
+        a.availability_units
+            .push((u.clone(), n as f64 / ind_cols.len().max(1) as f64));
     }
     for (_, c) in &inds {
         let Some(v) = col(c) else { continue };
         let n = v.iter().filter(|x| present(**x)).count();
-        a.availability_indicators.push((c.to_string(), n as f64 / v.len().max(1) as f64));
+        a.availability_indicators
+            .push((c.to_string(), n as f64 / v.len().max(1) as f64));
         let s = stats::sorted_present(v);
         if s.len() >= 2 {
             let sd = stats::sd(&s);

@@ -88,19 +88,26 @@ pub fn read_meta_rows<R: Read>(r: R, file: &str) -> Result<Vec<MetaRow>> {
             "Group" => MetaType::Group,
             "Denominator" => MetaType::Denominator,
             "Other" => continue,
-            t => {
-                return Err(IndexError::input(
-                    file,
-                    row,
-                    "Type",
-                    format!("Type must be Indicator, Aggregate, Group, Denominator or Other, found '{t}'"),
-                ))
-            }
+            t => return Err(IndexError::input(
+                file,
+                row,
+                "Type",
+                format!(
+                    "Type must be Indicator, Aggregate, Group, Denominator or Other, found '{t}'"
+                ),
+            )),
         };
         let level = match num("Level")? {
             None => None,
             Some(l) if l >= 1.0 && l.fract() == 0.0 && l < 1000.0 => Some(l as u32),
-            Some(l) => return Err(IndexError::input(file, row, "Level", format!("bad level {l}"))),
+            Some(l) => {
+                return Err(IndexError::input(
+                    file,
+                    row,
+                    "Level",
+                    format!("bad level {l}"),
+                ))
+            }
         };
         rows.push(MetaRow {
             row,
@@ -136,9 +143,15 @@ pub fn read_data<R: Read>(r: R, file: &str, fw: &Framework) -> Result<UnitData> 
     let numeric: Vec<(usize, &String)> = h
         .iter()
         .enumerate()
-        .filter(|(_, c)| fw.find(c).is_some_and(|i| fw.nodes[i].level == 1) || fw.denominators.contains(c))
+        .filter(|(_, c)| {
+            fw.find(c).is_some_and(|i| fw.nodes[i].level == 1) || fw.denominators.contains(c)
+        })
         .collect();
-    let groups: Vec<(usize, &String)> = h.iter().enumerate().filter(|(_, c)| fw.groups.contains(c)).collect();
+    let groups: Vec<(usize, &String)> = h
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| fw.groups.contains(c))
+        .collect();
     let mut d = UnitData::default();
     let mut times = Vec::new();
     let mut num_cols: Vec<Vec<f64>> = vec![Vec::new(); numeric.len()];
@@ -147,12 +160,13 @@ pub fn read_data<R: Read>(r: R, file: &str, fw: &Framework) -> Result<UnitData> 
         let rec = rec.map_err(|e| csv_err(file, e))?;
         let row = k + 2;
         d.ucode.push(rec.get(uc).unwrap_or("").to_string());
-        d.uname.push(un.and_then(|c| rec.get(c)).unwrap_or("").to_string());
+        d.uname
+            .push(un.and_then(|c| rec.get(c)).unwrap_or("").to_string());
         if let Some(tc) = tc {
             let t = rec.get(tc).unwrap_or("");
-            let v: i64 = t
-                .parse()
-                .map_err(|_| IndexError::input(file, row, "Time", format!("'{t}' is not an integer year")))?;
+            let v: i64 = t.parse().map_err(|_| {
+                IndexError::input(file, row, "Time", format!("'{t}' is not an integer year"))
+            })?;
             times.push(v);
         }
         for (j, (c, name)) in numeric.iter().enumerate() {
@@ -186,7 +200,12 @@ pub fn read_weights<R: Read>(r: R, file: &str) -> Result<HashMap<String, f64>> {
         h.iter().position(|c| c == "iCode"),
         h.iter().position(|c| c == "Weight"),
     ) else {
-        return Err(IndexError::input(file, 1, "iCode", "weights need columns iCode and Weight"));
+        return Err(IndexError::input(
+            file,
+            1,
+            "iCode",
+            "weights need columns iCode and Weight",
+        ));
     };
     let mut m = HashMap::new();
     for (k, rec) in rd.records().enumerate() {
@@ -197,7 +216,12 @@ pub fn read_weights<R: Read>(r: R, file: &str) -> Result<HashMap<String, f64>> {
             .map_err(|m| IndexError::input(file, row, "Weight", m))?
             .ok_or_else(|| IndexError::input(file, row, "Weight", "missing weight"))?;
         if m.insert(code.clone(), w).is_some() {
-            return Err(IndexError::input(file, row, "iCode", format!("duplicate code '{code}'")));
+            return Err(IndexError::input(
+                file,
+                row,
+                "iCode",
+                format!("duplicate code '{code}'"),
+            ));
         }
     }
     Ok(m)
@@ -271,7 +295,11 @@ fn werr(path: &Path, e: impl std::fmt::Display) -> IndexError {
     }
 }
 
-fn write_rows(path: &Path, header: &[String], rows: impl Iterator<Item = Vec<String>>) -> Result<()> {
+fn write_rows(
+    path: &Path,
+    header: &[String],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<()> {
     let mut w = writer(path)?;
     w.write_record(header).map_err(|e| werr(path, e))?;
     for r in rows {
@@ -282,7 +310,13 @@ fn write_rows(path: &Path, header: &[String], rows: impl Iterator<Item = Vec<Str
 
 /// Write the build outputs of the spec: `scores.csv`, `ranks.csv`, `dset_<Name>.csv`, `weights.csv`,
 /// and, when given, the analysis files.
-pub fn write_build(dir: &Path, fw: &Framework, b: &BuildResult, r: &Results, a: Option<&Analysis>) -> Result<()> {
+pub fn write_build(
+    dir: &Path,
+    fw: &Framework,
+    b: &BuildResult,
+    r: &Results,
+    a: Option<&Analysis>,
+) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|source| IndexError::Io {
         path: dir.display().to_string(),
         source,
@@ -341,10 +375,22 @@ pub fn write_analysis(dir: &Path, a: &Analysis) -> Result<()> {
     let s = |x: &str| x.to_string();
     write_rows(
         &dir.join("correlations.csv"),
-        &[s("Var1"), s("Var2"), s("Relation"), s("Pearson"), s("Spearman")],
-        a.correlations
-            .iter()
-            .map(|c| vec![c.a.clone(), c.b.clone(), c.relation.into(), fmt_num(c.pearson), fmt_num(c.spearman)]),
+        &[
+            s("Var1"),
+            s("Var2"),
+            s("Relation"),
+            s("Pearson"),
+            s("Spearman"),
+        ],
+        a.correlations.iter().map(|c| {
+            vec![
+                c.a.clone(),
+                c.b.clone(),
+                c.relation.into(),
+                fmt_num(c.pearson),
+                fmt_num(c.spearman),
+            ]
+        }),
     )?;
     write_rows(
         &dir.join("cronbach.csv"),
@@ -360,7 +406,11 @@ pub fn write_analysis(dir: &Path, a: &Analysis) -> Result<()> {
                     c.clone(),
                     (k + 1).to_string(),
                     fmt_num(*e),
-                    p.loadings[k].iter().map(|x| fmt_num(*x)).collect::<Vec<_>>().join(" "),
+                    p.loadings[k]
+                        .iter()
+                        .map(|x| fmt_num(*x))
+                        .collect::<Vec<_>>()
+                        .join(" "),
                 ]
             })
         }),
@@ -371,12 +421,18 @@ pub fn write_analysis(dir: &Path, a: &Analysis) -> Result<()> {
         a.availability_units
             .iter()
             .map(|(c, v)| vec![s("unit"), c.clone(), fmt_num(*v)])
-            .chain(a.availability_indicators.iter().map(|(c, v)| vec![s("indicator"), c.clone(), fmt_num(*v)])),
+            .chain(
+                a.availability_indicators
+                    .iter()
+                    .map(|(c, v)| vec![s("indicator"), c.clone(), fmt_num(*v)]),
+            ),
     )?;
     write_rows(
         &dir.join("flags.csv"),
         &[s("Code"), s("Flag"), s("Detail")],
-        a.flags.iter().map(|f| vec![f.code.clone(), f.kind.into(), f.detail.clone()]),
+        a.flags
+            .iter()
+            .map(|f| vec![f.code.clone(), f.kind.into(), f.detail.clone()]),
     )
 }
 
@@ -400,7 +456,9 @@ pub fn write_sensitivity(dir: &Path, s: &SensitivityResult) -> Result<()> {
     if let Some(si) = &s.indices {
         write_rows(
             &dir.join("sensitivity.csv"),
-            &h(&["Variable", "Si", "STi", "Si_q5", "Si_q95", "STi_q5", "STi_q95"]),
+            &h(&[
+                "Variable", "Si", "STi", "Si_q5", "Si_q95", "STi_q5", "STi_q95",
+            ]),
             si.iter().map(|v| {
                 vec![
                     v.variable.clone(),

@@ -120,8 +120,10 @@ impl Framework {
                 ));
             }
         }
-        let kinds: HashMap<&str, (MetaType, usize)> =
-            rows.iter().map(|r| (r.code.as_str(), (r.kind, r.row))).collect();
+        let kinds: HashMap<&str, (MetaType, usize)> = rows
+            .iter()
+            .map(|r| (r.code.as_str(), (r.kind, r.row)))
+            .collect();
         let mut nodes = Vec::new();
         let mut meta_rows = Vec::new();
         let mut groups = Vec::new();
@@ -175,7 +177,12 @@ impl Framework {
                         }
                         None if r.parent.is_none() => 1.0,
                         None => {
-                            return Err(IndexError::input(source, r.row, "Weight", "missing weight"))
+                            return Err(IndexError::input(
+                                source,
+                                r.row,
+                                "Weight",
+                                "missing weight",
+                            ))
                         }
                     };
                     if let Some(d) = &r.denominator {
@@ -207,8 +214,11 @@ impl Framework {
                 }
             }
         }
-        let index: HashMap<String, usize> =
-            nodes.iter().enumerate().map(|(i, n)| (n.code.clone(), i)).collect();
+        let index: HashMap<String, usize> = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.code.clone(), i))
+            .collect();
         for (i, r) in meta_rows.iter().enumerate() {
             if let Some(p) = &r.parent {
                 let Some(&pi) = index.get(p) else {
@@ -229,7 +239,12 @@ impl Framework {
                 }
                 nodes[i].parent = Some(pi);
             } else if nodes[i].level == 1 {
-                return Err(IndexError::input(source, r.row, "Parent", "an Indicator needs a Parent"));
+                return Err(IndexError::input(
+                    source,
+                    r.row,
+                    "Parent",
+                    "an Indicator needs a Parent",
+                ));
             }
         }
         // cycles
@@ -286,7 +301,8 @@ impl Framework {
         }
         let max_level = nodes.iter().map(|n| n.level).max().unwrap_or(1);
         // lineage order
-        let mut indicator_order: Vec<usize> = (0..nodes.len()).filter(|&i| nodes[i].level == 1).collect();
+        let mut indicator_order: Vec<usize> =
+            (0..nodes.len()).filter(|&i| nodes[i].level == 1).collect();
         let lineage = |i: usize| {
             let mut v = vec![nodes[i].code.clone()];
             let mut cur = nodes[i].parent;
@@ -324,12 +340,17 @@ impl Framework {
 
     /// Codes of the indicators in lineage order.
     pub fn indicator_codes(&self) -> Vec<String> {
-        self.indicator_order.iter().map(|&i| self.nodes[i].code.clone()).collect()
+        self.indicator_order
+            .iter()
+            .map(|&i| self.nodes[i].code.clone())
+            .collect()
     }
 
     /// Aggregate node indices of a level, in iMeta order.
     pub fn aggregates_at(&self, level: u32) -> Vec<usize> {
-        (0..self.nodes.len()).filter(|&i| self.nodes[i].level == level).collect()
+        (0..self.nodes.len())
+            .filter(|&i| self.nodes[i].level == level)
+            .collect()
     }
 
     /// Effective weight of every node: the product of its weight, normalised among its siblings,
@@ -382,17 +403,32 @@ impl UnitData {
         }
         for d in &fw.denominators {
             if !self.numeric.contains_key(d) {
-                return Err(IndexError::input(source, 1, d, format!("denominator '{d}' has no data column")));
+                return Err(IndexError::input(
+                    source,
+                    1,
+                    d,
+                    format!("denominator '{d}' has no data column"),
+                ));
             }
         }
         for g in &fw.groups {
             if !self.groups.contains_key(g) {
-                return Err(IndexError::input(source, 1, g, format!("group '{g}' has no data column")));
+                return Err(IndexError::input(
+                    source,
+                    1,
+                    g,
+                    format!("group '{g}' has no data column"),
+                ));
             }
         }
         for (c, v) in &self.numeric {
             if v.len() != n {
-                return Err(IndexError::input(source, 1, c, "column length differs from uCode"));
+                return Err(IndexError::input(
+                    source,
+                    1,
+                    c,
+                    "column length differs from uCode",
+                ));
             }
         }
         let mut seen: HashMap<(&str, i64), usize> = HashMap::new();
@@ -438,7 +474,10 @@ pub struct DataSet {
 impl DataSet {
     /// Column by code.
     pub fn col(&self, code: &str) -> Option<&[f64]> {
-        self.codes.iter().position(|c| c == code).map(|j| self.cols[j].as_slice())
+        self.codes
+            .iter()
+            .position(|c| c == code)
+            .map(|j| self.cols[j].as_slice())
     }
     /// A copy renamed.
     pub fn renamed(&self, name: &str) -> DataSet {
@@ -453,7 +492,11 @@ impl DataSet {
             name: self.name.clone(),
             units: keep.iter().map(|&i| self.units[i].clone()).collect(),
             codes: self.codes.clone(),
-            cols: self.cols.iter().map(|c| keep.iter().map(|&i| c[i]).collect()).collect(),
+            cols: self
+                .cols
+                .iter()
+                .map(|c| keep.iter().map(|&i| c[i]).collect())
+                .collect(),
         }
     }
 }

@@ -41,12 +41,19 @@ pub enum NormMethod {
 }
 
 /// Normalise one column: the values are first multiplied by `direction`.
-pub fn normalise(x: &[f64], direction: f64, method: &NormMethod, target: Option<f64>) -> Result<Vec<f64>, String> {
+pub fn normalise(
+    x: &[f64],
+    direction: f64,
+    method: &NormMethod,
+    target: Option<f64>,
+) -> Result<Vec<f64>, String> {
     let x: Vec<f64> = x.iter().map(|v| v * direction).collect();
     Ok(match method {
         NormMethod::MinMax { l, u } => {
             let (mn, mx) = stats::min_max(&x);
-            x.iter().map(|v| (v - mn) / (mx - mn) * (u - l) + l).collect()
+            x.iter()
+                .map(|v| (v - mn) / (mx - mn) * (u - l) + l)
+                .collect()
         }
         NormMethod::ZScore { m, sd } => {
             let (mu, s) = (stats::mean(&x), stats::sd(&x));
@@ -55,14 +62,21 @@ pub fn normalise(x: &[f64], direction: f64, method: &NormMethod, target: Option<
         NormMethod::Rank => stats::rank_asc_min(&x),
         NormMethod::PRank => {
             let n = x.iter().filter(|v| present(**v)).count() as f64;
-            stats::rank_asc_min(&x).into_iter().map(|r| (r - 1.0) / (n - 1.0)).collect()
+            stats::rank_asc_min(&x)
+                .into_iter()
+                .map(|r| (r - 1.0) / (n - 1.0))
+                .collect()
         }
-        NormMethod::Borda => stats::rank_asc_min(&x).into_iter().map(|r| r - 1.0).collect(),
+        NormMethod::Borda => stats::rank_asc_min(&x)
+            .into_iter()
+            .map(|r| r - 1.0)
+            .collect(),
         NormMethod::Goalposts { gposts, scale } => {
             let (l, u, a) = match gposts {
                 Some(g) => (g[0], g[1], g[2]),
                 None => {
-                    let t = target.ok_or("goalposts normalisation needs a Target for every indicator")?;
+                    let t = target
+                        .ok_or("goalposts normalisation needs a Target for every indicator")?;
                     (stats::min_max(&x).0, t * direction, *scale)
                 }
             };
@@ -220,7 +234,13 @@ pub enum ImputeMethod {
 /// Impute one column by mean/median, optionally by group (`groups[i]` = group of unit `i`).
 /// Units whose group is missing are left as they are; a group with no data stays missing.
 pub fn impute_col(x: &[f64], median: bool, groups: Option<&[Option<String>]>) -> Vec<f64> {
-    let f = |v: &[f64]| if median { stats::median(v) } else { stats::mean(v) };
+    let f = |v: &[f64]| {
+        if median {
+            stats::median(v)
+        } else {
+            stats::mean(v)
+        }
+    };
     match groups {
         None => {
             let m = f(x);
@@ -232,7 +252,9 @@ pub fn impute_col(x: &[f64], median: bool, groups: Option<&[Option<String>]>) ->
             labels.sort();
             labels.dedup();
             for lab in labels {
-                let members: Vec<usize> = (0..x.len()).filter(|&i| g[i].as_ref() == Some(lab)).collect();
+                let members: Vec<usize> = (0..x.len())
+                    .filter(|&i| g[i].as_ref() == Some(lab))
+                    .collect();
                 let vals: Vec<f64> = members.iter().map(|&i| x[i]).collect();
                 let m = f(&vals);
                 for &i in &members {
@@ -395,7 +417,9 @@ pub fn aggregate(
                         AggMethod::GMean if complete && ln_ind.is_some() && c < plan.n_ind => {
                             let l = ln_ind.map_or(&[][..], |l| &l[c * n..(c + 1) * n]);
                             if col.iter().any(|x| *x <= 0.0) {
-                                return Err(format!("geometric mean of a value <= 0 in column {c}"));
+                                return Err(format!(
+                                    "geometric mean of a value <= 0 in column {c}"
+                                ));
                             }
                             for (a, x) in s.acc.iter_mut().zip(l) {
                                 *a += w * x;
@@ -516,21 +540,42 @@ mod tests {
     use super::*;
 
     fn close(a: &[f64], b: &[f64]) -> bool {
-        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x.is_nan() && y.is_nan()) || (x - y).abs() < 1e-12)
+        a.len() == b.len()
+            && a.iter()
+                .zip(b)
+                .all(|(x, y)| (x.is_nan() && y.is_nan()) || (x - y).abs() < 1e-12)
     }
 
     #[test]
     fn minmax_by_hand() {
-        let y = normalise(&[1.0, 3.0, f64::NAN, 5.0], 1.0, &NormMethod::MinMax { l: 0.0, u: 100.0 }, None).unwrap_or_default();
+        let y = normalise(
+            &[1.0, 3.0, f64::NAN, 5.0],
+            1.0,
+            &NormMethod::MinMax { l: 0.0, u: 100.0 },
+            None,
+        )
+        .unwrap_or_default();
         assert!(close(&y, &[0.0, 50.0, f64::NAN, 100.0]));
-        let y = normalise(&[1.0, 3.0, 5.0], -1.0, &NormMethod::MinMax { l: 1.0, u: 11.0 }, None).unwrap_or_default();
+        let y = normalise(
+            &[1.0, 3.0, 5.0],
+            -1.0,
+            &NormMethod::MinMax { l: 1.0, u: 11.0 },
+            None,
+        )
+        .unwrap_or_default();
         assert!(close(&y, &[11.0, 6.0, 1.0]));
     }
 
     #[test]
     fn zscore_by_hand() {
         // mean 4, sample sd 2
-        let y = normalise(&[2.0, 4.0, 6.0], 1.0, &NormMethod::ZScore { m: 10.0, sd: 2.0 }, None).unwrap_or_default();
+        let y = normalise(
+            &[2.0, 4.0, 6.0],
+            1.0,
+            &NormMethod::ZScore { m: 10.0, sd: 2.0 },
+            None,
+        )
+        .unwrap_or_default();
         assert!(close(&y, &[8.0, 10.0, 12.0]));
     }
 
@@ -548,27 +593,69 @@ mod tests {
     #[test]
     fn dist2max_fracmax_goalposts_by_hand() {
         let x = [2.0, 4.0, 10.0];
-        assert!(close(&normalise(&x, 1.0, &NormMethod::Dist2Max, None).unwrap_or_default(), &[0.0, 0.25, 1.0]));
-        assert!(close(&normalise(&x, 1.0, &NormMethod::FracMax, None).unwrap_or_default(), &[0.2, 0.4, 1.0]));
-        let g = NormMethod::Goalposts { gposts: None, scale: 100.0 };
+        assert!(close(
+            &normalise(&x, 1.0, &NormMethod::Dist2Max, None).unwrap_or_default(),
+            &[0.0, 0.25, 1.0]
+        ));
+        assert!(close(
+            &normalise(&x, 1.0, &NormMethod::FracMax, None).unwrap_or_default(),
+            &[0.2, 0.4, 1.0]
+        ));
+        let g = NormMethod::Goalposts {
+            gposts: None,
+            scale: 100.0,
+        };
         // lower post = min 2, target 6: (x-2)/4 capped
-        assert!(close(&normalise(&x, 1.0, &g, Some(6.0)).unwrap_or_default(), &[0.0, 50.0, 100.0]));
+        assert!(close(
+            &normalise(&x, 1.0, &g, Some(6.0)).unwrap_or_default(),
+            &[0.0, 50.0, 100.0]
+        ));
         // direction -1, target 3: values -2,-4,-10, lower post -10, upper -3
-        assert!(close(&normalise(&x, -1.0, &g, Some(3.0)).unwrap_or_default(), &[100.0, 600.0 / 7.0, 0.0]));
+        assert!(close(
+            &normalise(&x, -1.0, &g, Some(3.0)).unwrap_or_default(),
+            &[100.0, 600.0 / 7.0, 0.0]
+        ));
         assert!(normalise(&x, 1.0, &g, None).is_err());
-        let gp = NormMethod::Goalposts { gposts: Some([0.0, 5.0, 1.0]), scale: 1.0 };
-        assert!(close(&normalise(&x, 1.0, &gp, None).unwrap_or_default(), &[0.4, 0.8, 1.0]));
+        let gp = NormMethod::Goalposts {
+            gposts: Some([0.0, 5.0, 1.0]),
+            scale: 1.0,
+        };
+        assert!(close(
+            &normalise(&x, 1.0, &gp, None).unwrap_or_default(),
+            &[0.4, 0.8, 1.0]
+        ));
     }
 
     #[test]
     fn impute_by_hand() {
         let x = [1.0, f64::NAN, 3.0, 10.0, f64::NAN];
-        assert!(close(&impute_col(&x, false, None), &[1.0, 14.0 / 3.0, 3.0, 10.0, 14.0 / 3.0]));
-        assert!(close(&impute_col(&x, true, None), &[1.0, 3.0, 3.0, 10.0, 3.0]));
-        let g: Vec<Option<String>> = ["a", "a", "a", "b", "b"].iter().map(|s| Some(s.to_string())).collect();
-        assert!(close(&impute_col(&x, false, Some(&g)), &[1.0, 2.0, 3.0, 10.0, 10.0]));
-        let g2 = vec![Some("a".to_string()), None, Some("a".to_string()), Some("b".into()), Some("c".into())];
-        assert!(close(&impute_col(&x, true, Some(&g2)), &[1.0, f64::NAN, 3.0, 10.0, f64::NAN]));
+        assert!(close(
+            &impute_col(&x, false, None),
+            &[1.0, 14.0 / 3.0, 3.0, 10.0, 14.0 / 3.0]
+        ));
+        assert!(close(
+            &impute_col(&x, true, None),
+            &[1.0, 3.0, 3.0, 10.0, 3.0]
+        ));
+        let g: Vec<Option<String>> = ["a", "a", "a", "b", "b"]
+            .iter()
+            .map(|s| Some(s.to_string()))
+            .collect();
+        assert!(close(
+            &impute_col(&x, false, Some(&g)),
+            &[1.0, 2.0, 3.0, 10.0, 10.0]
+        ));
+        let g2 = vec![
+            Some("a".to_string()),
+            None,
+            Some("a".to_string()),
+            Some("b".into()),
+            Some("c".into()),
+        ];
+        assert!(close(
+            &impute_col(&x, true, Some(&g2)),
+            &[1.0, f64::NAN, 3.0, 10.0, f64::NAN]
+        ));
     }
 
     #[test]
@@ -582,7 +669,14 @@ mod tests {
         let expect: Vec<f64> = (1..=10).map(f64::from).chain([30.0, 30.0]).collect();
         assert!(close(&y, &expect));
         // a stricter skew threshold needs a second pass: 30,30 -> 10 (nwin counts the 2 tied points)
-        let (y2, t2) = treat(&x, &TreatParams { skew_thresh: 1.5, kurt_thresh: 1.5, ..p });
+        let (y2, t2) = treat(
+            &x,
+            &TreatParams {
+                skew_thresh: 1.5,
+                kurt_thresh: 1.5,
+                ..p
+            },
+        );
         assert_eq!(t2, Treatment::Winsorised(2));
         let expect2: Vec<f64> = (1..=10).map(f64::from).chain([10.0, 10.0]).collect();
         assert!(close(&y2, &expect2));
@@ -600,8 +694,17 @@ mod tests {
 
     #[test]
     fn weighted_median_by_hand() {
-        assert_eq!(weighted_median(&mut [(3.0, 1.0), (1.0, 1.0), (2.0, 1.0)]), 2.0);
-        assert_eq!(weighted_median(&mut [(3.0, 1.0), (1.0, 1.0), (2.0, 1.0), (4.0, 1.0)]), 2.5);
-        assert_eq!(weighted_median(&mut [(1.0, 1.0), (2.0, 1.0), (10.0, 5.0)]), 10.0);
+        assert_eq!(
+            weighted_median(&mut [(3.0, 1.0), (1.0, 1.0), (2.0, 1.0)]),
+            2.0
+        );
+        assert_eq!(
+            weighted_median(&mut [(3.0, 1.0), (1.0, 1.0), (2.0, 1.0), (4.0, 1.0)]),
+            2.5
+        );
+        assert_eq!(
+            weighted_median(&mut [(1.0, 1.0), (2.0, 1.0), (10.0, 5.0)]),
+            10.0
+        );
     }
 }

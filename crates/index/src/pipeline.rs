@@ -92,12 +92,18 @@ impl<'a> Context<'a> {
     pub fn raw(&self) -> DataSet {
         let mut rows: Vec<(usize, &str)> = self.rows.iter().map(|(u, r)| (*r, *u)).collect();
         rows.sort_unstable();
-        let codes: Vec<String> = self.ind_nodes.iter().map(|&i| self.fw.nodes[i].code.clone()).collect();
+        let codes: Vec<String> = self
+            .ind_nodes
+            .iter()
+            .map(|&i| self.fw.nodes[i].code.clone())
+            .collect();
         let cols = codes
             .iter()
             .map(|c| {
                 let src = self.data.numeric.get(c);
-                rows.iter().map(|(r, _)| src.map_or(f64::NAN, |v| v[*r])).collect()
+                rows.iter()
+                    .map(|(r, _)| src.map_or(f64::NAN, |v| v[*r]))
+                    .collect()
             })
             .collect();
         DataSet {
@@ -120,10 +126,9 @@ impl<'a> Context<'a> {
             WeightSource::Equal => w.iter_mut().for_each(|x| *x = 1.0),
             WeightSource::Given(m) => {
                 for (code, v) in m {
-                    let i = self
-                        .fw
-                        .find(code)
-                        .ok_or_else(|| IndexError::Spec(format!("weights: unknown iCode '{code}'")))?;
+                    let i = self.fw.find(code).ok_or_else(|| {
+                        IndexError::Spec(format!("weights: unknown iCode '{code}'"))
+                    })?;
                     w[i] = *v;
                 }
             }
@@ -137,7 +142,12 @@ impl<'a> Context<'a> {
     }
 
     /// Apply one step (index `k`, for messages) to a data set.
-    pub fn apply(&self, k: usize, step: &Step, d: &DataSet) -> Result<(DataSet, Option<Vec<f64>>, Vec<(String, Treatment)>)> {
+    pub fn apply(
+        &self,
+        k: usize,
+        step: &Step,
+        d: &DataSet,
+    ) -> Result<(DataSet, Option<Vec<f64>>, Vec<(String, Treatment)>)> {
         let err = |m: String| IndexError::Step {
             step: k + 1,
             op: step.op().into(),
@@ -149,15 +159,18 @@ impl<'a> Context<'a> {
         match step {
             Step::Denominate => {
                 for (j, code) in d.codes.iter().enumerate() {
-                    let Some(ni) = self.fw.find(code) else { continue };
+                    let Some(ni) = self.fw.find(code) else {
+                        continue;
+                    };
                     if let Some(den) = &self.fw.nodes[ni].denominator {
-                        let dv = self
-                            .data
-                            .numeric
-                            .get(den)
-                            .ok_or_else(|| err(format!("denominator column '{den}' missing")))?;
+                        let dv =
+                            self.data.numeric.get(den).ok_or_else(|| {
+                                err(format!("denominator column '{den}' missing"))
+                            })?;
                         for (i, u) in d.units.iter().enumerate() {
-                            let r = self.row_of(u).ok_or_else(|| err(format!("unit '{u}' unknown")))?;
+                            let r = self
+                                .row_of(u)
+                                .ok_or_else(|| err(format!("unit '{u}' unknown")))?;
                             out.cols[j][i] = d.cols[j][i] / dv[r];
                         }
                     }
@@ -188,17 +201,25 @@ impl<'a> Context<'a> {
                 }
                 ImputeMethod::Latest => {
                     let (Some(times), Some(t0)) = (&self.data.time, self.time) else {
-                        return Err(err("'latest' imputation needs panel data (a Time column)".into()));
+                        return Err(err(
+                            "'latest' imputation needs panel data (a Time column)".into()
+                        ));
                     };
                     for (j, code) in d.codes.iter().enumerate() {
-                        let Some(src) = self.data.numeric.get(code) else { continue };
+                        let Some(src) = self.data.numeric.get(code) else {
+                            continue;
+                        };
                         for (i, u) in d.units.iter().enumerate() {
                             if !out.cols[j][i].is_nan() {
                                 continue;
                             }
                             let mut best: Option<(i64, f64)> = None;
                             for r in 0..self.data.ucode.len() {
-                                if self.data.ucode[r] == *u && times[r] < t0 && !src[r].is_nan() && best.is_none_or(|b| times[r] > b.0) {
+                                if self.data.ucode[r] == *u
+                                    && times[r] < t0
+                                    && !src[r].is_nan()
+                                    && best.is_none_or(|b| times[r] > b.0)
+                                {
                                     best = Some((times[r], src[r]));
                                 }
                             }
@@ -228,7 +249,10 @@ impl<'a> Context<'a> {
             }
             Step::Normalise(m) => {
                 for (j, code) in d.codes.iter().enumerate() {
-                    let ni = self.fw.find(code).ok_or_else(|| err(format!("unknown column '{code}'")))?;
+                    let ni = self
+                        .fw
+                        .find(code)
+                        .ok_or_else(|| err(format!("unknown column '{code}'")))?;
                     let node = &self.fw.nodes[ni];
                     out.cols[j] = ops::normalise(&d.cols[j], node.direction, m, node.target)
                         .map_err(|e| err(format!("{code}: {e}")))?;
@@ -241,11 +265,23 @@ impl<'a> Context<'a> {
             } => {
                 let mut w = self.base_weights(src)?;
                 let (vals, plan) = self
-                    .aggregate(d, &mut w, *method, *dat_thresh, matches!(src, WeightSource::Pca))
+                    .aggregate(
+                        d,
+                        &mut w,
+                        *method,
+                        *dat_thresh,
+                        matches!(src, WeightSource::Pca),
+                    )
                     .map_err(err)?;
                 let n = d.units.len();
-                out.codes = plan.col_node.iter().map(|&i| self.fw.nodes[i].code.clone()).collect();
-                out.cols = (0..plan.n_cols()).map(|c| vals[c * n..(c + 1) * n].to_vec()).collect();
+                out.codes = plan
+                    .col_node
+                    .iter()
+                    .map(|&i| self.fw.nodes[i].code.clone())
+                    .collect();
+                out.cols = (0..plan.n_cols())
+                    .map(|c| vals[c * n..(c + 1) * n].to_vec())
+                    .collect();
                 weights = Some(w);
             }
         }
@@ -274,7 +310,9 @@ impl<'a> Context<'a> {
         let mut out = vec![f64::NAN; n_agg * n];
         let mut s = AggScratch::default();
         if !pca {
-            ops::aggregate(&plan, &ind, None, None, &mut out, n, w, method, dat_thresh, &mut s)?;
+            ops::aggregate(
+                &plan, &ind, None, None, &mut out, n, w, method, dat_thresh, &mut s,
+            )?;
         } else {
             for level in 2..=self.fw.max_level {
                 for (k, kids) in plan.agg_children.iter().enumerate() {
@@ -291,7 +329,9 @@ impl<'a> Context<'a> {
                             }
                         })
                         .collect();
-                    if let Some(l) = crate::analysis::pca(&cols).and_then(|p| p.loadings.first().cloned()) {
+                    if let Some(l) =
+                        crate::analysis::pca(&cols).and_then(|p| p.loadings.first().cloned())
+                    {
                         for (&c, lw) in kids.iter().zip(l) {
                             w[plan.col_node[c]] = lw;
                         }
@@ -303,7 +343,9 @@ impl<'a> Context<'a> {
                         kids.clear();
                     }
                 }
-                ops::aggregate(&sub, &ind, None, None, &mut out, n, w, method, dat_thresh, &mut s)?;
+                ops::aggregate(
+                    &sub, &ind, None, None, &mut out, n, w, method, dat_thresh, &mut s,
+                )?;
             }
         }
         let mut vals = ind;
@@ -352,7 +394,10 @@ pub fn results(fw: &Framework, r: &BuildResult) -> Results {
         }
     }
     let n = last.units.len();
-    let top = order.first().copied().filter(|&j| fw.find(&last.codes[j]).is_some_and(|i| fw.nodes[i].level > 1));
+    let top = order.first().copied().filter(|&j| {
+        fw.find(&last.codes[j])
+            .is_some_and(|i| fw.nodes[i].level > 1)
+    });
     let top_rank = top.map_or(vec![f64::NAN; n], |j| stats::rank_desc_min(&last.cols[j]));
     let mut rows: Vec<usize> = (0..n).collect();
     if let Some(j) = top {
@@ -362,12 +407,21 @@ pub fn results(fw: &Framework, r: &BuildResult) -> Results {
             (x, y) => x.cmp(&y),
         });
     }
-    let ranks_full: Vec<Vec<f64>> = order.iter().map(|&j| stats::rank_desc_min(&last.cols[j])).collect();
+    let ranks_full: Vec<Vec<f64>> = order
+        .iter()
+        .map(|&j| stats::rank_desc_min(&last.cols[j]))
+        .collect();
     Results {
         units: rows.iter().map(|&i| last.units[i].clone()).collect(),
         rank: rows.iter().map(|&i| top_rank[i]).collect(),
         codes: order.iter().map(|&j| last.codes[j].clone()).collect(),
-        scores: order.iter().map(|&j| rows.iter().map(|&i| last.cols[j][i]).collect()).collect(),
-        ranks: ranks_full.iter().map(|rk| rows.iter().map(|&i| rk[i]).collect()).collect(),
+        scores: order
+            .iter()
+            .map(|&j| rows.iter().map(|&i| last.cols[j][i]).collect())
+            .collect(),
+        ranks: ranks_full
+            .iter()
+            .map(|rk| rows.iter().map(|&i| rk[i]).collect())
+            .collect(),
     }
 }

@@ -96,7 +96,10 @@ struct Entry {
     ln: Option<Vec<f64>>,
     nan_free: Vec<bool>,
     /// Level-2 aggregates precomputed with the nominal weights, per (method, dat_thresh).
-    lvl2: Vec<((AggMethod, Option<u64>), std::result::Result<Vec<f64>, String>)>,
+    lvl2: Vec<(
+        (AggMethod, Option<u64>),
+        std::result::Result<Vec<f64>, String>,
+    )>,
     /// Position of each row in the prefix units.
     unit_map: Vec<usize>,
 }
@@ -110,7 +113,11 @@ struct Engine<'a> {
     agg: Option<usize>,
     plan: Plan,
     noisy: HashMap<usize, Vec<Vec<f64>>>,
-    cache: Option<(Vec<usize>, Vec<usize>, Vec<std::result::Result<Entry, String>>)>,
+    cache: Option<(
+        Vec<usize>,
+        Vec<usize>,
+        Vec<std::result::Result<Entry, String>>,
+    )>,
     target_col: Option<usize>,
     /// Plan without the level-2 aggregates (computed from the cache).
     upper: Plan,
@@ -122,7 +129,9 @@ struct Engine<'a> {
 
 fn step_of(k: &InputKind) -> Option<usize> {
     match k {
-        InputKind::Values { step, .. } | InputKind::Continuous { step, .. } | InputKind::Alternatives { step, .. } => Some(*step),
+        InputKind::Values { step, .. }
+        | InputKind::Continuous { step, .. }
+        | InputKind::Alternatives { step, .. } => Some(*step),
         InputKind::NoisyWeights { .. } => None,
     }
 }
@@ -141,18 +150,32 @@ impl<'a> Engine<'a> {
         let mut t: Table = self.spec.step_tables[step].clone();
         for (inp, ch) in self.an.inputs.iter().zip(choices) {
             match (&inp.kind, ch) {
-                (InputKind::Values { step: s, param, values }, Choice::Index(i)) if *s == step => {
+                (
+                    InputKind::Values {
+                        step: s,
+                        param,
+                        values,
+                    },
+                    Choice::Index(i),
+                ) if *s == step => {
                     t.insert(param.clone(), values[*i].clone());
                 }
                 (InputKind::Continuous { step: s, param, .. }, Choice::Value(v)) if *s == step => {
-                    let v = if matches!(t.get(param), Some(Value::Integer(_))) || param == "winmax" {
+                    let v = if matches!(t.get(param), Some(Value::Integer(_))) || param == "winmax"
+                    {
                         Value::Integer(v.round() as i64)
                     } else {
                         Value::Float(*v)
                     };
                     t.insert(param.clone(), v);
                 }
-                (InputKind::Alternatives { step: s, alternatives }, Choice::Index(i)) if *s == step => {
+                (
+                    InputKind::Alternatives {
+                        step: s,
+                        alternatives,
+                    },
+                    Choice::Index(i),
+                ) if *s == step => {
                     let op = t.get("op").cloned().unwrap_or(Value::String(String::new()));
                     t = alternatives[*i].clone();
                     t.insert("op".into(), op);
@@ -162,8 +185,12 @@ impl<'a> Engine<'a> {
         }
         let mut s = Step::from_table(&t)?;
         // a weights file of the nominal step was resolved by io: keep the resolved source
-        if let (Step::Aggregate { weights, .. }, Step::Aggregate { weights: w0, .. }) = (&mut s, &self.spec.steps[step]) {
-            if matches!(weights, WeightSource::File(_)) || t.get("weights") == self.spec.step_tables[step].get("weights") {
+        if let (Step::Aggregate { weights, .. }, Step::Aggregate { weights: w0, .. }) =
+            (&mut s, &self.spec.steps[step])
+        {
+            if matches!(weights, WeightSource::File(_))
+                || t.get("weights") == self.spec.step_tables[step].get("weights")
+            {
                 *weights = w0.clone();
             }
         }
@@ -188,14 +215,32 @@ impl<'a> Engine<'a> {
             vals.extend_from_slice(c);
         }
         let _ = n;
-        let ln = want_ln.then(|| vals.iter().map(|x| if *x > 0.0 { x.ln() } else { f64::NAN }).collect());
-        let pos: HashMap<&str, usize> = self.prefix.units.iter().enumerate().map(|(i, u)| (u.as_str(), i)).collect();
+        let ln = want_ln.then(|| {
+            vals.iter()
+                .map(|x| if *x > 0.0 { x.ln() } else { f64::NAN })
+                .collect()
+        });
+        let pos: HashMap<&str, usize> = self
+            .prefix
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.as_str(), i))
+            .collect();
         Entry {
             lvl2: Vec::new(),
-            nan_free: d.cols.iter().map(|c| !c.iter().any(|x| x.is_nan())).collect(),
+            nan_free: d
+                .cols
+                .iter()
+                .map(|c| !c.iter().any(|x| x.is_nan()))
+                .collect(),
             vals,
             ln,
-            unit_map: d.units.iter().filter_map(|u| pos.get(u.as_str()).copied()).collect(),
+            unit_map: d
+                .units
+                .iter()
+                .filter_map(|u| pos.get(u.as_str()).copied())
+                .collect(),
         }
     }
 
@@ -207,7 +252,13 @@ impl<'a> Engine<'a> {
         let Some(agg) = self.agg else {
             let d = self.pre_agg(choices)?;
             let col = d.col(&self.an.target).ok_or("target not found")?;
-            let pos: HashMap<&str, usize> = self.prefix.units.iter().enumerate().map(|(i, u)| (u.as_str(), i)).collect();
+            let pos: HashMap<&str, usize> = self
+                .prefix
+                .units
+                .iter()
+                .enumerate()
+                .map(|(i, u)| (u.as_str(), i))
+                .collect();
             for (i, u) in d.units.iter().enumerate() {
                 if let Some(&p) = pos.get(u.as_str()) {
                     s.scores[p] = col[i];
@@ -216,7 +267,12 @@ impl<'a> Engine<'a> {
             return Ok(());
         };
         let st = self.patched(agg, choices)?;
-        let Step::Aggregate { method, weights, dat_thresh } = &st else {
+        let Step::Aggregate {
+            method,
+            weights,
+            dat_thresh,
+        } = &st
+        else {
             return Err("aggregate step changed op".into());
         };
         let owned;
@@ -224,7 +280,9 @@ impl<'a> Engine<'a> {
             Some((inputs, radix, entries)) => {
                 let mut key = 0;
                 for (&i, &r) in inputs.iter().zip(radix) {
-                    let Choice::Index(c) = choices[i] else { return Err("cache key".into()) };
+                    let Choice::Index(c) = choices[i] else {
+                        return Err("cache key".into());
+                    };
                     key = key * r + c;
                 }
                 entries[key].as_ref().map_err(|e| e.clone())?
@@ -253,10 +311,15 @@ impl<'a> Engine<'a> {
             }
             return Ok(());
         }
-        let ln = if *method == AggMethod::GMean { entry.ln.as_deref() } else { None };
+        let ln = if *method == AggMethod::GMean {
+            entry.ln.as_deref()
+        } else {
+            None
+        };
         let n_agg = self.plan.agg_children.len();
         s.vals.clear();
-        let nominal_src = matches!(&self.spec.steps[agg], Step::Aggregate { weights: w0, .. } if w0 == weights);
+        let nominal_src =
+            matches!(&self.spec.steps[agg], Step::Aggregate { weights: w0, .. } if w0 == weights);
         let cached = if self.lvl2_ok && nominal_src {
             let key = (*method, dat_thresh.map(f64::to_bits));
             entry.lvl2.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
@@ -265,16 +328,43 @@ impl<'a> Engine<'a> {
         };
         match cached {
             Some(lv) => {
-                s.vals.extend_from_slice(lv.as_ref().map_err(|e| e.clone())?);
-                ops::aggregate(&self.upper, &entry.vals, ln, Some(&entry.nan_free), &mut s.vals, n, &w, *method, *dat_thresh, &mut s.agg)?;
+                s.vals
+                    .extend_from_slice(lv.as_ref().map_err(|e| e.clone())?);
+                ops::aggregate(
+                    &self.upper,
+                    &entry.vals,
+                    ln,
+                    Some(&entry.nan_free),
+                    &mut s.vals,
+                    n,
+                    &w,
+                    *method,
+                    *dat_thresh,
+                    &mut s.agg,
+                )?;
             }
             None => {
                 s.vals.resize(n_agg * n, f64::NAN);
-                ops::aggregate(&self.plan, &entry.vals, ln, Some(&entry.nan_free), &mut s.vals, n, &w, *method, *dat_thresh, &mut s.agg)?;
+                ops::aggregate(
+                    &self.plan,
+                    &entry.vals,
+                    ln,
+                    Some(&entry.nan_free),
+                    &mut s.vals,
+                    n,
+                    &w,
+                    *method,
+                    *dat_thresh,
+                    &mut s.agg,
+                )?;
             }
         }
         for (i, &p) in entry.unit_map.iter().enumerate() {
-            s.scores[p] = if tc < self.plan.n_ind { entry.vals[tc * n + i] } else { s.vals[(tc - self.plan.n_ind) * n + i] };
+            s.scores[p] = if tc < self.plan.n_ind {
+                entry.vals[tc * n + i]
+            } else {
+                s.vals[(tc - self.plan.n_ind) * n + i]
+            };
         }
         Ok(())
     }
@@ -292,11 +382,13 @@ struct Scratch {
 fn uniform_rows(seed: u64, rows: usize, cols: usize) -> Vec<f64> {
     const CHUNK: usize = 256;
     let mut out = vec![0.0; rows * cols];
-    out.par_chunks_mut(CHUNK * cols).enumerate().for_each(|(c, block)| {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        rng.set_stream(1 + c as u64);
-        block.iter_mut().for_each(|x| *x = rng.random::<f64>());
-    });
+    out.par_chunks_mut(CHUNK * cols)
+        .enumerate()
+        .for_each(|(c, block)| {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            rng.set_stream(1 + c as u64);
+            block.iter_mut().for_each(|x| *x = rng.random::<f64>());
+        });
     out
 }
 
@@ -342,7 +434,10 @@ fn run_inner(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<SensitivityResult> {
     let ctx = Context::new(fw, data, spec.time)?;
-    let agg = spec.steps.iter().position(|s| matches!(s, Step::Aggregate { .. }));
+    let agg = spec
+        .steps
+        .iter()
+        .position(|s| matches!(s, Step::Aggregate { .. }));
     let d = an.inputs.len();
     let first = an
         .inputs
@@ -367,15 +462,29 @@ fn run_inner(
             kids.clear();
         }
     }
-    let lvl2_ok = !an.inputs.iter().any(|i| matches!(&i.kind, InputKind::NoisyWeights { levels, .. } if levels.contains(&1)));
-    let target_col = plan.col_node.iter().position(|&i| fw.nodes[i].code == an.target);
+    let lvl2_ok = !an
+        .inputs
+        .iter()
+        .any(|i| matches!(&i.kind, InputKind::NoisyWeights { levels, .. } if levels.contains(&1)));
+    let target_col = plan
+        .col_node
+        .iter()
+        .position(|&i| fw.nodes[i].code == an.target);
     if target_col.is_none() && fw.find(&an.target).is_none() {
-        return Err(IndexError::Spec(format!("[analysis]: unknown target '{}'", an.target)));
+        return Err(IndexError::Spec(format!(
+            "[analysis]: unknown target '{}'",
+            an.target
+        )));
     }
     // noisy weights
     let mut noisy = HashMap::new();
     for (k, inp) in an.inputs.iter().enumerate() {
-        if let InputKind::NoisyWeights { levels, noise, replications } = &inp.kind {
+        if let InputKind::NoisyWeights {
+            levels,
+            noise,
+            replications,
+        } = &inp.kind
+        {
             let mut rng = ChaCha8Rng::seed_from_u64(an.seed);
             rng.set_stream(1 << 40 | k as u64);
             let reps: Vec<Vec<f64>> = (0..*replications)
@@ -415,10 +524,13 @@ fn run_inner(
         let pre: Vec<usize> = (0..d)
             .filter(|&k| step_of(&an.inputs[k].kind).is_some_and(|s| s < agg))
             .collect();
-        let radix: Option<Vec<usize>> = pre.iter().map(|&k| match &an.inputs[k].kind {
-            InputKind::Continuous { .. } => None,
-            kd => n_choices(kd),
-        }).collect();
+        let radix: Option<Vec<usize>> = pre
+            .iter()
+            .map(|&k| match &an.inputs[k].kind {
+                InputKind::Continuous { .. } => None,
+                kd => n_choices(kd),
+            })
+            .collect();
         let want_ln = {
             let mut ms = vec![spec.steps[agg].clone()];
             for inp in &an.inputs {
@@ -439,9 +551,17 @@ fn run_inner(
         let agg_configs: Vec<(AggMethod, Option<f64>)> = {
             let mut v: Vec<(AggMethod, Option<f64>)> = Vec::new();
             for st in &want_ln {
-                if let Step::Aggregate { method, dat_thresh, weights } = st {
+                if let Step::Aggregate {
+                    method,
+                    dat_thresh,
+                    weights,
+                } = st
+                {
                     let same_src = matches!(&spec.steps[agg], Step::Aggregate { weights: w0, .. } if w0 == weights);
-                    if same_src && !matches!(weights, WeightSource::Pca) && !v.contains(&(*method, *dat_thresh)) {
+                    if same_src
+                        && !matches!(weights, WeightSource::Pca)
+                        && !v.contains(&(*method, *dat_thresh))
+                    {
                         v.push((*method, *dat_thresh));
                     }
                 }
@@ -452,7 +572,15 @@ fn run_inner(
             Step::Aggregate { weights, .. } => eng.ctx.base_weights(weights).ok(),
             _ => None,
         };
-        let want_ln = want_ln.iter().any(|s| matches!(s, Step::Aggregate { method: AggMethod::GMean, .. }));
+        let want_ln = want_ln.iter().any(|s| {
+            matches!(
+                s,
+                Step::Aggregate {
+                    method: AggMethod::GMean,
+                    ..
+                }
+            )
+        });
         if let Some(radix) = radix {
             let total: usize = radix.iter().product();
             if total <= 4096 {
@@ -473,9 +601,24 @@ fn run_inner(
                             let mut sc = AggScratch::default();
                             for &(m, dt) in &agg_configs {
                                 let mut out = vec![f64::NAN; eng_ref.plan.agg_children.len() * n];
-                                let ln = if m == AggMethod::GMean { e.ln.as_deref() } else { None };
-                                let r = ops::aggregate(&eng_ref.lower, &e.vals, ln, Some(&e.nan_free), &mut out, n, w, m, dt, &mut sc)
-                                    .map(|_| out);
+                                let ln = if m == AggMethod::GMean {
+                                    e.ln.as_deref()
+                                } else {
+                                    None
+                                };
+                                let r = ops::aggregate(
+                                    &eng_ref.lower,
+                                    &e.vals,
+                                    ln,
+                                    Some(&e.nan_free),
+                                    &mut out,
+                                    n,
+                                    w,
+                                    m,
+                                    dt,
+                                    &mut sc,
+                                )
+                                .map(|_| out);
                                 e.lvl2.push(((m, dt.map(f64::to_bits)), r));
                             }
                         }
@@ -535,7 +678,9 @@ fn run_inner(
         .into_par_iter()
         .with_min_len(16)
         .map_init(Scratch::default, |s, r| {
-            let choices: Vec<Choice> = (0..d).map(|k| to_choice(&an.inputs[k].kind, u_of(r, k))).collect();
+            let choices: Vec<Choice> = (0..d)
+                .map(|k| to_choice(&an.inputs[k].kind, u_of(r, k)))
+                .collect();
             let ok = eng.run(&choices, s).is_ok();
             let out = if ok {
                 s.ranks.resize(n0, f64::NAN);
@@ -548,13 +693,18 @@ fn run_inner(
                     }
                 }
                 let y = if cnt == 0 { f64::NAN } else { sum / cnt as f64 };
-                let kept = (r < keep).then(|| s.ranks.iter().map(|x| if x.is_nan() { 0 } else { *x as u32 }).collect());
+                let kept = (r < keep).then(|| {
+                    s.ranks
+                        .iter()
+                        .map(|x| if x.is_nan() { 0 } else { *x as u32 })
+                        .collect()
+                });
                 (y, kept)
             } else {
                 (f64::NAN, (r < keep).then(|| vec![0u32; n0]))
             };
             let k = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if k % 64 == 0 || k == runs {
+            if k.is_multiple_of(64) || k == runs {
                 progress(k, runs);
             }
             out
@@ -598,7 +748,11 @@ fn run_inner(
             let mean = if total == 0 {
                 f64::NAN
             } else {
-                hist.iter().enumerate().map(|(r, &h)| (r * h) as f64).sum::<f64>() / total as f64
+                hist.iter()
+                    .enumerate()
+                    .map(|(r, &h)| (r * h) as f64)
+                    .sum::<f64>()
+                    / total as f64
             };
             RankStat {
                 unit: eng.prefix.units[u].clone(),
@@ -611,7 +765,8 @@ fn run_inner(
         })
         .collect();
 
-    let indices = (an.kind == AnalysisKind::Sensitivity).then(|| estimate(&outputs, n, d, an.bootstrap, an.seed, an));
+    let indices = (an.kind == AnalysisKind::Sensitivity)
+        .then(|| estimate(&outputs, n, d, an.bootstrap, an.seed, an));
     Ok(SensitivityResult {
         rank_stats,
         indices,
@@ -628,10 +783,22 @@ impl Engine<'_> {
         let end = self.spec.steps.len();
         let mut d = self.prefix.clone();
         for k in self.first..end {
-            d = self.ctx.apply(k, &self.spec.steps[k], &d).map_err(|e| e.to_string())?.0;
+            d = self
+                .ctx
+                .apply(k, &self.spec.steps[k], &d)
+                .map_err(|e| e.to_string())?
+                .0;
         }
-        let col = d.col(&self.an.target).ok_or("target not in the last data set")?;
-        let pos: HashMap<&str, usize> = self.prefix.units.iter().enumerate().map(|(i, u)| (u.as_str(), i)).collect();
+        let col = d
+            .col(&self.an.target)
+            .ok_or("target not in the last data set")?;
+        let pos: HashMap<&str, usize> = self
+            .prefix
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.as_str(), i))
+            .collect();
         s.scores = vec![f64::NAN; n0];
         for (i, u) in d.units.iter().enumerate() {
             if let Some(&p) = pos.get(u.as_str()) {
@@ -644,7 +811,14 @@ impl Engine<'_> {
 
 /// COINr's `SA_estimate`: Si = mean(yB·(yABi − yA))/var, STi = Σ(yA − yABi)²/(2N·var), var over
 /// c(yA, yB); bootstrap by resampling the N terms with replacement.
-fn estimate(yy: &[f64], n: usize, d: usize, nboot: usize, seed: u64, an: &AnalysisSpec) -> Vec<SensIndex> {
+fn estimate(
+    yy: &[f64],
+    n: usize,
+    d: usize,
+    nboot: usize,
+    seed: u64,
+    an: &AnalysisSpec,
+) -> Vec<SensIndex> {
     let (ya, yb) = (&yy[..n], &yy[n..2 * n]);
     let var_y = stats::var(&yy[..2 * n]);
     (0..d)

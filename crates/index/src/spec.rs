@@ -92,7 +92,11 @@ impl Step {
             "impute" => {
                 let method = get_str(t, "method")?.unwrap_or_else(|| "mean".into());
                 let group = get_str(t, "group")?;
-                let need_group = || group.clone().ok_or(format!("method '{method}' needs 'group'"));
+                let need_group = || {
+                    group
+                        .clone()
+                        .ok_or(format!("method '{method}' needs 'group'"))
+                };
                 Step::Impute(match method.as_str() {
                     "none" => ImputeMethod::None,
                     "mean" => ImputeMethod::Mean,
@@ -115,7 +119,9 @@ impl Step {
                 let winmax = match get_num(t, "winmax")? {
                     None => d.winmax,
                     Some(w) if w >= 0.0 && w.fract() == 0.0 && w < 1e9 => w as usize,
-                    Some(w) => return Err(format!("winmax must be a non-negative integer, found {w}")),
+                    Some(w) => {
+                        return Err(format!("winmax must be a non-negative integer, found {w}"))
+                    }
                 };
                 Step::Treat(TreatParams {
                     winmax,
@@ -203,7 +209,9 @@ fn as_num(v: &Value) -> Option<f64> {
 fn get_num(t: &Table, k: &str) -> std::result::Result<Option<f64>, String> {
     match t.get(k) {
         None => Ok(None),
-        Some(v) => as_num(v).map(Some).ok_or(format!("'{k}' must be a finite number, found {v}")),
+        Some(v) => as_num(v)
+            .map(Some)
+            .ok_or(format!("'{k}' must be a finite number, found {v}")),
     }
 }
 
@@ -212,9 +220,12 @@ fn get_arr(t: &Table, k: &str, len: usize) -> std::result::Result<Option<Vec<f64
         None => Ok(None),
         Some(Value::Array(a)) if a.len() == len => {
             let v: Option<Vec<f64>> = a.iter().map(as_num).collect();
-            v.map(Some).ok_or(format!("'{k}' must hold {len} finite numbers"))
+            v.map(Some)
+                .ok_or(format!("'{k}' must hold {len} finite numbers"))
         }
-        Some(v) => Err(format!("'{k}' must be an array of {len} numbers, found {v}")),
+        Some(v) => Err(format!(
+            "'{k}' must be an array of {len} numbers, found {v}"
+        )),
     }
 }
 
@@ -312,14 +323,19 @@ pub struct BuildSpec {
 impl BuildSpec {
     /// Parse `build.toml` text.
     pub fn parse(text: &str) -> Result<BuildSpec> {
-        let root: Table = text.parse().map_err(|e: toml::de::Error| IndexError::Spec(e.to_string()))?;
+        let root: Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| IndexError::Spec(e.to_string()))?;
         Self::from_table(&root)
     }
 
     /// Build from a list of steps in memory (no analysis).
     pub fn from_steps(steps: Vec<Table>) -> Result<BuildSpec> {
         let mut t = Table::new();
-        t.insert("step".into(), Value::Array(steps.into_iter().map(Value::Table).collect()));
+        t.insert(
+            "step".into(),
+            Value::Array(steps.into_iter().map(Value::Table).collect()),
+        );
         Self::from_table(&t)
     }
 
@@ -353,13 +369,20 @@ impl BuildSpec {
                 .map(|v| v.as_table().cloned())
                 .collect::<Option<Vec<_>>>()
                 .ok_or_else(|| spec_err("[[step]] entries must be tables".into()))?,
-            Some(_) => return Err(spec_err("'step' must be an array of tables ([[step]])".into())),
+            Some(_) => {
+                return Err(spec_err(
+                    "'step' must be an array of tables ([[step]])".into(),
+                ))
+            }
         };
         let mut steps = Vec::new();
         for (i, t) in step_tables.iter().enumerate() {
             steps.push(Step::from_table(t).map_err(|m| spec_err(format!("step {}: {m}", i + 1)))?);
         }
-        if let Some(p) = steps.iter().position(|s| matches!(s, Step::Aggregate { .. })) {
+        if let Some(p) = steps
+            .iter()
+            .position(|s| matches!(s, Step::Aggregate { .. }))
+        {
             if p + 1 != steps.len() {
                 return Err(spec_err("'aggregate' must be the last step".into()));
             }
@@ -395,7 +418,9 @@ fn parse_analysis(a: &Table, steps: &[Step]) -> Result<AnalysisSpec> {
         match a.get(k) {
             None => Ok(def),
             Some(Value::Integer(i)) if *i >= 0 => Ok(*i),
-            Some(v) => Err(e(format!("'{k}' must be a non-negative integer, found {v}"))),
+            Some(v) => Err(e(format!(
+                "'{k}' must be a non-negative integer, found {v}"
+            ))),
         }
     };
     let n = int("n", 100)? as usize;
@@ -404,7 +429,9 @@ fn parse_analysis(a: &Table, steps: &[Step]) -> Result<AnalysisSpec> {
     }
     let seed = int("seed", 1)? as u64;
     let bootstrap = int("bootstrap", 0)? as usize;
-    let target = get_str(a, "target").map_err(e)?.unwrap_or_else(|| "Index".into());
+    let target = get_str(a, "target")
+        .map_err(e)?
+        .unwrap_or_else(|| "Index".into());
     let mut inputs = Vec::new();
     let arr = match a.get("input") {
         None => Vec::new(),
@@ -412,28 +439,54 @@ fn parse_analysis(a: &Table, steps: &[Step]) -> Result<AnalysisSpec> {
         Some(_) => return Err(e("'input' must be [[analysis.input]] tables".into())),
     };
     for (i, v) in arr.iter().enumerate() {
-        let t = v.as_table().ok_or_else(|| e(format!("input {} is not a table", i + 1)))?;
+        let t = v
+            .as_table()
+            .ok_or_else(|| e(format!("input {} is not a table", i + 1)))?;
         let ie = |m: String| e(format!("input {}: {m}", i + 1));
         for k in t.keys() {
-            if !["name", "step", "param", "values", "distribution", "alternatives", "noisy_weights"].contains(&k.as_str()) {
+            if ![
+                "name",
+                "step",
+                "param",
+                "values",
+                "distribution",
+                "alternatives",
+                "noisy_weights",
+            ]
+            .contains(&k.as_str())
+            {
                 return Err(ie(format!("unknown key '{k}'")));
             }
         }
-        let name = get_str(t, "name").map_err(ie)?.unwrap_or_else(|| format!("V{}", i + 1));
+        let name = get_str(t, "name")
+            .map_err(ie)?
+            .unwrap_or_else(|| format!("V{}", i + 1));
         let step_idx = || -> Result<usize> {
-            let op = get_str(t, "step").map_err(ie)?.ok_or_else(|| ie("missing 'step'".into()))?;
-            let op = if op == "normalize" { "normalise".to_string() } else { op };
+            let op = get_str(t, "step")
+                .map_err(ie)?
+                .ok_or_else(|| ie("missing 'step'".into()))?;
+            let op = if op == "normalize" {
+                "normalise".to_string()
+            } else {
+                op
+            };
             steps
                 .iter()
                 .position(|s| s.op() == op)
                 .ok_or_else(|| ie(format!("the build has no '{op}' step")))
         };
         let kind = if let Some(nw) = t.get("noisy_weights") {
-            let nw = nw.as_table().ok_or_else(|| ie("noisy_weights must be a table".into()))?;
+            let nw = nw
+                .as_table()
+                .ok_or_else(|| ie("noisy_weights must be a table".into()))?;
             let levels = match nw.get("levels") {
                 Some(Value::Array(l)) => l
                     .iter()
-                    .map(|x| x.as_integer().filter(|i| *i >= 1 && *i < 1000).map(|i| i as u32))
+                    .map(|x| {
+                        x.as_integer()
+                            .filter(|i| *i >= 1 && *i < 1000)
+                            .map(|i| i as u32)
+                    })
                     .collect::<Option<Vec<u32>>>()
                     .ok_or_else(|| ie("levels must be positive integers".into()))?,
                 _ => return Err(ie("noisy_weights needs 'levels'".into())),
@@ -442,7 +495,11 @@ fn parse_analysis(a: &Table, steps: &[Step]) -> Result<AnalysisSpec> {
             let replications = match nw.get("replications") {
                 None => 100,
                 Some(Value::Integer(r)) if *r >= 1 && *r <= 1_000_000 => *r as usize,
-                Some(v) => return Err(ie(format!("replications must be in 1..=1000000, found {v}"))),
+                Some(v) => {
+                    return Err(ie(format!(
+                        "replications must be in 1..=1000000, found {v}"
+                    )))
+                }
             };
             if !steps.iter().any(|s| matches!(s, Step::Aggregate { .. })) {
                 return Err(ie("noisy weights need an 'aggregate' step".into()));
@@ -455,7 +512,11 @@ fn parse_analysis(a: &Table, steps: &[Step]) -> Result<AnalysisSpec> {
         } else if let Some(alts) = t.get("alternatives") {
             let alts = alts
                 .as_array()
-                .and_then(|a| a.iter().map(|v| v.as_table().cloned()).collect::<Option<Vec<_>>>())
+                .and_then(|a| {
+                    a.iter()
+                        .map(|v| v.as_table().cloned())
+                        .collect::<Option<Vec<_>>>()
+                })
                 .filter(|a| !a.is_empty())
                 .ok_or_else(|| ie("alternatives must be a non-empty array of tables".into()))?;
             let step = step_idx()?;
@@ -470,14 +531,20 @@ fn parse_analysis(a: &Table, steps: &[Step]) -> Result<AnalysisSpec> {
             }
         } else {
             let step = step_idx()?;
-            let param = get_str(t, "param").map_err(ie)?.ok_or_else(|| ie("missing 'param'".into()))?;
+            let param = get_str(t, "param")
+                .map_err(ie)?
+                .ok_or_else(|| ie("missing 'param'".into()))?;
             if let Some(vals) = t.get("values") {
                 let values = vals
                     .as_array()
                     .filter(|a| !a.is_empty())
                     .cloned()
                     .ok_or_else(|| ie("values must be a non-empty array".into()))?;
-                InputKind::Values { step, param, values }
+                InputKind::Values {
+                    step,
+                    param,
+                    values,
+                }
             } else if let Some(d) = t.get("distribution") {
                 let lohi = d
                     .as_array()
@@ -492,7 +559,9 @@ fn parse_analysis(a: &Table, steps: &[Step]) -> Result<AnalysisSpec> {
                     hi: lohi.1,
                 }
             } else {
-                return Err(ie("give 'values', 'distribution', 'alternatives' or 'noisy_weights'".into()));
+                return Err(ie(
+                    "give 'values', 'distribution', 'alternatives' or 'noisy_weights'".into(),
+                ));
             }
         };
         inputs.push(Input { name, kind });

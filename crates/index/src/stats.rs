@@ -235,7 +235,10 @@ mod tests {
         assert_eq!(r[2], 2.0);
         assert!(r[3].is_nan());
         assert_eq!(r[4], 4.0);
-        assert_eq!(rank_asc_min(&[3.0, 5.0, 3.0, 1.0]), vec![2.0, 4.0, 2.0, 1.0]);
+        assert_eq!(
+            rank_asc_min(&[3.0, 5.0, 3.0, 1.0]),
+            vec![2.0, 4.0, 2.0, 1.0]
+        );
     }
 
     #[test]

@@ -8,8 +8,15 @@ fn fixture_dirs() -> Vec<PathBuf> {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut v = vec![here.join("tests/fixtures/asem")];
     // the shared copy, when the repository sits next to ../shared
-    for up in [here.join("../../../shared/examples/index/asem"), PathBuf::from("/work/shared/examples/index/asem")] {
-        if up.join("ASEM_iData.csv").exists() && !v.iter().any(|p| p.canonicalize().ok() == up.canonicalize().ok()) {
+    for up in [
+        here.join("../../../shared/examples/index/asem"),
+        PathBuf::from("/work/shared/examples/index/asem"),
+    ] {
+        if up.join("ASEM_iData.csv").exists()
+            && !v
+                .iter()
+                .any(|p| p.canonicalize().ok() == up.canonicalize().ok())
+        {
             v.push(up);
         }
     }
@@ -18,12 +25,20 @@ fn fixture_dirs() -> Vec<PathBuf> {
 
 fn read_table(p: &Path) -> (Vec<String>, Vec<(String, Vec<String>)>) {
     let mut rd = csv::Reader::from_path(p).expect("read expected");
-    let h: Vec<String> = rd.headers().expect("headers").iter().map(String::from).collect();
+    let h: Vec<String> = rd
+        .headers()
+        .expect("headers")
+        .iter()
+        .map(String::from)
+        .collect();
     let rows = rd
         .records()
         .map(|r| {
             let r = r.expect("record");
-            (r[0].to_string(), r.iter().skip(1).map(String::from).collect())
+            (
+                r[0].to_string(),
+                r.iter().skip(1).map(String::from).collect(),
+            )
         })
         .collect();
     (h, rows)
@@ -32,7 +47,10 @@ fn read_table(p: &Path) -> (Vec<String>, Vec<(String, Vec<String>)>) {
 fn check(dir: &Path, out: &Path) {
     let fw = io::load_meta(&dir.join("ASEM_iMeta.csv")).expect("meta");
     let data = io::load_data(&dir.join("ASEM_iData.csv"), &fw).expect("data");
-    let spec = io::load_spec(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/asem/minmax_amean.toml")).expect("spec");
+    let spec = io::load_spec(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/asem/minmax_amean.toml"),
+    )
+    .expect("spec");
     let built = pipeline::build(&fw, &data, &spec).expect("build");
     let res = pipeline::results(&fw, &built);
     io::write_build(out, &fw, &built, &res, None).expect("write");
@@ -52,7 +70,10 @@ fn check(dir: &Path, out: &Path) {
         );
         assert_eq!(erows.len(), grows.len());
         for (u, ev) in &erows {
-            let (_, gv) = grows.iter().find(|(g, _)| g == u).unwrap_or_else(|| panic!("unit {u} missing"));
+            let (_, gv) = grows
+                .iter()
+                .find(|(g, _)| g == u)
+                .unwrap_or_else(|| panic!("unit {u} missing"));
             for (k, c) in eh_cols.iter().enumerate() {
                 let gk = gh_cols.iter().position(|x| x == c).expect("col");
                 let (e, g) = (&ev[k], &gv[gk]);
@@ -69,7 +90,10 @@ fn check(dir: &Path, out: &Path) {
                     let j = sh.iter().skip(1).position(|x| x == *c).expect("score col");
                     let score = |row: &Vec<String>| row[j].parse::<f64>().unwrap_or(f64::NAN);
                     let su = score(&srows.iter().find(|r| &r.0 == u).expect("unit").1);
-                    let group = srows.iter().filter(|r| (score(&r.1) - su).abs() <= 1e-9 * su.abs().max(1.0)).count();
+                    let group = srows
+                        .iter()
+                        .filter(|r| (score(&r.1) - su).abs() <= 1e-9 * su.abs().max(1.0))
+                        .count();
                     assert!(
                         g <= e && e <= g + group as f64 - 1.0,
                         "{name} {u} {c}: expected {e}, got {g} (tie group of {group})"
@@ -77,7 +101,10 @@ fn check(dir: &Path, out: &Path) {
                     eprintln!("note: {u} {c}: COINr rank {e} within our tie group starting at {g} (size {group})");
                     continue;
                 }
-                assert!((e - g).abs() <= tol * e.abs().max(1.0), "{name} {u} {c}: expected {e}, got {g}");
+                assert!(
+                    (e - g).abs() <= tol * e.abs().max(1.0),
+                    "{name} {u} {c}: expected {e}, got {g}"
+                );
             }
         }
         // row order: sorted by Index, descending, as the expected file
@@ -90,7 +117,8 @@ fn check(dir: &Path, out: &Path) {
 #[test]
 fn asem_minmax_amean_reproduces_coinr() {
     for (k, dir) in fixture_dirs().iter().enumerate() {
-        let out = std::env::temp_dir().join(format!("megapolis-index-asem-{}-{k}", std::process::id()));
+        let out =
+            std::env::temp_dir().join(format!("megapolis-index-asem-{}-{k}", std::process::id()));
         check(dir, &out);
         let _ = std::fs::remove_dir_all(&out);
     }

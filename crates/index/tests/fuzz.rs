@@ -19,36 +19,62 @@ Z,z,2020,7,8,m,2
 const SPEC: &str = "[[step]]\nop = \"denominate\"\n[[step]]\nop = \"impute\"\nmethod = \"mean_group\"\ngroup = \"g\"\n[[step]]\nop = \"normalise\"\nmethod = \"minmax\"\nl_u = [0, 100]\n[[step]]\nop = \"aggregate\"\nmethod = \"amean\"\n";
 
 fn cases() -> u32 {
-    std::env::var("FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2000)
+    std::env::var("FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000)
 }
 
 /// Replace, insert or delete bytes at random places of a valid input.
 fn mutate(base: &'static str) -> impl Strategy<Value = Vec<u8>> {
-    proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 1..8).prop_map(move |edits| {
-        let mut b = base.as_bytes().to_vec();
-        for (i, byte, kind) in edits {
-            if b.is_empty() {
-                b.push(byte);
-                continue;
-            }
-            let p = i.index(b.len());
-            match kind {
-                0 => b[p] = byte,
-                1 => b.insert(p, byte),
-                _ => {
-                    b.remove(p);
+    proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 1..8).prop_map(
+        move |edits| {
+            let mut b = base.as_bytes().to_vec();
+            for (i, byte, kind) in edits {
+                if b.is_empty() {
+                    b.push(byte);
+                    continue;
+                }
+                let p = i.index(b.len());
+                match kind {
+                    0 => b[p] = byte,
+                    1 => b.insert(p, byte),
+                    _ => {
+                        b.remove(p);
+                    }
                 }
             }
-        }
-        b
-    })
+            b
+        },
+    )
 }
 
 /// Token-level mutations that keep the CSV shape but put odd values in cells.
 fn cell_mutate(base: &'static str) -> impl Strategy<Value = String> {
     let tokens = prop::sample::select(vec![
-        "", "NA", "NaN", "inf", "-1", "0", "1e308", "-1e-320", "x", "\"", "a", "P", "Index", "Indicator", "Aggregate",
-        "2", "1.5", ",", "\n", "Group", "D", "g", "99999999999999999999",
+        "",
+        "NA",
+        "NaN",
+        "inf",
+        "-1",
+        "0",
+        "1e308",
+        "-1e-320",
+        "x",
+        "\"",
+        "a",
+        "P",
+        "Index",
+        "Indicator",
+        "Aggregate",
+        "2",
+        "1.5",
+        ",",
+        "\n",
+        "Group",
+        "D",
+        "g",
+        "99999999999999999999",
     ]);
     proptest::collection::vec((any::<prop::sample::Index>(), tokens), 1..5).prop_map(move |edits| {
         let mut cells: Vec<String> = base.split(',').map(String::from).collect();
@@ -61,9 +87,15 @@ fn cell_mutate(base: &'static str) -> impl Strategy<Value = String> {
 }
 
 fn exercise(meta: &[u8], data: &[u8], spec: &str) {
-    let Ok(fw) = io::read_meta(meta, "iMeta.csv") else { return };
-    let Ok(d) = io::read_data(data, "iData.csv", &fw) else { return };
-    let Ok(s) = BuildSpec::parse(spec) else { return };
+    let Ok(fw) = io::read_meta(meta, "iMeta.csv") else {
+        return;
+    };
+    let Ok(d) = io::read_data(data, "iData.csv", &fw) else {
+        return;
+    };
+    let Ok(s) = BuildSpec::parse(spec) else {
+        return;
+    };
     if let Ok(b) = pipeline::build(&fw, &d, &s) {
         let _ = pipeline::results(&fw, &b);
     }

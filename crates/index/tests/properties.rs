@@ -56,14 +56,17 @@ fn data(cols: &[Vec<f64>]) -> UnitData {
 }
 
 fn index_ranks(fw: &Framework, d: &UnitData, norm: &str, agg: &str) -> Vec<f64> {
-    let spec = BuildSpec::parse(&format!("[[step]]\nop = \"normalise\"\n{norm}\n[[step]]\nop = \"aggregate\"\nmethod = \"{agg}\"\n"))
-        .expect("spec");
+    let spec = BuildSpec::parse(&format!(
+        "[[step]]\nop = \"normalise\"\n{norm}\n[[step]]\nop = \"aggregate\"\nmethod = \"{agg}\"\n"
+    ))
+    .expect("spec");
     let b = pipeline::build(fw, d, &spec).expect("build");
     stats::rank_desc_min(b.last().col("Index").expect("Index"))
 }
 
 fn cols_strategy() -> impl Strategy<Value = Vec<Vec<f64>>> {
-    (3usize..25).prop_flat_map(|n| proptest::collection::vec(proptest::collection::vec(-1e3f64..1e3, n), 4))
+    (3usize..25)
+        .prop_flat_map(|n| proptest::collection::vec(proptest::collection::vec(-1e3f64..1e3, n), 4))
 }
 
 proptest! {

@@ -16,8 +16,22 @@ fn asem_sensitivity_is_deterministic_across_thread_counts() {
     let cb = |_: usize, _: usize| {
         calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     };
-    let one = sensitivity::run(&fw, &data, &spec, &sensitivity::Options { threads: Some(1) }, &cb).expect("1 thread");
-    let two = sensitivity::run(&fw, &data, &spec, &sensitivity::Options { threads: Some(2) }, &cb).expect("2 threads");
+    let one = sensitivity::run(
+        &fw,
+        &data,
+        &spec,
+        &sensitivity::Options { threads: Some(1) },
+        &cb,
+    )
+    .expect("1 thread");
+    let two = sensitivity::run(
+        &fw,
+        &data,
+        &spec,
+        &sensitivity::Options { threads: Some(2) },
+        &cb,
+    )
+    .expect("2 threads");
     assert!(calls.load(std::sync::atomic::Ordering::Relaxed) > 0);
     // bitwise identical, NaN included
     let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
@@ -44,6 +58,13 @@ fn asem_sensitivity_is_deterministic_across_thread_counts() {
     if let Some(a) = s2.analysis.as_mut() {
         a.seed = 2;
     }
-    let other = sensitivity::run(&fw, &data, &s2, &sensitivity::Options::default(), &|_, _| {}).expect("seed 2");
+    let other = sensitivity::run(
+        &fw,
+        &data,
+        &s2,
+        &sensitivity::Options::default(),
+        &|_, _| {},
+    )
+    .expect("seed 2");
     assert_ne!(bits(&one.outputs), bits(&other.outputs));
 }

@@ -15,7 +15,12 @@ fn meta_err(text: &str) -> IndexError {
 
 fn assert_input(e: IndexError, row: usize, column: &str, needle: &str) {
     match &e {
-        IndexError::Input { file, row: r, column: c, message } => {
+        IndexError::Input {
+            file,
+            row: r,
+            column: c,
+            message,
+        } => {
             assert!(file.ends_with(".csv"), "{e}");
             assert_eq!((*r, c.as_str()), (row, column), "{e}");
             assert!(message.contains(needle), "{e}");
@@ -33,7 +38,12 @@ fn good_meta_loads() {
 
 #[test]
 fn unknown_parent() {
-    assert_input(meta_err(&META_OK.replace("1,b,B,-1,1,,,,P,", "1,b,B,-1,1,,,,Q,")), 3, "Parent", "unknown parent 'Q'");
+    assert_input(
+        meta_err(&META_OK.replace("1,b,B,-1,1,,,,P,", "1,b,B,-1,1,,,,Q,")),
+        3,
+        "Parent",
+        "unknown parent 'Q'",
+    );
 }
 
 #[test]
@@ -45,13 +55,28 @@ fn cycle() {
 
 #[test]
 fn duplicate_code() {
-    assert_input(meta_err(&META_OK.replace("1,b,B,", "1,a,B,")), 3, "iCode", "duplicate code 'a'");
+    assert_input(
+        meta_err(&META_OK.replace("1,b,B,", "1,a,B,")),
+        3,
+        "iCode",
+        "duplicate code 'a'",
+    );
 }
 
 #[test]
 fn direction_not_plus_minus_one() {
-    assert_input(meta_err(&META_OK.replace("1,b,B,-1,", "1,b,B,2,")), 3, "Direction", "1 or -1");
-    assert_input(meta_err(&META_OK.replace("1,b,B,-1,", "1,b,B,x,")), 3, "Direction", "not a number");
+    assert_input(
+        meta_err(&META_OK.replace("1,b,B,-1,", "1,b,B,2,")),
+        3,
+        "Direction",
+        "1 or -1",
+    );
+    assert_input(
+        meta_err(&META_OK.replace("1,b,B,-1,", "1,b,B,x,")),
+        3,
+        "Direction",
+        "not a number",
+    );
 }
 
 #[test]
@@ -64,17 +89,32 @@ fn indicator_without_data_column() {
 #[test]
 fn non_numeric_cell() {
     let fw = io::read_meta(META_OK.as_bytes(), "iMeta.csv").expect("ok");
-    let e = io::read_data("uCode,a,b,g\nX,1,2,k\nY,3,abc,k\n".as_bytes(), "iData.csv", &fw).expect_err("fail");
+    let e = io::read_data(
+        "uCode,a,b,g\nX,1,2,k\nY,3,abc,k\n".as_bytes(),
+        "iData.csv",
+        &fw,
+    )
+    .expect_err("fail");
     assert_input(e, 3, "b", "'abc' is not a number");
 }
 
 #[test]
 fn duplicate_unit_per_time() {
     let fw = io::read_meta(META_OK.as_bytes(), "iMeta.csv").expect("ok");
-    let e = io::read_data("uCode,Time,a,b,g\nX,2020,1,2,k\nX,2020,3,4,k\n".as_bytes(), "iData.csv", &fw).expect_err("fail");
+    let e = io::read_data(
+        "uCode,Time,a,b,g\nX,2020,1,2,k\nX,2020,3,4,k\n".as_bytes(),
+        "iData.csv",
+        &fw,
+    )
+    .expect_err("fail");
     assert_input(e, 3, "uCode", "duplicate uCode");
     // the same unit in two years is a panel, fine
-    let d = io::read_data("uCode,Time,a,b,g\nX,2020,1,2,k\nX,2021,,4,k\n".as_bytes(), "iData.csv", &fw).expect("panel");
+    let d = io::read_data(
+        "uCode,Time,a,b,g\nX,2020,1,2,k\nX,2021,,4,k\n".as_bytes(),
+        "iData.csv",
+        &fw,
+    )
+    .expect("panel");
     assert_eq!(d.times(), vec![2020, 2021]);
 }
 
@@ -83,7 +123,8 @@ fn panel_latest_earlier_year_imputation() {
     use megapolis_index::{pipeline, spec::BuildSpec};
     let fw = io::read_meta(META_OK.as_bytes(), "iMeta.csv").expect("ok");
     let d = io::read_data(
-        "uCode,Time,a,b,g\nX,2019,5,2,k\nX,2020,7,2,k\nX,2021,,4,k\nY,2021,1,1,k\nZ,2021,,3,k\n".as_bytes(),
+        "uCode,Time,a,b,g\nX,2019,5,2,k\nX,2020,7,2,k\nX,2021,,4,k\nY,2021,1,1,k\nZ,2021,,3,k\n"
+            .as_bytes(),
         "iData.csv",
         &fw,
     )
