@@ -1,2 +1,270 @@
+//! `megapolis`: the one binary. It reads its settings, opens the store and hands over to the web
+//! server or to a command; it holds no logic of its own.
 mod commands;
-fn main() {}
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use megapolis_domain::person::PersonInput;
+use megapolis_storage::audit::ChainReport;
+use megapolis_storage::demo::{load_demo, DEMO_LOGINS};
+use megapolis_storage::Store;
+use megapolis_web::{AppState, WebConfig};
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "megapolis", version, about = "Megapolis: the working platform of an association of capitals and major cities")]
+struct Cli {
+    /// Database URL: sqlite://FILE or postgres://USER:PASSWORD@HOST/DB. Default: a SQLite file in the data directory.
+    #[arg(long, global = true, env = "MEGAPOLIS_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Where the default SQLite database lives.
+    #[arg(long, global = true, env = "MEGAPOLIS_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web portal and the API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "MEGAPOLIS_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Load the demo organisation into an empty database and print the demo logins.
+        #[arg(long)]
+        demo: bool,
+        /// Mark cookies Secure (set this behind HTTPS).
+        #[arg(long, env = "MEGAPOLIS_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// The demo organisation.
+    Demo {
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
+    /// People and their accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Write a consistent copy of the whole database to FILE (works while the server runs).
+    Backup { file: PathBuf },
+    /// Replace the whole database with a backup FILE; a damaged or foreign file changes nothing.
+    Restore { file: PathBuf },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// The index engine: composite indices with uncertainty and sensitivity analysis.
+    Index {
+        #[command(subcommand)]
+        command: commands::index::IndexCommand,
+    },
+    /// Session decisions.
+    Decision {
+        #[command(subcommand)]
+        command: commands::decision::DecisionCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DemoCommand {
+    /// Load the demo organisation into an empty database.
+    Load,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a person; prints a one-time invitation link unless --password-stdin is given.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin | secretariat | body-member | city-rep | expert
+        #[arg(long)]
+        role: String,
+        /// City code, for a city representative.
+        #[arg(long, default_value = "")]
+        city: String,
+        /// Body id, for a body member.
+        #[arg(long, default_value = "")]
+        body: String,
+        /// chair | deputy | member | secretary
+        #[arg(long, default_value = "")]
+        position: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain; report the first record that was altered or removed.
+    Verify,
+}
+
+const CLI_ACTOR: &str = "system:cli";
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let result = match cli.command {
+        Command::Index { command } => commands::index::run(command),
+        Command::Decision { command } => commands::decision::run(command),
+        command => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .context("cannot start the async runtime")
+            .and_then(|rt| rt.block_on(run(cli.database_url, cli.data_dir, command))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("megapolis: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("MEGAPOLIS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if std::env::var("MEGAPOLIS_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn open_store(database_url: Option<String>, data_dir: &std::path::Path) -> anyhow::Result<Store> {
+    let url = match database_url {
+        Some(url) => url,
+        None => {
+            std::fs::create_dir_all(data_dir)
+                .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
+            format!("sqlite://{}", data_dir.join("megapolis.db").display())
+        }
+    };
+    let store = Store::connect(&url).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+async fn run(database_url: Option<String>, data_dir: PathBuf, command: Command) -> anyhow::Result<()> {
+    let store = open_store(database_url, &data_dir).await?;
+    match command {
+        Command::Serve { addr, demo, secure_cookies } => serve(store, &addr, demo, secure_cookies).await,
+        Command::Migrate => {
+            println!("database is at schema version {}", store.schema_version().await?);
+            Ok(())
+        }
+        Command::Demo { command: DemoCommand::Load } => {
+            if load_demo(&store).await? {
+                println!("demo organisation loaded");
+            } else {
+                println!("the database already has cities; nothing loaded");
+            }
+            Ok(())
+        }
+        Command::User { command } => user(&store, command).await,
+        Command::Backup { file } => {
+            let summary = store.backup(&file).await?;
+            println!("backup written to {}: {} rows, {} audit records", file.display(), summary.rows, summary.audit_records);
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let summary = store.restore(&file).await?;
+            println!("restored {}: {} rows, {} audit records", file.display(), summary.rows, summary.audit_records);
+            Ok(())
+        }
+        Command::Audit { command: AuditCommand::Verify } => match store.verify_audit_chain().await? {
+            ChainReport::Intact { records } => {
+                println!("audit log intact: {records} records");
+                Ok(())
+            }
+            ChainReport::Broken(broken) => bail!("{broken}"),
+        },
+        Command::Index { .. } | Command::Decision { .. } => unreachable_command(),
+    }
+}
+
+/// Index and decision commands need no database and run before the runtime starts.
+fn unreachable_command() -> anyhow::Result<()> {
+    bail!("this command runs without a database")
+}
+
+async fn user(store: &Store, command: UserCommand) -> anyhow::Result<()> {
+    let UserCommand::Add { email, name, role, city, body, position, password_stdin } = command;
+    let draft = PersonInput { email, name, role, city, body, position }
+        .parse()
+        .map_err(|errors| anyhow::anyhow!("invalid person: {errors}"))?;
+    let hash = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        let password = line.trim_end_matches(['\r', '\n']);
+        megapolis_domain::person::check_password(password)
+            .map_err(|key| anyhow::anyhow!("password refused: {key}"))?;
+        Some(megapolis_domain::password::hash_password(password)?)
+    } else {
+        None
+    };
+    let id = store.create_person(CLI_ACTOR, &draft, hash.as_deref()).await?;
+    if hash.is_none() {
+        let token = megapolis_web::new_token();
+        store
+            .create_invitation(CLI_ACTOR, id, &megapolis_web::token_hash(&token), time::Duration::days(7))
+            .await?;
+        println!("person {id} added; invitation link (valid 7 days): /invitation/{token}");
+    } else {
+        println!("person {id} added");
+    }
+    Ok(())
+}
+
+async fn serve(store: Store, addr: &str, demo: bool, secure_cookies: bool) -> anyhow::Result<()> {
+    if demo {
+        load_demo(&store).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr} (is another server using this port?)"))?;
+    let local = listener.local_addr()?;
+    println!("Megapolis is serving on http://{local} ({} database)", store.backend());
+    if demo {
+        println!("Demo logins (e-mail / password / role):");
+        for login in DEMO_LOGINS {
+            println!("  {:<32} {:<24} {}", login.email, login.password, login.role);
+        }
+    }
+    let state = AppState::new(store.clone(), WebConfig { secure_cookies, demo });
+    megapolis_web::serve(listener, state, shutdown_signal()).await?;
+    store.close().await;
+    println!("Megapolis stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(term) => term,
+            Err(_) => return ctrl_c.await.unwrap_or(()),
+        };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    ctrl_c.await.unwrap_or(());
+}

@@ -9,6 +9,7 @@ pub mod body;
 pub mod city;
 pub mod field;
 pub mod lang;
+pub mod password;
 pub mod person;
 pub mod role;
 

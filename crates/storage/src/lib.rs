@@ -1,1 +1,50 @@
-//! Storage.
+//! The one place that speaks SQL.
+//!
+//! [`Store`] holds either a SQLite or a PostgreSQL pool; every method takes and returns domain
+//! types, so nothing above this crate sees SQL or knows which database it runs on. The SQL is
+//! written once, in the dialect both databases accept (`$1` placeholders, `RETURNING`, text
+//! timestamps in UTC). Every change goes through a [`WriteTx`] that also appends to the
+//! hash-chained audit log.
+
+mod db;
+
+pub mod accounts;
+pub mod audit;
+pub mod backup;
+pub mod demo;
+pub mod org;
+
+pub use db::{now_utc, Store, WriteTx, SCHEMA_VERSION};
+
+/// What can go wrong in storage, in words a person can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("cannot reach the database at {url}: {reason}")]
+    Unreachable { url: String, reason: String },
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("backup file {file}: {reason}")]
+    BadBackup { file: String, reason: String },
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The text of `member_since` and other dates as stored.
+pub(crate) fn date_to_text(date: Option<time::Date>) -> Option<String> {
+    date.map(|d| d.to_string())
+}
+
+pub(crate) fn text_to_date(text: Option<String>) -> Result<Option<time::Date>, StorageError> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    text.map(|t| {
+        time::Date::parse(&t, format)
+            .map_err(|e| StorageError::Corrupt(format!("date {t:?}: {e}")))
+    })
+    .transpose()
+}

@@ -1,0 +1,167 @@
+site-name = Megapolis
+skip-to-content = Skip to content
+nav-main = Main navigation
+nav-cities = Cities
+nav-bodies = Bodies
+nav-admin = Administration
+switch-language = Русский
+login = Sign in
+logout = Sign out
+footer-text = Megapolis — the open platform of the association of capitals and major cities
+open-api = Open API
+home-title = Home
+home-lead = The association of capitals and major cities does its work here: monitoring the information development of its cities, session decisions and control of their execution, the competition and collection of best solutions, the plan of events and the training of city staff.
+home-in-countries = { $count ->
+    [one] in { $count } country
+   *[other] in { $count } countries
+}
+home-doors = Sections
+door-cities = Member cities
+door-cities-text = Members of the association: country, population, membership status.
+door-bodies = Bodies of the association
+door-bodies-text = The Board, the Expert Council, commissions, the Secretariat and partners.
+door-monitoring = Monitoring
+door-monitoring-text = The index of cities' information development, with rank intervals.
+door-decisions = Decisions and control
+door-decisions-text = Session decisions, assignments and how far they got.
+door-solutions = Collection of solutions
+door-solutions-text = The competition and catalogue of best software-hardware solutions.
+door-events = Plan of events
+door-events-text = The year's sessions, forums, conferences and seminars.
+door-proposals = Proposals
+door-proposals-text = Generalised proposals and the plan of joint actions.
+door-training = Training
+door-training-text = Programmes, cohorts and certificates.
+coming-soon = In preparation
+cities-count = { $count ->
+    [one] { $count } city
+   *[other] { $count } cities
+}
+members-count = { $count ->
+    [one] { $count } full member
+   *[other] { $count } full members
+}
+bodies-count = { $count ->
+    [one] { $count } body and partner
+   *[other] { $count } bodies and partners
+}
+cities-title = Member cities
+city-name = City
+city-country = Country
+city-population = Population
+city-status = Status
+city-member-since = Member since
+city-coordinates = Coordinates
+demo-note = Demo data: names, coordinates and populations are real (populations are approximate official estimates); membership status and dates are invented.
+status-member = full member
+status-observer = observer
+status-suspended = membership suspended
+status-former = former member
+edit = Edit
+save = Save
+import = Import
+filter = Show
+bodies-title = Bodies and partners
+body-members = Members
+body-no-members = No members recorded.
+kind-board = Board
+kind-president = President
+kind-council = Council
+kind-commission = Standing commission
+kind-secretariat = Secretariat
+kind-partner = Partner
+kind-university = University
+kind-member-group = Member group
+position-chair = chair
+position-deputy = deputy chair
+position-member = member
+position-secretary = secretary
+role-admin = administrator
+role-secretariat = Secretariat staff
+role-body-member = body member
+role-city-rep = city representative
+role-expert = expert
+field-email = E-mail
+field-password = Password
+field-role = Role
+field-city = City
+field-body = Body
+field-position = Position in the body
+field-name = Name
+field-code = Code
+field-kind = Kind
+field-name-ru = Name in Russian
+field-name-en = Name in English
+field-country-code = Country code (ISO)
+field-country-ru = Country in Russian
+field-country-en = Country in English
+field-latitude = Latitude
+field-longitude = Longitude
+field-password-current = Current password
+field-password-new = New password
+field-password-confirm = New password again
+field-token-name = Token name
+code-hint = Lowercase Latin letters, digits and hyphens, e.g. rostov-on-don.
+date-hint = As YYYY-MM-DD.
+password-hint = At least 10 characters.
+person-city-hint = City code — for a city representative.
+person-body-hint = Body code — for a body member.
+profile-title = Profile
+password-change = Change password
+api-tokens = API tokens
+api-token-create = Create token
+api-token-created = Token created. Keep it: it is shown only once.
+invitation-title = Invitation
+invitation-text = { $name }, set a password to sign in as { $email }.
+invitation-created = Invitation for { $email } created. Send this link:
+admin-cities = Cities
+admin-bodies = Bodies
+admin-people = People
+admin-audit = Audit log
+city-new = New city
+city-edit = Edit city
+person-new = New person
+person-invite = Add and invite
+bodies-import = Import from CSV
+bodies-import-label = Contents of the bodies directory CSV file
+bodies-imported = { $count ->
+    [one] { $count } body changed.
+   *[other] { $count } bodies changed.
+}
+form-has-errors = The form has errors: they are shown beside the fields.
+audit-entity = Entity
+audit-entity-id = Identifier
+audit-actor = Who
+audit-at = When (UTC)
+audit-action = Action
+audit-before = Before
+audit-after = After
+audit-shown = { $count ->
+    [one] { $count } record shown
+   *[other] { $count } records shown
+}
+error-required = Fill in this field.
+error-too-long = The value is too long.
+error-number = Enter a number.
+error-integer = Enter a whole number.
+error-out-of-range = The value is out of range.
+error-choice = Choose a value from the list.
+error-date = Enter the date as YYYY-MM-DD.
+error-city-code = Code: 2–40 lowercase Latin letters, digits or hyphens.
+error-country-code = A two-letter ISO country code, e.g. RU.
+error-city-exists = A city with this code already exists.
+error-city-code-fixed = The code of an existing city cannot change.
+error-city-required = A city representative needs a city.
+error-body-required = A body member needs a body.
+error-email = Enter an e-mail address.
+error-email-taken = This address is already taken.
+error-password-short = The password must be at least 10 characters.
+error-password-mismatch = The passwords differ.
+error-password-wrong = The current password is wrong.
+error-login = Wrong e-mail or password.
+error-login-throttled = Too many failed attempts. Try again in 15 minutes.
+error-400 = The request could not be processed.
+error-403 = You have no access to this page.
+error-404 = There is no such page.
+error-500 = Internal error. We know about it; please try later.
+error-home = Home page

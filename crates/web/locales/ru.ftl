@@ -1,0 +1,172 @@
+site-name = Мегаполис
+skip-to-content = Перейти к содержанию
+nav-main = Основная навигация
+nav-cities = Города
+nav-bodies = Органы
+nav-admin = Администрирование
+switch-language = English
+login = Войти
+logout = Выйти
+footer-text = Мегаполис — открытая платформа ассоциации столиц и крупных городов
+open-api = Открытый API
+home-title = Главная
+home-lead = Ассоциация столиц и крупных городов ведёт здесь свою работу: мониторинг информационного развития городов, решения сессий и контроль их исполнения, конкурс и сборник лучших решений, план мероприятий и подготовка кадров.
+home-in-countries = { $count ->
+    [one] в { $count } стране
+   *[other] в { $count } странах
+}
+home-doors = Разделы
+door-cities = Города-участники
+door-cities-text = Члены ассоциации: страна, население, статус членства.
+door-bodies = Органы ассоциации
+door-bodies-text = Правление, Экспертный совет, комиссии, Секретариат и партнёры.
+door-monitoring = Мониторинг
+door-monitoring-text = Индекс информационного развития городов с интервалами рангов.
+door-decisions = Решения и контроль
+door-decisions-text = Решения сессий, поручения и ход их исполнения.
+door-solutions = Сборник решений
+door-solutions-text = Конкурс и каталог лучших программно-технических решений.
+door-events = План мероприятий
+door-events-text = Сессии, форумы, конференции и семинары года.
+door-proposals = Предложения
+door-proposals-text = Обобщение предложений и план совместных действий.
+door-training = Подготовка кадров
+door-training-text = Программы, группы и сертификаты.
+coming-soon = Готовится
+cities-count = { $count ->
+    [one] { $count } город
+    [few] { $count } города
+   *[many] { $count } городов
+}
+members-count = { $count ->
+    [one] { $count } действительный член
+    [few] { $count } действительных члена
+   *[many] { $count } действительных членов
+}
+bodies-count = { $count ->
+    [one] { $count } орган и партнёр
+    [few] { $count } органа и партнёра
+   *[many] { $count } органов и партнёров
+}
+cities-title = Города-участники
+city-name = Город
+city-country = Страна
+city-population = Население
+city-status = Статус
+city-member-since = Член с
+city-coordinates = Координаты
+demo-note = Демонстрационные данные: названия, координаты и население реальны (население — приблизительные официальные оценки), а статус и дата вступления вымышлены.
+status-member = действительный член
+status-observer = наблюдатель
+status-suspended = членство приостановлено
+status-former = бывший член
+edit = Изменить
+save = Сохранить
+import = Импортировать
+filter = Показать
+bodies-title = Органы и партнёры
+body-members = Состав
+body-no-members = Состав не указан.
+kind-board = Правление
+kind-president = Президент
+kind-council = Совет
+kind-commission = Постоянная комиссия
+kind-secretariat = Секретариат
+kind-partner = Партнёр
+kind-university = Университет
+kind-member-group = Группа членов
+position-chair = председатель
+position-deputy = заместитель председателя
+position-member = член
+position-secretary = секретарь
+role-admin = администратор
+role-secretariat = сотрудник Секретариата
+role-body-member = член органа
+role-city-rep = представитель города
+role-expert = эксперт
+field-email = Электронная почта
+field-password = Пароль
+field-role = Роль
+field-city = Город
+field-body = Орган
+field-position = Должность в органе
+field-name = Имя
+field-code = Код
+field-kind = Вид
+field-name-ru = Название по-русски
+field-name-en = Название по-английски
+field-country-code = Код страны (ISO)
+field-country-ru = Страна по-русски
+field-country-en = Страна по-английски
+field-latitude = Широта
+field-longitude = Долгота
+field-password-current = Текущий пароль
+field-password-new = Новый пароль
+field-password-confirm = Новый пароль ещё раз
+field-token-name = Название токена
+code-hint = Латинские строчные буквы, цифры и дефисы, например rostov-on-don.
+date-hint = В виде ГГГГ-ММ-ДД.
+password-hint = Не короче 10 символов.
+person-city-hint = Код города — для представителя города.
+person-body-hint = Код органа — для члена органа.
+profile-title = Профиль
+password-change = Смена пароля
+api-tokens = Токены API
+api-token-create = Создать токен
+api-token-created = Токен создан. Сохраните его: он показывается один раз.
+invitation-title = Приглашение
+invitation-text = { $name }, задайте пароль для входа под адресом { $email }.
+invitation-created = Приглашение для { $email } создано. Отправьте ссылку:
+admin-cities = Города
+admin-bodies = Органы
+admin-people = Люди
+admin-audit = Журнал изменений
+city-new = Новый город
+city-edit = Изменение города
+person-new = Новый участник
+person-invite = Добавить и пригласить
+bodies-import = Импорт из CSV
+bodies-import-label = Содержимое файла CSV справочника органов
+bodies-imported = { $count ->
+    [one] Изменён { $count } орган.
+    [few] Изменено { $count } органа.
+   *[many] Изменено { $count } органов.
+}
+form-has-errors = В форме есть ошибки: они указаны у полей.
+audit-entity = Объект
+audit-entity-id = Идентификатор
+audit-actor = Кто
+audit-at = Когда (UTC)
+audit-action = Действие
+audit-before = Было
+audit-after = Стало
+audit-shown = { $count ->
+    [one] Показана { $count } запись
+    [few] Показаны { $count } записи
+   *[many] Показано { $count } записей
+}
+error-required = Заполните это поле.
+error-too-long = Слишком длинное значение.
+error-number = Введите число.
+error-integer = Введите целое число.
+error-out-of-range = Значение вне допустимого диапазона.
+error-choice = Выберите значение из списка.
+error-date = Введите дату в виде ГГГГ-ММ-ДД.
+error-city-code = Код: 2–40 латинских строчных букв, цифр или дефисов.
+error-country-code = Двухбуквенный код страны ISO, например RU.
+error-city-exists = Город с таким кодом уже есть.
+error-city-code-fixed = Код существующего города менять нельзя.
+error-city-required = Для представителя города укажите город.
+error-body-required = Для члена органа укажите орган.
+error-email = Введите адрес электронной почты.
+error-email-taken = Этот адрес уже занят.
+error-password-short = Пароль должен быть не короче 10 символов.
+error-password-mismatch = Пароли не совпадают.
+error-password-wrong = Неверный текущий пароль.
+error-login = Неверная почта или пароль.
+error-login-throttled = Слишком много неудачных попыток. Попробуйте через 15 минут.
+error-400 = Запрос не удалось обработать.
+error-403 = У вас нет доступа к этой странице.
+error-404 = Такой страницы нет.
+error-500 = Внутренняя ошибка. Мы уже знаем о ней; попробуйте позже.
+error-home = На главную

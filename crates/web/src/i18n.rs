@@ -1,0 +1,85 @@
+//! Interface strings in Russian and English from Fluent files, with Russian plural forms.
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use megapolis_domain::Lang;
+
+pub struct Translations {
+    ru: FluentBundle<FluentResource>,
+    en: FluentBundle<FluentResource>,
+}
+
+fn bundle(lang: &str, source: &'static str) -> FluentBundle<FluentResource> {
+    let locale = lang.parse().unwrap_or_default();
+    let mut bundle = FluentBundle::new_concurrent(vec![locale]);
+    bundle.set_use_isolating(false);
+    // The files are part of the build; a syntax error in them fails the unit test below.
+    let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(res, _)| res);
+    let _ = bundle.add_resource(resource);
+    bundle
+}
+
+impl Translations {
+    pub fn load() -> Translations {
+        Translations {
+            ru: bundle("ru", include_str!("../locales/ru.ftl")),
+            en: bundle("en", include_str!("../locales/en.ftl")),
+        }
+    }
+
+    /// The message `key` in `lang`; the key itself when it is missing, so a gap shows.
+    pub fn get(&self, lang: Lang, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+        let bundle = match lang {
+            Lang::Ru => &self.ru,
+            Lang::En => &self.en,
+        };
+        let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
+            return key.to_string();
+        };
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(*name, value.clone());
+        }
+        let mut errors = vec![];
+        bundle
+            .format_pattern(pattern, Some(&fluent_args), &mut errors)
+            .into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(source: &str) -> Vec<String> {
+        source
+            .lines()
+            .filter(|l| !l.starts_with([' ', '#', '\t']) && l.contains(" ="))
+            .filter_map(|l| l.split(" =").next().map(str::to_string))
+            .collect()
+    }
+
+    #[test]
+    fn both_languages_have_the_same_keys_and_parse() {
+        let ru = include_str!("../locales/ru.ftl");
+        let en = include_str!("../locales/en.ftl");
+        for source in [ru, en] {
+            assert!(FluentResource::try_new(source.to_string()).is_ok());
+        }
+        let (mut ru_keys, mut en_keys) = (keys(ru), keys(en));
+        ru_keys.sort();
+        en_keys.sort();
+        assert_eq!(ru_keys, en_keys);
+    }
+
+    #[test]
+    fn russian_plurals_follow_one_few_many() {
+        let t = Translations::load();
+        let cities = |n: i64| t.get(Lang::Ru, "cities-count", &[("count", n.into())]);
+        assert_eq!(cities(1), "1 город");
+        assert_eq!(cities(3), "3 города");
+        assert_eq!(cities(5), "5 городов");
+        assert_eq!(cities(21), "21 город");
+        assert_eq!(t.get(Lang::En, "cities-count", &[("count", 1.into())]), "1 city");
+        assert_eq!(t.get(Lang::En, "cities-count", &[("count", 36.into())]), "36 cities");
+    }
+}

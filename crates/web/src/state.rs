@@ -1,0 +1,30 @@
+//! What every handler shares: the store, the templates and the translations.
+use crate::i18n::Translations;
+use megapolis_storage::Store;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (behind HTTPS in production).
+    pub secure_cookies: bool,
+    /// Shown on pages whose figures are demo values.
+    pub demo: bool,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<WebConfig>,
+    pub(crate) templates: Arc<minijinja::Environment<'static>>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> AppState {
+        let i18n = Arc::new(Translations::load());
+        AppState {
+            store,
+            config: Arc::new(config),
+            templates: Arc::new(crate::templates::environment(i18n)),
+        }
+    }
+}
