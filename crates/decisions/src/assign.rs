@@ -191,10 +191,7 @@ fn russian(p: &str, found: Option<&FoundDeadline>, cx: &Context<'_>) -> Option<P
         });
     }
     // Co-executors after «совместно с».
-    let joint = lexicon::JOINT_MARKERS_RU
-        .iter()
-        .filter_map(|m| find_word_phrase(&pre, m))
-        .min();
+    let joint = find_word_phrase(&pre, lexicon::JOINT_MARKERS_RU);
     let (lead_part, co_part) = match joint {
         Some((a, b)) => (&pre[..a], &pre[b..]),
         None => (pre.as_str(), ""),
@@ -250,41 +247,51 @@ fn looks_dative(s: &str) -> bool {
     .any(|e| w.ends_with(e))
 }
 
-/// Finds a lower-case phrase at word boundaries in a text, ignoring case; the byte range is in
-/// the original text (lower-casing may change byte lengths, so offsets are mapped back).
-fn find_word_phrase(text: &str, phrase: &str) -> Option<(usize, usize)> {
+/// Finds the earliest of some lower-case phrases at word boundaries in a text, ignoring case;
+/// the byte range is in the original text (lower-casing may change byte lengths, so offsets are
+/// mapped back).
+fn find_word_phrase(text: &str, phrases: &[&str]) -> Option<(usize, usize)> {
     let mut lower = String::with_capacity(text.len());
     let mut origin: Vec<usize> = Vec::with_capacity(text.len() + 1);
+    let mut buf = [0u8; 4];
     for (i, c) in text.char_indices() {
-        let folded = fold_case(c.encode_utf8(&mut [0u8; 4]));
-        for _ in 0..folded.len() {
-            origin.push(i);
+        let before = lower.len();
+        if c.is_ascii() || matches!(c, 'А'..='я' | 'Ё' | 'ё') {
+            lower.push_str(&fold_case(c.encode_utf8(&mut buf)));
+        } else {
+            lower.extend(c.to_lowercase());
         }
-        lower.push_str(&folded);
+        origin.extend(std::iter::repeat_n(i, lower.len() - before));
     }
     origin.push(text.len());
-    let mut from = 0;
-    while let Some(i) = lower.get(from..)?.find(phrase) {
-        let at = from + i;
-        let end = at + phrase.len();
-        let before_ok = lower[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !crate::text::is_word_char(c));
-        let after_ok = lower[end..]
-            .chars()
-            .next()
-            .is_none_or(|c| !crate::text::is_word_char(c));
-        if before_ok && after_ok {
-            let a = *origin.get(at)?;
-            let b = *origin.get(end)?;
-            if text.is_char_boundary(a) && text.is_char_boundary(b) && a <= b {
-                return Some((a, b));
+    let mut best: Option<(usize, usize)> = None;
+    for phrase in phrases {
+        let mut from = 0;
+        while let Some(i) = lower.get(from..).and_then(|rest| rest.find(phrase)) {
+            let at = from + i;
+            let end = at + phrase.len();
+            let before_ok = lower[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !crate::text::is_word_char(c));
+            let after_ok = lower[end..]
+                .chars()
+                .next()
+                .is_none_or(|c| !crate::text::is_word_char(c));
+            if before_ok && after_ok {
+                if let (Some(&a), Some(&b)) = (origin.get(at), origin.get(end)) {
+                    if text.is_char_boundary(a) && text.is_char_boundary(b) && a <= b {
+                        if best.is_none_or(|(x, _)| a < x) {
+                            best = Some((a, b));
+                        }
+                        break;
+                    }
+                }
             }
+            from = end;
         }
-        from = end;
     }
-    None
+    best
 }
 
 static SEPARATOR: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -514,10 +521,7 @@ fn english_subject(
 
 /// The lead list and the co-executors after "jointly with" / "together with".
 fn subject_names(subject: &str, cx: &Context<'_>) -> Vec<Named> {
-    let joint = lexicon::JOINT_MARKERS_EN
-        .iter()
-        .filter_map(|m| find_word_phrase(subject, m))
-        .min();
+    let joint = find_word_phrase(subject, lexicon::JOINT_MARKERS_EN);
     let (lead, co) = match joint {
         Some((a, b)) => (&subject[..a], &subject[b..]),
         None => (subject, ""),
