@@ -340,6 +340,15 @@ pub fn names(part: &str, cx: &Context<'_>) -> Vec<Named> {
             if raw.is_empty() {
                 return None;
             }
+            // «…, до 5 числа,» or "…, in due course,": an adverbial piece, not a name.
+            let first = raw.split_whitespace().next().unwrap_or("");
+            let adverbial = match cx.language {
+                Language::Ru => lexicon::is_preposition_ru(first),
+                Language::En => lexicon::is_preposition_en(first),
+            };
+            if adverbial && cx.directory.resolve(raw).is_none() {
+                return None;
+            }
             Some(named(
                 raw,
                 a + (part[a..b].len() - part[a..b].trim_start().len()),
@@ -425,9 +434,20 @@ fn english(p: &str, found: Option<&FoundDeadline>, cx: &Context<'_>) -> Option<P
                 rest = *b;
             }
             if w == "that" {
-                return english_subject(p, *b, found, cx).map(|mut parts| {
+                if let Some(mut parts) = english_subject(p, *b, found, cx) {
                     parts.kind = kind;
-                    parts
+                    return Some(parts);
+                }
+                // "Recommend that the Board review …": the named body, then the task.
+                let after = &p[*b..];
+                let lead = lexicon::strip_article_en(after.trim_start());
+                let at = *b + (after.len() - lead.len());
+                let spans = cx.directory.spans(&p[at..]);
+                let end = spans.first().filter(|s| s.start == 0).map_or(at, |s| at + s.end);
+                return Some(Parts {
+                    kind,
+                    executors: names(&without_deadline(p, at, end, found), cx),
+                    task: task_text(p, end, found),
                 });
             }
         }

@@ -37,7 +37,10 @@ enum Rule {
     Period,
     /// `ежегодно`, `ежегодно, до 1 марта`, `annually, by 1 March`.
     Yearly,
-    /// `ежеквартально`, `quarterly`.
+    /// `в мае 2011 года`, `in May 2011`: the last day of that month.
+    Month,
+    /// `ежеквартально`, `quarterly`; `ежеквартально, до 10 числа месяца, следующего за
+    /// отчетным` (the 10th of the month after D's quarter).
     Quarterly,
     /// `ежемесячно`, `monthly`.
     Monthly,
@@ -55,6 +58,9 @@ struct Pattern {
 
 const MONTH_RU: &str = r"(?P<m>январ[яь]|феврал[яь]|марта?|апрел[яь]|ма[яй]|июн[яь]|июл[яь]|августа?|сентябр[яь]|октябр[яь]|ноябр[яь]|декабр[яь])\b";
 const MONTH_EN: &str = r"(?P<m>(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)";
+/// «, до 5 числа месяца, следующего за отчетным (кварталом)» after a recurrence word.
+const DAY_OF_MONTH_RU: &str = r"(?:\s*,?\s*(?:в\s+срок\s+)?(?:до|не\s+позднее)\s+(?P<n>\d{1,2})(?:\s*-?\s*го)?\s+числа(?P<next>\s+месяца,?\s+следующего\s+за\s+отч[её]тным(?:\s+(?:периодом|кварталом|месяцем))?)?)";
+const MONTH_IN_RU: &str = r"(?P<m>январе|феврале|марте|апреле|мае|июне|июле|августе|сентябре|октябре|ноябре|декабре)";
 const YEAR_RU: &str = r"(?:\s+(?P<y>\d{4})(?:\s*(?:года\b|году\b|г\.|г\b))?)";
 const BY_RU: &str = r"(?:в\s+срок\s+)?(?:до|не\s+позднее|не\s+позже|к)";
 const BY_EN: &str = r"(?:by|not\s+later\s+than|no\s+later\s+than|before|until)";
@@ -71,8 +77,8 @@ fn patterns(language: Language) -> &'static [Pattern] {
                 Rule::Yearly,
                 format!(r"\bежегодно(?:\s*,?\s*{BY_RU}\s+(?P<d>\d{{1,2}})\s+{MONTH_RU})?"),
             ),
-            (Rule::Quarterly, r"\bежеквартально\b".to_string()),
-            (Rule::Monthly, r"\bежемесячно\b".to_string()),
+            (Rule::Quarterly, format!(r"\bежеквартально\b{DAY_OF_MONTH_RU}?")),
+            (Rule::Monthly, format!(r"\bежемесячно\b{DAY_OF_MONTH_RU}?")),
             (
                 Rule::DayMonth,
                 format!(r"\b{BY_RU}\s+(?P<d>\d{{1,2}})\s+{MONTH_RU}{YEAR_RU}?"),
@@ -117,6 +123,10 @@ fn patterns(language: Language) -> &'static [Pattern] {
                 ),
             ),
             (
+                Rule::Month,
+                format!(r"\bв\s+{MONTH_IN_RU}\s+(?:(?P<y>\d{{4}})\s+года\b|(?:текущего|этого|настоящего)\s+года\b)"),
+            ),
+            (
                 Rule::Unreadable,
                 r"\b(?:в\s+срок\s+до|не\s+позднее|не\s+позже)\s+[^,.;:!?]+".to_string(),
             ),
@@ -145,6 +155,7 @@ fn patterns(language: Language) -> &'static [Pattern] {
             &["год"],
             &["срок"],
             &["течени"],
+            &[" года"],
             &["срок", "поздн", "позж"],
             &["до "],
             &["0"],
@@ -216,6 +227,10 @@ fn patterns(language: Language) -> &'static [Pattern] {
                 ),
             ),
             (
+                Rule::Month,
+                r"\b(?:in|during)\s+(?P<m>January|February|March|April|May|June|July|August|September|October|November|December)\s+(?P<y>\d{4})\b".to_string(),
+            ),
+            (
                 Rule::Unreadable,
                 r"\b(?:not|no)\s+later\s+than\s+[^,.;:!?]+".to_string(),
             ),
@@ -245,6 +260,7 @@ fn patterns(language: Language) -> &'static [Pattern] {
             &["half"],
             &["during", "course", "throughout", "0"],
             &["within"],
+            &["0"],
             &["later than"],
             &["by the"],
             &["0"],
@@ -400,11 +416,34 @@ fn compute(rule: Rule, c: &Captures<'_>, d: Option<Date>) -> (Option<Date>, Opti
             };
             (date, Some(Recurrence::Yearly))
         }
+        Rule::Month => {
+            let month = c.name("m").and_then(|m| month_from_word(m.as_str()));
+            let date = match (month, this_year()) {
+                (Some(m), Some(y)) => ymd(y, m, i32::from(m.length(y))),
+                _ => None,
+            };
+            (date, None)
+        }
         Rule::Quarterly => {
-            let date = d.and_then(|d| quarter_end(d.year(), (u8::from(d.month()) - 1) / 3 + 1));
+            let end = d.and_then(|d| quarter_end(d.year(), (u8::from(d.month()) - 1) / 3 + 1));
+            let date = match (num("n"), end) {
+                // «до 10 числа месяца, следующего за отчетным»: in the month after the quarter.
+                (Some(day), Some(end)) if c.name("next").is_some() => {
+                    end.next_day().and_then(|first| ymd(first.year(), first.month(), day))
+                }
+                (Some(day), Some(_)) => d.and_then(|d| next_day_of_month(d, day)),
+                (None, end) => end,
+                (Some(_), None) => None,
+            };
             (date, Some(Recurrence::Quarterly))
         }
-        Rule::Monthly => (d.and_then(month_end), Some(Recurrence::Monthly)),
+        Rule::Monthly => {
+            let date = match num("n") {
+                Some(day) => d.and_then(|d| next_day_of_month(d, day)),
+                None => d.and_then(month_end),
+            };
+            (date, Some(Recurrence::Monthly))
+        }
         Rule::Unreadable => (None, None),
     }
 }
@@ -425,6 +464,20 @@ fn next_on_or_after(d: Date, month: Month, day: i32, strictly: bool) -> Option<D
     }
     // 29 February: look a few years ahead for the next leap year.
     (d.year() + 2..d.year() + 9).find_map(|y| ymd(y, month, day))
+}
+
+/// The first day `day` of a month strictly after `d`.
+fn next_day_of_month(d: Date, day: i32) -> Option<Date> {
+    let mut first = ymd(d.year(), d.month(), 1)?;
+    for _ in 0..3 {
+        if let Some(c) = ymd(first.year(), first.month(), day) {
+            if c > d {
+                return Some(c);
+            }
+        }
+        first = add_months(first, 1)?;
+    }
+    None
 }
 
 fn quarter_end(y: i32, q: u8) -> Option<Date> {
@@ -642,8 +695,8 @@ mod tests {
 
     #[test]
     fn all_patterns_compile() {
-        assert_eq!(patterns(Language::Ru).len(), 15);
-        assert_eq!(patterns(Language::En).len(), 16);
+        assert_eq!(patterns(Language::Ru).len(), 16);
+        assert_eq!(patterns(Language::En).len(), 17);
     }
 
     #[test]
@@ -772,6 +825,24 @@ mod tests {
             )
         );
         assert_eq!(en("report monthly").1, s("2010-06-30"));
+    }
+
+    #[test]
+    fn recurrence_with_a_day_of_month() {
+        assert_eq!(
+            ru("ежемесячно, до 5 числа, информировать"),
+            ("ежемесячно, до 5 числа".into(), s("2010-06-05"), Some(Recurrence::Monthly))
+        );
+        assert_eq!(
+            ru("ежеквартально, до 10 числа месяца, следующего за отчетным кварталом, представлять").1,
+            s("2010-07-10")
+        );
+    }
+
+    #[test]
+    fn a_month_of_a_year() {
+        assert_eq!(ru("провести сессию в мае 2011 года в Москве").1, s("2011-05-31"));
+        assert_eq!(en("hold the session in May 2011 in Moscow").1, s("2011-05-31"));
     }
 
     #[test]
