@@ -443,7 +443,10 @@ fn english(p: &str, found: Option<&FoundDeadline>, cx: &Context<'_>) -> Option<P
                 let lead = lexicon::strip_article_en(after.trim_start());
                 let at = *b + (after.len() - lead.len());
                 let spans = cx.directory.spans(&p[at..]);
-                let end = spans.first().filter(|s| s.start == 0).map_or(at, |s| at + s.end);
+                let end = spans
+                    .first()
+                    .filter(|s| s.start == 0)
+                    .map_or(at, |s| at + s.end);
                 return Some(Parts {
                     kind,
                     executors: names(&without_deadline(p, at, end, found), cx),

@@ -60,7 +60,8 @@ const MONTH_RU: &str = r"(?P<m>январ[яь]|феврал[яь]|марта?|�
 const MONTH_EN: &str = r"(?P<m>(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)";
 /// «, до 5 числа месяца, следующего за отчетным (кварталом)» after a recurrence word.
 const DAY_OF_MONTH_RU: &str = r"(?:\s*,?\s*(?:в\s+срок\s+)?(?:до|не\s+позднее)\s+(?P<n>\d{1,2})(?:\s*-?\s*го)?\s+числа(?P<next>\s+месяца,?\s+следующего\s+за\s+отч[её]тным(?:\s+(?:периодом|кварталом|месяцем))?)?)";
-const MONTH_IN_RU: &str = r"(?P<m>январе|феврале|марте|апреле|мае|июне|июле|августе|сентябре|октябре|ноябре|декабре)";
+const MONTH_IN_RU: &str =
+    r"(?P<m>январе|феврале|марте|апреле|мае|июне|июле|августе|сентябре|октябре|ноябре|декабре)";
 const YEAR_RU: &str = r"(?:\s+(?P<y>\d{4})(?:\s*(?:года\b|году\b|г\.|г\b))?)";
 const BY_RU: &str = r"(?:в\s+срок\s+)?(?:до|не\s+позднее|не\s+позже|к)";
 const BY_EN: &str = r"(?:by|not\s+later\s+than|no\s+later\s+than|before|until)";
@@ -328,7 +329,11 @@ pub fn find(paragraph: &str, language: Language, d: Option<Date>) -> Option<Foun
         end = cut_before_infinitive(paragraph, start, end);
     }
     let raw = paragraph.get(start..end).unwrap_or("");
-    let trimmed = raw.trim_end_matches(|c: char| c.is_whitespace() || c == ',');
+    let mut trimmed = raw.trim_end_matches(|c: char| c.is_whitespace() || c == ',');
+    if rule == Rule::Year && language == Language::En {
+        // "in 2011." at the end of a sentence: the full stop is not part of the phrase.
+        trimmed = trimmed.trim_end_matches(|c: char| c.is_whitespace() || c == '.' || c == ';');
+    }
     let end = start + trimmed.len();
     let (date, recurrence) = compute(rule, &caps, d);
     Some(FoundDeadline {
@@ -428,9 +433,9 @@ fn compute(rule: Rule, c: &Captures<'_>, d: Option<Date>) -> (Option<Date>, Opti
             let end = d.and_then(|d| quarter_end(d.year(), (u8::from(d.month()) - 1) / 3 + 1));
             let date = match (num("n"), end) {
                 // «до 10 числа месяца, следующего за отчетным»: in the month after the quarter.
-                (Some(day), Some(end)) if c.name("next").is_some() => {
-                    end.next_day().and_then(|first| ymd(first.year(), first.month(), day))
-                }
+                (Some(day), Some(end)) if c.name("next").is_some() => end
+                    .next_day()
+                    .and_then(|first| ymd(first.year(), first.month(), day)),
                 (Some(day), Some(_)) => d.and_then(|d| next_day_of_month(d, day)),
                 (None, end) => end,
                 (Some(_), None) => None,
@@ -747,7 +752,10 @@ mod tests {
         assert_eq!(ru("в течение 2010 года организовать").1, s("2010-12-31"));
         assert_eq!(ru("Продолжить мониторинг в 2010 году.").1, s("2010-12-31"));
         assert_eq!(en("during 2010").1, s("2010-12-31"));
-        assert_eq!(en("Continue the monitoring in 2011.").1, s("2011-12-31"));
+        assert_eq!(
+            en("Continue the monitoring in 2011."),
+            ("in 2011".into(), s("2011-12-31"), None)
+        );
     }
 
     #[test]
@@ -831,18 +839,29 @@ mod tests {
     fn recurrence_with_a_day_of_month() {
         assert_eq!(
             ru("ежемесячно, до 5 числа, информировать"),
-            ("ежемесячно, до 5 числа".into(), s("2010-06-05"), Some(Recurrence::Monthly))
+            (
+                "ежемесячно, до 5 числа".into(),
+                s("2010-06-05"),
+                Some(Recurrence::Monthly)
+            )
         );
         assert_eq!(
-            ru("ежеквартально, до 10 числа месяца, следующего за отчетным кварталом, представлять").1,
+            ru("ежеквартально, до 10 числа месяца, следующего за отчетным кварталом, представлять")
+                .1,
             s("2010-07-10")
         );
     }
 
     #[test]
     fn a_month_of_a_year() {
-        assert_eq!(ru("провести сессию в мае 2011 года в Москве").1, s("2011-05-31"));
-        assert_eq!(en("hold the session in May 2011 in Moscow").1, s("2011-05-31"));
+        assert_eq!(
+            ru("провести сессию в мае 2011 года в Москве").1,
+            s("2011-05-31")
+        );
+        assert_eq!(
+            en("hold the session in May 2011 in Moscow").1,
+            s("2011-05-31")
+        );
     }
 
     #[test]
