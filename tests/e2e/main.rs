@@ -1,0 +1,2 @@
+//! Whole flows against the real server on a random port: one test binary, so it links once.
+mod support;

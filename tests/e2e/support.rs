@@ -1,0 +1,147 @@
+//! `spawn_app()`: the real server on a random port of 127.0.0.1, on a fresh database of the
+//! backend the environment names, with the demo organisation loaded, and a client that keeps
+//! cookies. Set `MEGAPOLIS_TEST_DATABASE_URL=postgres://…` (a server where the user may create
+//! databases) to run the same tests on PostgreSQL; without it they run on SQLite.
+#![allow(dead_code)]
+
+use megapolis_storage::demo::{load_demo, DEMO_LOGINS};
+use megapolis_storage::Store;
+use megapolis_web::{AppState, WebConfig};
+use sqlx::Connection;
+
+pub struct TestApp {
+    pub base: String,
+    pub store: Store,
+    pub database_url: String,
+    pub client: reqwest::Client,
+    _dir: tempfile::TempDir,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// A fresh, empty database URL on the backend under test.
+pub async fn fresh_database_url(dir: &std::path::Path) -> String {
+    match std::env::var("MEGAPOLIS_TEST_DATABASE_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let name = format!("megapolis_test_{}", megapolis_web::new_token()[..16].to_string());
+            let mut admin = sqlx::PgConnection::connect(&admin_url)
+                .await
+                .expect("connect to the test PostgreSQL server");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .await
+                .expect("create a test database");
+            let (base, _) = admin_url.rsplit_once('/').expect("URL with a database name");
+            format!("{base}/{name}")
+        }
+        _ => format!("sqlite://{}", dir.join("test.db").display()),
+    }
+}
+
+pub fn backend_under_test() -> &'static str {
+    match std::env::var("MEGAPOLIS_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => "postgres",
+        _ => "sqlite",
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database_url = fresh_database_url(dir.path()).await;
+    let store = Store::connect(&database_url).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    load_demo(&store).await.expect("demo data");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let state = AppState::new(store.clone(), WebConfig { secure_cookies: false, demo: true });
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(megapolis_web::serve(listener, state, async {
+        let _ = rx.await;
+    }));
+    TestApp {
+        base,
+        store,
+        database_url,
+        client: client(),
+        _dir: dir,
+        shutdown: Some(tx),
+    }
+}
+
+/// A client that keeps cookies and does not follow redirects, so tests see them.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// The demo login of a role.
+pub fn demo_login(role: &str) -> (&'static str, &'static str) {
+    let login = DEMO_LOGINS
+        .iter()
+        .find(|l| l.role == role)
+        .unwrap_or_else(|| panic!("no demo login for {role}"));
+    (login.email, login.password)
+}
+
+/// The `_csrf` value of the first form on a page.
+pub fn csrf_of(html: &str) -> String {
+    let marker = "name=\"_csrf\" value=\"";
+    let start = html.find(marker).expect("a form with _csrf") + marker.len();
+    html[start..start + 64].to_string()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn get(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
+        client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn csrf(&self, client: &reqwest::Client, page: &str) -> String {
+        let html = self.get(client, page).await.text().await.expect("page");
+        csrf_of(&html)
+    }
+
+    /// Posts a form with the page's form token, as a browser on this site would.
+    pub async fn post_form(
+        &self,
+        client: &reqwest::Client,
+        form_page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let token = self.csrf(client, form_page).await;
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("_csrf", &token));
+        client
+            .post(self.url(action))
+            .header("Origin", &self.base)
+            .form(&form)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// A new client signed in as the demo person of `role`.
+    pub async fn login_as(&self, role: &str) -> reqwest::Client {
+        let client = client();
+        let (email, password) = demo_login(role);
+        let response = self
+            .post_form(&client, "/login", "/login", &[("email", email), ("password", password), ("next", "/profile")])
+            .await;
+        assert_eq!(response.status(), 303, "login as {role}");
+        client
+    }
+}
