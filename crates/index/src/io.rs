@@ -88,14 +88,16 @@ pub fn read_meta_rows<R: Read>(r: R, file: &str) -> Result<Vec<MetaRow>> {
             "Group" => MetaType::Group,
             "Denominator" => MetaType::Denominator,
             "Other" => continue,
-            t => return Err(IndexError::input(
-                file,
-                row,
-                "Type",
-                format!(
+            t => {
+                return Err(IndexError::input(
+                    file,
+                    row,
+                    "Type",
+                    format!(
                     "Type must be Indicator, Aggregate, Group, Denominator or Other, found '{t}'"
                 ),
-            )),
+                ))
+            }
         };
         let level = match num("Level")? {
             None => None,
