@@ -1,2 +1,5 @@
 //! Whole flows against the real server on a random port: one test binary, so it links once.
+mod flows;
+mod matrix;
+mod operations;
 mod support;

@@ -30,7 +30,10 @@ impl Drop for TestApp {
 pub async fn fresh_database_url(dir: &std::path::Path) -> String {
     match std::env::var("MEGAPOLIS_TEST_DATABASE_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
-            let name = format!("megapolis_test_{}", megapolis_web::new_token()[..16].to_string());
+            let name = format!(
+                "megapolis_test_{}",
+                megapolis_web::new_token()[..16].to_string()
+            );
             let mut admin = sqlx::PgConnection::connect(&admin_url)
                 .await
                 .expect("connect to the test PostgreSQL server");
@@ -38,7 +41,9 @@ pub async fn fresh_database_url(dir: &std::path::Path) -> String {
                 .execute(&mut admin)
                 .await
                 .expect("create a test database");
-            let (base, _) = admin_url.rsplit_once('/').expect("URL with a database name");
+            let (base, _) = admin_url
+                .rsplit_once('/')
+                .expect("URL with a database name");
             format!("{base}/{name}")
         }
         _ => format!("sqlite://{}", dir.join("test.db").display()),
@@ -58,9 +63,17 @@ pub async fn spawn_app() -> TestApp {
     let store = Store::connect(&database_url).await.expect("connect");
     store.migrate().await.expect("migrate");
     load_demo(&store).await.expect("demo data");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let state = AppState::new(store.clone(), WebConfig { secure_cookies: false, demo: true });
+    let state = AppState::new(
+        store.clone(),
+        WebConfig {
+            secure_cookies: false,
+            demo: true,
+        },
+    );
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(megapolis_web::serve(listener, state, async {
         let _ = rx.await;
@@ -139,9 +152,174 @@ impl TestApp {
         let client = client();
         let (email, password) = demo_login(role);
         let response = self
-            .post_form(&client, "/login", "/login", &[("email", email), ("password", password), ("next", "/profile")])
+            .post_form(
+                &client,
+                "/login",
+                "/login",
+                &[
+                    ("email", email),
+                    ("password", password),
+                    ("next", "/profile"),
+                ],
+            )
             .await;
         assert_eq!(response.status(), 303, "login as {role}");
         client
+    }
+}
+
+// ---- Helpers of the matrix, flow and operations tests ----
+
+/// The text inside the first element with `id="…"`, e.g. `<code id="new-token">…</code>`.
+pub fn element_text(html: &str, id: &str) -> Option<String> {
+    let marker = format!("id=\"{id}\"");
+    let at = html.find(&marker)?;
+    let start = at + html[at..].find('>')? + 1;
+    let end = start + html[start..].find('<')?;
+    Some(unescape(html[start..end].trim()))
+}
+
+/// Undoes the HTML escaping of a text (`&#x2f;` → `/`, `&amp;` → `&`, …).
+pub fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let Some(end) = rest.find(';') else { break };
+        let entity = &rest[1..end];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix("#x")
+                .or_else(|| entity.strip_prefix("#X"))
+                .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                .or_else(|| entity.strip_prefix('#').and_then(|dec| dec.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The `Location` header of a response, or "".
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The `Content-Type` header of a response, or "".
+pub fn content_type(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+impl TestApp {
+    /// A new API token of the person signed in on `client`, made on the profile page.
+    pub async fn api_token(&self, client: &reqwest::Client) -> String {
+        let response = self
+            .post_form(client, "/profile", "/profile/tokens", &[("name", "tests")])
+            .await;
+        assert_eq!(response.status(), 200, "creating an API token");
+        let html = response.text().await.expect("profile page");
+        let token = element_text(&html, "new-token").expect("the new token on the profile page");
+        assert_eq!(token.len(), 64, "token {token:?}");
+        token
+    }
+
+    /// A new client signed in with these credentials (asserts the login succeeds).
+    pub async fn login_with(&self, email: &str, password: &str) -> reqwest::Client {
+        let client = client();
+        let response = self
+            .post_form(
+                &client,
+                "/login",
+                "/login",
+                &[
+                    ("email", email),
+                    ("password", password),
+                    ("next", "/profile"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), 303, "login as {email}");
+        client
+    }
+
+    /// Opens a connection of its own to the database under test.
+    pub async fn sql(&self) -> Sql {
+        Sql::connect(&self.database_url).await
+    }
+}
+
+/// A direct connection to the test database, for what only a person with database access can do.
+pub enum Sql {
+    Sqlite(sqlx::SqliteConnection),
+    Postgres(sqlx::PgConnection),
+}
+
+impl Sql {
+    pub async fn connect(url: &str) -> Sql {
+        if url.starts_with("postgres") {
+            Sql::Postgres(
+                sqlx::PgConnection::connect(url)
+                    .await
+                    .expect("connect to PostgreSQL"),
+            )
+        } else {
+            Sql::Sqlite(
+                sqlx::SqliteConnection::connect(url)
+                    .await
+                    .expect("connect to SQLite"),
+            )
+        }
+    }
+
+    /// Runs one statement; `Err` carries the database's message.
+    pub async fn execute(&mut self, sql: &str) -> Result<u64, String> {
+        match self {
+            Sql::Sqlite(c) => sqlx::query(sql).execute(c).await.map(|r| r.rows_affected()),
+            Sql::Postgres(c) => sqlx::query(sql).execute(c).await.map(|r| r.rows_affected()),
+        }
+        .map_err(|e| e.to_string())
+    }
+
+    /// The first column of the first row, as text.
+    pub async fn text(&mut self, sql: &str) -> Option<String> {
+        match self {
+            Sql::Sqlite(c) => sqlx::query_scalar(sql).fetch_optional(c).await,
+            Sql::Postgres(c) => sqlx::query_scalar(sql).fetch_optional(c).await,
+        }
+        .expect("query")
+    }
+
+    pub async fn count(&mut self, sql: &str) -> i64 {
+        match self {
+            Sql::Sqlite(c) => sqlx::query_scalar(sql).fetch_one(c).await,
+            Sql::Postgres(c) => sqlx::query_scalar(sql).fetch_one(c).await,
+        }
+        .expect("count")
     }
 }

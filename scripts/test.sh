@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Megapolis: the one test command. From any directory, on a fresh Debian machine:
+#   formatting, lints, every unit and integration test on SQLite (including the browser tests in
+#   headless Chromium), then the integration tests again on a throwaway PostgreSQL.
+# Installs PostgreSQL, Chromium and chromedriver with apt-get when they are missing.
+# CARGO_TARGET_DIR defaults to /var/tmp/megapolis-target, outside the clone, so a new clone
+# rebuilds little. Exits non-zero when any stage fails.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/megapolis-target}"
+if ! command -v cargo >/dev/null 2>&1 && [ -x "${HOME:-/root}/.cargo/bin/cargo" ]; then
+    export PATH="${HOME:-/root}/.cargo/bin:$PATH"
+fi
+
+stage() { printf '\n==> %s\n' "$*"; }
+die() { printf 'test.sh: %s\n' "$*" >&2; exit 1; }
+
+command -v cargo >/dev/null 2>&1 || die "cargo is not installed (https://rustup.rs)"
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"
+    elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+    else die "need root (or sudo) to run: $*"
+    fi
+}
+
+# ---- Packages ----
+pg_bin() {
+    local dir
+    dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
+    if [ -n "$dir" ] && [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then echo "$dir"; fi
+}
+missing=()
+[ -n "$(pg_bin)" ] || missing+=(postgresql)
+[ -x "${MEGAPOLIS_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
+[ -x "${MEGAPOLIS_CHROMEDRIVER:-/usr/bin/chromedriver}" ] || missing+=(chromium-driver)
+if [ "${#missing[@]}" -gt 0 ]; then
+    stage "installing ${missing[*]} (apt-get)"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update -q
+    as_root apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+PG_BIN="$(pg_bin)"
+[ -n "$PG_BIN" ] || die "PostgreSQL's initdb/pg_ctl not found under /usr/lib/postgresql/*/bin"
+
+for component in rustfmt clippy; do
+    if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
+        command -v rustup >/dev/null 2>&1 || die "cargo $component is missing and rustup is not available"
+        stage "installing the Rust component $component"
+        rustup component add "$component"
+    fi
+done
+
+# ---- A throwaway PostgreSQL: its own data and socket directory, 127.0.0.1, trust auth ----
+PG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/megapolis-pg.XXXXXX")"
+chmod 755 "$PG_DIR"
+if [ "$(id -u)" -eq 0 ]; then
+    # PostgreSQL refuses to run as root.
+    id postgres >/dev/null 2>&1 || useradd --system --home-dir "$PG_DIR" --shell /bin/sh postgres
+    chown postgres: "$PG_DIR"
+    as_pg() {
+        if command -v runuser >/dev/null 2>&1; then (cd "$PG_DIR" && runuser -u postgres -- "$@")
+        else (cd "$PG_DIR" && su postgres -s /bin/sh -c "$(printf '%q ' "$@")")
+        fi
+    }
+else
+    as_pg() { (cd "$PG_DIR" && "$@"); }
+fi
+
+cleanup() {
+    if [ -f "$PG_DIR/data/postmaster.pid" ]; then
+        as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$PG_DIR"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+    local port
+    for _ in $(seq 1 100); do
+        port=$((20000 + RANDOM % 40000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
+    done
+    die "no free port found"
+}
+
+stage "starting a throwaway PostgreSQL ($PG_BIN)"
+mkdir -p "$PG_DIR/socket"
+[ "$(id -u)" -eq 0 ] && chown postgres: "$PG_DIR/socket"
+as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --no-locale >"$PG_DIR/initdb.log" 2>&1 \
+    || { cat "$PG_DIR/initdb.log" >&2; die "initdb failed"; }
+PG_PORT=""
+for _ in 1 2 3; do
+    PG_PORT="$(free_port)"
+    if as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -t 60 \
+        -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR/socket -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+        start >/dev/null; then
+        break
+    fi
+    PG_PORT=""
+done
+[ -n "$PG_PORT" ] || { cat "$PG_DIR/postgres.log" >&2 || true; die "PostgreSQL did not start"; }
+PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+echo "PostgreSQL is listening on 127.0.0.1:$PG_PORT"
+
+# ---- The stages. One set of flags for every cargo command, so nothing builds twice. ----
+failed=()
+run_stage() {
+    local name="$1"
+    shift
+    stage "$name"
+    if "$@"; then
+        echo "--- $name: ok"
+    else
+        echo "--- $name: FAILED"
+        failed+=("$name")
+    fi
+}
+
+run_stage "cargo fmt --all -- --check" cargo fmt --all -- --check
+run_stage "cargo clippy --workspace --all-targets -- -D warnings" cargo clippy --workspace --all-targets -- -D warnings
+run_stage "cargo test --workspace (SQLite)" cargo test --workspace
+run_stage "cargo test --test e2e (PostgreSQL)" \
+    env MEGAPOLIS_TEST_DATABASE_URL="$PG_URL" cargo test --workspace --test e2e
+
+echo
+if [ "${#failed[@]}" -gt 0 ]; then
+    printf '==> FAILED: %s\n' "${failed[@]}"
+    exit 1
+fi
+echo "==> all stages passed"

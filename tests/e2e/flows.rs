@@ -1,0 +1,1001 @@
+//! Whole flows as a person or a machine client goes through them: signing in and out, refused
+//! attempts, forms with errors, the audit trail of an edit, invitations, the API.
+use crate::support::{
+    client, content_type, demo_login, element_text, location, spawn_app, TestApp,
+};
+use megapolis_domain::{BodyId, CityCode};
+use serde_json::{json, Value};
+
+fn code(text: &str) -> CityCode {
+    CityCode::parse(text).expect("city code")
+}
+
+async fn population(app: &TestApp, city: &str) -> Option<i64> {
+    app.store
+        .city(&code(city))
+        .await
+        .expect("read")
+        .expect("city")
+        .population
+}
+
+/// The form fields of a stored city, as the edit form holds them.
+async fn city_form(app: &TestApp, city: &str) -> Vec<(&'static str, String)> {
+    let stored = app
+        .store
+        .city(&code(city))
+        .await
+        .expect("read")
+        .expect("city");
+    let input = megapolis_domain::city::CityInput::from(&stored);
+    vec![
+        ("code", input.code),
+        ("name_ru", input.name_ru),
+        ("name_en", input.name_en),
+        ("country_code", input.country_code),
+        ("country_ru", input.country_ru),
+        ("country_en", input.country_en),
+        ("population", input.population),
+        ("status", input.status),
+        ("member_since", input.member_since),
+        ("latitude", input.latitude),
+        ("longitude", input.longitude),
+    ]
+}
+
+fn set(fields: &mut [(&'static str, String)], name: &str, value: &str) {
+    let field = fields.iter_mut().find(|(k, _)| *k == name).expect("field");
+    field.1 = value.to_string();
+}
+
+fn borrowed<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+#[tokio::test]
+async fn login_and_logout() {
+    let app = spawn_app().await;
+    let browser = client();
+    let response = app.get(&browser, "/profile").await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/login?next=/profile");
+
+    let (email, password) = demo_login("secretariat");
+    let response = app
+        .post_form(
+            &browser,
+            "/login",
+            "/login",
+            &[
+                ("email", email),
+                ("password", password),
+                ("next", "/profile"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/profile");
+    let cookie = response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("mp_session="))
+        .expect("a session cookie")
+        .to_string();
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite"), "{cookie}");
+
+    let response = app.get(&browser, "/profile").await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.expect("page");
+    assert!(
+        html.contains("Сергей Секретарёв"),
+        "the profile shows who is signed in"
+    );
+    assert!(html.contains(email));
+
+    let response = app.post_form(&browser, "/profile", "/logout", &[]).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/");
+    let response = app.get(&browser, "/profile").await;
+    assert_eq!(response.status(), 303, "signed out");
+    assert!(location(&response).starts_with("/login"));
+}
+
+#[tokio::test]
+async fn a_login_goes_back_only_to_a_local_page() {
+    let app = spawn_app().await;
+    let (email, password) = demo_login("expert");
+    let response = app
+        .post_form(
+            &client(),
+            "/login",
+            "/login",
+            &[
+                ("email", email),
+                ("password", password),
+                ("next", "//evil.example/x"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/");
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_refused_with_a_message() {
+    let app = spawn_app().await;
+    let browser = client();
+    let (email, _) = demo_login("admin");
+    let response = app
+        .post_form(
+            &browser,
+            "/login",
+            "/login",
+            &[("email", email), ("password", "wrong-password")],
+        )
+        .await;
+    assert_eq!(response.status(), 401);
+    let html = response.text().await.expect("page");
+    assert_eq!(
+        element_text(&html, "login-error").as_deref(),
+        Some("Неверная почта или пароль.")
+    );
+    assert!(
+        html.contains(&format!("value=\"{email}\"")),
+        "the typed e-mail is kept"
+    );
+    assert_eq!(
+        app.get(&browser, "/profile").await.status(),
+        303,
+        "not signed in"
+    );
+
+    // An unknown account gets the same answer, so it does not tell which accounts exist.
+    let response = app
+        .post_form(
+            &browser,
+            "/login",
+            "/login",
+            &[
+                ("email", "nobody@example.org"),
+                ("password", "whatever-123"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 401);
+}
+
+#[tokio::test]
+async fn logins_are_throttled_after_five_failures_of_an_account() {
+    let app = spawn_app().await;
+    let (email, password) = demo_login("city-rep");
+    for attempt in 1..=5 {
+        let response = app
+            .post_form(
+                &client(),
+                "/login",
+                "/login",
+                &[("email", email), ("password", "not-the-password")],
+            )
+            .await;
+        assert_eq!(response.status(), 401, "attempt {attempt}");
+    }
+    // Now even the right password is refused for a while.
+    let browser = client();
+    let response = app
+        .post_form(
+            &browser,
+            "/login",
+            "/login",
+            &[("email", email), ("password", password)],
+        )
+        .await;
+    assert_eq!(response.status(), 429);
+    let html = response.text().await.expect("page");
+    assert!(
+        element_text(&html, "login-error")
+            .is_some_and(|t| t.starts_with("Слишком много неудачных попыток")),
+        "{html}"
+    );
+    assert_eq!(
+        app.get(&browser, "/profile").await.status(),
+        303,
+        "not signed in"
+    );
+    // The same address in different case is the same account.
+    let response = app
+        .post_form(
+            &client(),
+            "/login",
+            "/login",
+            &[("email", &email.to_uppercase()), ("password", password)],
+        )
+        .await;
+    assert_eq!(response.status(), 429);
+    // Other accounts are not affected.
+    app.login_as("expert").await;
+}
+
+#[tokio::test]
+async fn forms_without_the_token_or_from_another_site_are_refused() {
+    let app = spawn_app().await;
+    let admin = app.login_as("admin").await;
+    let before = population(&app, "bishkek").await;
+    let mut fields = city_form(&app, "bishkek").await;
+    set(&mut fields, "population", "1");
+    let action = app.url("/admin/cities/bishkek/edit");
+
+    // No `_csrf` at all.
+    let response = admin
+        .post(&action)
+        .header("Origin", &app.base)
+        .form(&borrowed(&fields))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 403, "no form token");
+
+    // A token that is not this visitor's.
+    let mut forged = borrowed(&fields);
+    let other = "0".repeat(64);
+    forged.push(("_csrf", &other));
+    let response = admin
+        .post(&action)
+        .header("Origin", &app.base)
+        .form(&forged)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 403, "a foreign form token");
+
+    // The right token, but posted from another site.
+    let token = app.csrf(&admin, "/admin/cities/bishkek/edit").await;
+    let mut genuine = borrowed(&fields);
+    genuine.push(("_csrf", &token));
+    let response = admin
+        .post(&action)
+        .header("Origin", "http://evil.example")
+        .form(&genuine)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 403, "a foreign Origin");
+    let response = admin
+        .post(&action)
+        .header("Sec-Fetch-Site", "cross-site")
+        .form(&genuine)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 403, "a cross-site fetch");
+
+    assert_eq!(population(&app, "bishkek").await, before, "nothing changed");
+    let audit = app
+        .store
+        .audit_records(&megapolis_storage::audit::AuditFilter {
+            entity: "city".into(),
+            entity_id: "bishkek".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    assert_eq!(audit.len(), 1, "only the demo loader's record");
+
+    // The same form, posted properly, goes through: the refusals were about the token only.
+    let response = admin
+        .post(&action)
+        .header("Origin", &app.base)
+        .form(&genuine)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 303);
+    assert_eq!(population(&app, "bishkek").await, Some(1));
+
+    // Signing out is a form too.
+    let response = admin
+        .post(app.url("/logout"))
+        .header("Origin", &app.base)
+        .form(&[("next", "/")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 403);
+    assert_eq!(
+        app.get(&admin, "/profile").await.status(),
+        200,
+        "still signed in"
+    );
+}
+
+#[tokio::test]
+async fn an_admin_edits_a_city_and_the_audit_log_shows_before_and_after() {
+    let app = spawn_app().await;
+    let admin = app.login_as("admin").await;
+    let mut fields = city_form(&app, "tashkent").await;
+    let old = population(&app, "tashkent").await.expect("a population");
+    let new = old + 12_345;
+    set(&mut fields, "population", &new.to_string());
+    set(&mut fields, "name_en", "Tashkent City");
+    let response = app
+        .post_form(
+            &admin,
+            "/admin/cities/tashkent/edit",
+            "/admin/cities/tashkent/edit",
+            &borrowed(&fields),
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/cities/tashkent");
+    assert_eq!(population(&app, "tashkent").await, Some(new));
+
+    let html = app.get(&admin, "/lang/en?back=/cities/tashkent").await;
+    assert_eq!(html.status(), 303);
+    let html = app
+        .get(&admin, "/cities/tashkent")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        html.contains("Tashkent City"),
+        "the city page shows the new name"
+    );
+
+    let response = app
+        .get(&admin, "/admin/audit?entity=city&entity_id=tashkent")
+        .await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.expect("page");
+    let rows: Vec<&str> = html.split("<tr>").skip(2).collect();
+    assert_eq!(
+        rows.len(),
+        2,
+        "the demo loader's record and the edit: {html}"
+    );
+    let edit = rows[0];
+    assert!(edit.contains("admin@megapolis.example"), "who: {edit}");
+    assert!(edit.contains("tashkent"));
+    let cells: Vec<&str> = edit.split("<code class=\"json\">").skip(1).collect();
+    assert_eq!(cells.len(), 2, "before and after: {edit}");
+    assert!(cells[0].contains(&old.to_string()), "before: {}", cells[0]);
+    assert!(cells[1].contains(&new.to_string()), "after: {}", cells[1]);
+    assert!(cells[1].contains("Tashkent City"), "after: {}", cells[1]);
+    // The filter really filters.
+    let html = app
+        .get(&admin, "/admin/audit?entity=city&entity_id=minsk")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(!html.contains(&new.to_string()));
+}
+
+#[tokio::test]
+async fn a_malformed_city_form_comes_back_with_errors_beside_the_fields_in_english_and_russian() {
+    let app = spawn_app().await;
+    for (lang, integer, country, code_error, heading) in [
+        (
+            "en",
+            "Enter a whole number.",
+            "A two-letter ISO country code, e.g. RU.",
+            "Code: 2–40 lowercase Latin letters, digits or hyphens.",
+            "New city",
+        ),
+        (
+            "ru",
+            "Введите целое число.",
+            "Двухбуквенный код страны ISO, например RU.",
+            "Код: 2–40 латинских строчных букв, цифр или дефисов.",
+            "Новый город",
+        ),
+    ] {
+        let staff = app.login_as("secretariat").await;
+        let response = app
+            .get(&staff, &format!("/lang/{lang}?back=/admin/cities/new"))
+            .await;
+        assert_eq!(response.status(), 303);
+        assert_eq!(location(&response), "/admin/cities/new");
+        let fields = [
+            ("code", "Not A Code!"),
+            ("name_ru", "Самарканд-2"),
+            ("name_en", "Typed English Name"),
+            ("country_code", "Uzbekistan"),
+            ("country_ru", "Узбекистан"),
+            ("country_en", "Uzbekistan"),
+            ("population", "lots of people"),
+            ("status", "member"),
+            ("member_since", ""),
+            ("latitude", ""),
+            ("longitude", ""),
+        ];
+        let cities_before = app.store.cities().await.expect("cities").len();
+        let response = app
+            .post_form(&staff, "/admin/cities/new", "/admin/cities/new", &fields)
+            .await;
+        assert_eq!(response.status(), 422, "{lang}");
+        let html = response.text().await.expect("page");
+        assert!(html.contains(&format!("<html lang=\"{lang}\"")), "{lang}");
+        assert!(html.contains(heading), "{lang}: {html}");
+        assert_eq!(
+            element_text(&html, "e-population").as_deref(),
+            Some(integer),
+            "{lang}"
+        );
+        assert_eq!(
+            element_text(&html, "e-country_code").as_deref(),
+            Some(country),
+            "{lang}"
+        );
+        assert_eq!(
+            element_text(&html, "e-code").as_deref(),
+            Some(code_error),
+            "{lang}"
+        );
+        assert!(
+            element_text(&html, "e-name_en").is_none(),
+            "no error on a good field"
+        );
+        // The error is tied to its field for screen readers.
+        assert!(html.contains("aria-describedby=\"e-population\""));
+        // What was typed is still there.
+        for value in [
+            "Not A Code!",
+            "Typed English Name",
+            "lots of people",
+            "Uzbekistan",
+            "Самарканд-2",
+        ] {
+            assert!(
+                html.contains(&format!("value=\"{value}\"")),
+                "{lang}: kept {value}"
+            );
+        }
+        assert_eq!(
+            app.store.cities().await.expect("cities").len(),
+            cities_before,
+            "nothing saved"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_city_is_a_404_page_in_both_languages() {
+    let app = spawn_app().await;
+    let browser = client();
+    let response = app.get(&browser, "/cities/atlantis").await;
+    assert_eq!(response.status(), 404);
+    assert!(content_type(&response).starts_with("text/html"));
+    let html = response.text().await.expect("page");
+    assert!(
+        html.contains("<h1>404</h1>") && html.contains("Такой страницы нет."),
+        "{html}"
+    );
+
+    assert_eq!(app.get(&browser, "/lang/en").await.status(), 303);
+    let response = app.get(&browser, "/cities/atlantis").await;
+    assert_eq!(response.status(), 404);
+    let html = response.text().await.expect("page");
+    assert!(
+        html.contains("<html lang=\"en\"") && html.contains("There is no such page."),
+        "{html}"
+    );
+    // A path nobody serves, and a malformed code, too.
+    assert_eq!(app.get(&browser, "/no/such/page").await.status(), 404);
+    let response = app.get(&browser, "/cities/NOT%20A%20CODE").await;
+    assert_eq!(response.status(), 404);
+    assert!(response
+        .text()
+        .await
+        .expect("page")
+        .contains("There is no such page."));
+    // The API answers in JSON.
+    let response = app.get(&browser, "/api/v1/cities/atlantis").await;
+    assert_eq!(response.status(), 404);
+    let body: Value = response.json().await.expect("JSON");
+    assert!(body["error"].is_string());
+}
+
+#[tokio::test]
+async fn accept_language_chooses_the_default_and_the_cookie_wins() {
+    let app = spawn_app().await;
+    let browser = client();
+    let english = |path: &str| {
+        browser
+            .get(app.url(path))
+            .header("Accept-Language", "en-GB,en;q=0.9,ru;q=0.3")
+            .send()
+    };
+    let html = english("/login")
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("page");
+    assert!(html.contains("<html lang=\"en\""));
+    assert!(html.contains("Sign in"));
+    let html = app
+        .get(&browser, "/login")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        html.contains("<html lang=\"ru\"") && html.contains("Войти"),
+        "Russian without a preference"
+    );
+    // A language chosen on the site is remembered over the browser's preference.
+    assert_eq!(app.get(&browser, "/lang/ru").await.status(), 303);
+    let html = english("/login")
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("page");
+    assert!(html.contains("<html lang=\"ru\""));
+}
+
+#[tokio::test]
+async fn health_check_answers_json() {
+    let app = spawn_app().await;
+    let response = app.get(&client(), "/healthz").await;
+    assert_eq!(response.status(), 200);
+    assert!(content_type(&response).starts_with("application/json"));
+    let body: Value = response.json().await.expect("JSON");
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["database"], crate::support::backend_under_test());
+}
+
+fn api_city(code: &str, population: i64) -> Value {
+    json!({
+        "code": code, "name_ru": "Туркестан", "name_en": "Turkistan",
+        "country_code": "KZ", "country_ru": "Казахстан", "country_en": "Kazakhstan",
+        "population": population, "status": "observer", "member_since": "2021-05-01",
+        "latitude": 43.3, "longitude": 68.25
+    })
+}
+
+#[tokio::test]
+async fn the_api_reads_publicly_and_writes_with_a_staff_token() {
+    let app = spawn_app().await;
+    let http = client();
+    let response = app.get(&http, "/api/v1/cities").await;
+    assert_eq!(response.status(), 200);
+    let cities: Vec<Value> = response.json().await.expect("JSON");
+    assert!(cities.len() >= 30, "{} cities", cities.len());
+    assert!(cities
+        .iter()
+        .any(|c| c["code"] == "moscow" && c["name_ru"] == "Москва" && c["name_en"] == "Moscow"));
+
+    // A wrong token is refused with a JSON error, and so is none.
+    for auth in [
+        Some("Bearer not-a-real-token"),
+        Some("Basic YWRtaW46YWRtaW4="),
+        None,
+    ] {
+        let mut request = http
+            .post(app.url("/api/v1/cities"))
+            .json(&api_city("turkistan", 200_000));
+        if let Some(auth) = auth {
+            request = request.header("Authorization", auth);
+        }
+        let response = request.send().await.expect("POST");
+        assert_eq!(response.status(), 401, "{auth:?}");
+        assert!(content_type(&response).starts_with("application/json"));
+        let body: Value = response.json().await.expect("JSON");
+        assert!(
+            body["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{body}"
+        );
+    }
+    // A session cookie does not write through the API.
+    let staff = app.login_as("secretariat").await;
+    let response = staff
+        .post(app.url("/api/v1/cities"))
+        .json(&api_city("turkistan", 200_000))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 401);
+    assert!(app
+        .store
+        .city(&code("turkistan"))
+        .await
+        .expect("read")
+        .is_none());
+
+    let token = app.api_token(&staff).await;
+    let response = http
+        .post(app.url("/api/v1/cities"))
+        .bearer_auth(&token)
+        .json(&api_city("turkistan", 200_000))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 201);
+    let created: Value = response.json().await.expect("JSON");
+    assert_eq!(created["code"], "turkistan");
+    let response = app.get(&http, "/api/v1/cities/turkistan").await;
+    assert_eq!(response.status(), 200);
+    let read: Value = response.json().await.expect("JSON");
+    assert_eq!(read["population"], 200_000);
+    assert_eq!(read["name_en"], "Turkistan");
+
+    // Creating it twice is a conflict.
+    let response = http
+        .post(app.url("/api/v1/cities"))
+        .bearer_auth(&token)
+        .json(&api_city("turkistan", 1))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 409);
+
+    let response = http
+        .put(app.url("/api/v1/cities/turkistan"))
+        .bearer_auth(&token)
+        .json(&api_city("turkistan", 210_000))
+        .send()
+        .await
+        .expect("PUT");
+    assert_eq!(response.status(), 200);
+    assert_eq!(population(&app, "turkistan").await, Some(210_000));
+
+    // An invalid body: 422 naming the fields.
+    let mut bad = api_city("turkistan", 210_000);
+    bad["country_code"] = json!("Kazakhstan");
+    bad["status"] = json!("emperor");
+    bad["latitude"] = json!(123.0);
+    let response = http
+        .put(app.url("/api/v1/cities/turkistan"))
+        .bearer_auth(&token)
+        .json(&bad)
+        .send()
+        .await
+        .expect("PUT");
+    assert_eq!(response.status(), 422);
+    let body: Value = response.json().await.expect("JSON");
+    assert!(body["error"].is_string());
+    let fields: Vec<&str> = body["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .filter_map(|f| f["field"].as_str())
+        .collect();
+    for field in ["country_code", "status", "latitude"] {
+        assert!(fields.contains(&field), "{field} in {body}");
+    }
+    assert_eq!(
+        population(&app, "turkistan").await,
+        Some(210_000),
+        "nothing changed"
+    );
+
+    // The writes are in the audit log under the token's owner.
+    let records = app
+        .store
+        .audit_records(&megapolis_storage::audit::AuditFilter {
+            entity: "city".into(),
+            entity_id: "turkistan".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    assert_eq!(records.len(), 2);
+    assert!(records
+        .iter()
+        .all(|r| r.entry.actor == demo_login("secretariat").0));
+
+    // A token of a role that may not write: 403 JSON.
+    let expert = app.login_as("expert").await;
+    let expert_token = app.api_token(&expert).await;
+    let response = http
+        .put(app.url("/api/v1/cities/turkistan"))
+        .bearer_auth(&expert_token)
+        .json(&api_city("turkistan", 1))
+        .send()
+        .await
+        .expect("PUT");
+    assert_eq!(response.status(), 403);
+    let body: Value = response.json().await.expect("JSON");
+    assert!(body["error"].is_string());
+    assert_eq!(population(&app, "turkistan").await, Some(210_000));
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_api() {
+    let app = spawn_app().await;
+    let response = app.get(&client(), "/api/v1/openapi.json").await;
+    assert_eq!(response.status(), 200);
+    let doc: Value = response.json().await.expect("valid JSON");
+    assert!(
+        doc["openapi"].as_str().is_some_and(|v| v.starts_with('3')),
+        "{}",
+        doc["openapi"]
+    );
+    let paths = doc["paths"].as_object().expect("paths");
+    for path in [
+        "/api/v1/cities",
+        "/api/v1/cities/{code}",
+        "/api/v1/bodies",
+        "/api/v1/bodies/{id}",
+    ] {
+        assert!(paths.contains_key(path), "{path}");
+    }
+    assert!(paths["/api/v1/cities"]["post"].is_object());
+    let scheme = &doc["components"]["securitySchemes"]["bearer"];
+    assert_eq!(scheme["type"], "http");
+    assert_eq!(
+        scheme["scheme"].as_str().map(str::to_lowercase).as_deref(),
+        Some("bearer")
+    );
+    assert!(doc["components"]["schemas"]["ApiCity"].is_object());
+}
+
+#[tokio::test]
+async fn an_invitation_sets_a_password_once() {
+    let app = spawn_app().await;
+    let admin = app.login_as("admin").await;
+    let fields = [
+        ("name", "Новая Сотрудница"),
+        ("email", "new.staff@example.org"),
+        ("role", "secretariat"),
+        ("city", ""),
+        ("body", ""),
+        ("position", "member"),
+    ];
+    let response = app
+        .post_form(&admin, "/admin/people", "/admin/people", &fields)
+        .await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.expect("page");
+    let link = element_text(&html, "invitation-link").expect("the invitation link");
+    assert!(link.starts_with("/invitation/"), "{link}");
+    assert!(
+        html.contains("new.staff@example.org"),
+        "listed among people"
+    );
+
+    // The same address twice: the form says so beside the field.
+    let response = app
+        .post_form(&admin, "/admin/people", "/admin/people", &fields)
+        .await;
+    assert_eq!(response.status(), 422);
+    assert!(element_text(&response.text().await.expect("page"), "e-email").is_some());
+
+    // Not yet able to sign in.
+    let response = app
+        .post_form(
+            &client(),
+            "/login",
+            "/login",
+            &[("email", "new.staff@example.org"), ("password", "")],
+        )
+        .await;
+    assert_eq!(response.status(), 401);
+
+    let newcomer = client();
+    let response = app.get(&newcomer, &link).await;
+    assert_eq!(response.status(), 200);
+    assert!(response
+        .text()
+        .await
+        .expect("page")
+        .contains("Новая Сотрудница"));
+    // A short password is refused beside the field.
+    let response = app
+        .post_form(
+            &newcomer,
+            &link,
+            &link,
+            &[("new", "short"), ("confirm", "short")],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    assert!(element_text(&response.text().await.expect("page"), "e-new").is_some());
+    let response = app
+        .post_form(
+            &newcomer,
+            &link,
+            &link,
+            &[
+                ("new", "my-first-password"),
+                ("confirm", "my-first-password"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let signed_in = app
+        .login_with("new.staff@example.org", "my-first-password")
+        .await;
+    let html = app
+        .get(&signed_in, "/profile")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(html.contains("Новая Сотрудница"));
+    assert_eq!(
+        app.get(&signed_in, "/admin/cities").await.status(),
+        200,
+        "a Secretariat member"
+    );
+
+    // The link works once.
+    let again = client();
+    assert_eq!(app.get(&again, &link).await.status(), 404);
+    let token = app.csrf(&again, "/login").await;
+    let response = again
+        .post(app.url(&link))
+        .header("Origin", &app.base)
+        .form(&[
+            ("new", "someone-elses-pass"),
+            ("confirm", "someone-elses-pass"),
+            ("_csrf", &token),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 404);
+    let response = app
+        .post_form(
+            &client(),
+            "/login",
+            "/login",
+            &[
+                ("email", "new.staff@example.org"),
+                ("password", "someone-elses-pass"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 401, "the password was not replaced");
+}
+
+#[tokio::test]
+async fn a_person_changes_their_password() {
+    let app = spawn_app().await;
+    let (email, password) = demo_login("expert");
+    let browser = app.login_as("expert").await;
+
+    let response = app
+        .post_form(
+            &browser,
+            "/profile",
+            "/profile/password",
+            &[
+                ("current", "not-my-password"),
+                ("new", "a-brand-new-secret"),
+                ("confirm", "a-brand-new-secret"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(
+        element_text(&response.text().await.expect("page"), "e-current").as_deref(),
+        Some("Неверный текущий пароль.")
+    );
+    let response = app
+        .post_form(
+            &browser,
+            "/profile",
+            "/profile/password",
+            &[
+                ("current", password),
+                ("new", "a-brand-new-secret"),
+                ("confirm", "a-different-secret"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(
+        element_text(&response.text().await.expect("page"), "e-confirm").as_deref(),
+        Some("Пароли не совпадают.")
+    );
+    app.login_with(email, password).await; // unchanged so far
+
+    let response = app
+        .post_form(
+            &browser,
+            "/profile",
+            "/profile/password",
+            &[
+                ("current", password),
+                ("new", "a-brand-new-secret"),
+                ("confirm", "a-brand-new-secret"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let response = app
+        .post_form(
+            &client(),
+            "/login",
+            "/login",
+            &[("email", email), ("password", password)],
+        )
+        .await;
+    assert_eq!(response.status(), 401, "the old password no longer works");
+    app.login_with(email, "a-brand-new-secret").await;
+}
+
+#[tokio::test]
+async fn bodies_are_imported_from_csv_and_a_bad_file_changes_nothing() {
+    let app = spawn_app().await;
+    let staff = app.login_as("secretariat").await;
+    let board = BodyId::parse("board").expect("id");
+    let good = "id,kind,name_ru,name_en,short_ru,short_en\n\
+                board,board,Правление МАГ (обновлено),Board of MAG (updated),Правление,Board\n\
+                youth-council,council,Молодёжный совет,Youth Council,Молодёжный совет,Youth Council\n";
+    let response = app
+        .post_form(
+            &staff,
+            "/admin/bodies",
+            "/admin/bodies/import",
+            &[("csv", good)],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.expect("page");
+    assert!(html.contains("Youth Council"));
+    let stored = app.store.body(&board).await.expect("read").expect("board");
+    assert_eq!(stored.name_en, "Board of MAG (updated)");
+    let youth = BodyId::parse("youth-council").expect("id");
+    assert!(app.store.body(&youth).await.expect("read").is_some());
+    let bodies_before = app.store.bodies().await.expect("bodies").len();
+    let audit_before = app.store.verify_audit_chain().await.expect("verify");
+
+    let bad = "id,kind,name_ru,name_en,short_ru,short_en\n\
+               board,board,Правление,Board renamed again,Правление,Board\n\
+               third,not-a-kind,Третий,Third,Третий,Third\n";
+    let response = app
+        .post_form(
+            &staff,
+            "/admin/bodies",
+            "/admin/bodies/import",
+            &[("csv", bad)],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.expect("page");
+    let message = element_text(&html, "e-csv").expect("the error beside the field");
+    assert!(
+        message.contains("row 3") && message.contains("kind"),
+        "{message}"
+    );
+    assert!(
+        html.contains("Board renamed again"),
+        "the typed CSV is kept"
+    );
+    let stored = app.store.body(&board).await.expect("read").expect("board");
+    assert_eq!(
+        stored.name_en, "Board of MAG (updated)",
+        "the good row of a bad file is not applied"
+    );
+    assert_eq!(
+        app.store.bodies().await.expect("bodies").len(),
+        bodies_before
+    );
+    assert_eq!(
+        format!(
+            "{:?}",
+            app.store.verify_audit_chain().await.expect("verify")
+        ),
+        format!("{audit_before:?}"),
+        "no audit records either"
+    );
+
+    let wrong_header = "id;kind;name\nx;y;z\n";
+    let response = app
+        .post_form(
+            &staff,
+            "/admin/bodies",
+            "/admin/bodies/import",
+            &[("csv", wrong_header)],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let message = element_text(&response.text().await.expect("page"), "e-csv").expect("error");
+    assert!(message.contains("header"), "{message}");
+}

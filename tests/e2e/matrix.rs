@@ -1,0 +1,469 @@
+//! The role × route matrix: every route of the product's route table, tried by every demo role
+//! and by an anonymous visitor, against the table below, written here independently of the
+//! product's own. A route added to the product without a line here fails the test.
+use crate::support::{content_type, location, spawn_app, TestApp};
+use megapolis_domain::city::CityInput;
+use megapolis_domain::CityCode;
+use serde_json::json;
+
+/// The columns of `who`: anonymous, then the demo roles.
+const VISITORS: [&str; 6] = [
+    "anonymous",
+    "admin",
+    "secretariat",
+    "body-member",
+    "city-rep",
+    "expert",
+];
+
+/// One line of the expected matrix.
+struct Expect {
+    method: &'static str,
+    /// The route as the product's table spells it.
+    route: &'static str,
+    /// A concrete path to request (`{invitation}` is replaced by a live invitation token).
+    path: &'static str,
+    /// Who may use it, one character per column of [`VISITORS`]: `a` anonymous, `A` admin,
+    /// `S` secretariat, `B` body member, `C` city representative, `E` expert; `.` denied.
+    who: &'static str,
+    /// The status an allowed visitor gets for the request this test sends.
+    ok: u16,
+}
+
+const fn e(
+    method: &'static str,
+    route: &'static str,
+    path: &'static str,
+    who: &'static str,
+    ok: u16,
+) -> Expect {
+    Expect {
+        method,
+        route,
+        path,
+        who,
+        ok,
+    }
+}
+
+const ALL: &str = "aASBCE";
+const SIGNED_IN: &str = ".ASBCE";
+const STAFF: &str = ".AS...";
+const ADMIN: &str = ".A....";
+
+#[rustfmt::skip]
+const EXPECTED: &[Expect] = &[
+    // Public pages.
+    e("GET",  "/",                              "/",                              ALL,       200),
+    e("GET",  "/cities",                        "/cities",                        ALL,       200),
+    e("GET",  "/cities/{code}",                 "/cities/moscow",                 ALL,       200),
+    e("GET",  "/bodies",                        "/bodies",                        ALL,       200),
+    e("GET",  "/bodies/{id}",                   "/bodies/board",                  ALL,       200),
+    e("GET",  "/lang/{code}",                   "/lang/en?back=/cities",          ALL,       303),
+    e("GET",  "/login",                         "/login",                         ALL,       200),
+    e("POST", "/login",                         "/login",                         ALL,       303),
+    e("GET",  "/invitation/{token}",            "/invitation/{invitation}",       ALL,       200),
+    // A mismatched confirmation: the form comes back, the invitation stays unused.
+    e("POST", "/invitation/{token}",            "/invitation/{invitation}",       ALL,       422),
+    e("GET",  "/healthz",                       "/healthz",                       ALL,       200),
+    e("GET",  "/assets/style.css",              "/assets/style.css",              ALL,       200),
+    // Anyone signed in.
+    e("POST", "/logout",                        "/logout",                        SIGNED_IN, 303),
+    e("GET",  "/profile",                       "/profile",                       SIGNED_IN, 200),
+    // A wrong current password: the form comes back with the error, nothing changes.
+    e("POST", "/profile/password",              "/profile/password",              SIGNED_IN, 422),
+    e("POST", "/profile/tokens",                "/profile/tokens",                SIGNED_IN, 200),
+    // Administration of the organisation: administrators and the Secretariat.
+    e("GET",  "/admin/cities",                  "/admin/cities",                  STAFF,     200),
+    e("GET",  "/admin/cities/new",              "/admin/cities/new",              STAFF,     200),
+    e("POST", "/admin/cities/new",              "/admin/cities/new",              STAFF,     303),
+    e("GET",  "/admin/cities/{code}/edit",      "/admin/cities/bishkek/edit",     STAFF,     200),
+    e("POST", "/admin/cities/{code}/edit",      "/admin/cities/bishkek/edit",     STAFF,     303),
+    e("GET",  "/admin/bodies",                  "/admin/bodies",                  STAFF,     200),
+    e("POST", "/admin/bodies/import",           "/admin/bodies/import",           STAFF,     200),
+    // People and the audit log: administrators only.
+    e("GET",  "/admin/people",                  "/admin/people",                  ADMIN,     200),
+    e("POST", "/admin/people",                  "/admin/people",                  ADMIN,     200),
+    e("GET",  "/admin/audit",                   "/admin/audit",                   ADMIN,     200),
+    // The API: public reads, staff writes.
+    e("GET",  "/api/v1/openapi.json",           "/api/v1/openapi.json",           ALL,       200),
+    e("GET",  "/api/v1/cities",                 "/api/v1/cities",                 ALL,       200),
+    e("POST", "/api/v1/cities",                 "/api/v1/cities",                 STAFF,     201),
+    e("GET",  "/api/v1/cities/{code}",          "/api/v1/cities/minsk",           ALL,       200),
+    e("PUT",  "/api/v1/cities/{code}",          "/api/v1/cities/minsk",           STAFF,     200),
+    e("GET",  "/api/v1/bodies",                 "/api/v1/bodies",                 ALL,       200),
+    e("POST", "/api/v1/bodies",                 "/api/v1/bodies",                 STAFF,     200),
+    e("GET",  "/api/v1/bodies/{id}",            "/api/v1/bodies/board",           ALL,       200),
+];
+
+fn allowed(who: &str, column: usize) -> bool {
+    assert_eq!(who.len(), VISITORS.len(), "pattern {who:?}");
+    who.as_bytes()[column] != b'.'
+}
+
+#[test]
+fn the_expected_table_covers_every_route_exactly_once() {
+    let routes = megapolis_web::routes::route_table();
+    for route in &routes {
+        let lines = EXPECTED
+            .iter()
+            .filter(|x| x.method == route.method && x.route == route.path)
+            .count();
+        assert_eq!(
+            lines, 1,
+            "route {} {} has {lines} lines in the expected matrix; add exactly one",
+            route.method, route.path
+        );
+    }
+    for line in EXPECTED {
+        assert!(
+            routes
+                .iter()
+                .any(|r| r.method == line.method && r.path == line.route),
+            "the expected matrix has {} {}, which the product no longer serves",
+            line.method,
+            line.route
+        );
+    }
+}
+
+/// One visitor: a session for pages and, when signed in, a bearer token for the API.
+struct Visitor {
+    name: &'static str,
+    client: Option<reqwest::Client>,
+    token: Option<String>,
+}
+
+fn city_fields(input: &CityInput) -> Vec<(&'static str, String)> {
+    vec![
+        ("code", input.code.clone()),
+        ("name_ru", input.name_ru.clone()),
+        ("name_en", input.name_en.clone()),
+        ("country_code", input.country_code.clone()),
+        ("country_ru", input.country_ru.clone()),
+        ("country_en", input.country_en.clone()),
+        ("population", input.population.clone()),
+        ("status", input.status.clone()),
+        ("member_since", input.member_since.clone()),
+        ("latitude", input.latitude.clone()),
+        ("longitude", input.longitude.clone()),
+    ]
+}
+
+fn new_city(code: &str) -> CityInput {
+    CityInput {
+        code: code.into(),
+        name_ru: "Город матрицы".into(),
+        name_en: "Matrix City".into(),
+        country_code: "KZ".into(),
+        country_ru: "Казахстан".into(),
+        country_en: "Kazakhstan".into(),
+        population: "1000".into(),
+        status: "observer".into(),
+        member_since: "2020-01-01".into(),
+        latitude: "43.2".into(),
+        longitude: "76.9".into(),
+    }
+}
+
+/// A slug of the visitor for unique codes and addresses.
+fn slug(name: &str) -> String {
+    name.replace('-', "")
+}
+
+/// Sends the request of `line` as `visitor`: a browser's form (with its form token) for pages,
+/// a JSON client with the visitor's bearer token for the API.
+async fn send(
+    app: &TestApp,
+    line: &Expect,
+    visitor: &Visitor,
+    invitation: &str,
+) -> reqwest::Response {
+    let path = line.path.replace("{invitation}", invitation);
+    let fresh;
+    let client = match &visitor.client {
+        Some(client) => client,
+        None => {
+            // Anonymous: a new browser each time, so nothing carries over between requests.
+            fresh = crate::support::client();
+            &fresh
+        }
+    };
+    let me = slug(visitor.name);
+    if path.starts_with("/api/") {
+        let mut request = match line.method {
+            "GET" => app.client.get(app.url(&path)),
+            "POST" => app.client.post(app.url(&path)),
+            "PUT" => app.client.put(app.url(&path)),
+            other => panic!("unexpected API method {other}"),
+        };
+        if let Some(token) = &visitor.token {
+            request = request.bearer_auth(token);
+        }
+        let body = match (line.method, line.route) {
+            ("POST", "/api/v1/cities") => Some(api_city(&new_city(&format!("api-{me}")))),
+            ("PUT", "/api/v1/cities/{code}") => {
+                let mut input = stored_city(app, "minsk").await;
+                input.population = format!("{}", 2_000_000 + me.len());
+                Some(api_city(&input))
+            }
+            ("POST", "/api/v1/bodies") => Some(json!({
+                "id": format!("matrix-{me}"), "kind": "commission",
+                "name_ru": "Комиссия матрицы", "name_en": "Matrix Commission",
+                "short_ru": "Матрица", "short_en": "Matrix"
+            })),
+            _ => None,
+        };
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        return request.send().await.expect("API request");
+    }
+    match line.method {
+        "GET" => app.get(client, &path).await,
+        "POST" => {
+            let owned: Vec<(&str, String)> = match line.route {
+                "/login" => {
+                    let role = if visitor.name == "anonymous" { "admin" } else { visitor.name };
+                    let (email, password) = crate::support::demo_login(role);
+                    vec![("email", email.into()), ("password", password.into()), ("next", "/profile".into())]
+                }
+                "/invitation/{token}" => vec![("new", "a-long-new-password".into()), ("confirm", "something-else-1".into())],
+                "/logout" => vec![],
+                "/profile/password" => vec![
+                    ("current", "not-my-password".into()),
+                    ("new", "a-long-new-password".into()),
+                    ("confirm", "a-long-new-password".into()),
+                ],
+                "/profile/tokens" => vec![("name", format!("matrix {me}"))],
+                "/admin/cities/new" => city_fields(&new_city(&format!("matrix-{me}"))),
+                "/admin/cities/{code}/edit" => {
+                    let mut input = stored_city(app, "bishkek").await;
+                    input.population = format!("{}", 1_100_000 + me.len());
+                    city_fields(&input)
+                }
+                "/admin/bodies/import" => vec![(
+                    "csv",
+                    format!("id,kind,name_ru,name_en,short_ru,short_en\nimport-{me},partner,Партнёр {me},Partner {me},П,P\n"),
+                )],
+                "/admin/people" => vec![
+                    ("name", format!("Matrix {me}")),
+                    ("email", format!("matrix-{me}@example.org")),
+                    ("role", "expert".into()),
+                    ("city", String::new()),
+                    ("body", String::new()),
+                    ("position", "member".into()),
+                ],
+                other => panic!("no form for POST {other}; add one to the matrix test"),
+            };
+            let fields: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_form(client, "/login", &path, &fields).await
+        }
+        other => panic!("unexpected page method {other}"),
+    }
+}
+
+async fn stored_city(app: &TestApp, code: &str) -> CityInput {
+    let code = CityCode::parse(code).expect("code");
+    let city = app
+        .store
+        .city(&code)
+        .await
+        .expect("read city")
+        .expect("demo city");
+    CityInput::from(&city)
+}
+
+fn api_city(input: &CityInput) -> serde_json::Value {
+    let number = |s: &str| s.parse::<f64>().ok();
+    json!({
+        "code": input.code, "name_ru": input.name_ru, "name_en": input.name_en,
+        "country_code": input.country_code, "country_ru": input.country_ru, "country_en": input.country_en,
+        "population": input.population.parse::<i64>().ok(), "status": input.status,
+        "member_since": if input.member_since.is_empty() { None } else { Some(input.member_since.clone()) },
+        "latitude": number(&input.latitude), "longitude": number(&input.longitude),
+    })
+}
+
+/// Checks one denied response: a redirect to the login page for an anonymous page visitor,
+/// the 403 page for a signed-in one, JSON 401/403 for the API.
+async fn assert_denied(line: &Expect, visitor: &str, path: &str, response: reqwest::Response) {
+    let what = format!("{} {path} as {visitor}", line.method);
+    let status = response.status().as_u16();
+    let api = path.starts_with("/api/");
+    match (api, visitor == "anonymous") {
+        (false, true) => {
+            assert_eq!(
+                status, 303,
+                "{what}: an anonymous visitor is sent to sign in"
+            );
+            let bare = path.split('?').next().unwrap_or(path);
+            assert_eq!(location(&response), format!("/login?next={bare}"), "{what}");
+        }
+        (false, false) => {
+            assert_eq!(status, 403, "{what}: refused");
+            assert!(
+                content_type(&response).starts_with("text/html"),
+                "{what}: an HTML page"
+            );
+            let html = response.text().await.expect("body");
+            assert!(
+                html.contains("<h1>403</h1>"),
+                "{what}: the 403 page, got {html}"
+            );
+            // The visitor chose English on /lang/en earlier in the walk; anonymous ones did not.
+            let message = if html.contains("<html lang=\"en\"") {
+                "You have no access to this page."
+            } else {
+                "У вас нет доступа к этой странице."
+            };
+            assert!(html.contains(message), "{what}: the 403 message: {html}");
+        }
+        (true, anonymous) => {
+            assert_eq!(status, if anonymous { 401 } else { 403 }, "{what}");
+            assert!(
+                content_type(&response).starts_with("application/json"),
+                "{what}: JSON"
+            );
+            let body: serde_json::Value = response.json().await.expect("JSON error");
+            assert!(
+                body["error"].as_str().is_some_and(|s| !s.is_empty()),
+                "{what}: {body}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_route_with_every_role() {
+    let app = spawn_app().await;
+
+    // A live invitation, so its pages have something to show.
+    let invitation = megapolis_web::new_token();
+    let draft = megapolis_domain::person::PersonInput {
+        email: "matrix-invitee@example.org".into(),
+        name: "Приглашённый".into(),
+        role: "expert".into(),
+        ..Default::default()
+    }
+    .parse()
+    .expect("person");
+    let id = app
+        .store
+        .create_person("tests", &draft, None)
+        .await
+        .expect("person");
+    app.store
+        .create_invitation(
+            "tests",
+            id,
+            &megapolis_web::token_hash(&invitation),
+            time::Duration::days(1),
+        )
+        .await
+        .expect("invitation");
+
+    let mut visitors = vec![Visitor {
+        name: "anonymous",
+        client: None,
+        token: None,
+    }];
+    for role in &VISITORS[1..] {
+        let client = app.login_as(role).await;
+        let token = app.api_token(&client).await;
+        visitors.push(Visitor {
+            name: role,
+            client: Some(client),
+            token: Some(token),
+        });
+    }
+
+    let routes = megapolis_web::routes::route_table();
+    let mut failures = Vec::new();
+    for route in &routes {
+        let line = EXPECTED
+            .iter()
+            .find(|x| x.method == route.method && x.route == route.path)
+            .unwrap_or_else(|| {
+                panic!(
+                    "{} {} is not in the expected matrix",
+                    route.method, route.path
+                )
+            });
+        for (column, visitor) in visitors.iter().enumerate() {
+            // Signing out ends the session, so it gets a session of its own.
+            let own;
+            let visitor = if line.route == "/logout" && visitor.client.is_some() {
+                own = Visitor {
+                    name: visitor.name,
+                    client: Some(app.login_as(visitor.name).await),
+                    token: None,
+                };
+                &own
+            } else {
+                visitor
+            };
+            let path = line.path.replace("{invitation}", &invitation);
+            let response = send(&app, line, visitor, &invitation).await;
+            let status = response.status().as_u16();
+            if allowed(line.who, column) {
+                if status != line.ok {
+                    let body = response.text().await.unwrap_or_default();
+                    failures.push(format!(
+                        "{} {path} as {}: expected {} (allowed), got {status}: {}",
+                        line.method,
+                        visitor.name,
+                        line.ok,
+                        body.chars().take(300).collect::<String>()
+                    ));
+                }
+            } else {
+                assert_denied(line, visitor.name, &path, response).await;
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "allowed requests that failed:\n{}",
+        failures.join("\n")
+    );
+
+    // Refused writes changed nothing; allowed ones did.
+    for (column, visitor) in VISITORS.iter().enumerate() {
+        let me = slug(visitor);
+        let staff = allowed(STAFF, column);
+        for code in [format!("matrix-{me}"), format!("api-{me}")] {
+            let found = app
+                .store
+                .city(&CityCode::parse(&code).expect("code"))
+                .await
+                .expect("read");
+            assert_eq!(found.is_some(), staff, "city {code} created by {visitor}");
+        }
+        let body = megapolis_domain::BodyId::parse(&format!("import-{me}")).expect("id");
+        assert_eq!(
+            app.store.body(&body).await.expect("read").is_some(),
+            staff,
+            "body imported by {visitor}"
+        );
+        let person = app
+            .store
+            .people()
+            .await
+            .expect("people")
+            .iter()
+            .any(|p| p.email.to_string() == format!("matrix-{me}@example.org"));
+        assert_eq!(
+            person,
+            allowed(ADMIN, column),
+            "person invited by {visitor}"
+        );
+    }
+    // The invitation survived every attempt with a mismatched confirmation.
+    assert!(app
+        .store
+        .invitation(&megapolis_web::token_hash(&invitation))
+        .await
+        .expect("read")
+        .is_some());
+}
