@@ -187,7 +187,7 @@ impl Store {
 
     /// Answers whether the database takes a query now.
     pub async fn ping(&self) -> Result<(), StorageError> {
-        let _: i64 = on_pool!(self, pool => sqlx::query_scalar("SELECT 1").fetch_one(pool).await?);
+        let _: i64 = on_pool!(self, pool => sqlx::query_scalar("SELECT CAST(1 AS BIGINT)").fetch_one(pool).await?);
         Ok(())
     }
 
