@@ -30,10 +30,7 @@ impl Drop for TestApp {
 pub async fn fresh_database_url(dir: &std::path::Path) -> String {
     match std::env::var("MEGAPOLIS_TEST_DATABASE_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
-            let name = format!(
-                "megapolis_test_{}",
-                megapolis_web::new_token()[..16].to_string()
-            );
+            let name = format!("megapolis_test_{}", &megapolis_web::new_token()[..16]);
             let mut admin = sqlx::PgConnection::connect(&admin_url)
                 .await
                 .expect("connect to the test PostgreSQL server");
