@@ -1,0 +1,442 @@
+//! End-to-end flows in headless Chromium (Debian's `chromium` and `chromium-driver`) driven over
+//! WebDriver with fantoccini: signing in as every demo role, switching the language, editing a
+//! city as administrator and finding the change in the audit log, and a malformed form.
+//!
+//! One chromedriver process and one server serve the whole module; each scenario opens its own
+//! browser session with a fresh profile, so cookies never leak between scenarios. Without
+//! Chromium the module skips loudly, unless `CI` is set: then it fails, because CI must install
+//! them (the test script does).
+use crate::support::{demo_login, spawn_app, TestApp};
+use fantoccini::{Client, ClientBuilder, Locator};
+use megapolis_storage::demo::DEMO_LOGINS;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const WAIT: Duration = Duration::from_secs(15);
+
+fn chromium_path() -> PathBuf {
+    std::env::var_os("MEGAPOLIS_CHROMIUM")
+        .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from)
+}
+
+fn chromedriver_path() -> PathBuf {
+    std::env::var_os("MEGAPOLIS_CHROMEDRIVER")
+        .map_or_else(|| PathBuf::from("/usr/bin/chromedriver"), PathBuf::from)
+}
+
+/// True when the browser tools are installed. When they are not: a failure under CI, a loud
+/// skip line elsewhere.
+fn browser_available() -> bool {
+    let missing: Vec<String> = [chromium_path(), chromedriver_path()]
+        .into_iter()
+        .filter(|p| !p.exists())
+        .map(|p| p.display().to_string())
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let message = format!(
+        "browser tests need Debian's chromium and chromium-driver; missing: {}",
+        missing.join(", ")
+    );
+    if std::env::var_os("CI").is_some() {
+        panic!("{message} (CI is set, so this is a failure: install them with `apt-get install -y chromium chromium-driver`)");
+    }
+    eprintln!("\n**********************************************************************");
+    eprintln!("SKIPPED: {message}");
+    eprintln!("**********************************************************************\n");
+    false
+}
+
+/// A chromedriver on a free port of 127.0.0.1, killed when dropped.
+struct ChromeDriver {
+    child: Child,
+    url: String,
+}
+
+impl ChromeDriver {
+    async fn start() -> ChromeDriver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = Command::new(chromedriver_path())
+            .arg(format!("--port={port}"))
+            .arg("--allowed-ips=127.0.0.1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start chromedriver");
+        let driver = ChromeDriver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let status = format!("{}/status", driver.url);
+        let http = reqwest::Client::new();
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Ok(response) = http.get(&status).send().await {
+                if response.status().is_success() {
+                    return driver;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not answer on {status} within {WAIT:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// A new browser session: headless Chromium with a fresh profile, asking for English pages.
+    async fn session(&self, profile: &Path) -> Client {
+        let options = serde_json::json!({
+            "binary": chromium_path(),
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                "--disable-sync", format!("--user-data-dir={}", profile.display()),
+                "--window-size=1280,900", "--lang=en-US",
+            ],
+            "prefs": { "intl.accept_languages": "en-US,en" },
+        });
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("goog:chromeOptions".into(), options);
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        ClientBuilder::new(connector)
+            .capabilities(capabilities)
+            .connect(&self.url)
+            .await
+            .expect("a Chromium session")
+    }
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The page's text under a CSS selector, waiting for it to appear.
+async fn text_of(browser: &Client, css: &str) -> String {
+    match browser
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+    {
+        Ok(element) => element.text().await.expect("element text"),
+        Err(e) => {
+            let url = browser
+                .current_url()
+                .await
+                .map(|u| u.to_string())
+                .unwrap_or_default();
+            let html = browser.source().await.unwrap_or_default();
+            panic!("no `{css}` on {url}: {e}\n{html}")
+        }
+    }
+}
+
+async fn path_of(browser: &Client) -> String {
+    browser
+        .current_url()
+        .await
+        .expect("current URL")
+        .path()
+        .to_string()
+}
+
+/// Waits until the browser is on `path` (after a click that navigates).
+async fn wait_for_path(browser: &Client, path: &str) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let now = path_of(browser).await;
+        if now == path {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "expected to reach {path}, still on {now}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn click(browser: &Client, css: &str) {
+    browser
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("nothing to click at `{css}`: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click `{css}`: {e}"));
+}
+
+async fn fill(browser: &Client, css: &str, value: &str) {
+    let input = browser
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no field `{css}`: {e}"));
+    input.clear().await.expect("clear field");
+    input.send_keys(value).await.expect("type into field");
+}
+
+async fn value_of(browser: &Client, css: &str) -> String {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no field `{css}`: {e}"))
+        .prop("value")
+        .await
+        .expect("value")
+        .unwrap_or_default()
+}
+
+/// The English label of a role, from the translation file the portal uses.
+fn english_role(role: &str) -> String {
+    let key = format!("role-{role} = ");
+    include_str!("../../crates/web/locales/en.ftl")
+        .lines()
+        .find_map(|line| line.strip_prefix(&key))
+        .unwrap_or_else(|| panic!("no {key} in en.ftl"))
+        .trim()
+        .to_string()
+}
+
+/// Signs in through the login form and lands on the profile.
+async fn sign_in(browser: &Client, app: &TestApp, email: &str, password: &str) {
+    browser
+        .goto(&app.url("/login?next=/profile"))
+        .await
+        .expect("open /login");
+    fill(browser, "#f-email", email).await;
+    fill(browser, "#f-password", password).await;
+    click(browser, "form[action='/login'] button[type=submit]").await;
+    wait_for_path(browser, "/profile").await;
+}
+
+/// Scenario (a): every demo role signs in, sees its role on the profile and signs out.
+async fn every_role_signs_in_and_out(driver: &ChromeDriver, app: &TestApp) {
+    let profile = tempfile::tempdir().expect("profile dir");
+    let browser = driver.session(profile.path()).await;
+    for login in DEMO_LOGINS {
+        sign_in(&browser, app, login.email, login.password).await;
+        let role = text_of(&browser, "#profile-role").await;
+        assert_eq!(
+            role,
+            english_role(login.role),
+            "role shown for {}",
+            login.email
+        );
+        assert_eq!(
+            text_of(&browser, "#profile-link").await,
+            login.name,
+            "name in the header for {}",
+            login.email
+        );
+        click(&browser, "form[action='/logout'] button[type=submit]").await;
+        wait_for_path(&browser, "/").await;
+        text_of(&browser, "#login-link").await;
+        // Signed out for real: the profile now asks to sign in.
+        browser
+            .goto(&app.url("/profile"))
+            .await
+            .expect("open /profile");
+        wait_for_path(&browser, "/login").await;
+    }
+    browser.close().await.expect("close the browser");
+}
+
+/// Scenario (b): the header link switches to Russian and back, and the choice is remembered.
+async fn language_switch_is_remembered(driver: &ChromeDriver, app: &TestApp) {
+    let profile = tempfile::tempdir().expect("profile dir");
+    let browser = driver.session(profile.path()).await;
+    browser.goto(&app.url("/")).await.expect("open /");
+    assert_eq!(
+        text_of(&browser, "h1").await,
+        "International Assembly of Capitals and Major Cities"
+    );
+    assert_eq!(text_of(&browser, "header a.lang").await, "Русский");
+    std::fs::write(
+        "/tmp/megapolis-home.png",
+        browser.screenshot().await.expect("screenshot"),
+    )
+    .expect("save screenshot");
+
+    click(&browser, "header a.lang").await;
+    wait_for_path(&browser, "/").await;
+    let deadline = Instant::now() + WAIT;
+    while text_of(&browser, "h1").await != "Международная ассамблея столиц и крупных городов"
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the home page did not turn Russian"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(text_of(&browser, "header a.lang").await, "English");
+    let html_lang = browser
+        .find(Locator::Css("html"))
+        .await
+        .expect("html")
+        .attr("lang")
+        .await
+        .expect("lang");
+    assert_eq!(html_lang.as_deref(), Some("ru"));
+
+    // The next page, reached by a plain link, is still in Russian.
+    click(&browser, "header nav a[href='/cities']").await;
+    wait_for_path(&browser, "/cities").await;
+    assert_eq!(text_of(&browser, "h1").await, "Города-участники");
+    assert!(text_of(&browser, "main").await.contains("Москва"));
+
+    // And back to English, staying on the same page.
+    click(&browser, "header a.lang").await;
+    wait_for_path(&browser, "/cities").await;
+    let deadline = Instant::now() + WAIT;
+    while text_of(&browser, "h1").await != "Member cities" {
+        assert!(
+            Instant::now() < deadline,
+            "the cities page did not turn English"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(text_of(&browser, "main").await.contains("Moscow"));
+    std::fs::write(
+        "/tmp/megapolis-cities.png",
+        browser.screenshot().await.expect("screenshot"),
+    )
+    .expect("save screenshot");
+    browser.close().await.expect("close the browser");
+}
+
+fn digits(text: &str) -> String {
+    text.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Scenarios (c) and (d): the administrator edits Moscow's population, sees it on the city page
+/// and in the audit log; then a malformed form comes back with the error beside the field and
+/// what was typed, in English and in Russian.
+async fn admin_edits_a_city(driver: &ChromeDriver, app: &TestApp) {
+    let profile = tempfile::tempdir().expect("profile dir");
+    let browser = driver.session(profile.path()).await;
+    let (email, password) = demo_login("admin");
+    sign_in(&browser, app, email, password).await;
+
+    browser
+        .goto(&app.url("/admin/cities"))
+        .await
+        .expect("open /admin/cities");
+    click(&browser, "a[href='/admin/cities/moscow/edit']").await;
+    wait_for_path(&browser, "/admin/cities/moscow/edit").await;
+    let old: i64 = value_of(&browser, "#f-population")
+        .await
+        .parse()
+        .expect("population is a number");
+    let new = old + 4321;
+    fill(&browser, "#f-population", &new.to_string()).await;
+    click(&browser, "form.form button[type=submit]").await;
+    wait_for_path(&browser, "/cities/moscow").await;
+    assert_eq!(text_of(&browser, "h1").await, "Moscow");
+    let shown = text_of(&browser, "dl.facts dd").await;
+    assert_eq!(
+        digits(&shown),
+        new.to_string(),
+        "population on the city page: {shown:?}"
+    );
+
+    browser
+        .goto(&app.url("/admin/audit?entity=city&entity_id=moscow"))
+        .await
+        .expect("open the audit log");
+    let rows = text_of(&browser, "table.audit tbody").await;
+    let latest = text_of(&browser, "table.audit tbody tr").await;
+    assert!(
+        latest.contains(email),
+        "the latest city change is by {email}: {latest}"
+    );
+    assert!(
+        latest.contains(&format!("\"population\":{new}"))
+            && latest.contains(&format!("\"population\":{old}")),
+        "the latest audit row holds the value before ({old}) and after ({new}): {rows}"
+    );
+
+    // (d) A malformed population: the form comes back with the message beside the field, the
+    // typed text kept, and the other fields as they were.
+    browser
+        .goto(&app.url("/admin/cities/moscow/edit"))
+        .await
+        .expect("open the edit form");
+    fill(&browser, "#f-population", "lots of people").await;
+    fill(&browser, "#f-name_en", "Moscow (typed)").await;
+    click(&browser, "form.form button[type=submit]").await;
+    assert_eq!(
+        text_of(&browser, ".field.invalid #e-population").await,
+        "Enter a whole number."
+    );
+    assert_eq!(path_of(&browser).await, "/admin/cities/moscow/edit");
+    assert_eq!(value_of(&browser, "#f-population").await, "lots of people");
+    assert_eq!(value_of(&browser, "#f-name_en").await, "Moscow (typed)");
+    let described = browser
+        .find(Locator::Css("#f-population"))
+        .await
+        .expect("population field")
+        .attr("aria-describedby")
+        .await
+        .expect("attribute");
+    assert_eq!(
+        described.as_deref(),
+        Some("e-population"),
+        "the error is tied to its field"
+    );
+    text_of(&browser, "p.error[role=alert]").await;
+
+    // The same in Russian.
+    click(&browser, "header a.lang").await;
+    wait_for_path(&browser, "/admin/cities/moscow/edit").await;
+    text_of(&browser, "html[lang=ru] #f-population").await;
+    fill(&browser, "#f-population", "много").await;
+    click(&browser, "form.form button[type=submit]").await;
+    assert_eq!(
+        text_of(&browser, ".field.invalid #e-population").await,
+        "Введите целое число."
+    );
+    assert_eq!(value_of(&browser, "#f-population").await, "много");
+
+    // Nothing malformed was saved.
+    browser
+        .goto(&app.url("/cities/moscow"))
+        .await
+        .expect("open the city page");
+    assert_eq!(
+        digits(&text_of(&browser, "dl.facts dd").await),
+        new.to_string()
+    );
+    browser.close().await.expect("close the browser");
+}
+
+/// The whole browser module in one test: one chromedriver, one server, scenarios in sequence.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_flows() {
+    if !browser_available() {
+        return;
+    }
+    let started = Instant::now();
+    let driver = ChromeDriver::start().await;
+    let app = spawn_app().await;
+    every_role_signs_in_and_out(&driver, &app).await;
+    language_switch_is_remembered(&driver, &app).await;
+    admin_edits_a_city(&driver, &app).await;
+    eprintln!(
+        "browser flows passed in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}
