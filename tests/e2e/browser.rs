@@ -352,6 +352,20 @@ async fn admin_edits_a_city(driver: &ChromeDriver, app: &TestApp) {
         new.to_string(),
         "population on the city page: {shown:?}"
     );
+    let facts = browser
+        .find_all(Locator::Css("dl.facts dd"))
+        .await
+        .expect("facts");
+    let since = facts[2].text().await.expect("member since");
+    let iso = since.len() == 10
+        && since.char_indices().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                c == '-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    assert!(iso, "membership date shown as YYYY-MM-DD, not {since:?}");
 
     browser
         .goto(&app.url("/admin/audit?entity=city&entity_id=moscow"))

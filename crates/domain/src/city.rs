@@ -5,6 +5,10 @@ use std::fmt;
 use std::str::FromStr;
 use time::Date;
 
+// A date as `YYYY-MM-DD` when serialised (pages, audit log): without it `time` writes the
+// compact `[year, ordinal]` pair, which the city pages showed as "[1994, 1]".
+time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
+
 /// A city's code in URLs and files: lowercase ASCII letters, digits and inner hyphens.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -99,6 +103,7 @@ pub struct City {
     pub country_en: String,
     pub population: Option<i64>,
     pub status: MembershipStatus,
+    #[serde(with = "iso_date::option")]
     pub member_since: Option<Date>,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
@@ -261,6 +266,15 @@ mod tests {
         assert_eq!(city.code.as_str(), "moscow");
         assert_eq!(city.country_code, "RU");
         assert_eq!(city.population, Some(13_010_000));
+    }
+
+    #[test]
+    fn the_membership_date_serialises_as_iso_text() {
+        let city = moscow().parse().expect("valid");
+        let json = serde_json::to_value(&city).expect("json");
+        assert_eq!(json["member_since"], "1994-01-01");
+        let back: City = serde_json::from_value(json).expect("round trip");
+        assert_eq!(back, city);
     }
 
     #[test]
