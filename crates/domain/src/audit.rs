@@ -71,9 +71,8 @@ pub enum ChainBreak {
 /// Checks a chain read in id order; returns how many records it checked.
 pub fn verify_chain<'a>(records: impl IntoIterator<Item = &'a AuditRecord>) -> Result<u64, ChainBreak> {
     let mut prev = GENESIS.to_string();
-    let mut expected_id = 1;
     let mut count = 0;
-    for record in records {
+    for (expected_id, record) in (1..).zip(records) {
         if record.id != expected_id {
             return Err(ChainBreak::Missing {
                 id: record.id,
@@ -87,7 +86,6 @@ pub fn verify_chain<'a>(records: impl IntoIterator<Item = &'a AuditRecord>) -> R
             return Err(ChainBreak::Altered { id: record.id });
         }
         prev = record.hash.clone();
-        expected_id += 1;
         count += 1;
     }
     Ok(count)

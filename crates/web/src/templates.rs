@@ -71,7 +71,7 @@ pub fn environment(i18n: Arc<Translations>) -> Environment<'static> {
         let digits = n.abs().to_string();
         let mut out = String::new();
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push('\u{a0}');
             }
             out.push(c);
