@@ -14,13 +14,22 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "megapolis", version, about = "Megapolis: the working platform of an association of capitals and major cities")]
+#[command(
+    name = "megapolis",
+    version,
+    about = "Megapolis: the working platform of an association of capitals and major cities"
+)]
 struct Cli {
     /// Database URL: sqlite://FILE or postgres://USER:PASSWORD@HOST/DB. Default: a SQLite file in the data directory.
     #[arg(long, global = true, env = "MEGAPOLIS_DATABASE_URL")]
     database_url: Option<String>,
     /// Where the default SQLite database lives.
-    #[arg(long, global = true, env = "MEGAPOLIS_DATA_DIR", default_value = "data")]
+    #[arg(
+        long,
+        global = true,
+        env = "MEGAPOLIS_DATA_DIR",
+        default_value = "data"
+    )]
     data_dir: PathBuf,
     #[command(subcommand)]
     command: Command,
@@ -137,7 +146,9 @@ fn main() -> ExitCode {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("MEGAPOLIS_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if std::env::var("MEGAPOLIS_LOG_FORMAT").as_deref() == Ok("json") {
         builder.json().init();
     } else {
@@ -145,12 +156,16 @@ fn init_logging() {
     }
 }
 
-async fn open_store(database_url: Option<String>, data_dir: &std::path::Path) -> anyhow::Result<Store> {
+async fn open_store(
+    database_url: Option<String>,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<Store> {
     let url = match database_url {
         Some(url) => url,
         None => {
-            std::fs::create_dir_all(data_dir)
-                .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
+            std::fs::create_dir_all(data_dir).with_context(|| {
+                format!("cannot create the data directory {}", data_dir.display())
+            })?;
             format!("sqlite://{}", data_dir.join("megapolis.db").display())
         }
     };
@@ -159,15 +174,28 @@ async fn open_store(database_url: Option<String>, data_dir: &std::path::Path) ->
     Ok(store)
 }
 
-async fn run(database_url: Option<String>, data_dir: PathBuf, command: Command) -> anyhow::Result<()> {
+async fn run(
+    database_url: Option<String>,
+    data_dir: PathBuf,
+    command: Command,
+) -> anyhow::Result<()> {
     let store = open_store(database_url, &data_dir).await?;
     match command {
-        Command::Serve { addr, demo, secure_cookies } => serve(store, &addr, demo, secure_cookies).await,
+        Command::Serve {
+            addr,
+            demo,
+            secure_cookies,
+        } => serve(store, &addr, demo, secure_cookies).await,
         Command::Migrate => {
-            println!("database is at schema version {}", store.schema_version().await?);
+            println!(
+                "database is at schema version {}",
+                store.schema_version().await?
+            );
             Ok(())
         }
-        Command::Demo { command: DemoCommand::Load } => {
+        Command::Demo {
+            command: DemoCommand::Load,
+        } => {
             if load_demo(&store).await? {
                 println!("demo organisation loaded");
             } else {
@@ -178,15 +206,27 @@ async fn run(database_url: Option<String>, data_dir: PathBuf, command: Command) 
         Command::User { command } => user(&store, command).await,
         Command::Backup { file } => {
             let summary = store.backup(&file).await?;
-            println!("backup written to {}: {} rows, {} audit records", file.display(), summary.rows, summary.audit_records);
+            println!(
+                "backup written to {}: {} rows, {} audit records",
+                file.display(),
+                summary.rows,
+                summary.audit_records
+            );
             Ok(())
         }
         Command::Restore { file } => {
             let summary = store.restore(&file).await?;
-            println!("restored {}: {} rows, {} audit records", file.display(), summary.rows, summary.audit_records);
+            println!(
+                "restored {}: {} rows, {} audit records",
+                file.display(),
+                summary.rows,
+                summary.audit_records
+            );
             Ok(())
         }
-        Command::Audit { command: AuditCommand::Verify } => match store.verify_audit_chain().await? {
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => match store.verify_audit_chain().await? {
             ChainReport::Intact { records } => {
                 println!("audit log intact: {records} records");
                 Ok(())
@@ -203,10 +243,25 @@ fn unreachable_command() -> anyhow::Result<()> {
 }
 
 async fn user(store: &Store, command: UserCommand) -> anyhow::Result<()> {
-    let UserCommand::Add { email, name, role, city, body, position, password_stdin } = command;
-    let draft = PersonInput { email, name, role, city, body, position }
-        .parse()
-        .map_err(|errors| anyhow::anyhow!("invalid person: {errors}"))?;
+    let UserCommand::Add {
+        email,
+        name,
+        role,
+        city,
+        body,
+        position,
+        password_stdin,
+    } = command;
+    let draft = PersonInput {
+        email,
+        name,
+        role,
+        city,
+        body,
+        position,
+    }
+    .parse()
+    .map_err(|errors| anyhow::anyhow!("invalid person: {errors}"))?;
     let hash = if password_stdin {
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line)?;
@@ -217,11 +272,18 @@ async fn user(store: &Store, command: UserCommand) -> anyhow::Result<()> {
     } else {
         None
     };
-    let id = store.create_person(CLI_ACTOR, &draft, hash.as_deref()).await?;
+    let id = store
+        .create_person(CLI_ACTOR, &draft, hash.as_deref())
+        .await?;
     if hash.is_none() {
         let token = megapolis_web::new_token();
         store
-            .create_invitation(CLI_ACTOR, id, &megapolis_web::token_hash(&token), time::Duration::days(7))
+            .create_invitation(
+                CLI_ACTOR,
+                id,
+                &megapolis_web::token_hash(&token),
+                time::Duration::days(7),
+            )
             .await?;
         println!("person {id} added; invitation link (valid 7 days): /invitation/{token}");
     } else {
@@ -238,14 +300,26 @@ async fn serve(store: Store, addr: &str, demo: bool, secure_cookies: bool) -> an
         .await
         .with_context(|| format!("cannot listen on {addr} (is another server using this port?)"))?;
     let local = listener.local_addr()?;
-    println!("Megapolis is serving on http://{local} ({} database)", store.backend());
+    println!(
+        "Megapolis is serving on http://{local} ({} database)",
+        store.backend()
+    );
     if demo {
         println!("Demo logins (e-mail / password / role):");
         for login in DEMO_LOGINS {
-            println!("  {:<32} {:<24} {}", login.email, login.password, login.role);
+            println!(
+                "  {:<32} {:<24} {}",
+                login.email, login.password, login.role
+            );
         }
     }
-    let state = AppState::new(store.clone(), WebConfig { secure_cookies, demo });
+    let state = AppState::new(
+        store.clone(),
+        WebConfig {
+            secure_cookies,
+            demo,
+        },
+    );
     megapolis_web::serve(listener, state, shutdown_signal()).await?;
     store.close().await;
     println!("Megapolis stopped");
@@ -256,10 +330,11 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(term) => term,
-            Err(_) => return ctrl_c.await.unwrap_or(()),
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => return ctrl_c.await.unwrap_or(()),
+            };
         tokio::select! {
             _ = ctrl_c => {},
             _ = term.recv() => {},

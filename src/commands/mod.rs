@@ -1,1 +1,2 @@
-pub mod decision; pub mod index;
+pub mod decision;
+pub mod index;

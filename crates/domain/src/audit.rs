@@ -36,9 +36,8 @@ impl AuditEntry {
     /// different entries can hash the same text.
     pub fn chain_hash(&self, id: i64, prev_hash: &str) -> String {
         let mut hasher = Sha256::new();
-        let json = |v: &Option<serde_json::Value>| {
-            v.as_ref().map(|v| v.to_string()).unwrap_or_default()
-        };
+        let json =
+            |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
         for field in [
             id.to_string(),
             prev_hash.to_string(),
@@ -62,14 +61,20 @@ impl AuditEntry {
 pub enum ChainBreak {
     #[error("audit record {id} was altered: its hash does not match its content")]
     Altered { id: i64 },
-    #[error("audit record {id} does not follow the record before it: a record was removed or reordered")]
+    #[error(
+        "audit record {id} does not follow the record before it: a record was removed or reordered"
+    )]
     Unlinked { id: i64 },
-    #[error("audit records before {id} are missing (expected the chain to start at record {expected})")]
+    #[error(
+        "audit records before {id} are missing (expected the chain to start at record {expected})"
+    )]
     Missing { id: i64, expected: i64 },
 }
 
 /// Checks a chain read in id order; returns how many records it checked.
-pub fn verify_chain<'a>(records: impl IntoIterator<Item = &'a AuditRecord>) -> Result<u64, ChainBreak> {
+pub fn verify_chain<'a>(
+    records: impl IntoIterator<Item = &'a AuditRecord>,
+) -> Result<u64, ChainBreak> {
     let mut prev = GENESIS.to_string();
     let mut count = 0;
     for (expected_id, record) in (1..).zip(records) {

@@ -253,7 +253,11 @@ mod tests {
         let dup = format!("{HEADER}a1,board,А,A,А,A\na1,board,Б,B,Б,B\n");
         assert!(matches!(
             parse_bodies_csv("b.csv", &dup),
-            Err(BodiesCsvError::Cell { row: 3, column: "id", .. })
+            Err(BodiesCsvError::Cell {
+                row: 3,
+                column: "id",
+                ..
+            })
         ));
         assert!(matches!(
             parse_bodies_csv("b.csv", "name,age\nx,1\n"),
@@ -263,7 +267,10 @@ mod tests {
 
     #[test]
     fn the_shared_directory_parses_when_present() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/examples/decisions/bodies.csv");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/examples/decisions/bodies.csv"
+        );
         if let Ok(text) = std::fs::read_to_string(path) {
             let bodies = parse_bodies_csv("bodies.csv", &text).expect("shared bodies.csv");
             assert!(bodies.len() >= 10);

@@ -225,7 +225,11 @@ impl CityInput {
 }
 
 /// An ISO date (`2010-06-02`) or nothing; anything else is an error on the field.
-pub fn parse_optional_date(errors: &mut FieldErrors, field: &'static str, raw: &str) -> Option<Date> {
+pub fn parse_optional_date(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    raw: &str,
+) -> Option<Date> {
     let raw = raw.trim();
     if raw.is_empty() {
         return None;

@@ -19,7 +19,9 @@ impl Email {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && raw.len() <= 254
-            && !raw.chars().any(|c| c.is_whitespace() || c == '<' || c == '>');
+            && !raw
+                .chars()
+                .any(|c| c.is_whitespace() || c == '<' || c == '>');
         ok.then_some(Email(raw))
     }
 
@@ -183,9 +185,6 @@ mod tests {
             ..Default::default()
         };
         let draft = input.parse().expect("valid");
-        assert_eq!(
-            draft.membership.map(|m| m.position),
-            Some(Position::Member)
-        );
+        assert_eq!(draft.membership.map(|m| m.position), Some(Position::Member));
     }
 }

@@ -44,7 +44,9 @@ impl Store {
                 .map(|(body, position)| {
                     Ok(Membership {
                         body: BodyId::parse(&body).map_err(|e| corrupt(&e.to_string()))?,
-                        position: position.parse::<Position>().map_err(|_| corrupt("position"))?,
+                        position: position
+                            .parse::<Position>()
+                            .map_err(|_| corrupt("position"))?,
                     })
                 })
                 .collect::<Result<_, StorageError>>()?,
@@ -79,7 +81,10 @@ impl Store {
     }
 
     /// The person who signs in with this e-mail, with their password hash.
-    pub async fn login_candidate(&self, email: &Email) -> Result<Option<(Person, Option<String>)>, StorageError> {
+    pub async fn login_candidate(
+        &self,
+        email: &Email,
+    ) -> Result<Option<(Person, Option<String>)>, StorageError> {
         let row: Option<(i64, Option<String>)> = on_pool!(self, pool => {
             sqlx::query_as("SELECT id, password_hash FROM people WHERE email = $1 AND active = $2")
                 .bind(email.as_str())
@@ -147,14 +152,26 @@ impl Store {
             city: draft.city.as_ref().map(|c| c.as_str()),
             membership: draft.membership.as_ref(),
         };
-        tx.audit(&audit_entry(actor, "create", "person", &id.to_string(), None, Some(&record)))
-            .await?;
+        tx.audit(&audit_entry(
+            actor,
+            "create",
+            "person",
+            &id.to_string(),
+            None,
+            Some(&record),
+        ))
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
 
     /// Replaces a person's password hash; the audit log records that it changed, not the value.
-    pub async fn set_password(&self, actor: &str, person_id: i64, hash: &str) -> Result<(), StorageError> {
+    pub async fn set_password(
+        &self,
+        actor: &str,
+        person_id: i64,
+        hash: &str,
+    ) -> Result<(), StorageError> {
         let mut tx = self.begin_write().await?;
         let updated = on_tx!(tx, conn => sqlx::query("UPDATE people SET password_hash = $1 WHERE id = $2")
             .bind(hash)
@@ -169,8 +186,15 @@ impl Store {
             .bind(person_id)
             .execute(conn)
             .await.map(|r| r.rows_affected()))?;
-        tx.audit(&audit_entry::<()>(actor, "password", "person", &person_id.to_string(), None, None))
-            .await?;
+        tx.audit(&audit_entry::<()>(
+            actor,
+            "password",
+            "person",
+            &person_id.to_string(),
+            None,
+            None,
+        ))
+        .await?;
         tx.commit().await
     }
 
@@ -192,7 +216,10 @@ impl Store {
     }
 
     /// The signed-in person and the session's form token, when the session is live.
-    pub async fn session(&self, token_hash: &str) -> Result<Option<(Person, String)>, StorageError> {
+    pub async fn session(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(Person, String)>, StorageError> {
         let row: Option<(i64, String)> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT s.person_id, s.csrf_token FROM sessions s JOIN people p ON p.id = s.person_id \
@@ -219,7 +246,11 @@ impl Store {
         Ok(())
     }
 
-    pub async fn record_login_failure(&self, account: &str, address: &str) -> Result<(), StorageError> {
+    pub async fn record_login_failure(
+        &self,
+        account: &str,
+        address: &str,
+    ) -> Result<(), StorageError> {
         on_pool!(self, pool => sqlx::query("INSERT INTO login_failures (account, address, at) VALUES ($1, $2, $3)")
             .bind(account)
             .bind(address)
@@ -273,8 +304,15 @@ impl Store {
             .bind(utc_after(lifetime))
             .execute(conn)
             .await.map(|r| r.rows_affected()))?;
-        tx.audit(&audit_entry::<()>(actor, "invite", "person", &person_id.to_string(), None, None))
-            .await?;
+        tx.audit(&audit_entry::<()>(
+            actor,
+            "invite",
+            "person",
+            &person_id.to_string(),
+            None,
+            None,
+        ))
+        .await?;
         tx.commit().await
     }
 
@@ -294,7 +332,11 @@ impl Store {
     }
 
     /// Uses an invitation once: sets the password and marks it used in one transaction.
-    pub async fn accept_invitation(&self, token_hash: &str, password_hash: &str) -> Result<Person, StorageError> {
+    pub async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+    ) -> Result<Person, StorageError> {
         let person = self
             .invitation(token_hash)
             .await?
@@ -313,8 +355,15 @@ impl Store {
             .bind(person.id)
             .execute(conn)
             .await.map(|r| r.rows_affected()))?;
-        tx.audit(&audit_entry::<()>(person.email.as_str(), "accept-invitation", "person", &person.id.to_string(), None, None))
-            .await?;
+        tx.audit(&audit_entry::<()>(
+            person.email.as_str(),
+            "accept-invitation",
+            "person",
+            &person.id.to_string(),
+            None,
+            None,
+        ))
+        .await?;
         tx.commit().await?;
         Ok(person)
     }
@@ -334,8 +383,15 @@ impl Store {
             .bind(now_utc())
             .execute(conn)
             .await.map(|r| r.rows_affected()))?;
-        tx.audit(&audit_entry(actor, "create", "api-token", &person_id.to_string(), None, Some(&name)))
-            .await?;
+        tx.audit(&audit_entry(
+            actor,
+            "create",
+            "api-token",
+            &person_id.to_string(),
+            None,
+            Some(&name),
+        ))
+        .await?;
         tx.commit().await
     }
 

@@ -63,7 +63,10 @@ pub enum ChainReport {
 
 impl Store {
     /// The newest records first, filtered.
-    pub async fn audit_records(&self, filter: &AuditFilter) -> Result<Vec<AuditRecord>, StorageError> {
+    pub async fn audit_records(
+        &self,
+        filter: &AuditFilter,
+    ) -> Result<Vec<AuditRecord>, StorageError> {
         let limit = if filter.limit > 0 { filter.limit } else { 200 };
         let rows: Vec<AuditRow> = on_pool!(self, pool => {
             sqlx::query_as(&format!(

@@ -30,7 +30,13 @@ enum Kind {
 const TABLES: &[(&str, &[(&str, Kind)])] = &[
     (
         "association",
-        &[("id", Kind::Int), ("name_ru", Kind::Text), ("name_en", Kind::Text), ("short_ru", Kind::Text), ("short_en", Kind::Text)],
+        &[
+            ("id", Kind::Int),
+            ("name_ru", Kind::Text),
+            ("name_en", Kind::Text),
+            ("short_ru", Kind::Text),
+            ("short_en", Kind::Text),
+        ],
     ),
     (
         "cities",
@@ -50,15 +56,53 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
     ),
     (
         "bodies",
-        &[("id", Kind::Text), ("kind", Kind::Text), ("name_ru", Kind::Text), ("name_en", Kind::Text), ("short_ru", Kind::Text), ("short_en", Kind::Text)],
+        &[
+            ("id", Kind::Text),
+            ("kind", Kind::Text),
+            ("name_ru", Kind::Text),
+            ("name_en", Kind::Text),
+            ("short_ru", Kind::Text),
+            ("short_en", Kind::Text),
+        ],
     ),
     (
         "people",
-        &[("id", Kind::Int), ("email", Kind::Text), ("name", Kind::Text), ("role", Kind::Text), ("city", Kind::Text), ("password_hash", Kind::Text), ("active", Kind::Bool)],
+        &[
+            ("id", Kind::Int),
+            ("email", Kind::Text),
+            ("name", Kind::Text),
+            ("role", Kind::Text),
+            ("city", Kind::Text),
+            ("password_hash", Kind::Text),
+            ("active", Kind::Bool),
+        ],
     ),
-    ("memberships", &[("person_id", Kind::Int), ("body_id", Kind::Text), ("position", Kind::Text)]),
-    ("invitations", &[("token_hash", Kind::Text), ("person_id", Kind::Int), ("expires_at", Kind::Text), ("used_at", Kind::Text)]),
-    ("api_tokens", &[("token_hash", Kind::Text), ("person_id", Kind::Int), ("name", Kind::Text), ("created_at", Kind::Text)]),
+    (
+        "memberships",
+        &[
+            ("person_id", Kind::Int),
+            ("body_id", Kind::Text),
+            ("position", Kind::Text),
+        ],
+    ),
+    (
+        "invitations",
+        &[
+            ("token_hash", Kind::Text),
+            ("person_id", Kind::Int),
+            ("expires_at", Kind::Text),
+            ("used_at", Kind::Text),
+        ],
+    ),
+    (
+        "api_tokens",
+        &[
+            ("token_hash", Kind::Text),
+            ("person_id", Kind::Int),
+            ("name", Kind::Text),
+            ("created_at", Kind::Text),
+        ],
+    ),
     (
         "audit_log",
         &[
@@ -77,7 +121,12 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
 ];
 
 /// The tables the schema must have beyond those a backup holds.
-pub const TRANSIENT_TABLES: &[&str] = &["sessions", "login_failures", "maintenance", "schema_migrations"];
+pub const TRANSIENT_TABLES: &[&str] = &[
+    "sessions",
+    "login_failures",
+    "maintenance",
+    "schema_migrations",
+];
 
 /// Table name → its columns, for the schema-parity test.
 pub fn backed_up_columns() -> Vec<(&'static str, Vec<&'static str>)> {
@@ -178,7 +227,10 @@ impl Store {
         let backup: BackupFile = serde_json::from_slice(&bytes)
             .map_err(|e| bad(format!("not a Megapolis backup ({e})")))?;
         if backup.format != FORMAT {
-            return Err(bad(format!("format is {:?}, not {FORMAT:?}", backup.format)));
+            return Err(bad(format!(
+                "format is {:?}, not {FORMAT:?}",
+                backup.format
+            )));
         }
         if backup.schema_version != SCHEMA_VERSION {
             return Err(bad(format!(
@@ -187,7 +239,9 @@ impl Store {
             )));
         }
         if checksum(&backup.tables) != backup.checksum {
-            return Err(bad("the checksum does not match: the file is damaged".into()));
+            return Err(bad(
+                "the checksum does not match: the file is damaged".into()
+            ));
         }
         for (table, columns) in TABLES {
             let rows = backup
@@ -196,7 +250,12 @@ impl Store {
                 .ok_or_else(|| bad(format!("table {table} is missing")))?;
             for (index, row) in rows.iter().enumerate() {
                 if row.len() != columns.len() {
-                    return Err(bad(format!("table {table}, row {}: {} values for {} columns", index + 1, row.len(), columns.len())));
+                    return Err(bad(format!(
+                        "table {table}, row {}: {} values for {} columns",
+                        index + 1,
+                        row.len(),
+                        columns.len()
+                    )));
                 }
             }
         }
@@ -205,15 +264,29 @@ impl Store {
 
         let mut tx = self.begin_write().await?;
         on_tx!(tx, conn => sqlx::query("UPDATE maintenance SET restoring = 1 WHERE id = 1").execute(conn).await.map(|r| r.rows_affected()))?;
-        for table in TABLES.iter().rev().map(|(t, _)| *t).chain(["sessions", "login_failures"]) {
+        for table in TABLES
+            .iter()
+            .rev()
+            .map(|(t, _)| *t)
+            .chain(["sessions", "login_failures"])
+        {
             on_tx!(tx, conn => sqlx::query(&format!("DELETE FROM {table}")).execute(conn).await.map(|r| r.rows_affected()))?;
         }
         for (table, columns) in TABLES {
             let names: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
             let placeholders: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
-            let sql = format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), placeholders.join(", "));
+            let sql = format!(
+                "INSERT INTO {table} ({}) VALUES ({})",
+                names.join(", "),
+                placeholders.join(", ")
+            );
             for (index, row) in backup.tables[*table].iter().enumerate() {
-                let wrong = |column: &str| bad(format!("table {table}, row {}, column {column}: wrong type", index + 1));
+                let wrong = |column: &str| {
+                    bad(format!(
+                        "table {table}, row {}, column {column}: wrong type",
+                        index + 1
+                    ))
+                };
                 on_tx!(tx, conn => {
                     let mut query = sqlx::query(&sql);
                     for ((column, kind), value) in columns.iter().zip(row) {
@@ -248,7 +321,11 @@ impl Store {
 }
 
 fn audit_records(rows: &[Vec<Value>]) -> Result<Vec<AuditRecord>, String> {
-    let text = |v: &Value| v.as_str().map(str::to_string).ok_or("a text value is missing");
+    let text = |v: &Value| {
+        v.as_str()
+            .map(str::to_string)
+            .ok_or("a text value is missing")
+    };
     let json = |v: &Value| -> Result<Option<Value>, String> {
         match v {
             Value::Null => Ok(None),

@@ -69,10 +69,14 @@ pub struct WriteTx {
 }
 
 /// Migrations embedded in the binary, in order, per backend.
-const SQLITE_MIGRATIONS: &[(i64, &str)] =
-    &[(1, include_str!("../migrations/sqlite/0001_organisation.sql"))];
-const POSTGRES_MIGRATIONS: &[(i64, &str)] =
-    &[(1, include_str!("../migrations/postgres/0001_organisation.sql"))];
+const SQLITE_MIGRATIONS: &[(i64, &str)] = &[(
+    1,
+    include_str!("../migrations/sqlite/0001_organisation.sql"),
+)];
+const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[(
+    1,
+    include_str!("../migrations/postgres/0001_organisation.sql"),
+)];
 
 /// The schema version this build expects: the last migration's number.
 pub const SCHEMA_VERSION: i64 = 1;

@@ -1,7 +1,7 @@
 //! The demo organisation: real member cities, the bodies of the example decisions, and one
 //! person for every role, so a newcomer sees everything at first start.
 use crate::org::Association;
-use crate::{Store, StorageError};
+use crate::{StorageError, Store};
 use megapolis_domain::body::parse_bodies_csv;
 use megapolis_domain::city::CityInput;
 use megapolis_domain::password::hash_password;
@@ -23,12 +23,60 @@ pub struct DemoLogin {
 }
 
 pub const DEMO_LOGINS: &[DemoLogin] = &[
-    DemoLogin { email: "admin@megapolis.example", password: "demo-admin-pass", role: "admin", name: "Анна Администратова", city: "", body: "", position: "" },
-    DemoLogin { email: "secretariat@megapolis.example", password: "demo-secretariat-pass", role: "secretariat", name: "Сергей Секретарёв", city: "", body: "secretariat", position: "secretary" },
-    DemoLogin { email: "board@megapolis.example", password: "demo-board-pass", role: "body-member", name: "Борис Правлин", city: "", body: "board", position: "chair" },
-    DemoLogin { email: "council@megapolis.example", password: "demo-council-pass", role: "body-member", name: "Елена Экспертова", city: "", body: "expert-council", position: "member" },
-    DemoLogin { email: "minsk@megapolis.example", password: "demo-city-pass", role: "city-rep", name: "Виктор Минский", city: "minsk", body: "", position: "" },
-    DemoLogin { email: "expert@megapolis.example", password: "demo-expert-pass", role: "expert", name: "Ирина Оценщикова", city: "", body: "", position: "" },
+    DemoLogin {
+        email: "admin@megapolis.example",
+        password: "demo-admin-pass",
+        role: "admin",
+        name: "Анна Администратова",
+        city: "",
+        body: "",
+        position: "",
+    },
+    DemoLogin {
+        email: "secretariat@megapolis.example",
+        password: "demo-secretariat-pass",
+        role: "secretariat",
+        name: "Сергей Секретарёв",
+        city: "",
+        body: "secretariat",
+        position: "secretary",
+    },
+    DemoLogin {
+        email: "board@megapolis.example",
+        password: "demo-board-pass",
+        role: "body-member",
+        name: "Борис Правлин",
+        city: "",
+        body: "board",
+        position: "chair",
+    },
+    DemoLogin {
+        email: "council@megapolis.example",
+        password: "demo-council-pass",
+        role: "body-member",
+        name: "Елена Экспертова",
+        city: "",
+        body: "expert-council",
+        position: "member",
+    },
+    DemoLogin {
+        email: "minsk@megapolis.example",
+        password: "demo-city-pass",
+        role: "city-rep",
+        name: "Виктор Минский",
+        city: "minsk",
+        body: "",
+        position: "",
+    },
+    DemoLogin {
+        email: "expert@megapolis.example",
+        password: "demo-expert-pass",
+        role: "expert",
+        name: "Ирина Оценщикова",
+        city: "",
+        body: "",
+        position: "",
+    },
 ];
 
 pub const DEMO_ACTOR: &str = "system:demo";
@@ -36,7 +84,11 @@ pub const DEMO_ACTOR: &str = "system:demo";
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
     #[error("demo data, {file} row {row}: {message}")]
-    Data { file: &'static str, row: usize, message: String },
+    Data {
+        file: &'static str,
+        row: usize,
+        message: String,
+    },
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -66,9 +118,16 @@ pub async fn load_demo(store: &Store) -> Result<bool, DemoError> {
     store.save_bodies(DEMO_ACTOR, &bodies).await?;
     let mut reader = csv::Reader::from_reader(CITIES_CSV.as_bytes());
     for (index, record) in reader.deserialize::<DemoCityRow>().enumerate() {
-        let data_error = |message: String| DemoError::Data { file: "cities.csv", row: index + 2, message };
+        let data_error = |message: String| DemoError::Data {
+            file: "cities.csv",
+            row: index + 2,
+            message,
+        };
         let row = record.map_err(|e| data_error(e.to_string()))?;
-        let city = row.into_input().parse().map_err(|e| data_error(e.to_string()))?;
+        let city = row
+            .into_input()
+            .parse()
+            .map_err(|e| data_error(e.to_string()))?;
         store.save_city(DEMO_ACTOR, &city).await?;
     }
     for login in DEMO_LOGINS {
@@ -80,8 +139,16 @@ pub async fn load_demo(store: &Store) -> Result<bool, DemoError> {
             body: login.body.into(),
             position: login.position.into(),
         };
-        let draft = input.parse().map_err(|e| DemoError::Data { file: "DEMO_LOGINS", row: 0, message: e.to_string() })?;
-        let hash = hash_password(login.password).map_err(|e| DemoError::Data { file: "DEMO_LOGINS", row: 0, message: e.to_string() })?;
+        let draft = input.parse().map_err(|e| DemoError::Data {
+            file: "DEMO_LOGINS",
+            row: 0,
+            message: e.to_string(),
+        })?;
+        let hash = hash_password(login.password).map_err(|e| DemoError::Data {
+            file: "DEMO_LOGINS",
+            row: 0,
+            message: e.to_string(),
+        })?;
         store.create_person(DEMO_ACTOR, &draft, Some(&hash)).await?;
     }
     Ok(true)

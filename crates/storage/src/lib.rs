@@ -43,8 +43,7 @@ pub(crate) fn date_to_text(date: Option<time::Date>) -> Option<String> {
 pub(crate) fn text_to_date(text: Option<String>) -> Result<Option<time::Date>, StorageError> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     text.map(|t| {
-        time::Date::parse(&t, format)
-            .map_err(|e| StorageError::Corrupt(format!("date {t:?}: {e}")))
+        time::Date::parse(&t, format).map_err(|e| StorageError::Corrupt(format!("date {t:?}: {e}")))
     })
     .transpose()
 }

@@ -37,7 +37,19 @@ type CityRow = (
 const CITY_COLUMNS: &str = "code, name_ru, name_en, country_code, country_ru, country_en, population, status, member_since, latitude, longitude";
 
 fn city_from_row(row: CityRow) -> Result<City, StorageError> {
-    let (code, name_ru, name_en, country_code, country_ru, country_en, population, status, since, lat, lon) = row;
+    let (
+        code,
+        name_ru,
+        name_en,
+        country_code,
+        country_ru,
+        country_en,
+        population,
+        status,
+        since,
+        lat,
+        lon,
+    ) = row;
     Ok(City {
         code: CityCode::parse(&code).map_err(|e| StorageError::Corrupt(e.to_string()))?,
         name_ru,
@@ -97,15 +109,21 @@ impl Store {
                 .fetch_optional(pool)
                 .await?
         });
-        Ok(row.map(|(name_ru, name_en, short_ru, short_en)| Association {
-            name_ru,
-            name_en,
-            short_ru,
-            short_en,
-        }))
+        Ok(
+            row.map(|(name_ru, name_en, short_ru, short_en)| Association {
+                name_ru,
+                name_en,
+                short_ru,
+                short_en,
+            }),
+        )
     }
 
-    pub async fn set_association(&self, actor: &str, value: &Association) -> Result<(), StorageError> {
+    pub async fn set_association(
+        &self,
+        actor: &str,
+        value: &Association,
+    ) -> Result<(), StorageError> {
         let before = self.association().await?;
         let mut tx = self.begin_write().await?;
         on_tx!(tx, conn => sqlx::query(
@@ -118,8 +136,15 @@ impl Store {
         .bind(&value.short_en)
         .execute(conn)
         .await.map(|r| r.rows_affected()))?;
-        tx.audit(&audit_entry(actor, "update", "association", "1", before.as_ref(), Some(value)))
-            .await?;
+        tx.audit(&audit_entry(
+            actor,
+            "update",
+            "association",
+            "1",
+            before.as_ref(),
+            Some(value),
+        ))
+        .await?;
         tx.commit().await
     }
 
@@ -131,7 +156,10 @@ impl Store {
                 .fetch_all(pool)
                 .await?
         });
-        let mut cities = rows.into_iter().map(city_from_row).collect::<Result<Vec<_>, _>>()?;
+        let mut cities = rows
+            .into_iter()
+            .map(city_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
         cities.sort_by_cached_key(|c| c.name_ru.to_lowercase());
         Ok(cities)
     }
@@ -169,8 +197,15 @@ impl Store {
         .execute(conn)
         .await.map(|r| r.rows_affected()))?;
         let action = if before.is_some() { "update" } else { "create" };
-        tx.audit(&audit_entry(actor, action, "city", city.code.as_str(), before.as_ref(), Some(city)))
-            .await?;
+        tx.audit(&audit_entry(
+            actor,
+            action,
+            "city",
+            city.code.as_str(),
+            before.as_ref(),
+            Some(city),
+        ))
+        .await?;
         tx.commit().await
     }
 
@@ -180,9 +215,16 @@ impl Store {
                 .fetch_all(pool)
                 .await?
         });
-        let mut bodies = rows.into_iter().map(body_from_row).collect::<Result<Vec<_>, _>>()?;
+        let mut bodies = rows
+            .into_iter()
+            .map(body_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
         // The association's own bodies first, in the order of its charter.
-        bodies.sort_by_key(|b| megapolis_domain::BodyKind::ALL.iter().position(|k| *k == b.kind));
+        bodies.sort_by_key(|b| {
+            megapolis_domain::BodyKind::ALL
+                .iter()
+                .position(|k| *k == b.kind)
+        });
         Ok(bodies)
     }
 
@@ -219,8 +261,15 @@ impl Store {
             .execute(conn)
             .await.map(|r| r.rows_affected()))?;
             let action = if before.is_some() { "update" } else { "create" };
-            tx.audit(&audit_entry(actor, action, "body", body.id.as_str(), before, Some(body)))
-                .await?;
+            tx.audit(&audit_entry(
+                actor,
+                action,
+                "body",
+                body.id.as_str(),
+                before,
+                Some(body),
+            ))
+            .await?;
             changed += 1;
         }
         tx.commit().await?;
@@ -244,10 +293,19 @@ impl Store {
                 let position = position
                     .parse::<Position>()
                     .map_err(|_| StorageError::Corrupt(format!("position {position:?}")))?;
-                Ok(BodyMember { person_id, name, position })
+                Ok(BodyMember {
+                    person_id,
+                    name,
+                    position,
+                })
             })
             .collect::<Result<Vec<_>, StorageError>>()?;
-        members.sort_by_key(|m| (Position::ALL.iter().position(|p| *p == m.position), m.name.clone()));
+        members.sort_by_key(|m| {
+            (
+                Position::ALL.iter().position(|p| *p == m.position),
+                m.name.clone(),
+            )
+        });
         Ok(members)
     }
 }

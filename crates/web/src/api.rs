@@ -114,9 +114,16 @@ fn invalid(errors: megapolis_domain::FieldErrors) -> Response {
     let fields = errors
         .0
         .iter()
-        .map(|e| ApiFieldError { field: e.field.into(), error: e.key.into() })
+        .map(|e| ApiFieldError {
+            field: e.field.into(),
+            error: e.key.into(),
+        })
         .collect();
-    let body = ApiError { error: "invalid input".into(), status: 422, fields: Some(fields) };
+    let body = ApiError {
+        error: "invalid input".into(),
+        status: 422,
+        fields: Some(fields),
+    };
     (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
 }
 
@@ -137,7 +144,12 @@ pub async fn list_cities(State(state): State<AppState>) -> ApiResult {
     responses((status = 200, body = ApiCity), (status = 404, body = ApiError)))]
 pub async fn get_city(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult {
     let code = CityCode::parse(&code).map_err(|_| fail(AppError::NotFound))?;
-    let city = state.store.city(&code).await.map_err(fail)?.ok_or_else(|| fail(AppError::NotFound))?;
+    let city = state
+        .store
+        .city(&code)
+        .await
+        .map_err(fail)?
+        .ok_or_else(|| fail(AppError::NotFound))?;
     Ok(Json(ApiCity::from(city)).into_response())
 }
 
@@ -152,9 +164,16 @@ pub async fn create_city(
 ) -> ApiResult {
     let city = body.to_input().parse().map_err(invalid)?;
     if state.store.city(&city.code).await.map_err(fail)?.is_some() {
-        return Err(fail(megapolis_storage::StorageError::Conflict(format!("city {} exists", city.code))));
+        return Err(fail(megapolis_storage::StorageError::Conflict(format!(
+            "city {} exists",
+            city.code
+        ))));
     }
-    state.store.save_city(&visitor.actor(), &city).await.map_err(fail)?;
+    state
+        .store
+        .save_city(&visitor.actor(), &city)
+        .await
+        .map_err(fail)?;
     Ok((StatusCode::CREATED, Json(ApiCity::from(city))).into_response())
 }
 
@@ -170,12 +189,23 @@ pub async fn update_city(
     Json(body): Json<ApiCity>,
 ) -> ApiResult {
     let code = CityCode::parse(&code).map_err(|_| fail(AppError::NotFound))?;
-    state.store.city(&code).await.map_err(fail)?.ok_or_else(|| fail(AppError::NotFound))?;
+    state
+        .store
+        .city(&code)
+        .await
+        .map_err(fail)?
+        .ok_or_else(|| fail(AppError::NotFound))?;
     let city = body.to_input().parse().map_err(invalid)?;
     if city.code != code {
-        return Err(fail(AppError::BadRequest("the code in the body differs from the URL".into())));
+        return Err(fail(AppError::BadRequest(
+            "the code in the body differs from the URL".into(),
+        )));
     }
-    state.store.save_city(&visitor.actor(), &city).await.map_err(fail)?;
+    state
+        .store
+        .save_city(&visitor.actor(), &city)
+        .await
+        .map_err(fail)?;
     Ok(Json(ApiCity::from(city)).into_response())
 }
 
@@ -190,7 +220,12 @@ pub async fn list_bodies(State(state): State<AppState>) -> ApiResult {
     responses((status = 200, body = ApiBody), (status = 404, body = ApiError)))]
 pub async fn get_body(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult {
     let id = BodyId::parse(&id).map_err(|_| fail(AppError::NotFound))?;
-    let body = state.store.body(&id).await.map_err(fail)?.ok_or_else(|| fail(AppError::NotFound))?;
+    let body = state
+        .store
+        .body(&id)
+        .await
+        .map_err(fail)?
+        .ok_or_else(|| fail(AppError::NotFound))?;
     Ok(Json(ApiBody::from(body)).into_response())
 }
 
@@ -212,7 +247,11 @@ pub async fn save_body(
         short_en: body.short_en,
     };
     let parsed = input.parse().map_err(invalid)?;
-    state.store.save_bodies(&visitor.actor(), std::slice::from_ref(&parsed)).await.map_err(fail)?;
+    state
+        .store
+        .save_bodies(&visitor.actor(), std::slice::from_ref(&parsed))
+        .await
+        .map_err(fail)?;
     Ok(Json(ApiBody::from(parsed)).into_response())
 }
 

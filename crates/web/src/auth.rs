@@ -68,14 +68,24 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
-    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
-    let age = max_age.map(|s| format!("; Max-Age={s}")).unwrap_or_default();
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let age = max_age
+        .map(|s| format!("; Max-Age={s}"))
+        .unwrap_or_default();
     let text = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}{age}");
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 fn json_error(status: StatusCode, message: &str) -> Response {
-    (status, Json(serde_json::json!({ "error": message, "status": status.as_u16() }))).into_response()
+    (
+        status,
+        Json(serde_json::json!({ "error": message, "status": status.as_u16() })),
+    )
+        .into_response()
 }
 
 /// Finds the visitor and checks the origin of every unsafe request.
@@ -101,7 +111,11 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         if let Some(value) = headers.get(header::AUTHORIZATION) {
             let token = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer "));
             let found = match token {
-                Some(token) => match state.store.api_token_person(&token_hash(token.trim())).await {
+                Some(token) => match state
+                    .store
+                    .api_token_person(&token_hash(token.trim()))
+                    .await
+                {
                     Ok(found) => found,
                     Err(e) => return AppError::from(e).into_json(),
                 },
@@ -109,7 +123,9 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
             };
             match found {
                 Some(p) => person = Some(p),
-                None => return json_error(StatusCode::UNAUTHORIZED, "invalid or unknown bearer token"),
+                None => {
+                    return json_error(StatusCode::UNAUTHORIZED, "invalid or unknown bearer token")
+                }
             }
         }
     } else if let Some(token) = cookie(&headers, SESSION_COOKIE) {
@@ -128,7 +144,10 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         }
     }
 
-    let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let unsafe_method = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     if unsafe_method && !api && !same_origin(&headers) {
         return (StatusCode::FORBIDDEN, "cross-site form submission refused").into_response();
     }
@@ -146,9 +165,10 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     });
     let mut response = next.run(request).await;
     if new_csrf_cookie {
-        response
-            .headers_mut()
-            .append(header::SET_COOKIE, set_cookie(&state, CSRF_COOKIE, &csrf, None));
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(&state, CSRF_COOKIE, &csrf, None),
+        );
     }
     response
 }
@@ -193,7 +213,9 @@ pub async fn guard(State(access): State<Access>, request: Request, next: Next) -
 pub fn urlencode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

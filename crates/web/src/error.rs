@@ -30,7 +30,9 @@ pub struct ErrorPage;
 impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
-            AppError::NotFound | AppError::Storage(StorageError::NotFound(_)) => StatusCode::NOT_FOUND,
+            AppError::NotFound | AppError::Storage(StorageError::NotFound(_)) => {
+                StatusCode::NOT_FOUND
+            }
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Storage(StorageError::Conflict(_)) => StatusCode::CONFLICT,
@@ -49,7 +51,11 @@ impl AppError {
         } else {
             self.to_string()
         };
-        (status, Json(serde_json::json!({ "error": message, "status": status.as_u16() }))).into_response()
+        (
+            status,
+            Json(serde_json::json!({ "error": message, "status": status.as_u16() })),
+        )
+            .into_response()
     }
 }
 

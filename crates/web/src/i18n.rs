@@ -79,7 +79,13 @@ mod tests {
         assert_eq!(cities(3), "3 города");
         assert_eq!(cities(5), "5 городов");
         assert_eq!(cities(21), "21 город");
-        assert_eq!(t.get(Lang::En, "cities-count", &[("count", 1.into())]), "1 city");
-        assert_eq!(t.get(Lang::En, "cities-count", &[("count", 36.into())]), "36 cities");
+        assert_eq!(
+            t.get(Lang::En, "cities-count", &[("count", 1.into())]),
+            "1 city"
+        );
+        assert_eq!(
+            t.get(Lang::En, "cities-count", &[("count", 36.into())]),
+            "36 cities"
+        );
     }
 }

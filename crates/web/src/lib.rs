@@ -14,8 +14,8 @@ pub mod routes;
 mod state;
 mod templates;
 
-pub use routes::{build_router, RouteInfo};
 pub use auth::{new_token, token_hash};
+pub use routes::{build_router, RouteInfo};
 pub use state::{AppState, WebConfig};
 
 use megapolis_domain::role::Access;

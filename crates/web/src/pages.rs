@@ -1,6 +1,7 @@
 //! The portal's pages: each handler parses, calls the store, renders one template.
 use crate::auth::{
-    new_token, set_cookie, token_hash, CsrfForm, Visitor, LANG_COOKIE, SESSION_COOKIE, SESSION_LIFETIME,
+    new_token, set_cookie, token_hash, CsrfForm, Visitor, LANG_COOKIE, SESSION_COOKIE,
+    SESSION_LIFETIME,
 };
 use crate::error::AppError;
 use crate::state::AppState;
@@ -12,7 +13,9 @@ use megapolis_domain::body::parse_bodies_csv;
 use megapolis_domain::city::CityInput;
 use megapolis_domain::password::{hash_password, verify_password};
 use megapolis_domain::person::{check_password, PersonInput};
-use megapolis_domain::{BodyId, CityCode, Email, FieldErrors, Lang, MembershipStatus, Position, Role};
+use megapolis_domain::{
+    BodyId, CityCode, Email, FieldErrors, Lang, MembershipStatus, Position, Role,
+};
 use megapolis_storage::audit::AuditFilter;
 use minijinja::context;
 use minijinja::value::Value;
@@ -63,11 +66,18 @@ async fn association(state: &AppState) -> Result<Value, AppError> {
     Ok(Value::from_serialize(state.store.association().await?))
 }
 
-pub async fn home(State(state): State<AppState>, Extension(visitor): Extension<Visitor>) -> PageResult {
+pub async fn home(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> PageResult {
     let cities = state.store.cities().await?;
     let bodies = state.store.bodies().await?;
-    let countries: std::collections::BTreeSet<&str> = cities.iter().map(|c| c.country_code.as_str()).collect();
-    let members = cities.iter().filter(|c| c.status == MembershipStatus::Member).count();
+    let countries: std::collections::BTreeSet<&str> =
+        cities.iter().map(|c| c.country_code.as_str()).collect();
+    let members = cities
+        .iter()
+        .filter(|c| c.status == MembershipStatus::Member)
+        .count();
     page(
         &state,
         &visitor,
@@ -82,9 +92,17 @@ pub async fn home(State(state): State<AppState>, Extension(visitor): Extension<V
     )
 }
 
-pub async fn cities(State(state): State<AppState>, Extension(visitor): Extension<Visitor>) -> PageResult {
+pub async fn cities(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> PageResult {
     let cities = state.store.cities().await?;
-    page(&state, &visitor, "cities.html", context! { cities => cities })
+    page(
+        &state,
+        &visitor,
+        "cities.html",
+        context! { cities => cities },
+    )
 }
 
 pub async fn city(
@@ -97,9 +115,17 @@ pub async fn city(
     page(&state, &visitor, "city.html", context! { city => city })
 }
 
-pub async fn bodies(State(state): State<AppState>, Extension(visitor): Extension<Visitor>) -> PageResult {
+pub async fn bodies(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> PageResult {
     let bodies = state.store.bodies().await?;
-    page(&state, &visitor, "bodies.html", context! { bodies => bodies })
+    page(
+        &state,
+        &visitor,
+        "bodies.html",
+        context! { bodies => bodies },
+    )
 }
 
 pub async fn body(
@@ -110,7 +136,12 @@ pub async fn body(
     let id = BodyId::parse(&id).map_err(|_| AppError::NotFound)?;
     let body = state.store.body(&id).await?.ok_or(AppError::NotFound)?;
     let members = state.store.body_members(&id).await?;
-    page(&state, &visitor, "body.html", context! { body => body, members => members })
+    page(
+        &state,
+        &visitor,
+        "body.html",
+        context! { body => body, members => members },
+    )
 }
 
 #[derive(Deserialize)]
@@ -131,9 +162,10 @@ pub async fn switch_language(
 ) -> PageResult {
     let lang = Lang::from_tag(&code).ok_or(AppError::NotFound)?;
     let mut response = see_other(&local_path(back.back));
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, set_cookie(&state, LANG_COOKIE, lang.code(), Some(365 * 86400)));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&state, LANG_COOKIE, lang.code(), Some(365 * 86400)),
+    );
     Ok(response)
 }
 
@@ -147,7 +179,12 @@ pub async fn login_form(
     Extension(visitor): Extension<Visitor>,
     Query(query): Query<LoginQuery>,
 ) -> PageResult {
-    page(&state, &visitor, "login.html", context! { next => local_path(query.next) })
+    page(
+        &state,
+        &visitor,
+        "login.html",
+        context! { next => local_path(query.next) },
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -180,7 +217,10 @@ pub async fn login(
         );
         Ok((status, html).into_response())
     };
-    let (by_account, by_address) = state.store.recent_login_failures(&account, &address, THROTTLE_WINDOW).await?;
+    let (by_account, by_address) = state
+        .store
+        .recent_login_failures(&account, &address, THROTTLE_WINDOW)
+        .await?;
     if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
         return refuse("error-login-throttled", StatusCode::TOO_MANY_REQUESTS);
     }
@@ -199,12 +239,22 @@ pub async fn login(
     let token = new_token();
     state
         .store
-        .create_session(&token_hash(&token), person.id, &new_token(), SESSION_LIFETIME)
+        .create_session(
+            &token_hash(&token),
+            person.id,
+            &new_token(),
+            SESSION_LIFETIME,
+        )
         .await?;
     let mut response = see_other(&local_path(Some(input.next)));
     response.headers_mut().append(
         header::SET_COOKIE,
-        set_cookie(&state, SESSION_COOKIE, &token, Some(SESSION_LIFETIME.whole_seconds())),
+        set_cookie(
+            &state,
+            SESSION_COOKIE,
+            &token,
+            Some(SESSION_LIFETIME.whole_seconds()),
+        ),
     );
     Ok(response)
 }
@@ -221,9 +271,10 @@ pub async fn logout(
         state.store.end_session(hash).await?;
     }
     let mut response = see_other("/");
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", Some(0)));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&state, SESSION_COOKIE, "", Some(0)),
+    );
     Ok(response)
 }
 
@@ -231,9 +282,17 @@ fn signed_in(visitor: &Visitor) -> Result<&megapolis_domain::Person, AppError> {
     visitor.person.as_ref().ok_or(AppError::Forbidden)
 }
 
-pub async fn profile(State(state): State<AppState>, Extension(visitor): Extension<Visitor>) -> PageResult {
+pub async fn profile(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> PageResult {
     let person = signed_in(&visitor)?;
-    page(&state, &visitor, "profile.html", context! { person => person })
+    page(
+        &state,
+        &visitor,
+        "profile.html",
+        context! { person => person },
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -269,11 +328,19 @@ pub async fn change_password(
     }
     new_password(&mut errors, &input.new, &input.confirm);
     if !errors.is_empty() {
-        let html = render(&state, &visitor, "profile.html", context! { person => person, errors => errors_map(&errors) });
+        let html = render(
+            &state,
+            &visitor,
+            "profile.html",
+            context! { person => person, errors => errors_map(&errors) },
+        );
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
     }
     let hash = hash_password(&input.new).map_err(anyhow::Error::from)?;
-    state.store.set_password(&visitor.actor(), person.id, &hash).await?;
+    state
+        .store
+        .set_password(&visitor.actor(), person.id, &hash)
+        .await?;
     Ok(see_other("/login?next=/profile"))
 }
 
@@ -298,7 +365,12 @@ pub async fn create_api_token(
         .store
         .create_api_token(&visitor.actor(), person.id, &token_hash(&token), name)
         .await?;
-    page(&state, &visitor, "profile.html", context! { person => person, new_token => token })
+    page(
+        &state,
+        &visitor,
+        "profile.html",
+        context! { person => person, new_token => token },
+    )
 }
 
 pub async fn invitation_form(
@@ -306,8 +378,17 @@ pub async fn invitation_form(
     Extension(visitor): Extension<Visitor>,
     Path(token): Path<String>,
 ) -> PageResult {
-    let person = state.store.invitation(&token_hash(&token)).await?.ok_or(AppError::NotFound)?;
-    page(&state, &visitor, "invitation.html", context! { person => person, token => token })
+    let person = state
+        .store
+        .invitation(&token_hash(&token))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    page(
+        &state,
+        &visitor,
+        "invitation.html",
+        context! { person => person, token => token },
+    )
 }
 
 pub async fn accept_invitation(
@@ -316,7 +397,11 @@ pub async fn accept_invitation(
     Path(token): Path<String>,
     CsrfForm(input): CsrfForm<PasswordInput>,
 ) -> PageResult {
-    let person = state.store.invitation(&token_hash(&token)).await?.ok_or(AppError::NotFound)?;
+    let person = state
+        .store
+        .invitation(&token_hash(&token))
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::default();
     new_password(&mut errors, &input.new, &input.confirm);
     if !errors.is_empty() {
@@ -329,16 +414,33 @@ pub async fn accept_invitation(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
     }
     let hash = hash_password(&input.new).map_err(anyhow::Error::from)?;
-    state.store.accept_invitation(&token_hash(&token), &hash).await?;
+    state
+        .store
+        .accept_invitation(&token_hash(&token), &hash)
+        .await?;
     Ok(see_other("/login?next=/profile"))
 }
 
-pub async fn admin_cities(State(state): State<AppState>, Extension(visitor): Extension<Visitor>) -> PageResult {
+pub async fn admin_cities(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> PageResult {
     let cities = state.store.cities().await?;
-    page(&state, &visitor, "admin_cities.html", context! { cities => cities })
+    page(
+        &state,
+        &visitor,
+        "admin_cities.html",
+        context! { cities => cities },
+    )
 }
 
-fn city_form(state: &AppState, visitor: &Visitor, input: &CityInput, is_new: bool, errors: &FieldErrors) -> Html<String> {
+fn city_form(
+    state: &AppState,
+    visitor: &Visitor,
+    input: &CityInput,
+    is_new: bool,
+    errors: &FieldErrors,
+) -> Html<String> {
     render(
         state,
         visitor,
@@ -352,8 +454,14 @@ fn city_form(state: &AppState, visitor: &Visitor, input: &CityInput, is_new: boo
     )
 }
 
-pub async fn new_city_form(State(state): State<AppState>, Extension(visitor): Extension<Visitor>) -> PageResult {
-    let input = CityInput { status: "member".into(), ..Default::default() };
+pub async fn new_city_form(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> PageResult {
+    let input = CityInput {
+        status: "member".into(),
+        ..Default::default()
+    };
     Ok(city_form(&state, &visitor, &input, true, &FieldErrors::default()).into_response())
 }
 
@@ -364,11 +472,23 @@ pub async fn edit_city_form(
 ) -> PageResult {
     let code = CityCode::parse(&code).map_err(|_| AppError::NotFound)?;
     let city = state.store.city(&code).await?.ok_or(AppError::NotFound)?;
-    Ok(city_form(&state, &visitor, &CityInput::from(&city), false, &FieldErrors::default()).into_response())
+    Ok(city_form(
+        &state,
+        &visitor,
+        &CityInput::from(&city),
+        false,
+        &FieldErrors::default(),
+    )
+    .into_response())
 }
 
 /// Saves a city from the form; a bad form comes back with what was typed and the errors.
-async fn save_city_form(state: &AppState, visitor: &Visitor, input: CityInput, existing: Option<CityCode>) -> PageResult {
+async fn save_city_form(
+    state: &AppState,
+    visitor: &Visitor,
+    input: CityInput,
+    existing: Option<CityCode>,
+) -> PageResult {
     let is_new = existing.is_none();
     let mut result = input.parse();
     if let Ok(city) = &result {
@@ -388,7 +508,11 @@ async fn save_city_form(state: &AppState, visitor: &Visitor, input: CityInput, e
             state.store.save_city(&visitor.actor(), &city).await?;
             Ok(see_other(&format!("/cities/{}", city.code)))
         }
-        Err(errors) => Ok((StatusCode::UNPROCESSABLE_ENTITY, city_form(state, visitor, &input, is_new, &errors)).into_response()),
+        Err(errors) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            city_form(state, visitor, &input, is_new, &errors),
+        )
+            .into_response()),
     }
 }
 
@@ -411,9 +535,17 @@ pub async fn update_city(
     save_city_form(&state, &visitor, input, Some(code)).await
 }
 
-pub async fn admin_bodies(State(state): State<AppState>, Extension(visitor): Extension<Visitor>) -> PageResult {
+pub async fn admin_bodies(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> PageResult {
     let bodies = state.store.bodies().await?;
-    page(&state, &visitor, "admin_bodies.html", context! { bodies => bodies })
+    page(
+        &state,
+        &visitor,
+        "admin_bodies.html",
+        context! { bodies => bodies },
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -431,7 +563,12 @@ pub async fn import_bodies(
         Ok(bodies) => {
             let changed = state.store.save_bodies(&visitor.actor(), &bodies).await?;
             let bodies = state.store.bodies().await?;
-            page(&state, &visitor, "admin_bodies.html", context! { bodies => bodies, imported => changed })
+            page(
+                &state,
+                &visitor,
+                "admin_bodies.html",
+                context! { bodies => bodies, imported => changed },
+            )
         }
         Err(error) => {
             let bodies = state.store.bodies().await?;
@@ -446,7 +583,11 @@ pub async fn import_bodies(
     }
 }
 
-async fn people_page(state: &AppState, visitor: &Visitor, extra: Value) -> Result<Html<String>, AppError> {
+async fn people_page(
+    state: &AppState,
+    visitor: &Visitor,
+    extra: Value,
+) -> Result<Html<String>, AppError> {
     let people = state.store.people().await?;
     let cities = state.store.cities().await?;
     let bodies = state.store.bodies().await?;
@@ -457,11 +598,25 @@ async fn people_page(state: &AppState, visitor: &Visitor, extra: Value) -> Resul
         roles => Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
         positions => Position::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
     };
-    Ok(render(state, visitor, "admin_people.html", context! { ..extra, ..ctx }))
+    Ok(render(
+        state,
+        visitor,
+        "admin_people.html",
+        context! { ..extra, ..ctx },
+    ))
 }
 
-pub async fn admin_people(State(state): State<AppState>, Extension(visitor): Extension<Visitor>) -> PageResult {
-    Ok(people_page(&state, &visitor, context! { form => PersonInput::default() }).await?.into_response())
+pub async fn admin_people(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> PageResult {
+    Ok(people_page(
+        &state,
+        &visitor,
+        context! { form => PersonInput::default() },
+    )
+    .await?
+    .into_response())
 }
 
 /// How long an invitation link stays valid.
@@ -475,16 +630,30 @@ pub async fn create_person(
     let draft = match input.parse() {
         Ok(draft) => draft,
         Err(errors) => {
-            let html = people_page(&state, &visitor, context! { form => input, errors => errors_map(&errors) }).await?;
+            let html = people_page(
+                &state,
+                &visitor,
+                context! { form => input, errors => errors_map(&errors) },
+            )
+            .await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
         }
     };
-    let id = match state.store.create_person(&visitor.actor(), &draft, None).await {
+    let id = match state
+        .store
+        .create_person(&visitor.actor(), &draft, None)
+        .await
+    {
         Ok(id) => id,
         Err(megapolis_storage::StorageError::Conflict(_)) => {
             let mut errors = FieldErrors::default();
             errors.add("email", "error-email-taken");
-            let html = people_page(&state, &visitor, context! { form => input, errors => errors_map(&errors) }).await?;
+            let html = people_page(
+                &state,
+                &visitor,
+                context! { form => input, errors => errors_map(&errors) },
+            )
+            .await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
         }
         Err(e) => return Err(e.into()),
@@ -492,7 +661,12 @@ pub async fn create_person(
     let token = new_token();
     state
         .store
-        .create_invitation(&visitor.actor(), id, &token_hash(&token), INVITATION_LIFETIME)
+        .create_invitation(
+            &visitor.actor(),
+            id,
+            &token_hash(&token),
+            INVITATION_LIFETIME,
+        )
         .await?;
     let link = format!("/invitation/{token}");
     Ok(people_page(&state, &visitor, context! { form => PersonInput::default(), invitation => link, invited => draft.email.to_string() })
@@ -540,10 +714,18 @@ pub async fn admin_audit(
 
 pub async fn healthz(State(state): State<AppState>) -> Response {
     match state.store.ping().await {
-        Ok(()) => (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok", "database": state.store.backend()}))).into_response(),
+        Ok(()) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({"status": "ok", "database": state.store.backend()})),
+        )
+            .into_response(),
         Err(e) => {
             tracing::warn!("health check: {e}");
-            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"status": "unavailable"}))).into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"status": "unavailable"})),
+            )
+                .into_response()
         }
     }
 }

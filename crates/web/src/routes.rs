@@ -5,7 +5,7 @@ use crate::auth::{guard, identify};
 use crate::error::error_pages;
 use crate::state::AppState;
 use crate::{api, assets, pages};
-use axum::middleware::{from_fn_with_state};
+use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post, put, MethodRouter};
 use axum::Router;
 use megapolis_domain::role::Access;
@@ -26,8 +26,20 @@ struct Route {
     handler: MethodRouter<AppState>,
 }
 
-fn route(method: &'static str, path: &'static str, access: Access, handler: MethodRouter<AppState>) -> Route {
-    Route { info: RouteInfo { method, path, access }, handler }
+fn route(
+    method: &'static str,
+    path: &'static str,
+    access: Access,
+    handler: MethodRouter<AppState>,
+) -> Route {
+    Route {
+        info: RouteInfo {
+            method,
+            path,
+            access,
+        },
+        handler,
+    }
 }
 
 fn table() -> Vec<Route> {
@@ -43,21 +55,56 @@ fn table() -> Vec<Route> {
         route("GET", "/lang/{code}", Public, get(pages::switch_language)),
         route("GET", "/login", Public, get(pages::login_form)),
         route("POST", "/login", Public, post(pages::login)),
-        route("GET", "/invitation/{token}", Public, get(pages::invitation_form)),
-        route("POST", "/invitation/{token}", Public, post(pages::accept_invitation)),
+        route(
+            "GET",
+            "/invitation/{token}",
+            Public,
+            get(pages::invitation_form),
+        ),
+        route(
+            "POST",
+            "/invitation/{token}",
+            Public,
+            post(pages::accept_invitation),
+        ),
         route("GET", "/healthz", Public, get(pages::healthz)),
         route("GET", "/assets/style.css", Public, get(assets::stylesheet)),
         route("POST", "/logout", SignedIn, post(pages::logout)),
         route("GET", "/profile", SignedIn, get(pages::profile)),
-        route("POST", "/profile/password", SignedIn, post(pages::change_password)),
-        route("POST", "/profile/tokens", SignedIn, post(pages::create_api_token)),
+        route(
+            "POST",
+            "/profile/password",
+            SignedIn,
+            post(pages::change_password),
+        ),
+        route(
+            "POST",
+            "/profile/tokens",
+            SignedIn,
+            post(pages::create_api_token),
+        ),
         route("GET", "/admin/cities", STAFF, get(pages::admin_cities)),
         route("GET", "/admin/cities/new", STAFF, get(pages::new_city_form)),
         route("POST", "/admin/cities/new", STAFF, post(pages::create_city)),
-        route("GET", "/admin/cities/{code}/edit", STAFF, get(pages::edit_city_form)),
-        route("POST", "/admin/cities/{code}/edit", STAFF, post(pages::update_city)),
+        route(
+            "GET",
+            "/admin/cities/{code}/edit",
+            STAFF,
+            get(pages::edit_city_form),
+        ),
+        route(
+            "POST",
+            "/admin/cities/{code}/edit",
+            STAFF,
+            post(pages::update_city),
+        ),
         route("GET", "/admin/bodies", STAFF, get(pages::admin_bodies)),
-        route("POST", "/admin/bodies/import", STAFF, post(pages::import_bodies)),
+        route(
+            "POST",
+            "/admin/bodies/import",
+            STAFF,
+            post(pages::import_bodies),
+        ),
         route("GET", "/admin/people", ADMIN, get(pages::admin_people)),
         route("POST", "/admin/people", ADMIN, post(pages::create_person)),
         route("GET", "/admin/audit", ADMIN, get(pages::admin_audit)),
@@ -80,12 +127,18 @@ pub fn route_table() -> Vec<RouteInfo> {
 pub fn build_router(state: AppState) -> Router {
     let mut router = Router::new();
     for Route { info, handler } in table() {
-        router = router.route(info.path, handler.route_layer(from_fn_with_state(info.access, guard)));
+        router = router.route(
+            info.path,
+            handler.route_layer(from_fn_with_state(info.access, guard)),
+        );
     }
     router
         .layer(from_fn_with_state(state.clone(), error_pages))
         .layer(from_fn_with_state(state.clone(), identify))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -17,14 +17,35 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("body.html", include_str!("../templates/body.html")),
     ("login.html", include_str!("../templates/login.html")),
     ("profile.html", include_str!("../templates/profile.html")),
-    ("invitation.html", include_str!("../templates/invitation.html")),
-    ("admin_cities.html", include_str!("../templates/admin_cities.html")),
-    ("admin_city_form.html", include_str!("../templates/admin_city_form.html")),
-    ("admin_bodies.html", include_str!("../templates/admin_bodies.html")),
-    ("admin_people.html", include_str!("../templates/admin_people.html")),
-    ("admin_audit.html", include_str!("../templates/admin_audit.html")),
+    (
+        "invitation.html",
+        include_str!("../templates/invitation.html"),
+    ),
+    (
+        "admin_cities.html",
+        include_str!("../templates/admin_cities.html"),
+    ),
+    (
+        "admin_city_form.html",
+        include_str!("../templates/admin_city_form.html"),
+    ),
+    (
+        "admin_bodies.html",
+        include_str!("../templates/admin_bodies.html"),
+    ),
+    (
+        "admin_people.html",
+        include_str!("../templates/admin_people.html"),
+    ),
+    (
+        "admin_audit.html",
+        include_str!("../templates/admin_audit.html"),
+    ),
     ("error.html", include_str!("../templates/error.html")),
-    ("admin_tabs.html", include_str!("../templates/admin_tabs.html")),
+    (
+        "admin_tabs.html",
+        include_str!("../templates/admin_tabs.html"),
+    ),
 ];
 
 fn page_lang(state: &State) -> Lang {
@@ -57,16 +78,25 @@ pub fn environment(i18n: Arc<Translations>) -> Environment<'static> {
             Ok(i18n.get(page_lang(state), key, &args))
         },
     );
-    env.add_function("loc", |state: &State, record: Value, field: &str| -> Result<Value, Error> {
-        let lang = page_lang(state);
-        let ru = record.get_attr(&format!("{field}_ru"))?;
-        let en = record.get_attr(&format!("{field}_en"))?;
-        if ru.is_undefined() && en.is_undefined() {
-            return Err(Error::new(ErrorKind::UndefinedError, format!("no field {field}_ru/_en")));
-        }
-        let text = lang.pick(ru.as_str().unwrap_or_default(), en.as_str().unwrap_or_default());
-        Ok(Value::from(text.to_string()))
-    });
+    env.add_function(
+        "loc",
+        |state: &State, record: Value, field: &str| -> Result<Value, Error> {
+            let lang = page_lang(state);
+            let ru = record.get_attr(&format!("{field}_ru"))?;
+            let en = record.get_attr(&format!("{field}_en"))?;
+            if ru.is_undefined() && en.is_undefined() {
+                return Err(Error::new(
+                    ErrorKind::UndefinedError,
+                    format!("no field {field}_ru/_en"),
+                ));
+            }
+            let text = lang.pick(
+                ru.as_str().unwrap_or_default(),
+                en.as_str().unwrap_or_default(),
+            );
+            Ok(Value::from(text.to_string()))
+        },
+    );
     env.add_filter("thousands", |n: i64| -> String {
         let digits = n.abs().to_string();
         let mut out = String::new();
