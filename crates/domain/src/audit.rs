@@ -66,7 +66,7 @@ pub enum ChainBreak {
     )]
     Unlinked { id: i64 },
     #[error(
-        "audit records before {id} are missing (expected the chain to start at record {expected})"
+        "audit record {expected} is missing: the next record found is {id}"
     )]
     Missing { id: i64, expected: i64 },
 }
