@@ -65,9 +65,7 @@ pub enum ChainBreak {
         "audit record {id} does not follow the record before it: a record was removed or reordered"
     )]
     Unlinked { id: i64 },
-    #[error(
-        "audit record {expected} is missing: the next record found is {id}"
-    )]
+    #[error("audit record {expected} is missing: the next record found is {id}")]
     Missing { id: i64, expected: i64 },
 }
 

@@ -12,6 +12,15 @@ pub struct Association {
     pub short_en: String,
 }
 
+/// The figures the home page shows, counted by the database rather than by loading every row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct OrganisationSummary {
+    pub cities: i64,
+    pub members: i64,
+    pub countries: i64,
+    pub bodies: i64,
+}
+
 /// A member of a body, as its page lists them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyMember {
@@ -146,6 +155,25 @@ impl Store {
         ))
         .await?;
         tx.commit().await
+    }
+
+    pub async fn organisation_summary(&self) -> Result<OrganisationSummary, StorageError> {
+        let (cities, members, countries, bodies): (i64, i64, i64, i64) = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT (SELECT COUNT(*) FROM cities), \
+                        (SELECT COUNT(*) FROM cities WHERE status = 'member'), \
+                        (SELECT COUNT(DISTINCT country_code) FROM cities), \
+                        (SELECT COUNT(*) FROM bodies)",
+            )
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(OrganisationSummary {
+            cities,
+            members,
+            countries,
+            bodies,
+        })
     }
 
     /// Member cities, ordered by their Russian name (folded in Rust, since SQLite cannot fold

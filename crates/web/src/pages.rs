@@ -70,24 +70,17 @@ pub async fn home(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
 ) -> PageResult {
-    let cities = state.store.cities().await?;
-    let bodies = state.store.bodies().await?;
-    let countries: std::collections::BTreeSet<&str> =
-        cities.iter().map(|c| c.country_code.as_str()).collect();
-    let members = cities
-        .iter()
-        .filter(|c| c.status == MembershipStatus::Member)
-        .count();
+    let summary = state.store.organisation_summary().await?;
     page(
         &state,
         &visitor,
         "home.html",
         context! {
             association => association(&state).await?,
-            city_count => cities.len(),
-            member_count => members,
-            country_count => countries.len(),
-            body_count => bodies.len(),
+            city_count => summary.cities,
+            member_count => summary.members,
+            country_count => summary.countries,
+            body_count => summary.bodies,
         },
     )
 }
