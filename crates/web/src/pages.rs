@@ -89,7 +89,11 @@ pub async fn cities(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
 ) -> PageResult {
-    let cities = state.store.cities().await?;
+    let mut cities = state.store.cities().await?;
+    // The store orders by the Russian name; English readers get their own alphabet.
+    if visitor.lang == Lang::En {
+        cities.sort_by(|a, b| a.name_en.cmp(&b.name_en));
+    }
     page(
         &state,
         &visitor,
