@@ -1,7 +1,7 @@
 //! People, their memberships, sign-in sessions, login throttling, invitations and API tokens.
 //! Secrets are stored only as SHA-256 hashes of random tokens, and passwords as argon2id hashes.
 use crate::db::{now_utc, on_pool, on_tx, utc_after, Store};
-use crate::org::audit_entry;
+use crate::org::{audit_entry, event_entry};
 use crate::StorageError;
 use megapolis_domain::person::Membership;
 use megapolis_domain::{BodyId, CityCode, Email, Person, PersonDraft, Position, Role};
@@ -186,13 +186,11 @@ impl Store {
             .bind(person_id)
             .execute(conn)
             .await.map(|r| r.rows_affected()))?;
-        tx.audit(&audit_entry::<()>(
+        tx.audit(&event_entry(
             actor,
             "password",
             "person",
             &person_id.to_string(),
-            None,
-            None,
         ))
         .await?;
         tx.commit().await
@@ -304,13 +302,11 @@ impl Store {
             .bind(utc_after(lifetime))
             .execute(conn)
             .await.map(|r| r.rows_affected()))?;
-        tx.audit(&audit_entry::<()>(
+        tx.audit(&event_entry(
             actor,
             "invite",
             "person",
             &person_id.to_string(),
-            None,
-            None,
         ))
         .await?;
         tx.commit().await
@@ -355,13 +351,11 @@ impl Store {
             .bind(person.id)
             .execute(conn)
             .await.map(|r| r.rows_affected()))?;
-        tx.audit(&audit_entry::<()>(
+        tx.audit(&event_entry(
             person.email.as_str(),
             "accept-invitation",
             "person",
             &person.id.to_string(),
-            None,
-            None,
         ))
         .await?;
         tx.commit().await?;

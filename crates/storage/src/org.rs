@@ -92,6 +92,23 @@ fn body_from_row(row: BodyRow) -> Result<Body, StorageError> {
     })
 }
 
+/// An entry for a create-or-update: the action follows from whether there was a value before.
+pub(crate) fn upsert_entry<T: Serialize>(
+    actor: &str,
+    entity: &str,
+    entity_id: &str,
+    before: Option<&T>,
+    after: &T,
+) -> AuditEntry {
+    let action = if before.is_some() { "update" } else { "create" };
+    audit_entry(actor, action, entity, entity_id, before, Some(after))
+}
+
+/// An entry for an event that records no value (a password set, an invitation sent).
+pub(crate) fn event_entry(actor: &str, action: &str, entity: &str, entity_id: &str) -> AuditEntry {
+    audit_entry::<()>(actor, action, entity, entity_id, None, None)
+}
+
 pub(crate) fn audit_entry<T: Serialize>(
     actor: &str,
     action: &str,
@@ -224,14 +241,12 @@ impl Store {
         .bind(city.longitude)
         .execute(conn)
         .await.map(|r| r.rows_affected()))?;
-        let action = if before.is_some() { "update" } else { "create" };
-        tx.audit(&audit_entry(
+        tx.audit(&upsert_entry(
             actor,
-            action,
             "city",
             city.code.as_str(),
             before.as_ref(),
-            Some(city),
+            city,
         ))
         .await?;
         tx.commit().await
@@ -288,16 +303,8 @@ impl Store {
             .bind(&body.short_en)
             .execute(conn)
             .await.map(|r| r.rows_affected()))?;
-            let action = if before.is_some() { "update" } else { "create" };
-            tx.audit(&audit_entry(
-                actor,
-                action,
-                "body",
-                body.id.as_str(),
-                before,
-                Some(body),
-            ))
-            .await?;
+            tx.audit(&upsert_entry(actor, "body", body.id.as_str(), before, body))
+                .await?;
             changed += 1;
         }
         tx.commit().await?;

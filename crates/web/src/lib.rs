@@ -18,7 +18,6 @@ pub use auth::{new_token, token_hash};
 pub use routes::{build_router, RouteInfo};
 pub use state::{AppState, WebConfig};
 
-use megapolis_domain::role::Access;
 use std::future::Future;
 use tokio::net::TcpListener;
 
@@ -35,9 +34,4 @@ pub async fn serve(
     )
     .with_graceful_shutdown(shutdown)
     .await
-}
-
-/// Whether a role (or an anonymous visitor) may use a route: exposed for the role matrix test.
-pub fn allowed(access: Access, role: Option<megapolis_domain::Role>) -> bool {
-    access.allows(role)
 }

@@ -370,16 +370,24 @@ pub async fn create_api_token(
     )
 }
 
+/// The person an invitation link is for; a used, expired or unknown link is a 404.
+async fn open_invitation(
+    state: &AppState,
+    token: &str,
+) -> Result<megapolis_domain::Person, AppError> {
+    state
+        .store
+        .invitation(&token_hash(token))
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 pub async fn invitation_form(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(token): Path<String>,
 ) -> PageResult {
-    let person = state
-        .store
-        .invitation(&token_hash(&token))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let person = open_invitation(&state, &token).await?;
     page(
         &state,
         &visitor,
@@ -394,11 +402,7 @@ pub async fn accept_invitation(
     Path(token): Path<String>,
     CsrfForm(input): CsrfForm<PasswordInput>,
 ) -> PageResult {
-    let person = state
-        .store
-        .invitation(&token_hash(&token))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let person = open_invitation(&state, &token).await?;
     let mut errors = FieldErrors::default();
     new_password(&mut errors, &input.new, &input.confirm);
     if !errors.is_empty() {
