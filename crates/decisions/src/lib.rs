@@ -23,6 +23,7 @@ mod model;
 mod nominative;
 mod structure;
 mod text;
+pub mod workflow;
 
 use std::sync::LazyLock;
 
