@@ -23,6 +23,8 @@ enum Kind {
     Int,
     Real,
     Bool,
+    /// File contents, hex-encoded in the backup.
+    Bytes,
 }
 
 /// Every table a backup holds, parents before children. Sessions and login failures are
@@ -104,6 +106,150 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "assembly_sessions",
+        &[
+            ("id", Kind::Int),
+            ("number", Kind::Int),
+            ("held_on", Kind::Text),
+            ("place", Kind::Text),
+        ],
+    ),
+    (
+        "files",
+        &[
+            ("id", Kind::Int),
+            ("name", Kind::Text),
+            ("content_type", Kind::Text),
+            ("size", Kind::Int),
+            ("sha256", Kind::Text),
+            ("content", Kind::Bytes),
+            ("uploaded_at", Kind::Text),
+            ("uploaded_by", Kind::Text),
+        ],
+    ),
+    (
+        "decisions",
+        &[
+            ("id", Kind::Int),
+            ("session_id", Kind::Int),
+            ("title", Kind::Text),
+            ("language", Kind::Text),
+            ("source_text", Kind::Text),
+            ("controller_body_id", Kind::Text),
+            ("controller_name", Kind::Text),
+            ("published", Kind::Bool),
+            ("created_at", Kind::Text),
+            ("created_by", Kind::Text),
+        ],
+    ),
+    (
+        "decision_items",
+        &[
+            ("decision_id", Kind::Int),
+            ("position", Kind::Int),
+            ("number", Kind::Text),
+            ("depth", Kind::Int),
+            ("heading", Kind::Text),
+            ("text", Kind::Text),
+        ],
+    ),
+    (
+        "decision_appendices",
+        &[
+            ("id", Kind::Int),
+            ("decision_id", Kind::Int),
+            ("title", Kind::Text),
+            ("link", Kind::Text),
+            ("file_id", Kind::Int),
+        ],
+    ),
+    (
+        "assignments",
+        &[
+            ("id", Kind::Int),
+            ("decision_id", Kind::Int),
+            ("item", Kind::Text),
+            ("position", Kind::Int),
+            ("kind", Kind::Text),
+            ("task", Kind::Text),
+            ("lead_body_id", Kind::Text),
+            ("lead_name", Kind::Text),
+            ("controller_body_id", Kind::Text),
+            ("deadline", Kind::Text),
+            ("deadline_text", Kind::Text),
+            ("recurrence", Kind::Text),
+            ("state", Kind::Text),
+            ("progress", Kind::Int),
+            ("extension_until", Kind::Text),
+            ("extension_reason", Kind::Text),
+            ("previous_id", Kind::Int),
+            ("flags", Kind::Text),
+            ("updated_at", Kind::Text),
+        ],
+    ),
+    (
+        "assignment_co_executors",
+        &[
+            ("assignment_id", Kind::Int),
+            ("position", Kind::Int),
+            ("body_id", Kind::Text),
+            ("name", Kind::Text),
+        ],
+    ),
+    (
+        "assignment_events",
+        &[
+            ("id", Kind::Int),
+            ("assignment_id", Kind::Int),
+            ("at", Kind::Text),
+            ("person_id", Kind::Int),
+            ("actor", Kind::Text),
+            ("kind", Kind::Text),
+            ("text", Kind::Text),
+            ("state_after", Kind::Text),
+            ("deadline_after", Kind::Text),
+            ("progress_after", Kind::Int),
+        ],
+    ),
+    (
+        "event_files",
+        &[("event_id", Kind::Int), ("file_id", Kind::Int)],
+    ),
+    (
+        "notifications",
+        &[
+            ("id", Kind::Int),
+            ("person_id", Kind::Int),
+            ("at", Kind::Text),
+            ("kind", Kind::Text),
+            ("assignment_id", Kind::Int),
+            ("text", Kind::Text),
+            ("read_at", Kind::Text),
+        ],
+    ),
+    (
+        "mail_outbox",
+        &[
+            ("id", Kind::Int),
+            ("notification_id", Kind::Int),
+            ("to_address", Kind::Text),
+            ("created_at", Kind::Text),
+            ("attempts", Kind::Int),
+            ("next_attempt_at", Kind::Text),
+            ("last_error", Kind::Text),
+            ("sent_at", Kind::Text),
+        ],
+    ),
+    (
+        "reminders_sent",
+        &[
+            ("assignment_id", Kind::Int),
+            ("kind", Kind::Text),
+            ("deadline", Kind::Text),
+            ("sent_at", Kind::Text),
+        ],
+    ),
+    (
         "audit_log",
         &[
             ("id", Kind::Int),
@@ -118,6 +264,19 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("hash", Kind::Text),
         ],
     ),
+];
+
+/// Backed-up tables whose `id` PostgreSQL generates.
+const IDENTITY_TABLES: &[&str] = &[
+    "people",
+    "assembly_sessions",
+    "files",
+    "decisions",
+    "decision_appendices",
+    "assignments",
+    "assignment_events",
+    "notifications",
+    "mail_outbox",
 ];
 
 /// The tables the schema must have beyond those a backup holds.
@@ -165,6 +324,9 @@ macro_rules! read_value {
             Kind::Int => $row.try_get::<Option<i64>, _>($index)?.map(Value::from),
             Kind::Real => $row.try_get::<Option<f64>, _>($index)?.map(Value::from),
             Kind::Bool => $row.try_get::<Option<bool>, _>($index)?.map(Value::from),
+            Kind::Bytes => $row
+                .try_get::<Option<Vec<u8>>, _>($index)?
+                .map(|bytes| Value::from(hex::encode(bytes))),
         }
         .unwrap_or(Value::Null)
     };
@@ -295,6 +457,8 @@ impl Store {
                             (Kind::Int, Value::Null) => query.bind(None::<i64>),
                             (Kind::Real, Value::Null) => query.bind(None::<f64>),
                             (Kind::Bool, Value::Null) => query.bind(None::<bool>),
+                            (Kind::Bytes, Value::Null) => query.bind(None::<Vec<u8>>),
+                            (Kind::Bytes, Value::String(s)) => query.bind(hex::decode(s).map_err(|_| wrong(column))?),
                             (Kind::Text, Value::String(s)) => query.bind(s.clone()),
                             (Kind::Int, Value::Number(n)) => query.bind(n.as_i64().ok_or_else(|| wrong(column))?),
                             (Kind::Real, Value::Number(n)) => query.bind(n.as_f64().ok_or_else(|| wrong(column))?),
@@ -307,9 +471,11 @@ impl Store {
             }
         }
         if self.backend() == "postgres" {
-            on_tx!(tx, conn => sqlx::query("SELECT setval(pg_get_serial_sequence('people', 'id'), COALESCE((SELECT MAX(id) FROM people), 0) + 1, false)")
-                .execute(conn)
-                .await.map(|r| r.rows_affected()))?;
+            // Rows came with their ids; move each identity past them for the next insert.
+            for table in IDENTITY_TABLES {
+                let sql = format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)");
+                on_tx!(tx, conn => sqlx::query(&sql).execute(conn).await.map(|r| r.rows_affected()))?;
+            }
         }
         on_tx!(tx, conn => sqlx::query("UPDATE maintenance SET restoring = 0 WHERE id = 1").execute(conn).await.map(|r| r.rows_affected()))?;
         tx.commit().await?;

@@ -69,17 +69,23 @@ pub struct WriteTx {
 }
 
 /// Migrations embedded in the binary, in order, per backend.
-const SQLITE_MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    include_str!("../migrations/sqlite/0001_organisation.sql"),
-)];
-const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    include_str!("../migrations/postgres/0001_organisation.sql"),
-)];
+const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        include_str!("../migrations/sqlite/0001_organisation.sql"),
+    ),
+    (2, include_str!("../migrations/sqlite/0002_decisions.sql")),
+];
+const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        include_str!("../migrations/postgres/0001_organisation.sql"),
+    ),
+    (2, include_str!("../migrations/postgres/0002_decisions.sql")),
+];
 
 /// The schema version this build expects: the last migration's number.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 pub fn now_utc() -> String {
     OffsetDateTime::now_utc()

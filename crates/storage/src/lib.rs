@@ -9,9 +9,12 @@
 mod db;
 
 pub mod accounts;
+pub mod assignments;
 pub mod audit;
 pub mod backup;
+pub mod decisions;
 pub mod demo;
+pub mod notifications;
 pub mod org;
 
 pub use db::{now_utc, Store, WriteTx, SCHEMA_VERSION};
@@ -33,6 +36,9 @@ pub enum StorageError {
     Database(#[from] sqlx::Error),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// The assignment workflow refused an action; nothing was changed.
+    #[error(transparent)]
+    Refused(#[from] megapolis_decisions::workflow::WorkflowError),
 }
 
 /// The text of `member_since` and other dates as stored.

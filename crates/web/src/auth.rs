@@ -253,3 +253,87 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
             .map_err(|e| AppError::BadRequest(e.to_string()))
     }
 }
+
+/// A file that came with a multipart form.
+#[derive(Debug, Clone)]
+pub struct UploadedFile {
+    pub field: String,
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A submitted multipart form (with file uploads) whose `_csrf` field matched the visitor's token.
+/// Text fields are kept in order; a file input left empty is not a file.
+pub struct CsrfMultipart {
+    pub fields: Vec<(String, String)>,
+    pub files: Vec<UploadedFile>,
+}
+
+impl CsrfMultipart {
+    /// The first value of a text field, or "".
+    pub fn text(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Every value of a repeated text field, in order.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.fields
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+}
+
+impl FromRequest<AppState> for CsrfMultipart {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
+        let expected = request
+            .extensions()
+            .get::<Visitor>()
+            .map(|v| v.csrf.clone())
+            .ok_or(AppError::Forbidden)?;
+        let mut multipart = axum::extract::Multipart::from_request(request, state)
+            .await
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+        let mut form = CsrfMultipart {
+            fields: Vec::new(),
+            files: Vec::new(),
+        };
+        let bad = |e: axum::extract::multipart::MultipartError| AppError::BadRequest(e.body_text());
+        while let Some(field) = multipart.next_field().await.map_err(bad)? {
+            let name = field.name().unwrap_or_default().to_string();
+            match field.file_name().map(str::to_string) {
+                Some(file_name) => {
+                    let content_type = field
+                        .content_type()
+                        .unwrap_or("application/octet-stream")
+                        .to_string();
+                    let bytes = field.bytes().await.map_err(bad)?;
+                    if !file_name.is_empty() || !bytes.is_empty() {
+                        form.files.push(UploadedFile {
+                            field: name,
+                            name: file_name,
+                            content_type,
+                            bytes: bytes.to_vec(),
+                        });
+                    }
+                }
+                None => {
+                    let value = field.text().await.map_err(bad)?;
+                    form.fields.push((name, value));
+                }
+            }
+        }
+        let csrf = form.text("_csrf");
+        if csrf.is_empty() || csrf != expected {
+            return Err(AppError::Forbidden);
+        }
+        Ok(form)
+    }
+}

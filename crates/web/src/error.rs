@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use megapolis_decisions::workflow::WorkflowError;
 use megapolis_storage::StorageError;
 
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +37,7 @@ impl AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Storage(StorageError::Conflict(_)) => StatusCode::CONFLICT,
+            AppError::Storage(StorageError::Refused(refusal)) => refusal_status(refusal),
             AppError::Storage(_) | AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -51,11 +53,22 @@ impl AppError {
         } else {
             self.to_string()
         };
-        (
-            status,
-            Json(serde_json::json!({ "error": message, "status": status.as_u16() })),
-        )
-            .into_response()
+        let mut body = serde_json::json!({ "error": message, "status": status.as_u16() });
+        if let AppError::Storage(StorageError::Refused(refusal)) = &self {
+            body["code"] = refusal.code().into();
+        }
+        (status, Json(body)).into_response()
+    }
+}
+
+/// A workflow refusal: not yours to do (403), a field to correct (422), or not in this state (409).
+pub fn refusal_status(refusal: &WorkflowError) -> StatusCode {
+    match refusal {
+        WorkflowError::NotPermitted { .. } => StatusCode::FORBIDDEN,
+        WorkflowError::Required { .. }
+        | WorkflowError::Progress(_)
+        | WorkflowError::ExtensionNotLater { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => StatusCode::CONFLICT,
     }
 }
 

@@ -8,21 +8,39 @@ pub struct Translations {
     en: FluentBundle<FluentResource>,
 }
 
-fn bundle(lang: &str, source: &'static str) -> FluentBundle<FluentResource> {
+/// The translation files, one pair (Russian, English) per part of the product.
+const FILES: &[(&str, &str)] = &[
+    (
+        include_str!("../locales/ru.ftl"),
+        include_str!("../locales/en.ftl"),
+    ),
+    (
+        include_str!("../locales/decisions.ru.ftl"),
+        include_str!("../locales/decisions.en.ftl"),
+    ),
+    (
+        include_str!("../locales/control.ru.ftl"),
+        include_str!("../locales/control.en.ftl"),
+    ),
+];
+
+fn bundle(lang: &str, sources: impl Iterator<Item = &'static str>) -> FluentBundle<FluentResource> {
     let locale = lang.parse().unwrap_or_default();
     let mut bundle = FluentBundle::new_concurrent(vec![locale]);
     bundle.set_use_isolating(false);
-    // The files are part of the build; a syntax error in them fails the unit test below.
-    let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(res, _)| res);
-    let _ = bundle.add_resource(resource);
+    for source in sources {
+        // The files are part of the build; a syntax error in them fails the unit test below.
+        let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(res, _)| res);
+        let _ = bundle.add_resource(resource);
+    }
     bundle
 }
 
 impl Translations {
     pub fn load() -> Translations {
         Translations {
-            ru: bundle("ru", include_str!("../locales/ru.ftl")),
-            en: bundle("en", include_str!("../locales/en.ftl")),
+            ru: bundle("ru", FILES.iter().map(|(ru, _)| *ru)),
+            en: bundle("en", FILES.iter().map(|(_, en)| *en)),
         }
     }
 
@@ -60,15 +78,21 @@ mod tests {
 
     #[test]
     fn both_languages_have_the_same_keys_and_parse() {
-        let ru = include_str!("../locales/ru.ftl");
-        let en = include_str!("../locales/en.ftl");
-        for source in [ru, en] {
-            assert!(FluentResource::try_new(source.to_string()).is_ok());
+        let mut all_keys = Vec::new();
+        for (ru, en) in FILES {
+            for source in [ru, en] {
+                assert!(FluentResource::try_new(source.to_string()).is_ok());
+            }
+            let (mut ru_keys, mut en_keys) = (keys(ru), keys(en));
+            ru_keys.sort();
+            en_keys.sort();
+            assert_eq!(ru_keys, en_keys);
+            all_keys.extend(ru_keys);
         }
-        let (mut ru_keys, mut en_keys) = (keys(ru), keys(en));
-        ru_keys.sort();
-        en_keys.sort();
-        assert_eq!(ru_keys, en_keys);
+        let count = all_keys.len();
+        all_keys.sort();
+        all_keys.dedup();
+        assert_eq!(all_keys.len(), count, "a key is defined in two files");
     }
 
     #[test]

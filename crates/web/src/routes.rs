@@ -13,6 +13,9 @@ use std::time::Duration;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+/// The largest request body: a report with its attachments, or a decision's .docx.
+pub const MAX_UPLOAD_BYTES: usize = 25 * 1024 * 1024;
+
 /// What the matrix test needs to know of a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RouteInfo {
@@ -140,5 +143,7 @@ pub fn build_router(state: AppState) -> Router {
             Duration::from_secs(30),
         ))
         .layer(TraceLayer::new_for_http())
+        // Reports and decisions come with files; larger bodies are refused with 413.
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
         .with_state(state)
 }

@@ -1,0 +1,301 @@
+//! The in-app inbox, the e-mail outbox and the reminders the scheduler queues.
+//!
+//! Every notification is written to the inbox and, in the same transaction, to the outbox; the
+//! mailer takes messages from the outbox and marks them sent only after the mail server accepted
+//! them, so nothing is lost while it is down.
+use crate::assignments::{insert_event, notify, Parties};
+use crate::db::{now_utc, on_pool, on_tx, utc_after, Store};
+use crate::org::audit_entry;
+use crate::StorageError;
+use megapolis_decisions::workflow::EventKind;
+use serde::Serialize;
+use time::Date;
+
+/// A notification in a person's inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notification {
+    pub id: i64,
+    pub at: String,
+    pub kind: String,
+    pub assignment_id: Option<i64>,
+    /// The assignment's task, for the line in the inbox.
+    pub task: Option<String>,
+    /// The comment or report that came with the event.
+    pub text: String,
+    pub read: bool,
+}
+
+/// A message waiting in the outbox, with what the mail needs to say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingMail {
+    pub id: i64,
+    pub to_address: String,
+    pub attempts: i64,
+    pub notification: Notification,
+}
+
+/// How many reminders one scheduler pass queued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RemindersQueued {
+    pub due_soon: usize,
+    pub overdue: usize,
+}
+
+/// The state of the outbox, for the administrator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct OutboxSummary {
+    pub waiting: i64,
+    pub sent: i64,
+    pub failing: i64,
+}
+
+type NotificationRow = (
+    i64,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+    String,
+    Option<String>,
+);
+
+fn notification_from_row(row: NotificationRow) -> Notification {
+    let (id, at, kind, assignment_id, task, text, read_at) = row;
+    Notification {
+        id,
+        at,
+        kind,
+        assignment_id,
+        task,
+        text,
+        read: read_at.is_some(),
+    }
+}
+
+const NOTIFICATION_COLUMNS: &str = "n.id, n.at, n.kind, n.assignment_id, a.task, n.text, n.read_at";
+
+impl Store {
+    /// A person's inbox, newest first.
+    pub async fn inbox(
+        &self,
+        person_id: i64,
+        limit: i64,
+    ) -> Result<Vec<Notification>, StorageError> {
+        let sql = format!(
+            "SELECT {NOTIFICATION_COLUMNS} FROM notifications n LEFT JOIN assignments a ON a.id = n.assignment_id \
+             WHERE n.person_id = $1 ORDER BY n.id DESC LIMIT $2"
+        );
+        let rows: Vec<NotificationRow> = on_pool!(self, pool => sqlx::query_as(&sql)
+            .bind(person_id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?);
+        Ok(rows.into_iter().map(notification_from_row).collect())
+    }
+
+    pub async fn unread_notifications(&self, person_id: i64) -> Result<i64, StorageError> {
+        let count: i64 = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM notifications WHERE person_id = $1 AND read_at IS NULL",
+        )
+        .bind(person_id)
+        .fetch_one(pool)
+        .await?);
+        Ok(count)
+    }
+
+    /// Marks a person's notifications read: one, or all when `id` is `None`.
+    pub async fn mark_notifications_read(
+        &self,
+        person_id: i64,
+        id: Option<i64>,
+    ) -> Result<u64, StorageError> {
+        let mut tx = self.begin_write().await?;
+        let changed = on_tx!(tx, conn => sqlx::query(
+            "UPDATE notifications SET read_at = $1 WHERE person_id = $2 AND read_at IS NULL AND ($3 IS NULL OR id = $3)",
+        )
+        .bind(now_utc())
+        .bind(person_id)
+        .bind(id)
+        .execute(conn)
+        .await.map(|r| r.rows_affected()))?;
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    /// Messages the mailer should try now, oldest first.
+    pub async fn mail_due(&self, limit: i64) -> Result<Vec<OutgoingMail>, StorageError> {
+        type Row = (
+            i64,
+            String,
+            i64,
+            i64,
+            String,
+            String,
+            Option<i64>,
+            Option<String>,
+            String,
+            Option<String>,
+        );
+        let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT o.id, o.to_address, o.attempts, n.id, n.at, n.kind, n.assignment_id, a.task, n.text, n.read_at \
+             FROM mail_outbox o JOIN notifications n ON n.id = o.notification_id \
+             LEFT JOIN assignments a ON a.id = n.assignment_id \
+             WHERE o.sent_at IS NULL AND o.next_attempt_at <= $1 ORDER BY o.id LIMIT $2",
+        )
+        .bind(now_utc())
+        .bind(limit)
+        .fetch_all(pool)
+        .await?);
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, to_address, attempts, nid, at, kind, assignment_id, task, text, read_at)| {
+                    OutgoingMail {
+                        id,
+                        to_address,
+                        attempts,
+                        notification: notification_from_row((
+                            nid,
+                            at,
+                            kind,
+                            assignment_id,
+                            task,
+                            text,
+                            read_at,
+                        )),
+                    }
+                },
+            )
+            .collect())
+    }
+
+    /// Records that the mail server accepted a message.
+    pub async fn mail_sent(&self, id: i64) -> Result<(), StorageError> {
+        let mut tx = self.begin_write().await?;
+        on_tx!(tx, conn => sqlx::query("UPDATE mail_outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2")
+            .bind(now_utc())
+            .bind(id)
+            .execute(conn)
+            .await.map(|r| r.rows_affected()))?;
+        tx.commit().await
+    }
+
+    /// Records a failed attempt; the message is tried again after a delay that doubles with each
+    /// attempt, up to six hours.
+    pub async fn mail_failed(
+        &self,
+        id: i64,
+        attempts: i64,
+        error: &str,
+    ) -> Result<(), StorageError> {
+        let delay_minutes = 1_i64 << attempts.clamp(0, 9);
+        let next = utc_after(time::Duration::minutes(delay_minutes.min(360)));
+        let mut tx = self.begin_write().await?;
+        on_tx!(tx, conn => sqlx::query("UPDATE mail_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3")
+            .bind(error)
+            .bind(next)
+            .bind(id)
+            .execute(conn)
+            .await.map(|r| r.rows_affected()))?;
+        tx.commit().await
+    }
+
+    pub async fn outbox_summary(&self) -> Result<OutboxSummary, StorageError> {
+        let (waiting, sent, failing): (i64, i64, i64) = on_pool!(self, pool => sqlx::query_as(
+            "SELECT \
+             COALESCE(SUM(CASE WHEN sent_at IS NULL THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN sent_at IS NULL AND last_error IS NOT NULL THEN 1 ELSE 0 END), 0) \
+             FROM mail_outbox",
+        )
+        .fetch_one(pool)
+        .await?);
+        Ok(OutboxSummary {
+            waiting,
+            sent,
+            failing,
+        })
+    }
+
+    /// Queues one reminder per open assignment due within `days` of `today`, and one per open
+    /// assignment past its deadline: each appears in the timeline, the inboxes, the outbox and
+    /// the audit log, once per deadline however often this runs.
+    pub async fn queue_reminders(
+        &self,
+        today: Date,
+        days: i64,
+    ) -> Result<RemindersQueued, StorageError> {
+        // Each kind looks at deadlines in [from, until): the coming days, or any time before today.
+        let windows = [
+            (
+                EventKind::Reminder,
+                today.to_string(),
+                (today + time::Duration::days(days + 1)).to_string(),
+            ),
+            (
+                EventKind::Overdue,
+                String::from("0000-01-01"),
+                today.to_string(),
+            ),
+        ];
+        let mut queued = RemindersQueued::default();
+        for (kind, from, until) in windows {
+            let due: Vec<i64> = on_pool!(self, pool => sqlx::query_scalar(
+                "SELECT a.id FROM assignments a WHERE a.state NOT IN ('accepted', 'cancelled') \
+                 AND a.deadline >= $1 AND a.deadline < $2 \
+                 AND NOT EXISTS (SELECT 1 FROM reminders_sent r WHERE r.assignment_id = a.id AND r.kind = $3 AND r.deadline = a.deadline) \
+                 ORDER BY a.id",
+            )
+            .bind(&from)
+            .bind(&until)
+            .bind(kind.as_str())
+            .fetch_all(pool)
+            .await?);
+            for id in due {
+                let mut tx = self.begin_write().await?;
+                let Some(assignment) = self.assignment(id, today).await? else {
+                    continue;
+                };
+                let Some(deadline) = assignment.deadline else {
+                    continue;
+                };
+                let inserted = on_tx!(tx, conn => sqlx::query(
+                    "INSERT INTO reminders_sent (assignment_id, kind, deadline, sent_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                )
+                .bind(id)
+                .bind(kind.as_str())
+                .bind(deadline.to_string())
+                .bind(now_utc())
+                .execute(conn)
+                .await.map(|r| r.rows_affected()))?;
+                if inserted == 0 {
+                    continue;
+                }
+                let status = megapolis_decisions::workflow::Status {
+                    state: assignment.state,
+                    deadline: assignment.deadline,
+                    recurrence: assignment.recurrence,
+                    progress: u8::try_from(assignment.progress).unwrap_or(0),
+                    extension: assignment.extension.clone(),
+                };
+                insert_event(&mut tx, id, None, kind, "", &status).await?;
+                notify(&mut tx, id, &Parties::of(&assignment), kind, "", None).await?;
+                tx.audit(&audit_entry(
+                    "system:scheduler",
+                    kind.as_str(),
+                    "assignment",
+                    &id.to_string(),
+                    None,
+                    Some(&serde_json::json!({"deadline": deadline.to_string()})),
+                ))
+                .await?;
+                tx.commit().await?;
+                match kind {
+                    EventKind::Overdue => queued.overdue += 1,
+                    _ => queued.due_soon += 1,
+                }
+            }
+        }
+        Ok(queued)
+    }
+}

@@ -1,0 +1,1 @@
+# control (en) — see i18n.rs FILES

@@ -1,0 +1,1 @@
+# control (ru) — see i18n.rs FILES
