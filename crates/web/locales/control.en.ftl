@@ -1,1 +1,1 @@
-# control (en) — see i18n.rs FILES
+# The Board's dashboard, reports, inbox, mail. Keys match control.ru.ftl.

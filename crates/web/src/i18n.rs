@@ -19,6 +19,10 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../locales/decisions.en.ftl"),
     ),
     (
+        include_str!("../locales/assignments.ru.ftl"),
+        include_str!("../locales/assignments.en.ftl"),
+    ),
+    (
         include_str!("../locales/control.ru.ftl"),
         include_str!("../locales/control.en.ftl"),
     ),
