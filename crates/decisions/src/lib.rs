@@ -17,6 +17,7 @@ mod assign;
 mod bodies;
 mod deadline;
 mod directory;
+pub mod docx;
 mod header;
 mod lexicon;
 mod model;
