@@ -666,3 +666,128 @@ pub(crate) async fn insert_assignment(
     .await?;
     Ok(id)
 }
+
+/// Why a parsed decision cannot be saved as it is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IncompleteDecision {
+    #[error(
+        "the header names no session number (e.g. «Восемнадцатой сессии», \"Nineteenth Session\")"
+    )]
+    NoSessionNumber,
+    #[error("the header names no place of the session")]
+    NoPlace,
+    #[error("body {0:?} of the directory has an invalid id")]
+    BadBodyId(String),
+}
+
+fn executor(name: &str, id: Option<&String>) -> Result<Executor, IncompleteDecision> {
+    Ok(Executor {
+        body_id: id
+            .map(|id| BodyId::parse(id).map_err(|_| IncompleteDecision::BadBodyId(id.clone())))
+            .transpose()?,
+        name: name.to_string(),
+    })
+}
+
+/// A decision as the parser proposed it, ready to save: every assignment as parsed, with what
+/// the parser was unsure of kept as flags. The web import lets a person correct it first; the API
+/// and the demo save it as it is.
+pub fn new_decision_from_parsed(
+    parsed: &megapolis_decisions::Decision,
+    source_text: &str,
+    published: bool,
+) -> Result<NewDecision, IncompleteDecision> {
+    let session = SessionInfo {
+        number: i64::from(
+            parsed
+                .session
+                .number
+                .ok_or(IncompleteDecision::NoSessionNumber)?,
+        ),
+        date: parsed.session.date,
+        place: parsed
+            .session
+            .place
+            .clone()
+            .ok_or(IncompleteDecision::NoPlace)?,
+    };
+    let mut items = Vec::new();
+    for section in &parsed.items {
+        items.push(DecisionItem {
+            number: section.number.clone(),
+            depth: 0,
+            heading: section.heading.clone(),
+            text: section.text.clone(),
+        });
+        flatten_items(&section.items, 1, &mut items);
+    }
+    let assignments = parsed
+        .assignments
+        .iter()
+        .map(|a| {
+            Ok(NewAssignment {
+                item: a.item.clone(),
+                kind: a.kind,
+                task: a.task.clone(),
+                lead: a
+                    .lead
+                    .as_deref()
+                    .map(|name| executor(name, a.lead_id.as_ref()))
+                    .transpose()?,
+                co_executors: a
+                    .co_executors
+                    .iter()
+                    .zip(a.co_executor_ids.iter())
+                    .map(|(name, id)| executor(name, id.as_ref()))
+                    .collect::<Result<_, _>>()?,
+                deadline: a.deadline,
+                deadline_text: a.deadline_text.clone(),
+                recurrence: a.recurrence,
+                flags: a.flags.iter().map(|f| f.code().to_string()).collect(),
+            })
+        })
+        .collect::<Result<_, IncompleteDecision>>()?;
+    Ok(NewDecision {
+        session,
+        title: parsed.title.clone(),
+        language: parsed.language.as_str().to_string(),
+        source_text: source_text.to_string(),
+        controller: parsed
+            .controller
+            .as_deref()
+            .map(|name| executor(name, parsed.controller_id.as_ref()))
+            .transpose()?,
+        published,
+        items,
+        appendices: Vec::new(),
+        assignments,
+    })
+}
+
+fn flatten_items(items: &[megapolis_decisions::Item], depth: i64, out: &mut Vec<DecisionItem>) {
+    for item in items {
+        out.push(DecisionItem {
+            number: item.number.clone(),
+            depth,
+            heading: String::new(),
+            text: item.text.clone(),
+        });
+        flatten_items(&item.items, depth + 1, out);
+    }
+}
+
+/// The parser's directory of bodies from the organisation's bodies.
+pub fn directory_of(bodies: &[megapolis_domain::Body]) -> megapolis_decisions::Directory {
+    let bodies: Vec<megapolis_decisions::Body> = bodies
+        .iter()
+        .map(|b| megapolis_decisions::Body {
+            id: b.id.as_str().to_string(),
+            kind: b.kind.as_str().to_string(),
+            name_ru: b.name_ru.clone(),
+            name_en: b.name_en.clone(),
+            short_ru: Some(b.short_ru.clone()).filter(|s| !s.is_empty()),
+            short_en: Some(b.short_en.clone()).filter(|s| !s.is_empty()),
+        })
+        .collect();
+    megapolis_decisions::Directory::new(&bodies)
+}
