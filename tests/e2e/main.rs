@@ -1,5 +1,6 @@
 //! Whole flows against the real server on a random port: one test binary, so it links once.
 mod browser;
+mod decisions;
 mod flows;
 mod matrix;
 mod operations;

@@ -94,6 +94,20 @@ const EXPECTED: &[Expect] = &[
     e("GET",  "/api/v1/bodies",                 "/api/v1/bodies",                 ALL,       200),
     e("POST", "/api/v1/bodies",                 "/api/v1/bodies",                 STAFF,     200),
     e("GET",  "/api/v1/bodies/{id}",            "/api/v1/bodies/board",           ALL,       200),
+    // Session decisions: a public register and pages; staff import, publish and write via the API.
+    e("GET",  "/decisions",                     "/decisions",                     ALL,       200),
+    e("GET",  "/decisions/import",              "/decisions/import",              STAFF,     200),
+    // Empty forms: the import page comes back asking for a text; nothing is saved.
+    e("POST", "/decisions/import",              "/decisions/import",              STAFF,     422),
+    e("POST", "/decisions/import/confirm",      "/decisions/import/confirm",      STAFF,     422),
+    e("GET",  "/decisions/{id}",                "/decisions/1",                   ALL,       200),
+    e("POST", "/decisions/{id}/publish",        "/decisions/1/publish",           STAFF,     303),
+    // No such file, for everybody alike (who may download which file: tests/e2e/decisions.rs).
+    e("GET",  "/files/{id}",                    "/files/999999",                  ALL,       404),
+    e("GET",  "/api/v1/decisions",              "/api/v1/decisions",              ALL,       200),
+    e("POST", "/api/v1/decisions",              "/api/v1/decisions",              STAFF,     201),
+    e("POST", "/api/v1/decisions/parse",        "/api/v1/decisions/parse",        STAFF,     200),
+    e("GET",  "/api/v1/decisions/{id}",         "/api/v1/decisions/1",            ALL,       200),
 ];
 
 fn allowed(who: &str, column: usize) -> bool {
@@ -212,6 +226,9 @@ async fn send(
                 "name_ru": "Комиссия матрицы", "name_en": "Matrix Commission",
                 "short_ru": "Матрица", "short_en": "Matrix"
             })),
+            ("POST", "/api/v1/decisions" | "/api/v1/decisions/parse") => {
+                Some(json!({ "text": crate::decisions::DECISION }))
+            }
             _ => None,
         };
         if let Some(body) = body {
@@ -254,6 +271,8 @@ async fn send(
                     ("body", String::new()),
                     ("position", "member".into()),
                 ],
+                "/decisions/import" | "/decisions/import/confirm" => vec![],
+                "/decisions/{id}/publish" => vec![("published", "1".into())],
                 other => panic!("no form for POST {other}; add one to the matrix test"),
             };
             let fields: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -362,6 +381,8 @@ async fn every_route_with_every_role() {
         )
         .await
         .expect("invitation");
+    // A published decision with id 1 for the decision routes.
+    crate::decisions::ensure_published_decision(&app).await;
 
     let mut visitors = vec![Visitor {
         name: "anonymous",

@@ -5,8 +5,10 @@
 //! is built from that table, so one mechanism enforces roles on every route.
 
 mod api;
+mod api_decisions;
 mod assets;
 mod auth;
+mod decisions;
 mod error;
 mod i18n;
 mod pages;

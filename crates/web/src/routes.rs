@@ -4,7 +4,7 @@
 use crate::auth::{guard, identify};
 use crate::error::error_pages;
 use crate::state::AppState;
-use crate::{api, assets, pages};
+use crate::{api, api_decisions, assets, decisions, pages};
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post, put, MethodRouter};
 use axum::Router;
@@ -119,6 +119,52 @@ fn table() -> Vec<Route> {
         route("GET", "/api/v1/bodies", Public, get(api::list_bodies)),
         route("POST", "/api/v1/bodies", STAFF, post(api::save_body)),
         route("GET", "/api/v1/bodies/{id}", Public, get(api::get_body)),
+        route("GET", "/decisions", Public, get(decisions::register)),
+        route(
+            "GET",
+            "/decisions/import",
+            STAFF,
+            get(decisions::import_form),
+        ),
+        route("POST", "/decisions/import", STAFF, post(decisions::import)),
+        route(
+            "POST",
+            "/decisions/import/confirm",
+            STAFF,
+            post(decisions::confirm),
+        ),
+        route("GET", "/decisions/{id}", Public, get(decisions::show)),
+        route(
+            "POST",
+            "/decisions/{id}/publish",
+            STAFF,
+            post(decisions::publish),
+        ),
+        route("GET", "/files/{id}", Public, get(decisions::file)),
+        route(
+            "GET",
+            "/api/v1/decisions",
+            Public,
+            get(api_decisions::list_decisions),
+        ),
+        route(
+            "POST",
+            "/api/v1/decisions",
+            STAFF,
+            post(api_decisions::create_decision),
+        ),
+        route(
+            "POST",
+            "/api/v1/decisions/parse",
+            STAFF,
+            post(api_decisions::parse_decision),
+        ),
+        route(
+            "GET",
+            "/api/v1/decisions/{id}",
+            Public,
+            get(api_decisions::get_decision),
+        ),
     ]
 }
 

@@ -46,6 +46,19 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin_tabs.html",
         include_str!("../templates/admin_tabs.html"),
     ),
+    (
+        "decisions.html",
+        include_str!("../templates/decisions.html"),
+    ),
+    ("decision.html", include_str!("../templates/decision.html")),
+    (
+        "decisions_import.html",
+        include_str!("../templates/decisions_import.html"),
+    ),
+    (
+        "decision_review.html",
+        include_str!("../templates/decision_review.html"),
+    ),
 ];
 
 fn page_lang(state: &State) -> Lang {

@@ -1,0 +1,1011 @@
+//! Session decisions end to end: import (pasted text, .txt, .docx) → review with the parser's
+//! doubts marked → confirm in one transaction; bad input refused with nothing saved; the register
+//! and the public accountability page (drafts hidden, internal texts never shown); appendix
+//! downloads; the API.
+use crate::support::{content_type, location, spawn_app, unescape, TestApp};
+use serde_json::{json, Value};
+use std::io::Write;
+
+/// A decision of our own in the conventions of the spec: one executor not in the directory
+/// (1.3), one deadline the parser cannot read (2.1) and one task with no executor (2.2).
+pub const DECISION: &str = "РЕШЕНИЕ
+Двадцать пятой сессии Ассоциации
+«Международная Ассамблея столиц и крупных городов» (МАГ)
+
+\t15 сентября 2026 года
+\tБишкек
+
+1. О цифровых сервисах городов.
+1.1. Принять к сведению информацию Секретариата МАГ о развитии цифровых сервисов городов – членов МАГ.
+1.2. Экспертному совету МАГ совместно с Постоянной комиссией МАГ по информационной политике и PR-проектам до 1 марта 2027 года подготовить обзор лучших цифровых сервисов городов.
+1.3. Городскому центру цифровой трансформации Бишкека в месячный срок представить в Секретариат МАГ предложения по обмену опытом.
+2. Об открытых данных.
+2.1. Секретариату МАГ до начала следующей сессии подготовить проект положения об открытых данных.
+2.2. Продолжить работу по созданию реестра открытых данных городов – членов МАГ.
+Контроль за выполнением настоящего решения возложить на Правление МАГ.
+";
+const ASSIGNMENTS: i64 = 4;
+const UNKNOWN_EXECUTOR: &str = "Городскому центру цифровой трансформации Бишкека";
+const UNREADABLE_DEADLINE: &str = "до начала следующей сессии";
+
+/// A published decision with id 1 for the role matrix: the demo's first one, or ours.
+pub async fn ensure_published_decision(app: &TestApp) {
+    if app.store.decision(1).await.expect("read").is_none() {
+        let bodies = app.store.bodies().await.expect("bodies");
+        let directory = megapolis_storage::decisions::directory_of(&bodies);
+        let parsed = megapolis_decisions::parse_with(DECISION, &directory).expect("parse");
+        let decision =
+            megapolis_storage::decisions::new_decision_from_parsed(&parsed, DECISION, true)
+                .expect("complete");
+        let id = app
+            .store
+            .save_decision("tests", &decision)
+            .await
+            .expect("save");
+        assert_eq!(id, 1, "the first decision of a fresh database");
+    }
+    app.store
+        .set_decision_published("tests", 1, true)
+        .await
+        .expect("publish");
+}
+
+/// The fields a browser would submit with the form whose action is `action`: inputs (checked
+/// boxes only, no files), textareas and the selected option of each select.
+fn form_fields(html: &str, action: &str) -> Vec<(String, String)> {
+    let start = html
+        .find(&format!("action=\"{action}\""))
+        .unwrap_or_else(|| panic!("a form posting to {action}"));
+    let end = start + html[start..].find("</form>").expect("end of form");
+    let form = &html[start..end];
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let marker = format!(" {name}=\"");
+        let at = tag.find(&marker)? + marker.len();
+        let len = tag[at..].find('"')?;
+        Some(unescape(&tag[at..at + len]))
+    };
+    let mut fields = Vec::new();
+    let mut rest = form;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at..];
+        let tag_end = rest.find('>').expect("tag end");
+        let tag = &rest[..tag_end];
+        if tag.starts_with("<input") {
+            let kind = attr(tag, "type").unwrap_or_else(|| "text".into());
+            if let Some(name) = attr(tag, "name") {
+                let value = attr(tag, "value").unwrap_or_default();
+                match kind.as_str() {
+                    "file" => {}
+                    "checkbox" => {
+                        if tag.contains(" checked") {
+                            fields.push((name, value));
+                        }
+                    }
+                    _ => fields.push((name, value)),
+                }
+            }
+        } else if tag.starts_with("<textarea") {
+            let name = attr(tag, "name").expect("textarea name");
+            let body = &rest[tag_end + 1..];
+            let close = body.find("</textarea>").expect("textarea end");
+            fields.push((name, unescape(&body[..close])));
+        } else if tag.starts_with("<select") {
+            let name = attr(tag, "name").expect("select name");
+            let body = &rest[tag_end + 1..];
+            let close = body.find("</select>").expect("select end");
+            let options = &body[..close];
+            let mut value = None;
+            let mut first = None;
+            for option in options.split("<option").skip(1) {
+                let open = &option[..option.find('>').expect("option tag")];
+                let v = attr(open, "value").unwrap_or_default();
+                first.get_or_insert(v.clone());
+                if open.contains(" selected") {
+                    value = Some(v);
+                }
+            }
+            fields.push((name, value.or(first).unwrap_or_default()));
+        }
+        rest = &rest[tag_end..];
+    }
+    fields
+}
+
+fn set(fields: &mut [(String, String)], name: &str, value: &str) {
+    let field = fields
+        .iter_mut()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("field {name}"));
+    field.1 = value.to_string();
+}
+
+fn get<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(n, _)| n == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+/// A file part of a multipart form: (field, file name, content type, bytes).
+type Part<'a> = (&'a str, &'a str, &'a str, Vec<u8>);
+
+fn multipart(fields: &[(String, String)], files: &[Part]) -> (String, Vec<u8>) {
+    let boundary = "----megapolis-test-boundary-7d1f";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        write!(
+            body,
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        )
+        .expect("write");
+    }
+    for (field, file_name, content_type, bytes) in files {
+        write!(
+            body,
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+        )
+        .expect("write");
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    write!(body, "--{boundary}--\r\n").expect("write");
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn post_multipart(
+    app: &TestApp,
+    client: &reqwest::Client,
+    action: &str,
+    fields: &[(String, String)],
+    files: &[Part<'_>],
+) -> reqwest::Response {
+    let (content_type, body) = multipart(fields, files);
+    client
+        .post(app.url(action))
+        .header("Origin", &app.base)
+        .header("Content-Type", content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("POST")
+}
+
+/// Uploads a file on the import page as a browser would.
+async fn upload(
+    app: &TestApp,
+    client: &reqwest::Client,
+    name: &str,
+    content_type: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    let csrf = app.csrf(client, "/decisions/import").await;
+    let fields = vec![
+        ("_csrf".to_string(), csrf),
+        ("text".to_string(), String::new()),
+    ];
+    post_multipart(
+        app,
+        client,
+        "/decisions/import",
+        &fields,
+        &[("file", name, content_type, bytes)],
+    )
+    .await
+}
+
+/// Pastes a text on the import page; returns the response (the review page on success).
+async fn paste(app: &TestApp, client: &reqwest::Client, text: &str) -> reqwest::Response {
+    app.post_form(
+        client,
+        "/decisions/import",
+        "/decisions/import",
+        &[("text", text)],
+    )
+    .await
+}
+
+/// A minimal .docx whose paragraphs are the lines of `text`.
+fn docx_of(text: &str) -> Vec<u8> {
+    use zip::write::SimpleFileOptions;
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let paragraphs: String = text
+        .lines()
+        .map(|l| {
+            format!(
+                "<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>",
+                escape(l)
+            )
+        })
+        .collect();
+    let document = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+         <w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{paragraphs}</w:body></w:document>"
+    );
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("[Content_Types].xml", SimpleFileOptions::default())
+        .expect("zip");
+    zip.write_all(b"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>")
+        .expect("zip");
+    zip.start_file("word/document.xml", SimpleFileOptions::default())
+        .expect("zip");
+    zip.write_all(document.as_bytes()).expect("zip");
+    zip.finish().expect("zip").into_inner()
+}
+
+fn decision_id(response: &reqwest::Response) -> i64 {
+    let to = location(response);
+    to.strip_prefix("/decisions/")
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("a redirect to the new decision, got {to:?}"))
+}
+
+/// Imports and confirms `DECISION` as the Secretariat; returns the new decision's id.
+async fn import_decision(app: &TestApp, client: &reqwest::Client, published: bool) -> i64 {
+    let review = paste(app, client, DECISION).await;
+    assert_eq!(review.status(), 200);
+    let html = review.text().await.expect("review");
+    let mut fields = form_fields(&html, "/decisions/import/confirm");
+    if published {
+        fields.push(("published".into(), "1".into()));
+    }
+    let response = post_multipart(app, client, "/decisions/import/confirm", &fields, &[]).await;
+    assert_eq!(response.status(), 303, "confirm");
+    decision_id(&response)
+}
+
+#[tokio::test]
+async fn import_marks_doubts_and_confirm_saves_every_assignment_at_once() {
+    let app = spawn_app().await;
+    let staff = app.login_as("secretariat").await;
+    let form = app.get(&staff, "/decisions/import").await;
+    assert_eq!(form.status(), 200);
+
+    let review = paste(&app, &staff, DECISION).await;
+    assert_eq!(review.status(), 200);
+    let html = unescape(&review.text().await.expect("review"));
+    assert!(
+        html.contains(&format!(
+            "Исполнителя нет в справочнике: {UNKNOWN_EXECUTOR}"
+        )),
+        "the unknown executor is marked"
+    );
+    assert!(
+        html.contains(&format!("Срок не распознан: {UNREADABLE_DEADLINE}")),
+        "the unreadable deadline is marked"
+    );
+    assert!(
+        html.contains("Исполнитель не назван"),
+        "the task with no executor is marked"
+    );
+    assert!(
+        html.contains("Проверьте отмеченное: в 3 поручениях"),
+        "the count of doubtful rows"
+    );
+    assert!(
+        html.contains("<pre class=\"source\""),
+        "the source text beside the form"
+    );
+
+    let fields = form_fields(&html, "/decisions/import/confirm");
+    assert_eq!(get(&fields, "count"), "4");
+    assert_eq!(get(&fields, "number"), "25");
+    assert_eq!(get(&fields, "date"), "2026-09-15");
+    assert_eq!(get(&fields, "place"), "Бишкек");
+    assert_eq!(get(&fields, "controller"), "board");
+    assert_eq!(get(&fields, "a0_lead"), "expert-council");
+    assert_eq!(get(&fields, "a0_deadline"), "2027-03-01");
+    assert_eq!(get(&fields, "a1_lead"), "");
+    assert_eq!(get(&fields, "a1_lead_name"), UNKNOWN_EXECUTOR);
+    assert_eq!(get(&fields, "a2_deadline_text"), UNREADABLE_DEADLINE);
+
+    let mut sql = app.sql().await;
+    let before = sql.count("SELECT COUNT(*) FROM assignments").await;
+    let decisions_before = sql.count("SELECT COUNT(*) FROM decisions").await;
+
+    // Invalid fields: the review comes back with the error beside the field; nothing is saved.
+    for (field, value, message) in [
+        (
+            "a0_deadline",
+            "2026-02-31",
+            "Введите дату в виде ГГГГ-ММ-ДД.",
+        ),
+        ("date", "15.09.2026", "Введите дату в виде ГГГГ-ММ-ДД."),
+        ("number", "0", "Номер сессии — целое положительное число."),
+        (
+            "number",
+            "двадцать",
+            "Номер сессии — целое положительное число.",
+        ),
+        (
+            "a3_lead",
+            "no-such-body",
+            "Такого органа нет в справочнике.",
+        ),
+    ] {
+        let mut bad = fields.clone();
+        set(&mut bad, field, value);
+        let response = post_multipart(&app, &staff, "/decisions/import/confirm", &bad, &[]).await;
+        assert_eq!(response.status(), 422, "{field} = {value}");
+        let page = unescape(&response.text().await.expect("page"));
+        assert!(page.contains(message), "{field}: {message}");
+        assert!(
+            page.contains(&format!("id=\"e-{field}\"")),
+            "the error is beside {field}"
+        );
+        assert_eq!(
+            sql.count("SELECT COUNT(*) FROM assignments").await,
+            before,
+            "nothing saved after a bad {field}"
+        );
+    }
+    assert_eq!(
+        sql.count("SELECT COUNT(*) FROM decisions").await,
+        decisions_before
+    );
+
+    // A co-executor named in another case and language is resolved; an unknown one is kept.
+    let mut good = fields.clone();
+    set(
+        &mut good,
+        "a0_co_executors",
+        "Постоянной комиссией МАГ по информационной политике и PR-проектам\nSecretariat\nГородская дума",
+    );
+    let response = post_multipart(&app, &staff, "/decisions/import/confirm", &good, &[]).await;
+    assert_eq!(response.status(), 303);
+    let id = decision_id(&response);
+    assert_eq!(
+        sql.count(&format!(
+            "SELECT COUNT(*) FROM assignments WHERE decision_id = {id}"
+        ))
+        .await,
+        ASSIGNMENTS
+    );
+    assert_eq!(
+        sql.count("SELECT COUNT(*) FROM assignments").await,
+        before + ASSIGNMENTS
+    );
+    let unknown = format!(
+        "SELECT COUNT(*) FROM assignments WHERE decision_id = {id} AND item = '1.3' \
+         AND lead_name = '{UNKNOWN_EXECUTOR}' AND lead_body_id IS NULL AND flags LIKE '%executor_not_in_directory%'"
+    );
+    assert_eq!(
+        sql.count(&unknown).await,
+        1,
+        "the unknown executor is kept and flagged"
+    );
+    let flagged = |item: &str, flag: &str| {
+        format!("SELECT COUNT(*) FROM assignments WHERE decision_id = {id} AND item = '{item}' AND flags LIKE '%{flag}%'")
+    };
+    assert_eq!(sql.count(&flagged("2.1", "deadline_unreadable")).await, 1);
+    assert_eq!(sql.count(&flagged("2.2", "no_executor")).await, 1);
+    let co = format!(
+        "SELECT COUNT(*) FROM assignment_co_executors c JOIN assignments a ON a.id = c.assignment_id \
+         WHERE a.decision_id = {id} AND a.item = '1.2'"
+    );
+    assert_eq!(sql.count(&co).await, 3);
+    let resolved = format!("{co} AND c.body_id IN ('commission-info', 'secretariat')");
+    assert_eq!(sql.count(&resolved).await, 2, "names resolved to bodies");
+    let kept = format!("{co} AND c.body_id IS NULL AND c.name = 'Городская дума'");
+    assert_eq!(sql.count(&kept).await, 1, "an unknown co-executor kept");
+    assert_eq!(
+        sql.count(&format!(
+            "SELECT COUNT(*) FROM decision_items WHERE decision_id = {id}"
+        ))
+        .await,
+        7,
+        "two sections and five items"
+    );
+    assert_eq!(
+        sql.count(&format!(
+            "SELECT COUNT(*) FROM decisions WHERE id = {id} AND published = false"
+        ))
+        .await,
+        1,
+        "a draft unless published on confirm"
+    );
+
+    // An excluded row is not saved.
+    let mut excluded = fields.clone();
+    excluded.push(("a3_exclude".into(), "1".into()));
+    let response = post_multipart(&app, &staff, "/decisions/import/confirm", &excluded, &[]).await;
+    assert_eq!(response.status(), 303);
+    let id = decision_id(&response);
+    assert_eq!(
+        sql.count(&format!(
+            "SELECT COUNT(*) FROM assignments WHERE decision_id = {id}"
+        ))
+        .await,
+        ASSIGNMENTS - 1
+    );
+}
+
+#[tokio::test]
+async fn files_and_bad_input_on_the_import_page() {
+    let app = spawn_app().await;
+    let staff = app.login_as("secretariat").await;
+
+    // .txt with a byte order mark and Windows line ends.
+    let mut txt = b"\xEF\xBB\xBF".to_vec();
+    txt.extend_from_slice(DECISION.replace('\n', "\r\n").as_bytes());
+    let response = upload(&app, &staff, "решение.txt", "text/plain", txt).await;
+    assert_eq!(response.status(), 200, ".txt upload");
+    let html = unescape(&response.text().await.expect("review"));
+    assert!(html.contains(&format!(
+        "Исполнителя нет в справочнике: {UNKNOWN_EXECUTOR}"
+    )));
+    assert_eq!(
+        get(&form_fields(&html, "/decisions/import/confirm"), "count"),
+        "4"
+    );
+
+    // .docx built here.
+    let response = upload(
+        &app,
+        &staff,
+        "решение.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        docx_of(DECISION),
+    )
+    .await;
+    assert_eq!(response.status(), 200, ".docx upload");
+    let html = unescape(&response.text().await.expect("review"));
+    let fields = form_fields(&html, "/decisions/import/confirm");
+    assert_eq!(get(&fields, "count"), "4");
+    assert_eq!(get(&fields, "a2_deadline_text"), UNREADABLE_DEADLINE);
+
+    // Files that are not a decision's text: a clear message naming the file.
+    let cp1251: Vec<u8> = vec![0xD0, 0xC5, 0xD8, 0xC5, 0xCD, 0xC8, 0xC5];
+    for (name, bytes, message) in [
+        (
+            "старый.txt",
+            cp1251,
+            "Файл «старый.txt» не в кодировке UTF-8",
+        ),
+        (
+            "скан.pdf",
+            b"%PDF-1.4".to_vec(),
+            "Файл «скан.pdf» не поддерживается",
+        ),
+        (
+            "битый.docx",
+            b"not a zip".to_vec(),
+            "Файл «битый.docx» — не документ Word",
+        ),
+    ] {
+        let response = upload(&app, &staff, name, "application/octet-stream", bytes).await;
+        assert_eq!(response.status(), 422, "{name}");
+        let html = unescape(&response.text().await.expect("page"));
+        assert!(html.contains(message), "{name}: {message}");
+    }
+
+    // A text with no numbered items, and nothing at all.
+    let response = paste(
+        &app,
+        &staff,
+        "Протокол\nПрисутствовали: все члены Правления.",
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    let html = unescape(&response.text().await.expect("page"));
+    assert!(html.contains("В тексте не найдено нумерованных пунктов"));
+    assert!(
+        html.contains("Присутствовали: все члены Правления."),
+        "the text is kept"
+    );
+    let response = paste(&app, &staff, "   ").await;
+    assert_eq!(response.status(), 422);
+    assert!(unescape(&response.text().await.expect("page"))
+        .contains("Вставьте текст решения или выберите файл."));
+
+    // The same in English.
+    assert_eq!(app.get(&staff, "/lang/en?back=/").await.status(), 303);
+    let response = paste(&app, &staff, "Minutes\nPresent: all members.").await;
+    assert_eq!(response.status(), 422);
+    assert!(
+        unescape(&response.text().await.expect("page")).contains("No numbered items were found")
+    );
+
+    // Nothing was saved by any of it.
+    let mut sql = app.sql().await;
+    assert_eq!(
+        sql.count("SELECT COUNT(*) FROM decisions WHERE session_id IN (SELECT id FROM assembly_sessions WHERE number = 25)")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn only_staff_import() {
+    let app = spawn_app().await;
+    for role in ["body-member", "city-rep", "expert"] {
+        let client = app.login_as(role).await;
+        assert_eq!(
+            app.get(&client, "/decisions/import").await.status(),
+            403,
+            "{role}"
+        );
+        let response = app
+            .post_form(
+                &client,
+                "/profile",
+                "/decisions/import",
+                &[("text", DECISION)],
+            )
+            .await;
+        assert_eq!(response.status(), 403, "{role}");
+        let register = app
+            .get(&client, "/decisions")
+            .await
+            .text()
+            .await
+            .expect("page");
+        assert!(!register.contains("href=\"/decisions/import\""), "{role}");
+    }
+    let anonymous = crate::support::client();
+    let response = app.get(&anonymous, "/decisions/import").await;
+    assert_eq!(response.status(), 303);
+    let mut sql = app.sql().await;
+    assert_eq!(
+        sql.count("SELECT COUNT(*) FROM decisions WHERE source_text LIKE '%Бишкек%'")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn public_page_shows_progress_but_never_internal_texts() {
+    let app = spawn_app().await;
+    let staff = app.login_as("secretariat").await;
+    let id = import_decision(&app, &staff, false).await;
+    let anonymous = crate::support::client();
+    let member = app.login_as("body-member").await;
+
+    // A draft: hidden from the public and from non-staff, listed for staff.
+    assert_eq!(
+        app.get(&anonymous, &format!("/decisions/{id}"))
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.get(&member, &format!("/decisions/{id}")).await.status(),
+        404
+    );
+    let register = app
+        .get(&anonymous, "/decisions")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(!register.contains(&format!("href=\"/decisions/{id}\"")));
+    let register = app
+        .get(&staff, "/decisions")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(register.contains(&format!("href=\"/decisions/{id}\"")));
+    assert!(register.contains("Черновик"));
+    assert!(register.contains("href=\"/decisions/import\""));
+    let page = app.get(&staff, &format!("/decisions/{id}")).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("page");
+    assert!(html.contains("id=\"publish-button\""));
+    assert!(
+        html.contains("href=\"/assignments/"),
+        "staff link to assignments"
+    );
+
+    // Work on the assignments, with an internal comment and report.
+    let mut sql = app.sql().await;
+    let first: i64 = sql
+        .text(&format!(
+            "SELECT CAST(MIN(id) AS TEXT) FROM assignments WHERE decision_id = {id}"
+        ))
+        .await
+        .expect("an assignment")
+        .parse()
+        .expect("id");
+    sql.execute(&format!(
+        "UPDATE assignments SET state = 'in_progress', progress = 40 WHERE id = {first}"
+    ))
+    .await
+    .expect("update");
+    sql.execute(&format!(
+        "UPDATE assignments SET state = 'accepted', progress = 100 WHERE decision_id = {id} AND item = '2.2'"
+    ))
+    .await
+    .expect("update");
+    sql.execute(&format!(
+        "UPDATE assignments SET deadline = '2020-01-01' WHERE decision_id = {id} AND item = '1.3'"
+    ))
+    .await
+    .expect("update");
+    sql.execute(&format!(
+        "INSERT INTO assignment_events (assignment_id, at, person_id, actor, kind, text, state_after, deadline_after, progress_after) \
+         VALUES ({first}, '2026-11-20T10:00:00Z', NULL, 'tests', 'reported', 'ВНУТРЕННИЙ ОТЧЁТ: смета не согласована', 'in_progress', NULL, 40)"
+    ))
+    .await
+    .expect("event");
+
+    // Publish.
+    let response = app
+        .post_form(
+            &staff,
+            &format!("/decisions/{id}"),
+            &format!("/decisions/{id}/publish"),
+            &[("published", "1")],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), format!("/decisions/{id}"));
+
+    let response = app.get(&anonymous, &format!("/decisions/{id}")).await;
+    assert_eq!(response.status(), 200);
+    let html = unescape(&response.text().await.expect("page"));
+    assert!(html.contains("Двадцать пятой сессии"));
+    assert!(html.contains("Правление МАГ"), "the controller");
+    assert!(html.contains("О цифровых сервисах городов."), "a section");
+    assert!(
+        html.contains("Продолжить работу по созданию реестра"),
+        "an item"
+    );
+    assert!(html.contains("В работе"), "a state");
+    assert!(html.contains("Исполнено"));
+    assert!(html.contains("Новое"));
+    assert!(html.contains("value=\"40\""), "the progress bar");
+    assert!(html.contains("is-overdue"), "the overdue mark");
+    assert!(
+        html.contains(UNKNOWN_EXECUTOR),
+        "the unknown executor as named"
+    );
+    assert!(
+        html.contains(UNREADABLE_DEADLINE),
+        "the deadline as written"
+    );
+    assert!(!html.contains("ВНУТРЕННИЙ ОТЧЁТ"), "no internal text");
+    assert!(!html.contains("id=\"publish-button\""), "no staff controls");
+    assert!(
+        !html.contains("href=\"/assignments/"),
+        "no links to internal pages"
+    );
+    let register = app
+        .get(&anonymous, "/decisions")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(register.contains(&format!("href=\"/decisions/{id}\"")));
+    assert!(!register.contains("Черновик"));
+
+    // In English: the interface translated, the decision in its own language.
+    let english = crate::support::client();
+    assert_eq!(app.get(&english, "/lang/en?back=/").await.status(), 303);
+    let html = unescape(
+        &app.get(&english, &format!("/decisions/{id}"))
+            .await
+            .text()
+            .await
+            .expect("page"),
+    );
+    assert!(html.contains("In progress") && html.contains("Lead executor"));
+    assert!(html.contains("1 of 4 done"));
+    assert!(html.contains("О цифровых сервисах городов."));
+    let register = app
+        .get(&english, "/decisions")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(register.contains("Session decisions") && register.contains("Session 25"));
+
+    // The API shows the same, without internal texts.
+    let body: Value = app
+        .client
+        .get(app.url(&format!("/api/v1/decisions/{id}")))
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(body["assignments"].as_array().map(Vec::len), Some(4));
+    assert_eq!(body["assignments"][0]["state"], "in_progress");
+    assert_eq!(body["assignments"][0]["progress"], 40);
+    assert_eq!(body["session"]["date"], "2026-09-15");
+    assert!(!body.to_string().contains("ВНУТРЕННИЙ ОТЧЁТ"));
+
+    // Withdrawn again: gone for the public.
+    let response = app
+        .post_form(
+            &staff,
+            &format!("/decisions/{id}"),
+            &format!("/decisions/{id}/publish"),
+            &[("published", "0")],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        app.get(&anonymous, &format!("/decisions/{id}"))
+            .await
+            .status(),
+        404
+    );
+    let api = app
+        .client
+        .get(app.url(&format!("/api/v1/decisions/{id}")))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(api.status(), 404);
+}
+
+#[tokio::test]
+async fn appendices_download_by_publication() {
+    let app = spawn_app().await;
+    let staff = app.login_as("secretariat").await;
+    let review = paste(&app, &staff, DECISION).await;
+    let html = review.text().await.expect("review");
+    let mut fields = form_fields(&html, "/decisions/import/confirm");
+
+    // A link that is not a link is refused beside the field.
+    let mut bad = fields.clone();
+    set(&mut bad, "ap0_title", "План");
+    set(&mut bad, "ap0_link", "javascript:alert(1)");
+    let response = post_multipart(&app, &staff, "/decisions/import/confirm", &bad, &[]).await;
+    assert_eq!(response.status(), 422);
+    assert!(response
+        .text()
+        .await
+        .expect("page")
+        .contains("id=\"e-ap0_link\""));
+
+    set(&mut fields, "ap0_title", "План мероприятий на 2027 год");
+    set(&mut fields, "ap0_link", "/events/2027");
+    set(&mut fields, "ap1_title", "Смета");
+    let content = "Статья;Сумма\nСервер;100\n".as_bytes().to_vec();
+    let response = post_multipart(
+        &app,
+        &staff,
+        "/decisions/import/confirm",
+        &fields,
+        &[("ap1_file", "Смета 2027.csv", "text/csv", content.clone())],
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    let id = decision_id(&response);
+    let page = app
+        .get(&staff, &format!("/decisions/{id}"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(unescape(&page).contains("href=\"/events/2027\""));
+    let marker = "href=\"/files/";
+    let at = page.find(marker).expect("a file link") + marker.len();
+    let file_id: i64 = page[at..at + page[at..].find('"').expect("end")]
+        .parse()
+        .expect("file id");
+    let path = format!("/files/{file_id}");
+
+    // A draft's appendix: signed-in people only.
+    let anonymous = crate::support::client();
+    assert_eq!(app.get(&anonymous, &path).await.status(), 404);
+    let member = app.login_as("city-rep").await;
+    assert_eq!(app.get(&member, &path).await.status(), 200);
+
+    app.store
+        .set_decision_published("tests", id, true)
+        .await
+        .expect("publish");
+    let response = app.get(&anonymous, &path).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(content_type(&response), "text/csv");
+    let headers = response.headers().clone();
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    let disposition = headers["content-disposition"]
+        .to_str()
+        .expect("ASCII header");
+    assert!(disposition.starts_with("attachment;"), "{disposition}");
+    assert!(
+        disposition.contains("filename*=UTF-8''%D0%A1%D0%BC%D0%B5%D1%82%D0%B0%202027.csv"),
+        "{disposition}"
+    );
+    assert_eq!(response.bytes().await.expect("bytes").to_vec(), content);
+    assert_eq!(app.get(&anonymous, "/files/999999").await.status(), 404);
+    assert_eq!(app.get(&anonymous, "/files/x").await.status(), 404);
+}
+
+#[tokio::test]
+async fn the_api_parses_and_imports() {
+    let app = spawn_app().await;
+    let staff = app.login_as("secretariat").await;
+    let token = app.api_token(&staff).await;
+    let member = app.login_as("body-member").await;
+    let member_token = app.api_token(&member).await;
+    let api = |path: &str, token: &str, body: Value| {
+        app.client
+            .post(app.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+
+    let response = api("/api/v1/decisions/parse", &token, json!({"text": DECISION}))
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 200);
+    let parsed: Value = response.json().await.expect("JSON");
+    assert_eq!(parsed["session"]["number"], 25);
+    assert_eq!(parsed["controller"], "Правление МАГ");
+    assert_eq!(parsed["assignments"].as_array().map(Vec::len), Some(4));
+    let flags: Vec<&str> = parsed["flags"]
+        .as_array()
+        .expect("flags")
+        .iter()
+        .filter_map(|f| f["flag"].as_str())
+        .collect();
+    assert_eq!(
+        flags,
+        [
+            "executor_not_in_directory",
+            "deadline_unreadable",
+            "no_executor"
+        ]
+    );
+    assert_eq!(parsed["flags"][0]["name"], UNKNOWN_EXECUTOR);
+    assert_eq!(parsed["flags"][0]["item"], "1.3");
+
+    // Parsing saves nothing; a body member may not; bad texts are 422 JSON.
+    let mut sql = app.sql().await;
+    let before = sql.count("SELECT COUNT(*) FROM decisions").await;
+    let refused = api(
+        "/api/v1/decisions",
+        &member_token,
+        json!({"text": DECISION}),
+    )
+    .await
+    .expect("POST");
+    assert_eq!(refused.status(), 403);
+    for text in [
+        "Протокол заседания.",
+        "РЕШЕНИЕ\n1. О плане.\n1.1. Секретариату МАГ подготовить план.",
+    ] {
+        let response = api("/api/v1/decisions", &token, json!({"text": text}))
+            .await
+            .expect("POST");
+        assert_eq!(response.status(), 422, "{text}");
+        let body: Value = response.json().await.expect("JSON error");
+        assert!(body["error"].as_str().is_some_and(|e| !e.is_empty()));
+    }
+    let response = app
+        .client
+        .post(app.url("/api/v1/decisions"))
+        .bearer_auth(&token)
+        .body("not json")
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 400);
+    assert_eq!(sql.count("SELECT COUNT(*) FROM decisions").await, before);
+
+    // Import as proposed: a draft, hidden from the public list until published.
+    let response = api("/api/v1/decisions", &token, json!({"text": DECISION}))
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 201);
+    let id = response.json::<Value>().await.expect("JSON")["id"]
+        .as_i64()
+        .expect("id");
+    assert_eq!(
+        sql.count(&format!(
+            "SELECT COUNT(*) FROM assignments WHERE decision_id = {id}"
+        ))
+        .await,
+        ASSIGNMENTS
+    );
+    let public: Value = app
+        .client
+        .get(app.url("/api/v1/decisions"))
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("JSON");
+    assert!(!public
+        .as_array()
+        .expect("list")
+        .iter()
+        .any(|d| d["id"] == id));
+    let own: Value = app
+        .client
+        .get(app.url("/api/v1/decisions"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("JSON");
+    let line = own
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|d| d["id"] == id)
+        .expect("staff see drafts");
+    assert_eq!(line["assignments"], ASSIGNMENTS);
+    assert_eq!(line["published"], false);
+
+    // The OpenAPI document names the decision routes.
+    let doc: Value = app
+        .client
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("JSON");
+    for path in [
+        "/api/v1/decisions",
+        "/api/v1/decisions/{id}",
+        "/api/v1/decisions/parse",
+    ] {
+        assert!(
+            doc["paths"][path].is_object(),
+            "{path} in the OpenAPI document"
+        );
+    }
+
+    // Every shared example, when the folder is there, gives the assignments it expects.
+    let folder =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/examples/decisions");
+    let Ok(entries) = std::fs::read_dir(&folder) else {
+        return;
+    };
+    let mut tried = 0;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("txt") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("example text");
+        let expected: Value = serde_json::from_str(
+            &std::fs::read_to_string(path.with_extension("expected.json")).expect("expected"),
+        )
+        .expect("expected JSON");
+        let response = api(
+            "/api/v1/decisions",
+            &token,
+            json!({"text": text, "published": true}),
+        )
+        .await
+        .expect("POST");
+        assert_eq!(response.status(), 201, "{}", path.display());
+        let id = response.json::<Value>().await.expect("JSON")["id"]
+            .as_i64()
+            .expect("id");
+        let decision: Value = app
+            .client
+            .get(app.url(&format!("/api/v1/decisions/{id}")))
+            .send()
+            .await
+            .expect("GET")
+            .json()
+            .await
+            .expect("JSON");
+        assert_eq!(
+            decision["assignments"].as_array().map(Vec::len),
+            expected["assignments"].as_array().map(Vec::len),
+            "{}",
+            path.display()
+        );
+        tried += 1;
+    }
+    assert!(tried > 0, "the examples folder has examples");
+}
