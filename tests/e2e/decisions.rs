@@ -655,7 +655,7 @@ async fn public_page_shows_progress_but_never_internal_texts() {
         "an item"
     );
     assert!(html.contains("В работе"), "a state");
-    assert!(html.contains("Исполнено"));
+    assert!(html.contains("Принято"));
     assert!(html.contains("Новое"));
     assert!(html.contains("value=\"40\""), "the progress bar");
     assert!(html.contains("is-overdue"), "the overdue mark");
@@ -693,7 +693,7 @@ async fn public_page_shows_progress_but_never_internal_texts() {
             .expect("page"),
     );
     assert!(html.contains("In progress") && html.contains("Lead executor"));
-    assert!(html.contains("1 of 4 done"));
+    assert!(html.contains("1 of 4 accepted"));
     assert!(html.contains("О цифровых сервисах городов."));
     let register = app
         .get(&english, "/decisions")

@@ -192,13 +192,10 @@ pub struct ApiDecisionCreated {
     pub id: i64,
 }
 
-fn read_text(body: &Bytes) -> Result<ApiDecisionText, Response> {
-    serde_json::from_slice(body).map_err(|e| {
-        error(
-            StatusCode::BAD_REQUEST,
-            format!("expected a JSON object {{\"text\": \"…\"}}: {e}"),
-        )
-    })
+/// The JSON body `{"text": …}`, or why it is not one.
+fn read_text(body: &Bytes) -> Result<ApiDecisionText, String> {
+    serde_json::from_slice(body)
+        .map_err(|e| format!("expected a JSON object {{\"text\": \"…\"}}: {e}"))
 }
 
 #[utoipa::path(get, path = "/api/v1/decisions", tag = "decisions",
@@ -357,7 +354,7 @@ async fn parse_text(
     responses((status = 200, description = "The spec's JSON with flags and warnings; nothing is saved", body = ApiParsedDecision),
                (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
 pub async fn parse_decision(State(state): State<AppState>, body: Bytes) -> ApiResult {
-    let input = read_text(&body)?;
+    let input = read_text(&body).map_err(|e| error(StatusCode::BAD_REQUEST, e))?;
     let parsed = parse_text(&state, &input.text).await?;
     let flags = parsed
         .assignments
@@ -383,7 +380,7 @@ pub async fn create_decision(
     Extension(visitor): Extension<Visitor>,
     body: Bytes,
 ) -> ApiResult {
-    let input = read_text(&body)?;
+    let input = read_text(&body).map_err(|e| error(StatusCode::BAD_REQUEST, e))?;
     let parsed = parse_text(&state, &input.text).await?;
     let decision = new_decision_from_parsed(&parsed, &input.text, input.published)
         .map_err(|e| error(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
