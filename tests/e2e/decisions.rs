@@ -236,6 +236,21 @@ fn docx_of(text: &str) -> Vec<u8> {
     zip.finish().expect("zip").into_inner()
 }
 
+/// Every interface string was found in the translation files (a missing key shows as itself).
+fn assert_translated(html: &str, what: &str) {
+    for prefix in [
+        "decisions-",
+        "assignment-state-",
+        "assignment-kind-",
+        "recurrence-",
+    ] {
+        assert!(
+            !html.contains(prefix),
+            "{what}: an untranslated {prefix}… key"
+        );
+    }
+}
+
 fn decision_id(response: &reqwest::Response) -> i64 {
     let to = location(response);
     to.strip_prefix("/decisions/")
@@ -289,6 +304,7 @@ async fn import_marks_doubts_and_confirm_saves_every_assignment_at_once() {
         html.contains("<pre class=\"source\""),
         "the source text beside the form"
     );
+    assert_translated(&html, "the review");
 
     let fields = form_fields(&html, "/decisions/import/confirm");
     assert_eq!(get(&fields, "count"), "4");
@@ -503,6 +519,25 @@ async fn files_and_bad_input_on_the_import_page() {
 
     // The same in English.
     assert_eq!(app.get(&staff, "/lang/en?back=/").await.status(), 303);
+    let response = paste(&app, &staff, DECISION).await;
+    assert_eq!(response.status(), 200);
+    let html = unescape(&response.text().await.expect("review"));
+    assert_translated(&html, "the review in English");
+    assert!(html.contains("<html lang=\"en\""));
+    assert!(html.contains(&format!(
+        "Executor not in the directory: {UNKNOWN_EXECUTOR}"
+    )));
+    assert!(html.contains(&format!("Deadline not understood: {UNREADABLE_DEADLINE}")));
+    assert!(html.contains("No executor named"));
+    assert!(html.contains("Check what is marked: 3 assignments have doubts."));
+    let html = app
+        .get(&staff, "/decisions/import")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert_translated(&html, "the import page in English");
+    assert!(html.contains("Import a decision"));
     let response = paste(&app, &staff, "Minutes\nPresent: all members.").await;
     assert_eq!(response.status(), 422);
     assert!(
@@ -673,6 +708,7 @@ async fn public_page_shows_progress_but_never_internal_texts() {
         !html.contains("href=\"/assignments/"),
         "no links to internal pages"
     );
+    assert_translated(&html, "the public page");
     let register = app
         .get(&anonymous, "/decisions")
         .await
@@ -702,6 +738,8 @@ async fn public_page_shows_progress_but_never_internal_texts() {
         .await
         .expect("page");
     assert!(register.contains("Session decisions") && register.contains("Session 25"));
+    assert_translated(&register, "the register in English");
+    assert_translated(&html, "the public page in English");
 
     // The API shows the same, without internal texts.
     let body: Value = app
