@@ -67,6 +67,7 @@ decisions-appendices-hint = Optional: a title and a link (e.g. to a plan of even
 decisions-appendix-title = Title of the appendix
 decisions-appendix-link = Link
 decisions-appendix-file = File
+decisions-attach-again = Appendix files are not kept when the form has errors: choose them again.
 decisions-confirm = Confirm and save
 decisions-flag-executor = Executor not in the directory: { $name }
 decisions-flag-deadline = Deadline not understood: { $name }

@@ -69,6 +69,7 @@ decisions-appendices-hint = Необязательно: название и сс
 decisions-appendix-title = Название приложения
 decisions-appendix-link = Ссылка
 decisions-appendix-file = Файл
+decisions-attach-again = Файлы приложений не сохраняются при ошибке в форме: выберите их снова.
 decisions-confirm = Подтвердить и сохранить
 decisions-flag-executor = Исполнителя нет в справочнике: { $name }
 decisions-flag-deadline = Срок не распознан: { $name }
