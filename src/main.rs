@@ -48,6 +48,8 @@ enum Command {
         /// Mark cookies Secure (set this behind HTTPS).
         #[arg(long, env = "MEGAPOLIS_SECURE_COOKIES")]
         secure_cookies: bool,
+        #[command(flatten)]
+        scheduler: SchedulerArgs,
     },
     /// Apply the database migrations and exit.
     Migrate,
@@ -185,7 +187,8 @@ async fn run(
             addr,
             demo,
             secure_cookies,
-        } => serve(store, &addr, demo, secure_cookies).await,
+            scheduler,
+        } => serve(store, &addr, demo, secure_cookies, scheduler).await,
         Command::Migrate => {
             println!(
                 "database is at schema version {}",
@@ -292,7 +295,75 @@ async fn user(store: &Store, command: UserCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn serve(store: Store, addr: &str, demo: bool, secure_cookies: bool) -> anyhow::Result<()> {
+/// The scheduler of reminders and the mailer of notifications, inside `serve`.
+#[derive(clap::Args)]
+struct SchedulerArgs {
+    /// Mail server for notifications: smtp://HOST:PORT (plain, e.g. a local relay;
+    /// smtp://USER:PASSWORD@HOST:PORT with a login), or with the mail-tls build smtps://HOST or
+    /// smtp://HOST?tls=required. Without it notifications stay in the in-app inbox and the outbox.
+    #[arg(long, env = "MEGAPOLIS_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// Sender of notification mails, e.g. "Megapolis <noreply@example.org>".
+    #[arg(
+        long,
+        env = "MEGAPOLIS_MAIL_FROM",
+        default_value = "Megapolis <noreply@megapolis.example>"
+    )]
+    mail_from: String,
+    /// The portal's address as readers reach it, for links in mails. Default: http://ADDR.
+    #[arg(long, env = "MEGAPOLIS_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Seconds between two runs of the scheduler (reminders, then the outbox).
+    #[arg(long, env = "MEGAPOLIS_SCHEDULER_SECONDS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+    scheduler_seconds: u64,
+    /// Remind executors this many days before a deadline.
+    #[arg(long, env = "MEGAPOLIS_REMINDER_DAYS", default_value_t = 7, value_parser = clap::value_parser!(i64).range(0..=365))]
+    reminder_days: i64,
+}
+
+fn start_scheduler(
+    store: &Store,
+    state: &AppState,
+    args: SchedulerArgs,
+    local: std::net::SocketAddr,
+) -> anyhow::Result<()> {
+    use megapolis_web::scheduler::{self, SchedulerConfig, SmtpConfig};
+    let public_url = args
+        .public_url
+        .unwrap_or_else(|| format!("http://{local}"))
+        .trim_end_matches('/')
+        .to_string();
+    let mut config = SchedulerConfig::new(public_url.clone());
+    config.interval = std::time::Duration::from_secs(args.scheduler_seconds);
+    config.reminder_days = args.reminder_days;
+    config.smtp = args.smtp_url.filter(|u| !u.is_empty()).map(|url| SmtpConfig {
+        url,
+        from: args.mail_from,
+    });
+    match &config.smtp {
+        Some(_) => tracing::info!(
+            "mail is on: notifications go out by SMTP, links to {public_url}; scheduler every {} s, reminders {} days ahead",
+            args.scheduler_seconds,
+            args.reminder_days
+        ),
+        None => tracing::info!(
+            "mail is off (set MEGAPOLIS_SMTP_URL to send notifications); scheduler every {} s, reminders {} days ahead",
+            args.scheduler_seconds,
+            args.reminder_days
+        ),
+    }
+    scheduler::spawn(store.clone(), state.i18n.clone(), config)
+        .context("cannot start the scheduler")?;
+    Ok(())
+}
+
+async fn serve(
+    store: Store,
+    addr: &str,
+    demo: bool,
+    secure_cookies: bool,
+    scheduler: SchedulerArgs,
+) -> anyhow::Result<()> {
     if demo {
         load_demo(&store).await?;
     }
@@ -320,6 +391,7 @@ async fn serve(store: Store, addr: &str, demo: bool, secure_cookies: bool) -> an
             demo,
         },
     );
+    start_scheduler(&store, &state, scheduler, local)?;
     megapolis_web::serve(listener, state, shutdown_signal()).await?;
     store.close().await;
     println!("Megapolis stopped");

@@ -437,6 +437,126 @@ async fn admin_edits_a_city(driver: &ChromeDriver, app: &TestApp) {
     browser.close().await.expect("close the browser");
 }
 
+/// A decision of our own for the browser flow: the Secretariat leads item 1.1, the Board controls.
+const FLOW_DECISION: &str = "РЕШЕНИЕ
+Сороковой сессии Ассоциации
+«Международная Ассамблея столиц и крупных городов» (МАГ)
+
+\t10 ноября 2026 года
+\tАлматы
+
+1. О цифровых сервисах городов.
+1.1. Секретариату МАГ до 1 декабря 2027 года подготовить обзор цифровых сервисов городов – членов МАГ.
+1.2. Одобрить перечень приоритетных сервисов.
+Контроль за выполнением настоящего решения возложить на Правление МАГ.";
+
+/// The number in the dashboard's card `css` (`<span class="count">N</span> …`).
+async fn dashboard_count(browser: &Client, app: &TestApp, css: &str) -> i64 {
+    browser
+        .goto(&app.url("/control"))
+        .await
+        .expect("open /control");
+    let text = text_of(browser, &format!("{css} .count")).await;
+    text.trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("a count in {css}: {text:?}"))
+}
+
+/// Scenario (d), the whole control of execution: the Secretariat imports a decision and confirms
+/// it; the Secretariat (the lead body) reports; the Board (the controlling body) accepts; the
+/// dashboard and the public page follow.
+async fn a_decision_from_text_to_accepted_report(driver: &ChromeDriver, app: &TestApp) {
+    let profile = tempfile::tempdir().expect("profile dir");
+    let secretariat = driver.session(profile.path()).await;
+    let (email, password) = demo_login("secretariat");
+    sign_in(&secretariat, app, email, password).await;
+    let accepted_before = dashboard_count(&secretariat, app, "#count-state-accepted").await;
+
+    secretariat
+        .goto(&app.url("/decisions/import"))
+        .await
+        .expect("open the import page");
+    fill(&secretariat, "#f-text", FLOW_DECISION).await;
+    click(
+        &secretariat,
+        "form[action='/decisions/import'] button[type=submit]",
+    )
+    .await;
+    // The review: the proposed structure beside the text, then confirm as proposed (published).
+    assert_eq!(value_of(&secretariat, "#f-number").await, "40");
+    let published = secretariat
+        .find(Locator::Css("input[name='published']"))
+        .await
+        .expect("the publish checkbox");
+    if published.prop("checked").await.expect("checked").as_deref() != Some("true") {
+        published.click().await.expect("tick publish");
+    }
+    click(&secretariat, "#confirm-button").await;
+    let deadline = Instant::now() + WAIT;
+    while !path_of(&secretariat).await.starts_with("/decisions/")
+        || path_of(&secretariat).await.ends_with("/confirm")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the confirm did not reach the decision page"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let decision_path = path_of(&secretariat).await;
+    let public_row = "tr.assignment .state";
+    assert_eq!(text_of(&secretariat, public_row).await, "New");
+
+    // The lead body's member reports on the assignment page.
+    click(&secretariat, "tr.assignment a[href^='/assignments/']").await;
+    fill(
+        &secretariat,
+        "#report-text",
+        "Обзор подготовлен: 42 сервиса 19 городов.",
+    )
+    .await;
+    fill(&secretariat, "#report-progress", "100").await;
+    click(&secretariat, "#form-report button[type=submit]").await;
+    assert_eq!(text_of(&secretariat, "#state").await, "Report submitted");
+    let assignment_path = path_of(&secretariat).await;
+
+    // The Board's member accepts.
+    let board_profile = tempfile::tempdir().expect("profile dir");
+    let board = driver.session(board_profile.path()).await;
+    let (email, password) = demo_login("body-member");
+    sign_in(&board, app, email, password).await;
+    board
+        .goto(&app.url(&assignment_path))
+        .await
+        .expect("open the assignment");
+    assert!(text_of(&board, ".timeline")
+        .await
+        .contains("Обзор подготовлен: 42 сервиса 19 городов."));
+    click(&board, "#do-accept").await;
+    assert_eq!(text_of(&board, "#state").await, "Accepted");
+
+    // The dashboard counts one more accepted assignment; the public page shows it, without
+    // the report's text.
+    assert_eq!(
+        dashboard_count(&board, app, "#count-state-accepted").await,
+        accepted_before + 1
+    );
+    let anonymous_profile = tempfile::tempdir().expect("profile dir");
+    let anonymous = driver.session(anonymous_profile.path()).await;
+    anonymous
+        .goto(&app.url(&decision_path))
+        .await
+        .expect("open the public page");
+    assert_eq!(text_of(&anonymous, public_row).await, "Accepted");
+    let page = anonymous.source().await.expect("page source");
+    assert!(
+        !page.contains("Обзор подготовлен"),
+        "the report stays internal"
+    );
+    for browser in [secretariat, board, anonymous] {
+        browser.close().await.expect("close the browser");
+    }
+}
+
 /// The whole browser module in one test: one chromedriver, one server, scenarios in sequence.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_flows() {
@@ -449,6 +569,7 @@ async fn browser_flows() {
     every_role_signs_in_and_out(&driver, &app).await;
     language_switch_is_remembered(&driver, &app).await;
     admin_edits_a_city(&driver, &app).await;
+    a_decision_from_text_to_accepted_report(&driver, &app).await;
     eprintln!(
         "browser flows passed in {:.1} s",
         started.elapsed().as_secs_f64()

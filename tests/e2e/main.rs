@@ -1,7 +1,10 @@
 //! Whole flows against the real server on a random port: one test binary, so it links once.
 mod browser;
+mod control;
 mod decisions;
 mod flows;
+mod mail;
 mod matrix;
 mod operations;
 mod support;
+mod workflow;

@@ -108,6 +108,21 @@ const EXPECTED: &[Expect] = &[
     e("POST", "/api/v1/decisions",              "/api/v1/decisions",              STAFF,     201),
     e("POST", "/api/v1/decisions/parse",        "/api/v1/decisions/parse",        STAFF,     200),
     e("GET",  "/api/v1/decisions/{id}",         "/api/v1/decisions/1",            ALL,       200),
+    // The Board's control and the inbox: anyone signed in (figures only, no internal texts
+    // beyond what the assignment pages show them).
+    e("GET",  "/control",                       "/control",                       SIGNED_IN, 200),
+    e("GET",  "/control/report.xlsx",           "/control/report.xlsx",           SIGNED_IN, 200),
+    e("GET",  "/control/report.pdf",            "/control/report.pdf?lang=en",    SIGNED_IN, if cfg!(feature = "pdf") { 200 } else { 501 }),
+    e("GET",  "/inbox",                         "/inbox",                         SIGNED_IN, 200),
+    e("POST", "/inbox/read",                    "/inbox/read",                    SIGNED_IN, 303),
+    // Assignments: signed-in pages; the workflow itself decides who may act (tests/e2e/workflow.rs),
+    // so an unknown action is refused alike for everyone signed in.
+    e("GET",  "/assignments",                   "/assignments?overdue=1",         SIGNED_IN, 200),
+    e("GET",  "/assignments/{id}",              "/assignments/1",                 SIGNED_IN, 200),
+    e("POST", "/assignments/{id}/act",          "/assignments/1/act",             SIGNED_IN, 422),
+    e("GET",  "/api/v1/assignments",            "/api/v1/assignments",            ALL,       200),
+    e("GET",  "/api/v1/assignments/{id}",       "/api/v1/assignments/1",          ALL,       200),
+    e("POST", "/api/v1/assignments/{id}/actions", "/api/v1/assignments/1/actions", SIGNED_IN, 422),
 ];
 
 fn allowed(who: &str, column: usize) -> bool {
@@ -226,6 +241,7 @@ async fn send(
                 "name_ru": "Комиссия матрицы", "name_en": "Matrix Commission",
                 "short_ru": "Матрица", "short_en": "Matrix"
             })),
+            ("POST", "/api/v1/assignments/{id}/actions") => Some(json!({ "action": "bogus" })),
             ("POST", "/api/v1/decisions" | "/api/v1/decisions/parse") => {
                 Some(json!({ "text": crate::decisions::DECISION }))
             }
@@ -273,6 +289,8 @@ async fn send(
                 ],
                 "/decisions/import" | "/decisions/import/confirm" => vec![],
                 "/decisions/{id}/publish" => vec![("published", "1".into())],
+                "/inbox/read" => vec![],
+                "/assignments/{id}/act" => vec![("action", "bogus".into())],
                 other => panic!("no form for POST {other}; add one to the matrix test"),
             };
             let fields: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();

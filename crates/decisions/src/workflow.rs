@@ -612,7 +612,7 @@ mod tests {
                 })
             );
         }
-        let error = apply(&status(State::InProgress), &report(), CONTROLLER).unwrap_err();
+        let error = apply(&status(State::InProgress), &report(), CONTROLLER).expect_err("refused");
         assert_eq!(error.code(), "workflow-only-lead");
         assert_eq!(
             error.to_string(),

@@ -273,11 +273,13 @@ impl utoipa::Modify for BearerSecurity {
     info(title = "Megapolis API", version = "1", description = "Open data and machine access to the association's records. Reads are public; writes need a bearer token of a Secretariat or administrator account (create one on your profile page)."),
     paths(list_cities, get_city, create_city, update_city, list_bodies, get_body, save_body,
         crate::api_decisions::list_decisions, crate::api_decisions::get_decision,
-        crate::api_decisions::parse_decision, crate::api_decisions::create_decision),
+        crate::api_decisions::parse_decision, crate::api_decisions::create_decision,
+        crate::assignments::api_list, crate::assignments::api_get, crate::assignments::api_act),
     components(schemas(ApiCity, ApiBody, ApiError, ApiFieldError,
         crate::api_decisions::ApiDecisionSummary, crate::api_decisions::ApiDecision,
         crate::api_decisions::ApiDecisionText, crate::api_decisions::ApiParsedDecision,
-        crate::api_decisions::ApiDecisionCreated)),
+        crate::api_decisions::ApiDecisionCreated, crate::assignments::AssignmentJson,
+        crate::assignments::ActionInput)),
     modifiers(&BearerSecurity)
 )]
 pub struct ApiDoc;

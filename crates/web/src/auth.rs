@@ -263,29 +263,29 @@ pub struct UploadedFile {
     pub bytes: Vec<u8>,
 }
 
-/// A submitted multipart form (with file uploads) whose `_csrf` field matched the visitor's token.
-/// Text fields are kept in order; a file input left empty is not a file.
+/// A submitted form whose `_csrf` field matched the visitor's token: multipart (with file uploads,
+/// from a browser) or urlencoded (a client without files). Text fields are kept in order; a file
+/// input left empty is not a file.
 pub struct CsrfMultipart {
     pub fields: Vec<(String, String)>,
     pub files: Vec<UploadedFile>,
 }
 
 impl CsrfMultipart {
+    fn checked(self, expected: &str) -> Result<CsrfMultipart, AppError> {
+        let csrf = self.text("_csrf");
+        if csrf.is_empty() || csrf != expected {
+            return Err(AppError::Forbidden);
+        }
+        Ok(self)
+    }
+
     /// The first value of a text field, or "".
     pub fn text(&self, name: &str) -> &str {
         self.fields
             .iter()
             .find(|(n, _)| n == name)
             .map_or("", |(_, v)| v.as_str())
-    }
-
-    /// Every value of a repeated text field, in order.
-    pub fn all(&self, name: &str) -> Vec<&str> {
-        self.fields
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-            .collect()
     }
 }
 
@@ -298,6 +298,23 @@ impl FromRequest<AppState> for CsrfMultipart {
             .get::<Visitor>()
             .map(|v| v.csrf.clone())
             .ok_or(AppError::Forbidden)?;
+        let multipart = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if !multipart {
+            let RawForm(bytes) = RawForm::from_request(request, state)
+                .await
+                .map_err(|e| AppError::BadRequest(e.to_string()))?;
+            let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
+                .map_err(|e| AppError::BadRequest(e.to_string()))?;
+            let form = CsrfMultipart {
+                fields,
+                files: Vec::new(),
+            };
+            return form.checked(&expected);
+        }
         let mut multipart = axum::extract::Multipart::from_request(request, state)
             .await
             .map_err(|e| AppError::BadRequest(e.to_string()))?;
@@ -330,10 +347,6 @@ impl FromRequest<AppState> for CsrfMultipart {
                 }
             }
         }
-        let csrf = form.text("_csrf");
-        if csrf.is_empty() || csrf != expected {
-            return Err(AppError::Forbidden);
-        }
-        Ok(form)
+        form.checked(&expected)
     }
 }

@@ -6,7 +6,7 @@ use crate::auth::{CsrfForm, CsrfMultipart, UploadedFile, Visitor};
 use crate::error::AppError;
 use crate::pages::render;
 use crate::state::AppState;
-use axum::extract::{FromRequest, Path, RawForm, Request, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
@@ -430,46 +430,6 @@ pub async fn file(
 
 // ---- Import ----
 
-/// A form of the import flow: multipart (with files) from the browser, or urlencoded (a client
-/// without files); the form token is checked either way.
-pub struct ImportForm(pub CsrfMultipart);
-
-impl FromRequest<AppState> for ImportForm {
-    type Rejection = AppError;
-
-    async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
-        let multipart = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("multipart/form-data"));
-        if multipart {
-            return CsrfMultipart::from_request(request, state)
-                .await
-                .map(ImportForm);
-        }
-        let expected = request
-            .extensions()
-            .get::<Visitor>()
-            .map(|v| v.csrf.clone())
-            .ok_or(AppError::Forbidden)?;
-        let RawForm(bytes) = RawForm::from_request(request, state)
-            .await
-            .map_err(|e| AppError::BadRequest(e.to_string()))?;
-        let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
-            .map_err(|e| AppError::BadRequest(e.to_string()))?;
-        let form = CsrfMultipart {
-            fields,
-            files: Vec::new(),
-        };
-        let csrf = form.text("_csrf");
-        if csrf.is_empty() || csrf != expected {
-            return Err(AppError::Forbidden);
-        }
-        Ok(ImportForm(form))
-    }
-}
-
 pub async fn import_form(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
@@ -512,7 +472,7 @@ fn unix_lines(text: &str) -> String {
 pub async fn import(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    ImportForm(form): ImportForm,
+    form: CsrfMultipart,
 ) -> PageResult {
     let pasted = unix_lines(form.text("text"));
     let upload = form.files.iter().find(|f| f.field == "file");
@@ -1072,7 +1032,7 @@ fn review_page(
 pub async fn confirm(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    ImportForm(form): ImportForm,
+    form: CsrfMultipart,
 ) -> PageResult {
     let mut review = review_from_form(&form);
     let bodies = state.store.bodies().await?;

@@ -18,6 +18,9 @@ pub enum AppError {
     Forbidden,
     #[error("{0}")]
     BadRequest(String),
+    /// Input that was read but cannot be accepted, said in words.
+    #[error("{0}")]
+    Unprocessable(String),
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error(transparent)]
@@ -36,6 +39,7 @@ impl AppError {
             }
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Storage(StorageError::Conflict(_)) => StatusCode::CONFLICT,
             AppError::Storage(StorageError::Refused(refusal)) => refusal_status(refusal),
             AppError::Storage(_) | AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,

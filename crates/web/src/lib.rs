@@ -7,16 +7,20 @@
 mod api;
 mod api_decisions;
 mod assets;
+mod assignments;
 mod auth;
+mod control;
 mod decisions;
 mod error;
 mod i18n;
 mod pages;
 pub mod routes;
+pub mod scheduler;
 mod state;
 mod templates;
 
 pub use auth::{new_token, token_hash};
+pub use i18n::Translations;
 pub use routes::{build_router, RouteInfo};
 pub use state::{AppState, WebConfig};
 

@@ -4,7 +4,7 @@
 use crate::auth::{guard, identify};
 use crate::error::error_pages;
 use crate::state::AppState;
-use crate::{api, api_decisions, assets, decisions, pages};
+use crate::{api, api_decisions, assets, assignments, control, decisions, pages};
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post, put, MethodRouter};
 use axum::Router;
@@ -134,6 +134,17 @@ fn table() -> Vec<Route> {
             post(decisions::confirm),
         ),
         route("GET", "/decisions/{id}", Public, get(decisions::show)),
+        route("GET", "/assignments", SignedIn, get(assignments::list)),
+        route("GET", "/assignments/{id}", SignedIn, get(assignments::detail)),
+        route("POST", "/assignments/{id}/act", SignedIn, post(assignments::act)),
+        route("GET", "/api/v1/assignments", Public, get(assignments::api_list)),
+        route("GET", "/api/v1/assignments/{id}", Public, get(assignments::api_get)),
+        route(
+            "POST",
+            "/api/v1/assignments/{id}/actions",
+            SignedIn,
+            post(assignments::api_act),
+        ),
         route(
             "POST",
             "/decisions/{id}/publish",
@@ -141,6 +152,21 @@ fn table() -> Vec<Route> {
             post(decisions::publish),
         ),
         route("GET", "/files/{id}", Public, get(decisions::file)),
+        route("GET", "/control", SignedIn, get(control::dashboard)),
+        route(
+            "GET",
+            "/control/report.xlsx",
+            SignedIn,
+            get(control::report_xlsx),
+        ),
+        route(
+            "GET",
+            "/control/report.pdf",
+            SignedIn,
+            get(control::report_pdf),
+        ),
+        route("GET", "/inbox", SignedIn, get(control::inbox)),
+        route("POST", "/inbox/read", SignedIn, post(control::mark_read)),
         route(
             "GET",
             "/api/v1/decisions",

@@ -16,6 +16,8 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
     pub(crate) templates: Arc<minijinja::Environment<'static>>,
+    /// The interface strings, for texts made in Rust (report labels, e-mails).
+    pub i18n: Arc<Translations>,
 }
 
 impl AppState {
@@ -24,7 +26,8 @@ impl AppState {
         AppState {
             store,
             config: Arc::new(config),
-            templates: Arc::new(crate::templates::environment(i18n)),
+            templates: Arc::new(crate::templates::environment(i18n.clone())),
+            i18n,
         }
     }
 }

@@ -52,6 +52,15 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("decision.html", include_str!("../templates/decision.html")),
     (
+        "assignments.html",
+        include_str!("../templates/assignments.html"),
+    ),
+    ("assignment.html", include_str!("../templates/assignment.html")),
+    (
+        "assignment_macros.html",
+        include_str!("../templates/assignment_macros.html"),
+    ),
+    (
         "decisions_import.html",
         include_str!("../templates/decisions_import.html"),
     ),
@@ -59,6 +68,12 @@ const TEMPLATES: &[(&str, &str)] = &[
         "decision_review.html",
         include_str!("../templates/decision_review.html"),
     ),
+    ("control.html", include_str!("../templates/control.html")),
+    (
+        "control_macros.html",
+        include_str!("../templates/control_macros.html"),
+    ),
+    ("inbox.html", include_str!("../templates/inbox.html")),
 ];
 
 fn page_lang(state: &State) -> Lang {

@@ -1,0 +1,44 @@
+//! What the Board's control needs beyond the assignment store: the last report of every
+//! assignment for the execution report (one query), and a failed delivery retried after a delay
+//! the mailer chooses.
+use crate::db::{on_pool, on_tx, utc_after, Store};
+use crate::StorageError;
+use std::collections::BTreeMap;
+
+impl Store {
+    /// The text of the latest `reported` event of every assignment that has one, by assignment
+    /// id. One query, whatever the number of assignments.
+    pub async fn last_reports(&self) -> Result<BTreeMap<i64, String>, StorageError> {
+        let rows: Vec<(i64, String)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT e.assignment_id, e.text FROM assignment_events e \
+             JOIN (SELECT assignment_id, MAX(id) AS id FROM assignment_events WHERE kind = $1 GROUP BY assignment_id) last \
+             ON last.id = e.id",
+        )
+        .bind("reported")
+        .fetch_all(pool)
+        .await?);
+        Ok(rows.into_iter().collect())
+    }
+
+    /// Records a failed delivery attempt of outbox message `id`, to be tried again after
+    /// `delay` (the mailer's back-off). The message stays unsent until the mail server takes it.
+    pub async fn mail_failed_retry_after(
+        &self,
+        id: i64,
+        error: &str,
+        delay: time::Duration,
+    ) -> Result<(), StorageError> {
+        let next = utc_after(delay);
+        let mut tx = self.begin_write().await?;
+        on_tx!(tx, conn => sqlx::query(
+            "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3",
+        )
+        .bind(error)
+        .bind(next)
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+        tx.commit().await
+    }
+}

@@ -1,0 +1,471 @@
+//! The Board's control of execution: the dashboard (aggregates counted in SQL, every figure a
+//! drill-down into `/assignments?…`), the execution report as XLSX and PDF, and the inbox of
+//! notifications.
+use crate::auth::{CsrfForm, Visitor};
+use crate::decisions::today;
+use crate::error::AppError;
+use crate::i18n::Translations;
+use crate::pages::render;
+use crate::state::AppState;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use fluent_bundle::FluentValue;
+use megapolis_decisions::workflow::State as WorkflowState;
+use megapolis_domain::{Body, Lang, Person};
+use megapolis_reports::{ExecutionReport, Labels, ReportRow};
+use megapolis_storage::assignments::{AssignmentFilter, Load};
+use megapolis_storage::decisions::Executor;
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use time::Date;
+
+type PageResult = Result<Response, AppError>;
+
+/// "Due soon" on the dashboard: the next 30 days.
+pub const DUE_SOON_DAYS: i64 = 30;
+
+/// How many notifications the inbox shows.
+const INBOX_LIMIT: i64 = 200;
+
+/// The longest comment excerpt shown in the inbox.
+const EXCERPT_CHARS: usize = 280;
+
+/// One row of a dashboard table, with its drill-down query and the widths of its bar.
+#[derive(Serialize)]
+struct LoadRow {
+    label: String,
+    /// E.g. `body=board`, `without_body=1`, `decision=3`.
+    query: String,
+    load: Load,
+    /// Width of the whole bar, percent of the largest row.
+    bar: f64,
+    /// Shares of the row's total, percent.
+    accepted_pct: f64,
+    overdue_pct: f64,
+    open_pct: f64,
+}
+
+fn load_row(label: String, query: String, load: Load, max_total: i64) -> LoadRow {
+    let share = |n: i64, of: i64| {
+        if of > 0 {
+            (n as f64 * 1000.0 / of as f64).round() / 10.0
+        } else {
+            0.0
+        }
+    };
+    LoadRow {
+        label,
+        query,
+        bar: share(load.total, max_total),
+        accepted_pct: share(load.accepted, load.total),
+        overdue_pct: share(load.overdue, load.total),
+        open_pct: share((load.open - load.overdue).max(0), load.total),
+        load,
+    }
+}
+
+async fn bodies_by_id(state: &AppState) -> Result<BTreeMap<String, Body>, AppError> {
+    Ok(state
+        .store
+        .bodies()
+        .await?
+        .into_iter()
+        .map(|b| (b.id.as_str().to_string(), b))
+        .collect())
+}
+
+/// The executor's name: the body's name in `lang` when the directory knows it, else as written.
+fn executor_name(executor: &Executor, bodies: &BTreeMap<String, Body>, lang: Lang) -> String {
+    executor
+        .body_id
+        .as_ref()
+        .and_then(|id| bodies.get(id.as_str()))
+        .map_or_else(
+            || executor.name.clone(),
+            |b| lang.pick(&b.name_ru, &b.name_en).to_string(),
+        )
+}
+
+pub async fn dashboard(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> PageResult {
+    let today = today();
+    let dashboard = state.store.dashboard(today, DUE_SOON_DAYS).await?;
+    let bodies = bodies_by_id(&state).await?;
+    let lang = visitor.lang;
+    let max_body = dashboard
+        .by_body
+        .iter()
+        .map(|b| b.load.total)
+        .max()
+        .unwrap_or(0);
+    let by_body: Vec<LoadRow> = dashboard
+        .by_body
+        .iter()
+        .map(|row| {
+            let (label, query) = match &row.body_id {
+                Some(id) => (
+                    executor_name(
+                        &Executor {
+                            body_id: Some(id.clone()),
+                            name: row.name.clone(),
+                        },
+                        &bodies,
+                        lang,
+                    ),
+                    format!("body={}", crate::auth::urlencode(id.as_str())),
+                ),
+                None => (row.name.clone(), String::from("without_body=1")),
+            };
+            load_row(label, query, row.load.clone(), max_body)
+        })
+        .collect();
+    let max_decision = dashboard
+        .by_decision
+        .iter()
+        .map(|d| d.load.total)
+        .max()
+        .unwrap_or(0);
+    let by_decision: Vec<LoadRow> = dashboard
+        .by_decision
+        .iter()
+        .map(|d| {
+            let label = state.i18n.get(
+                lang,
+                "control-decision-label",
+                &[
+                    ("number", FluentValue::from(d.session_number)),
+                    ("title", FluentValue::from(d.title.as_str())),
+                ],
+            );
+            load_row(
+                label,
+                format!("decision={}", d.decision_id),
+                d.load.clone(),
+                max_decision,
+            )
+        })
+        .collect();
+    let by_state: Vec<_> = dashboard
+        .by_state
+        .iter()
+        .map(|(s, n)| context! { code => s.as_str(), count => n })
+        .collect();
+    Ok(render(
+        &state,
+        &visitor,
+        "control.html",
+        context! {
+            today => today.to_string(),
+            today_text => crate::decisions::human_date(Some(today), lang),
+            due_days => DUE_SOON_DAYS,
+            total => dashboard.total,
+            by_state => by_state,
+            by_body => by_body,
+            by_decision => by_decision,
+        },
+    )
+    .into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReportQuery {
+    lang: Option<String>,
+}
+
+fn report_lang(query: &ReportQuery, visitor: &Visitor) -> Result<Lang, AppError> {
+    match query.lang.as_deref().filter(|l| !l.is_empty()) {
+        None => Ok(visitor.lang),
+        Some(tag) => match tag {
+            "ru" => Ok(Lang::Ru),
+            "en" => Ok(Lang::En),
+            other => Err(AppError::BadRequest(format!(
+                "lang must be ru or en, not {other:?}"
+            ))),
+        },
+    }
+}
+
+fn date_text(date: Date) -> String {
+    format!(
+        "{:02}.{:02}.{:04}",
+        date.day(),
+        u8::from(date.month()),
+        date.year()
+    )
+}
+
+/// The execution report on `today` in `lang`: every assignment by decision, with its last report.
+async fn execution_report(
+    state: &AppState,
+    lang: Lang,
+    today: Date,
+) -> Result<ExecutionReport, AppError> {
+    let records = state
+        .store
+        .assignments(&AssignmentFilter::default(), today)
+        .await?;
+    let mut last_reports = state.store.last_reports().await?;
+    let bodies = bodies_by_id(state).await?;
+    let t = |key: &str| state.i18n.get(lang, key, &[]);
+    let state_label = |s: WorkflowState| t(&format!("assignment-state-{}", s.as_str()));
+    let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let mut overdue = 0u64;
+    let mut rows = Vec::with_capacity(records.len());
+    for record in records {
+        *counts.entry(record.state.as_str()).or_default() += 1;
+        overdue += u64::from(record.overdue);
+        let decision = state.i18n.get(
+            lang,
+            "control-decision-label",
+            &[
+                ("number", FluentValue::from(record.session_number)),
+                ("title", FluentValue::from(record.decision_title.as_str())),
+            ],
+        );
+        rows.push(ReportRow {
+            decision,
+            item: record.item.clone(),
+            task: record.task.clone(),
+            lead: record
+                .lead
+                .as_ref()
+                .map(|l| executor_name(l, &bodies, lang))
+                .unwrap_or_default(),
+            co_executors: record
+                .co_executors
+                .iter()
+                .map(|c| executor_name(c, &bodies, lang))
+                .collect::<Vec<_>>()
+                .join(", "),
+            deadline: record.deadline,
+            deadline_text: record.deadline_text.clone().unwrap_or_default(),
+            state: state_label(record.state),
+            overdue: record.overdue,
+            progress: u8::try_from(record.progress.clamp(0, 100)).unwrap_or(0),
+            last_report: last_reports.remove(&record.id).unwrap_or_default(),
+        });
+    }
+    let mut totals: Vec<(String, u64)> = WorkflowState::ALL
+        .into_iter()
+        .map(|s| (state_label(s), counts.get(s.as_str()).copied().unwrap_or(0)))
+        .collect();
+    totals.push((t("assignment-overdue"), overdue));
+    totals.push((t("control-total"), rows.len() as u64));
+    Ok(ExecutionReport {
+        title: t("control-report-title"),
+        subtitle: state.i18n.get(
+            lang,
+            "control-report-as-of",
+            &[("date", FluentValue::from(date_text(today)))],
+        ),
+        labels: labels(&state.i18n, lang),
+        totals,
+        rows,
+    })
+}
+
+fn labels(i18n: &Translations, lang: Lang) -> Labels {
+    let t = |key: &str| i18n.get(lang, key, &[]);
+    Labels {
+        decision: t("control-col-decision"),
+        item: t("control-col-item"),
+        task: t("control-col-task"),
+        lead: t("control-col-lead"),
+        co_executors: t("control-col-co-executors"),
+        deadline: t("control-col-deadline"),
+        state: t("control-col-state"),
+        progress: t("control-col-progress"),
+        overdue: t("assignment-overdue"),
+        totals: t("control-col-totals"),
+        last_report: t("control-col-last-report"),
+    }
+}
+
+fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+fn file_name(today: Date, lang: Lang, extension: &str) -> String {
+    format!("megapolis-execution-{today}-{}.{extension}", lang.code())
+}
+
+/// Runs a CPU-bound renderer off the async threads.
+async fn render_off_thread<F>(work: F) -> Result<Vec<u8>, AppError>
+where
+    F: FnOnce() -> Result<Vec<u8>, megapolis_reports::ReportError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("report renderer stopped: {e}")))?
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!(e)))
+}
+
+pub async fn report_xlsx(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Query(query): Query<ReportQuery>,
+) -> PageResult {
+    let lang = report_lang(&query, &visitor)?;
+    let today = today();
+    let report = execution_report(&state, lang, today).await?;
+    let bytes = render_off_thread(move || megapolis_reports::to_xlsx(&report)).await?;
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &file_name(today, lang, "xlsx"),
+    ))
+}
+
+#[cfg(feature = "pdf")]
+pub async fn report_pdf(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Query(query): Query<ReportQuery>,
+) -> PageResult {
+    let lang = report_lang(&query, &visitor)?;
+    let today = today();
+    let report = execution_report(&state, lang, today).await?;
+    let bytes = render_off_thread(move || megapolis_reports::to_pdf(&report)).await?;
+    Ok(download(
+        bytes,
+        "application/pdf",
+        &file_name(today, lang, "pdf"),
+    ))
+}
+
+/// Built without the `pdf` feature: say so instead of pretending.
+#[cfg(not(feature = "pdf"))]
+pub async fn report_pdf(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Query(query): Query<ReportQuery>,
+) -> PageResult {
+    let lang = report_lang(&query, &visitor)?;
+    Ok((
+        axum::http::StatusCode::NOT_IMPLEMENTED,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        state.i18n.get(lang, "control-pdf-unavailable", &[]),
+    )
+        .into_response())
+}
+
+fn signed_in(visitor: &Visitor) -> Result<&Person, AppError> {
+    visitor.person.as_ref().ok_or(AppError::Forbidden)
+}
+
+/// `2026-11-25T09:30:12Z` → `2026-11-25 09:30 UTC`.
+fn short_time(at: &str) -> String {
+    match (at.get(..10), at.get(11..16)) {
+        (Some(date), Some(time)) => format!("{date} {time} UTC"),
+        _ => at.to_string(),
+    }
+}
+
+fn excerpt(text: &str) -> String {
+    let text = text.trim();
+    if text.chars().count() <= EXCERPT_CHARS {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(EXCERPT_CHARS).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+pub async fn inbox(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> PageResult {
+    let person = signed_in(&visitor)?;
+    let notifications = state.store.inbox(person.id, INBOX_LIMIT).await?;
+    let unread = state.store.unread_notifications(person.id).await?;
+    let items: Vec<_> = notifications
+        .iter()
+        .map(|n| {
+            context! {
+                id => n.id,
+                at => short_time(&n.at),
+                kind => n.kind,
+                assignment_id => n.assignment_id,
+                task => n.task,
+                text => excerpt(&n.text),
+                read => n.read,
+            }
+        })
+        .collect();
+    Ok(render(
+        &state,
+        &visitor,
+        "inbox.html",
+        context! { notifications => items, unread => unread },
+    )
+    .into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReadInput {
+    id: String,
+}
+
+pub async fn mark_read(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    CsrfForm(input): CsrfForm<ReadInput>,
+) -> PageResult {
+    let person = signed_in(&visitor)?;
+    let id = match input.id.trim() {
+        "" => None,
+        text => Some(text.parse::<i64>().map_err(|_| {
+            AppError::BadRequest(format!("id must be a notification number, not {text:?}"))
+        })?),
+    };
+    state.store.mark_notifications_read(person.id, id).await?;
+    Ok(Redirect::to("/inbox").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bar_shares_add_up_and_survive_empty_rows() {
+        let load = Load {
+            total: 4,
+            open: 3,
+            overdue: 1,
+            due_soon: 1,
+            accepted: 1,
+        };
+        let row = load_row("x".into(), "decision=1".into(), load, 8);
+        assert_eq!(row.bar, 50.0);
+        assert_eq!(row.accepted_pct, 25.0);
+        assert_eq!(row.overdue_pct, 25.0);
+        assert_eq!(row.open_pct, 50.0);
+        let empty = load_row("y".into(), String::new(), Load::default(), 0);
+        assert_eq!(empty.bar, 0.0);
+    }
+
+    #[test]
+    fn excerpts_are_cut_on_characters() {
+        let long = "я".repeat(EXCERPT_CHARS + 10);
+        let cut = excerpt(&long);
+        assert_eq!(cut.chars().count(), EXCERPT_CHARS + 1);
+        assert!(cut.ends_with('…'));
+        assert_eq!(short_time("2026-11-25T09:30:12Z"), "2026-11-25 09:30 UTC");
+    }
+}

@@ -1,0 +1,480 @@
+//! The assignment workflow through the real server, on the demo decisions: the lead reports with
+//! a file, the controller accepts or returns, extensions, cancellation, recurring assignments,
+//! and the refusals a user must understand. Runs on SQLite and, in CI, on PostgreSQL.
+use crate::support::{csrf_of, spawn_app, TestApp};
+use megapolis_decisions::workflow::State;
+use megapolis_storage::assignments::{AssignmentFilter, AssignmentRecord};
+use serde_json::json;
+
+fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+/// The open assignment of `item` in the demo decision of session `session` (in `language`).
+async fn demo_assignment(
+    app: &TestApp,
+    session: i64,
+    language: &str,
+    item: &str,
+) -> AssignmentRecord {
+    let decisions = app.store.decisions(false, today()).await.expect("register");
+    let decision = decisions
+        .iter()
+        .find(|d| d.session.number == session && d.language == language)
+        .unwrap_or_else(|| panic!("demo decision of session {session} ({language})"));
+    let filter = AssignmentFilter {
+        decision: Some(decision.id),
+        ..AssignmentFilter::default()
+    };
+    app.store
+        .assignments(&filter, today())
+        .await
+        .expect("assignments")
+        .into_iter()
+        .find(|a| a.item == item && a.state.is_open())
+        .unwrap_or_else(|| panic!("an open assignment in item {item}"))
+}
+
+async fn reload(app: &TestApp, id: i64) -> AssignmentRecord {
+    app.store
+        .assignment(id, today())
+        .await
+        .expect("read")
+        .expect("assignment")
+}
+
+/// Sends an action form of the assignment page as a browser would (multipart, with the page's
+/// form token), optionally with a file.
+async fn act(
+    app: &TestApp,
+    client: &reqwest::Client,
+    id: i64,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &[u8])>,
+) -> reqwest::Response {
+    let page = app
+        .get(client, &format!("/assignments/{id}"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    let mut form = reqwest::multipart::Form::new().text("_csrf", csrf_of(&page));
+    for (name, value) in fields {
+        form = form.text(name.to_string(), value.to_string());
+    }
+    if let Some((name, bytes)) = file {
+        let part = reqwest::multipart::Part::bytes(bytes.to_vec())
+            .file_name(name.to_string())
+            .mime_str("text/plain")
+            .expect("mime");
+        form = form.part("files", part);
+    }
+    client
+        .post(app.url(&format!("/assignments/{id}/act")))
+        .header("Origin", &app.base)
+        .multipart(form)
+        .send()
+        .await
+        .expect("POST action")
+}
+
+#[tokio::test]
+async fn the_lead_reports_with_a_file_and_the_controller_accepts() {
+    let app = spawn_app().await;
+    // 32nd session, item 1.2: the Secretariat leads, the Board controls; still new.
+    let assignment = demo_assignment(&app, 32, "ru", "1.2").await;
+    assert_eq!(assignment.state, State::New);
+    let secretariat = app.login_as("secretariat").await;
+    let page = app
+        .get(&secretariat, &format!("/assignments/{}", assignment.id))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains("id=\"form-report\""),
+        "the lead sees the report form"
+    );
+    assert!(!page.contains("id=\"do-accept\""), "the lead cannot accept");
+
+    let board = app.login_as("body-member").await;
+    let unread_before = board_unread(&app).await;
+    let response = act(
+        &app,
+        &secretariat,
+        assignment.id,
+        &[
+            ("action", "report"),
+            ("text", "Вебинар проведён, 240 участников из 19 городов."),
+            ("progress", "100"),
+        ],
+        Some((
+            "программа вебинара.txt",
+            "Программа: 10:00 открытие".as_bytes(),
+        )),
+    )
+    .await;
+    assert_eq!(response.status(), 303, "report accepted for review");
+    assert_eq!(
+        reload(&app, assignment.id).await.state,
+        State::ReportSubmitted
+    );
+    assert_eq!(
+        board_unread(&app).await,
+        unread_before + 1,
+        "the controller's member hears of the report"
+    );
+
+    // The Board chair (controlling body) sees the report and its file, and accepts.
+    let page = app
+        .get(&board, &format!("/assignments/{}", assignment.id))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("Вебинар проведён, 240 участников из 19 городов."));
+    assert!(page.contains("программа вебинара.txt"));
+    assert!(page.contains("id=\"do-accept\""));
+    let file_link = page
+        .split("href=\"/files/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a link to the report's file");
+    let file = app.get(&board, &format!("/files/{file_link}")).await;
+    assert_eq!(file.status(), 200);
+    assert_eq!(
+        file.text().await.expect("file"),
+        "Программа: 10:00 открытие"
+    );
+    let anonymous = crate::support::client();
+    let hidden = app.get(&anonymous, &format!("/files/{file_link}")).await;
+    assert_eq!(hidden.status(), 404, "a report's file is not public");
+
+    let response = act(
+        &app,
+        &board,
+        assignment.id,
+        &[("action", "accept"), ("text", "")],
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    let accepted = reload(&app, assignment.id).await;
+    assert_eq!(accepted.state, State::Accepted);
+    assert_eq!(accepted.progress, 100);
+
+    let events = app
+        .store
+        .assignment_events(assignment.id)
+        .await
+        .expect("timeline");
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["created", "reported", "accepted"]);
+    let mut sql = app.sql().await;
+    let audited = sql
+        .count(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'assignment' AND entity_id = '{}' AND action IN ('reported', 'accepted')",
+            assignment.id
+        ))
+        .await;
+    assert_eq!(audited, 2, "both actions are in the audit log");
+}
+
+async fn board_unread(app: &TestApp) -> i64 {
+    let people = app.store.people().await.expect("people");
+    let chair = people
+        .iter()
+        .find(|p| p.email.as_str() == crate::support::demo_login("body-member").0)
+        .expect("board chair");
+    app.store
+        .unread_notifications(chair.id)
+        .await
+        .expect("unread")
+}
+
+#[tokio::test]
+async fn only_the_controlling_body_accepts_and_a_cancelled_assignment_takes_no_report() {
+    let app = spawn_app().await;
+    // 31st session, item 1.3: the Secretariat's report waits for the Board.
+    let submitted = demo_assignment(&app, 31, "ru", "1.3").await;
+    assert_eq!(submitted.state, State::ReportSubmitted);
+
+    // The Expert Council's member is not the controller: refused with a message, nothing changes.
+    let council = app
+        .login_with("council@megapolis.example", "demo-council-pass")
+        .await;
+    let response = act(&app, &council, submitted.id, &[("action", "accept")], None).await;
+    assert_eq!(response.status(), 403);
+    let html = response.text().await.expect("page");
+    assert!(
+        html.contains("Это может сделать только член контролирующего органа."),
+        "the refusal says who may: {html}"
+    );
+    assert_eq!(
+        reload(&app, submitted.id).await.state,
+        State::ReportSubmitted
+    );
+
+    // Returning needs a comment.
+    let board = app.login_as("body-member").await;
+    let response = act(
+        &app,
+        &board,
+        submitted.id,
+        &[("action", "return"), ("text", " ")],
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    assert!(response
+        .text()
+        .await
+        .expect("page")
+        .contains("Заполните текст"));
+
+    // The Secretariat cancels the Secretariat's own open assignment; its report is then refused.
+    let open = demo_assignment(&app, 31, "ru", "2.1").await;
+    let secretariat = app.login_as("secretariat").await;
+    let response = act(
+        &app,
+        &secretariat,
+        open.id,
+        &[
+            ("action", "cancel"),
+            ("text", "Положение о конкурсе принято в другом решении."),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(reload(&app, open.id).await.state, State::Cancelled);
+    let response = act(
+        &app,
+        &secretariat,
+        open.id,
+        &[
+            ("action", "report"),
+            ("text", "Готово."),
+            ("progress", "100"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), 409);
+    assert!(response
+        .text()
+        .await
+        .expect("page")
+        .contains("Поручение отменено: по нему больше ничего нельзя сделать."));
+
+    // The same refusal through the API, in JSON with a stable code.
+    let token = app.api_token(&council).await;
+    let response = app
+        .client
+        .post(app.url(&format!("/api/v1/assignments/{}/actions", submitted.id)))
+        .bearer_auth(&token)
+        .json(&json!({"action": "accept"}))
+        .send()
+        .await
+        .expect("API");
+    assert_eq!(response.status(), 403);
+    let body: serde_json::Value = response.json().await.expect("JSON");
+    assert_eq!(body["code"], "workflow-only-controller");
+    assert!(body["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("controlling body")));
+}
+
+#[tokio::test]
+async fn a_granted_extension_moves_the_deadline_and_a_returned_report_goes_back_to_work() {
+    let app = spawn_app().await;
+    // 31st session, item 1.2: the Expert Council asked for a later deadline.
+    let pending = demo_assignment(&app, 31, "ru", "1.2").await;
+    let asked = pending
+        .extension
+        .clone()
+        .expect("a pending extension")
+        .until;
+    let board = app.login_as("body-member").await;
+    let response = act(
+        &app,
+        &board,
+        pending.id,
+        &[("action", "grant_extension")],
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    let granted = reload(&app, pending.id).await;
+    assert_eq!(granted.deadline, Some(asked));
+    assert!(granted.extension.is_none());
+
+    // The Council reports; the Board returns it with a comment; it is in progress again.
+    let council = app
+        .login_with("council@megapolis.example", "demo-council-pass")
+        .await;
+    let response = act(
+        &app,
+        &council,
+        pending.id,
+        &[
+            ("action", "report"),
+            ("text", "Предложения готовы."),
+            ("progress", "80"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    let response = act(
+        &app,
+        &board,
+        pending.id,
+        &[
+            ("action", "return"),
+            ("text", "Добавьте расчёт по трём городам."),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    let returned = reload(&app, pending.id).await;
+    assert_eq!(returned.state, State::InProgress);
+    assert_eq!(returned.progress, 80);
+
+    // A deadline earlier than the current one is refused.
+    let response = act(
+        &app,
+        &council,
+        pending.id,
+        &[
+            ("action", "request_extension"),
+            ("until", "2001-01-01"),
+            ("text", "Нужно время."),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    let response = act(
+        &app,
+        &council,
+        pending.id,
+        &[
+            ("action", "request_extension"),
+            ("until", "1 января"),
+            ("text", "Нужно время."),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), 422, "a date that is not YYYY-MM-DD");
+}
+
+#[tokio::test]
+async fn accepting_a_recurring_assignment_opens_the_next_one_through_the_api() {
+    let app = spawn_app().await;
+    // 32nd session, item 1.3: monthly; its first occurrence was accepted in the demo and the
+    // next one is open.
+    let monthly = demo_assignment(&app, 32, "ru", "1.3").await;
+    assert!(
+        monthly.previous_id.is_some(),
+        "the demo opened a next occurrence"
+    );
+    let deadline = monthly.deadline.expect("deadline");
+
+    let council = app
+        .login_with("council@megapolis.example", "demo-council-pass")
+        .await;
+    let board = app.login_as("body-member").await;
+    let council_token = app.api_token(&council).await;
+    let board_token = app.api_token(&board).await;
+    let post = |token: &str, body: serde_json::Value| {
+        app.client
+            .post(app.url(&format!("/api/v1/assignments/{}/actions", monthly.id)))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    let response = post(
+        &council_token,
+        json!({"action": "report", "text": "Обучение за месяц: 2 группы.", "progress": "100"}),
+    )
+    .await
+    .expect("report");
+    assert_eq!(response.status(), 200);
+    let response = post(&board_token, json!({"action": "accept"}))
+        .await
+        .expect("accept");
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.expect("JSON");
+    assert_eq!(body["state"], "accepted");
+    let next_id = body["next_occurrence"]
+        .as_i64()
+        .expect("the next occurrence");
+    let next = reload(&app, next_id).await;
+    assert_eq!(next.state, State::New);
+    assert_eq!(next.previous_id, Some(monthly.id));
+    assert_eq!(
+        next.deadline,
+        Some(megapolis_decisions::workflow::next_deadline(
+            deadline,
+            megapolis_decisions::Recurrence::Monthly
+        ))
+    );
+    assert_eq!(next.task, monthly.task);
+
+    // Anonymous readers of the API see the assignment of a published decision, without timeline.
+    let response = app
+        .client
+        .get(app.url(&format!("/api/v1/assignments/{next_id}")))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.expect("JSON");
+    assert_eq!(body["state"], "new");
+    assert!(body.get("timeline").is_none());
+}
+
+#[tokio::test]
+async fn the_list_filters_are_the_dashboard_drill_downs() {
+    let app = spawn_app().await;
+    let board = app.login_as("body-member").await;
+    let overdue = app
+        .store
+        .assignments(
+            &AssignmentFilter {
+                overdue: true,
+                ..AssignmentFilter::default()
+            },
+            today(),
+        )
+        .await
+        .expect("overdue");
+    assert!(!overdue.is_empty(), "the demo has overdue work");
+    let html = app
+        .get(&board, "/assignments?overdue=1")
+        .await
+        .text()
+        .await
+        .expect("list");
+    for a in &overdue {
+        assert!(html.contains(&format!("href=\"/assignments/{}\"", a.id)));
+    }
+    assert_eq!(
+        html.matches("<tr class=\"row-overdue\"").count(),
+        overdue.len(),
+        "only overdue rows"
+    );
+    let response = app.get(&board, "/assignments?state=done").await;
+    assert_eq!(response.status(), 400, "an unknown state is a clear error");
+    let html = app
+        .get(&board, "/assignments?body=expert-council&state=accepted")
+        .await
+        .text()
+        .await
+        .expect("list");
+    assert!(html.contains("Экспертный совет МАГ"));
+    assert!(html.contains("id=\"active-filters\""));
+}
