@@ -438,25 +438,26 @@ async fn admin_edits_a_city(driver: &ChromeDriver, app: &TestApp) {
 }
 
 /// A decision of our own for the browser flow: the Secretariat leads item 1.1, the Board controls.
+/// Indented with spaces: a tab typed into a page moves the focus out of the text area.
 const FLOW_DECISION: &str = "РЕШЕНИЕ
 Сороковой сессии Ассоциации
 «Международная Ассамблея столиц и крупных городов» (МАГ)
 
-\t10 ноября 2026 года
-\tАлматы
+    10 ноября 2026 года
+    Алматы
 
 1. О цифровых сервисах городов.
 1.1. Секретариату МАГ до 1 декабря 2027 года подготовить обзор цифровых сервисов городов – членов МАГ.
 1.2. Одобрить перечень приоритетных сервисов.
 Контроль за выполнением настоящего решения возложить на Правление МАГ.";
 
-/// The number in the dashboard's card `css` (`<span class="count">N</span> …`).
+/// The number of a dashboard card (`<span class="count" id="…">N</span>`).
 async fn dashboard_count(browser: &Client, app: &TestApp, css: &str) -> i64 {
     browser
         .goto(&app.url("/control"))
         .await
         .expect("open /control");
-    let text = text_of(browser, &format!("{css} .count")).await;
+    let text = text_of(browser, css).await;
     text.trim()
         .parse()
         .unwrap_or_else(|_| panic!("a count in {css}: {text:?}"))
@@ -483,6 +484,7 @@ async fn a_decision_from_text_to_accepted_report(driver: &ChromeDriver, app: &Te
     )
     .await;
     // The review: the proposed structure beside the text, then confirm as proposed (published).
+    text_of(&secretariat, "#confirm-button").await;
     assert_eq!(value_of(&secretariat, "#f-number").await, "40");
     let published = secretariat
         .find(Locator::Css("input[name='published']"))
