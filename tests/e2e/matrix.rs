@@ -120,6 +120,8 @@ const EXPECTED: &[Expect] = &[
     e("GET",  "/assignments",                   "/assignments?overdue=1",         SIGNED_IN, 200),
     e("GET",  "/assignments/{id}",              "/assignments/1",                 SIGNED_IN, 200),
     e("POST", "/assignments/{id}/act",          "/assignments/1/act",             SIGNED_IN, 422),
+    // The Secretariat corrects assignments; an empty task is refused.
+    e("POST", "/assignments/{id}/edit",         "/assignments/1/edit",            STAFF,     422),
     e("GET",  "/api/v1/assignments",            "/api/v1/assignments",            ALL,       200),
     e("GET",  "/api/v1/assignments/{id}",       "/api/v1/assignments/1",          ALL,       200),
     e("POST", "/api/v1/assignments/{id}/actions", "/api/v1/assignments/1/actions", SIGNED_IN, 422),
@@ -291,6 +293,7 @@ async fn send(
                 "/decisions/{id}/publish" => vec![("published", "1".into())],
                 "/inbox/read" => vec![],
                 "/assignments/{id}/act" => vec![("action", "bogus".into())],
+                "/assignments/{id}/edit" => vec![("task", " ".into())],
                 other => panic!("no form for POST {other}; add one to the matrix test"),
             };
             let fields: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();

@@ -478,3 +478,152 @@ async fn the_list_filters_are_the_dashboard_drill_downs() {
     assert!(html.contains("Экспертный совет МАГ"));
     assert!(html.contains("id=\"active-filters\""));
 }
+
+#[tokio::test]
+async fn the_secretariat_assigns_an_executor_to_a_task_that_had_none() {
+    let app = spawn_app().await;
+    // 32nd session, item 1.4: «Продолжить работу по …» names nobody.
+    let orphan = demo_assignment(&app, 32, "ru", "1.4").await;
+    assert!(orphan.lead.is_none());
+    assert_eq!(orphan.flags, ["no_executor"]);
+    let secretariat = app.login_as("secretariat").await;
+    let page = app
+        .get(&secretariat, &format!("/assignments/{}", orphan.id))
+        .await
+        .text()
+        .await
+        .expect("page");
+    let token = csrf_of(&page);
+    let post = |fields: Vec<(&'static str, String)>| {
+        let mut form = reqwest::multipart::Form::new().text("_csrf", token.clone());
+        for (name, value) in fields {
+            form = form.text(name, value);
+        }
+        secretariat
+            .post(app.url(&format!("/assignments/{}/edit", orphan.id)))
+            .header("Origin", &app.base)
+            .multipart(form)
+            .send()
+    };
+    let fields = |deadline: &str| {
+        vec![
+            ("task", orphan.task.clone()),
+            ("lead", "expert-council".to_string()),
+            ("lead_name", String::new()),
+            (
+                "co_executors",
+                "Секретариат МАГ\nГородской совет по кадрам".to_string(),
+            ),
+            ("deadline", deadline.to_string()),
+            ("deadline_text", String::new()),
+            ("recurrence", String::new()),
+        ]
+    };
+    let response = post(fields("2027-02-30")).await.expect("POST");
+    assert_eq!(response.status(), 422, "an impossible date");
+    assert!(
+        reload(&app, orphan.id).await.lead.is_none(),
+        "nothing changed"
+    );
+
+    let response = post(fields("2027-03-01")).await.expect("POST");
+    assert_eq!(response.status(), 303);
+    let edited = reload(&app, orphan.id).await;
+    let lead = edited.lead.expect("a lead");
+    assert_eq!(
+        lead.body_id.map(|b| b.as_str().to_string()).as_deref(),
+        Some("expert-council")
+    );
+    assert_eq!(lead.name, "Экспертный совет МАГ");
+    let co: Vec<(Option<String>, String)> = edited
+        .co_executors
+        .iter()
+        .map(|c| {
+            (
+                c.body_id.as_ref().map(|b| b.as_str().to_string()),
+                c.name.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        co,
+        [
+            (
+                Some("secretariat".to_string()),
+                "Секретариат МАГ".to_string()
+            ),
+            (None, "Городской совет по кадрам".to_string()),
+        ],
+        "a name not in the directory is kept as written"
+    );
+    assert_eq!(
+        edited.deadline.map(|d| d.to_string()).as_deref(),
+        Some("2027-03-01")
+    );
+    assert_eq!(
+        edited.flags,
+        Vec::<String>::new(),
+        "the missing executor is settled"
+    );
+    let kinds: Vec<&str> = app
+        .store
+        .assignment_events(orphan.id)
+        .await
+        .expect("timeline")
+        .iter()
+        .map(|e| e.kind.as_str())
+        .collect();
+    assert_eq!(kinds, ["created", "edited"]);
+
+    // A body member may not edit.
+    let board = app.login_as("body-member").await;
+    let response = board
+        .post(app.url(&format!("/assignments/{}/edit", orphan.id)))
+        .header("Origin", &app.base)
+        .form(&[("_csrf", "x"), ("task", "x")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 403);
+}
+
+#[tokio::test]
+async fn a_second_decision_of_a_session_must_agree_on_its_date() {
+    let app = spawn_app().await;
+    let secretariat = app.login_as("secretariat").await;
+    let token = app.api_token(&secretariat).await;
+    let text = "РЕШЕНИЕ\nТридцать первой сессии Ассоциации\n1 января 2001 года\nМинск\n\
+                1. О разном.\n1.1. Секретариату МАГ до 1 марта 2001 года подготовить справку.\n\
+                Контроль за выполнением настоящего решения возложить на Правление МАГ.";
+    let before = app
+        .store
+        .decisions(false, today())
+        .await
+        .expect("register")
+        .len();
+    let response = app
+        .client
+        .post(app.url("/api/v1/decisions"))
+        .bearer_auth(&token)
+        .json(&json!({"text": text, "published": false}))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 409);
+    let body: serde_json::Value = response.json().await.expect("JSON");
+    assert!(
+        body["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("session 31 is recorded as held on")),
+        "{body}"
+    );
+    assert_eq!(
+        app.store
+            .decisions(false, today())
+            .await
+            .expect("register")
+            .len(),
+        before,
+        "nothing saved"
+    );
+}

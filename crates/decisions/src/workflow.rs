@@ -199,10 +199,12 @@ pub enum EventKind {
     Cancelled,
     Reminder,
     Overdue,
+    /// The Secretariat corrected the task, executors, deadline or recurrence.
+    Edited,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 12] = [
+    pub const ALL: [EventKind; 13] = [
         EventKind::Created,
         EventKind::Started,
         EventKind::Reported,
@@ -215,6 +217,7 @@ impl EventKind {
         EventKind::Cancelled,
         EventKind::Reminder,
         EventKind::Overdue,
+        EventKind::Edited,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -231,6 +234,7 @@ impl EventKind {
             EventKind::Cancelled => "cancelled",
             EventKind::Reminder => "reminder",
             EventKind::Overdue => "overdue",
+            EventKind::Edited => "edited",
         }
     }
 
@@ -248,6 +252,7 @@ impl EventKind {
             EventKind::ExtensionRefused => "refuse an extension of",
             EventKind::Cancelled => "cancel",
             EventKind::Reminder | EventKind::Overdue => "remind about",
+            EventKind::Edited => "edit",
         }
     }
 
@@ -481,6 +486,22 @@ fn required(text: &str, field: &'static str) -> Result<(), WorkflowError> {
         Err(WorkflowError::Required { field })
     } else {
         Ok(())
+    }
+}
+
+/// Whether someone in `capacities` may correct an assignment in `state` (task, executors,
+/// deadline, recurrence): the Secretariat, while it is open.
+pub fn may_edit(state: State, capacities: Capacities) -> Result<(), WorkflowError> {
+    if !capacities.secretariat {
+        return Err(WorkflowError::NotPermitted {
+            action: EventKind::Edited,
+            needs: Capacity::Secretariat,
+        });
+    }
+    match state {
+        State::Cancelled => Err(WorkflowError::Cancelled),
+        State::Accepted => Err(WorkflowError::AlreadyAccepted),
+        _ => Ok(()),
     }
 }
 
@@ -776,6 +797,19 @@ mod tests {
         assert_eq!(
             next_deadline(date!(2012 - 02 - 29), Yearly),
             date!(2013 - 02 - 28)
+        );
+    }
+
+    #[test]
+    fn only_the_secretariat_edits_and_only_open_assignments() {
+        assert_eq!(may_edit(State::InProgress, SECRETARIAT), Ok(()));
+        assert_eq!(
+            may_edit(State::InProgress, LEAD).map_err(|e| e.code()),
+            Err("workflow-only-secretariat")
+        );
+        assert_eq!(
+            may_edit(State::Accepted, SECRETARIAT),
+            Err(WorkflowError::AlreadyAccepted)
         );
     }
 

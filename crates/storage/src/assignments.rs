@@ -105,6 +105,28 @@ pub struct AssignmentFilter {
     pub limit: Option<i64>,
 }
 
+/// The Secretariat's correction of an assignment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignmentEdit {
+    pub task: String,
+    pub lead: Option<Executor>,
+    pub co_executors: Vec<Executor>,
+    pub deadline: Option<Date>,
+    pub deadline_text: Option<String>,
+    pub recurrence: Option<Recurrence>,
+}
+
+#[derive(Serialize)]
+struct EditAudit<'a> {
+    task: &'a str,
+    lead: Option<&'a Executor>,
+    co_executors: &'a [Executor],
+    deadline: Option<String>,
+    deadline_text: Option<&'a str>,
+    recurrence: Option<&'static str>,
+    flags: &'a [String],
+}
+
 /// The result of an action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionDone {
@@ -572,6 +594,115 @@ impl Store {
         })
     }
 
+    /// The Secretariat corrects an open assignment: task, executors, deadline, recurrence. The
+    /// import's doubts that the correction settles are cleared (a lead named, every executor
+    /// from the directory, a deadline set). One transaction with its event, notifications and
+    /// audit record.
+    pub async fn edit_assignment(
+        &self,
+        id: i64,
+        person: &Person,
+        edit: &AssignmentEdit,
+        today: Date,
+    ) -> Result<(), StorageError> {
+        let mut tx = self.begin_write().await?;
+        let current = self
+            .assignment(id, today)
+            .await?
+            .ok_or_else(|| StorageError::NotFound(format!("assignment {id}")))?;
+        workflow::may_edit(current.state, current.capacities_of(person))?;
+        if edit.task.trim().is_empty() {
+            return Err(workflow::WorkflowError::Required { field: "the task" }.into());
+        }
+        let all_known = edit.lead.as_ref().is_some_and(|l| l.body_id.is_some())
+            && edit.co_executors.iter().all(|c| c.body_id.is_some());
+        let flags: Vec<String> = current
+            .flags
+            .iter()
+            .filter(|flag| match flag.as_str() {
+                "no_executor" => edit.lead.is_none(),
+                "executor_not_in_directory" => !all_known,
+                "deadline_unreadable" => edit.deadline.is_none(),
+                _ => true,
+            })
+            .cloned()
+            .collect();
+        on_tx!(tx, conn => sqlx::query(
+            "UPDATE assignments SET task = $1, lead_body_id = $2, lead_name = $3, deadline = $4, deadline_text = $5, \
+             recurrence = $6, flags = $7, updated_at = $8 WHERE id = $9",
+        )
+        .bind(edit.task.trim())
+        .bind(edit.lead.as_ref().and_then(|l| l.body_id.as_ref()).map(BodyId::as_str))
+        .bind(edit.lead.as_ref().map(|l| l.name.as_str()))
+        .bind(date_to_text(edit.deadline))
+        .bind(edit.deadline_text.as_deref())
+        .bind(edit.recurrence.map(Recurrence::as_str))
+        .bind(flags.join(","))
+        .bind(now_utc())
+        .bind(id)
+        .execute(conn)
+        .await.map(|r| r.rows_affected()))?;
+        on_tx!(tx, conn => sqlx::query("DELETE FROM assignment_co_executors WHERE assignment_id = $1")
+            .bind(id)
+            .execute(conn)
+            .await.map(|r| r.rows_affected()))?;
+        for (index, co) in edit.co_executors.iter().enumerate() {
+            on_tx!(tx, conn => sqlx::query(
+                "INSERT INTO assignment_co_executors (assignment_id, position, body_id, name) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(index as i64)
+            .bind(co.body_id.as_ref().map(BodyId::as_str))
+            .bind(&co.name)
+            .execute(conn)
+            .await.map(|r| r.rows_affected()))?;
+        }
+        let mut status = current.status();
+        status.deadline = edit.deadline;
+        insert_event(&mut tx, id, Some(person), EventKind::Edited, "", &status).await?;
+        notify(
+            &mut tx,
+            id,
+            &Parties::new(
+                edit.lead.as_ref(),
+                &edit.co_executors,
+                current.controller_body_id.as_ref(),
+            ),
+            EventKind::Edited,
+            &edit.task,
+            Some(person.id),
+        )
+        .await?;
+        let before = EditAudit {
+            task: &current.task,
+            lead: current.lead.as_ref(),
+            co_executors: &current.co_executors,
+            deadline: date_to_text(current.deadline),
+            deadline_text: current.deadline_text.as_deref(),
+            recurrence: current.recurrence.map(Recurrence::as_str),
+            flags: &current.flags,
+        };
+        let after = EditAudit {
+            task: edit.task.trim(),
+            lead: edit.lead.as_ref(),
+            co_executors: &edit.co_executors,
+            deadline: date_to_text(edit.deadline),
+            deadline_text: edit.deadline_text.as_deref(),
+            recurrence: edit.recurrence.map(Recurrence::as_str),
+            flags: &flags,
+        };
+        tx.audit(&audit_entry(
+            person.email.as_str(),
+            "edit",
+            "assignment",
+            &id.to_string(),
+            Some(&before),
+            Some(&after),
+        ))
+        .await?;
+        tx.commit().await
+    }
+
     /// The Board's dashboard on `today`, with "due soon" meaning within `due_soon_days`.
     pub async fn dashboard(
         &self,
@@ -760,7 +891,9 @@ impl<'a> Parties<'a> {
         let co = self.co_executors.iter().copied();
         let controller = self.controller.into_iter();
         match kind {
-            EventKind::Created | EventKind::Cancelled => lead.chain(co).collect(),
+            EventKind::Created | EventKind::Cancelled | EventKind::Edited => {
+                lead.chain(co).collect()
+            }
             EventKind::Reported | EventKind::ExtensionRequested => controller.collect(),
             EventKind::Overdue => lead.chain(controller).collect(),
             EventKind::Started => vec![],

@@ -515,13 +515,33 @@ impl Store {
 }
 
 async fn upsert_session(tx: &mut WriteTx, session: &SessionInfo) -> Result<i64, StorageError> {
-    let existing: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
-        "SELECT id FROM assembly_sessions WHERE number = $1",
+    let existing: Option<(i64, Option<String>)> = on_tx!(tx, conn => sqlx::query_as(
+        "SELECT id, held_on FROM assembly_sessions WHERE number = $1",
     )
     .bind(session.number)
     .fetch_optional(conn)
     .await?);
-    if let Some(id) = existing {
+    if let Some((id, held_on)) = existing {
+        let recorded = text_to_date(held_on)?;
+        match (recorded, session.date) {
+            (Some(recorded), Some(date)) if recorded != date => {
+                return Err(StorageError::Conflict(format!(
+                    "session {} is recorded as held on {recorded}, but this decision dates it {date}: correct the date or the session number",
+                    session.number
+                )));
+            }
+            // A session first recorded without a date takes the date of this decision.
+            (None, Some(date)) => {
+                on_tx!(tx, conn => sqlx::query("UPDATE assembly_sessions SET held_on = $1 WHERE id = $2")
+                    .bind(date.to_string())
+                    .bind(id)
+                    .execute(conn)
+                    .await.map(|r| r.rows_affected()))?;
+            }
+            // The place stays as first recorded: a Russian and an English decision of one
+            // session name it in their own languages.
+            _ => {}
+        }
         return Ok(id);
     }
     let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
@@ -711,16 +731,7 @@ pub fn new_decision_from_parsed(
             .clone()
             .ok_or(IncompleteDecision::NoPlace)?,
     };
-    let mut items = Vec::new();
-    for section in &parsed.items {
-        items.push(DecisionItem {
-            number: section.number.clone(),
-            depth: 0,
-            heading: section.heading.clone(),
-            text: section.text.clone(),
-        });
-        flatten_items(&section.items, 1, &mut items);
-    }
+    let items = items_of(parsed);
     let assignments = parsed
         .assignments
         .iter()
@@ -764,16 +775,30 @@ pub fn new_decision_from_parsed(
     })
 }
 
-fn flatten_items(items: &[megapolis_decisions::Item], depth: i64, out: &mut Vec<DecisionItem>) {
-    for item in items {
-        out.push(DecisionItem {
-            number: item.number.clone(),
-            depth,
-            heading: String::new(),
-            text: item.text.clone(),
-        });
-        flatten_items(&item.items, depth + 1, out);
+/// The items of a parsed decision as stored: flattened in document order with their depth.
+pub fn items_of(parsed: &megapolis_decisions::Decision) -> Vec<DecisionItem> {
+    fn walk(items: &[megapolis_decisions::Item], depth: i64, out: &mut Vec<DecisionItem>) {
+        for item in items {
+            out.push(DecisionItem {
+                number: item.number.clone(),
+                depth,
+                heading: String::new(),
+                text: item.text.clone(),
+            });
+            walk(&item.items, depth + 1, out);
+        }
     }
+    let mut out = Vec::new();
+    for section in &parsed.items {
+        out.push(DecisionItem {
+            number: section.number.clone(),
+            depth: 0,
+            heading: section.heading.clone(),
+            text: section.text.clone(),
+        });
+        walk(&section.items, 1, &mut out);
+    }
+    out
 }
 
 /// The parser's directory of bodies from the organisation's bodies.

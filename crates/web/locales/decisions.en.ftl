@@ -88,3 +88,4 @@ decisions-error-session-number = The session number is a positive whole number.
 decisions-error-unknown-body = There is no such body in the directory.
 decisions-error-link = A link starts with /, http:// or https://.
 decisions-error-appendix-empty = Give a link or attach a file.
+decisions-error-session-date-conflict = This session is already recorded with another date. Correct the date or the session number.

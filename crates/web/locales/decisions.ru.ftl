@@ -90,3 +90,4 @@ decisions-error-session-number = Номер сессии — целое поло
 decisions-error-unknown-body = Такого органа нет в справочнике.
 decisions-error-link = Ссылка должна начинаться с /, http:// или https://.
 decisions-error-appendix-empty = Укажите ссылку или приложите файл.
+decisions-error-session-date-conflict = Эта сессия уже записана с другой датой. Исправьте дату или номер сессии.

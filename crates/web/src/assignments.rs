@@ -2,7 +2,7 @@
 //! with its timeline and the actions its visitor may take, and the action endpoint. The rules
 //! live in `megapolis_decisions::workflow`; a refusal comes back translated beside the forms.
 use crate::auth::{CsrfMultipart, UploadedFile, Visitor};
-use crate::decisions::today;
+use crate::decisions::{parse_date, today, Resolver};
 use crate::error::{refusal_status, AppError};
 use crate::pages::render;
 use crate::state::AppState;
@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Json};
 use megapolis_decisions::workflow::{Action, Capacities, State as WorkflowState};
 use megapolis_domain::{Body, BodyId, Person};
-use megapolis_storage::assignments::{AssignmentFilter, AssignmentRecord};
+use megapolis_storage::assignments::{AssignmentEdit, AssignmentFilter, AssignmentRecord};
 use megapolis_storage::decisions::NewFile;
 use megapolis_storage::StorageError;
 use minijinja::context;
@@ -183,6 +183,7 @@ fn allowed_forms(
         ("extend", open && capacities.lead && !pending),
         ("answer_extension", open && capacities.controller && pending),
         ("cancel", open && capacities.secretariat),
+        ("edit", open && capacities.secretariat),
     ])
 }
 
@@ -321,6 +322,91 @@ pub async fn act(
         Ok(done) => {
             Ok(Redirect::to(&format!("/assignments/{id}#event-{}", done.event_id)).into_response())
         }
+        Err(StorageError::Refused(refusal)) => {
+            detail_page(
+                &state,
+                &visitor,
+                id,
+                refusal_status(&refusal),
+                Some(refusal.code()),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The Secretariat's correction form: task, lead (a body, or a name not in the directory),
+/// co-executors one per line (resolved like the import's), deadline, recurrence.
+pub async fn edit(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<i64>,
+    form: CsrfMultipart,
+) -> Result<Response, AppError> {
+    let person = signed_in(&visitor)?;
+    let current = load(&state, id).await?;
+    let language = state
+        .store
+        .decision(current.decision_id)
+        .await?
+        .map(|d| d.language)
+        .unwrap_or_default();
+    let bodies = state.store.bodies().await?;
+    let directory = megapolis_storage::decisions::directory_of(&bodies);
+    let resolver = Resolver::new(&bodies, &directory, &language);
+    let lead = match (form.text("lead").trim(), form.text("lead_name").trim()) {
+        ("", "") => None,
+        ("", name) => Some(resolver.named(name)),
+        (body_id, _) => match resolver.by_id(body_id) {
+            Some(body) => Some(resolver.executor(body)),
+            None => return Err(AppError::BadRequest(format!("no body {body_id:?}"))),
+        },
+    };
+    let deadline = match form.text("deadline").trim() {
+        "" => None,
+        text => match parse_date(text) {
+            Some(date) => Some(date),
+            None => {
+                return detail_page(
+                    &state,
+                    &visitor,
+                    id,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some("assignment-date-invalid"),
+                )
+                .await
+            }
+        },
+    };
+    let recurrence = match form.text("recurrence") {
+        "" => None,
+        text => Some(
+            text.parse()
+                .map_err(|_| AppError::BadRequest(format!("no recurrence {text:?}")))?,
+        ),
+    };
+    let edit = AssignmentEdit {
+        task: form.text("task").trim().to_string(),
+        lead,
+        co_executors: form
+            .text("co_executors")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|name| resolver.named(name))
+            .collect(),
+        deadline,
+        deadline_text: Some(form.text("deadline_text").trim().to_string())
+            .filter(|t| !t.is_empty()),
+        recurrence,
+    };
+    match state
+        .store
+        .edit_assignment(id, person, &edit, today())
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/assignments/{id}#timeline")).into_response()),
         Err(StorageError::Refused(refusal)) => {
             detail_page(
                 &state,

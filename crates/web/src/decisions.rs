@@ -742,32 +742,6 @@ pub fn parse_date(text: &str) -> Option<Date> {
     Date::parse(text, format).ok()
 }
 
-/// The items of a decision as stored, flattened in document order with their depth.
-pub fn items_of(parsed: &Decision) -> Vec<DecisionItem> {
-    fn walk(items: &[megapolis_decisions::Item], depth: i64, out: &mut Vec<DecisionItem>) {
-        for item in items {
-            out.push(DecisionItem {
-                number: item.number.clone(),
-                depth,
-                heading: String::new(),
-                text: item.text.clone(),
-            });
-            walk(&item.items, depth + 1, out);
-        }
-    }
-    let mut out = Vec::new();
-    for section in &parsed.items {
-        out.push(DecisionItem {
-            number: section.number.clone(),
-            depth: 0,
-            heading: section.heading.clone(),
-            text: section.text.clone(),
-        });
-        walk(&section.items, 1, &mut out);
-    }
-    out
-}
-
 /// Checks the submitted review and builds the decision to save. Every row's flags are
 /// recomputed from the corrected values (shown again when the form comes back) and saved with
 /// the assignment: an executor not in the directory is kept as named and flagged.
@@ -977,7 +951,7 @@ pub fn confirmed_decision(
         source_text: review.source.clone(),
         controller,
         published: review.published,
-        items: items_of(parsed),
+        items: megapolis_storage::decisions::items_of(parsed),
         appendices,
         assignments,
     })
@@ -1050,11 +1024,26 @@ pub async fn confirm(
     };
     match confirmed_decision(&mut review, &parsed, &bodies, &directory, &form.files) {
         Ok(decision) => {
-            let id = state
-                .store
-                .save_decision(&visitor.actor(), &decision)
-                .await?;
-            Ok(see_other(&format!("/decisions/{id}")))
+            match state.store.save_decision(&visitor.actor(), &decision).await {
+                Ok(id) => Ok(see_other(&format!("/decisions/{id}"))),
+                // The session is already recorded with another date: say so beside the date.
+                Err(megapolis_storage::StorageError::Conflict(_)) => {
+                    let errors = Errors::from([(
+                        "date".to_string(),
+                        "decisions-error-session-date-conflict",
+                    )]);
+                    review_page(
+                        &state,
+                        &visitor,
+                        &review,
+                        &parsed,
+                        &bodies,
+                        &errors,
+                        StatusCode::CONFLICT,
+                    )
+                }
+                Err(e) => Err(e.into()),
+            }
         }
         Err(errors) => review_page(
             &state,

@@ -137,6 +137,7 @@ fn table() -> Vec<Route> {
         route("GET", "/assignments", SignedIn, get(assignments::list)),
         route("GET", "/assignments/{id}", SignedIn, get(assignments::detail)),
         route("POST", "/assignments/{id}/act", SignedIn, post(assignments::act)),
+        route("POST", "/assignments/{id}/edit", STAFF, post(assignments::edit)),
         route("GET", "/api/v1/assignments", Public, get(assignments::api_list)),
         route("GET", "/api/v1/assignments/{id}", Public, get(assignments::api_get)),
         route(
