@@ -35,7 +35,7 @@ pub use bodies::{
 };
 pub use directory::Directory;
 pub use model::{
-    format_date, Assignment, AssignmentFlag, AssignmentKind, Decision, DocumentWarning, Item,
+    format_date, written_date, Assignment, AssignmentFlag, AssignmentKind, Decision, DocumentWarning, Item,
     Language, Recurrence, Section, Session,
 };
 

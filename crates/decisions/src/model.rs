@@ -187,6 +187,32 @@ impl Decision {
     }
 }
 
+const MONTHS_RU_GENITIVE: [&str; 12] = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+];
+
+/// A date as a decision writes it: `2 июня 2010 года`, `2 June 2010`.
+pub fn written_date(date: Date, language: Language) -> String {
+    match language {
+        Language::Ru => {
+            let month = MONTHS_RU_GENITIVE[usize::from(u8::from(date.month())) - 1];
+            format!("{} {month} {} года", date.day(), date.year())
+        }
+        Language::En => format!("{} {} {}", date.day(), date.month(), date.year()),
+    }
+}
+
 /// Formats a date as `YYYY-MM-DD`.
 pub fn format_date(date: Date) -> String {
     format!(

@@ -5,6 +5,7 @@ use crate::decisions::{directory_of, new_decision_from_parsed};
 use crate::org::Association;
 use crate::{StorageError, Store};
 use megapolis_decisions::workflow::Action;
+use megapolis_decisions::{written_date, Language};
 use megapolis_domain::body::parse_bodies_csv;
 use megapolis_domain::city::CityInput;
 use megapolis_domain::password::hash_password;
@@ -278,7 +279,12 @@ async fn load_demo_decisions(store: &Store, today: Date) -> Result<(), DemoError
     let people = store.people().await?;
     let mut saved = Vec::new();
     for (file, template) in DEMO_DECISIONS {
-        let text = with_dates(template, today, file.ends_with("-en.txt"));
+        let language = if file.ends_with("-en.txt") {
+            Language::En
+        } else {
+            Language::Ru
+        };
+        let text = with_dates(template, today, language);
         let data_error = |message: String| DemoError::Data {
             file,
             row: 0,
@@ -328,23 +334,8 @@ async fn load_demo_decisions(store: &Store, today: Date) -> Result<(), DemoError
     Ok(())
 }
 
-const MONTHS_RU: [&str; 12] = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-];
-
 /// Replaces each `{date:±N}` with the date N days after `today`, written as in a decision.
-fn with_dates(template: &str, today: Date, english: bool) -> String {
+fn with_dates(template: &str, today: Date, language: Language) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(start) = rest.find("{date:") {
@@ -356,17 +347,7 @@ fn with_dates(template: &str, today: Date, english: bool) -> String {
         };
         let days: i64 = after[..end].trim_start_matches('+').parse().unwrap_or(0);
         let date = today + Duration::days(days);
-        let month = usize::from(u8::from(date.month())) - 1;
-        if english {
-            out.push_str(&format!("{} {} {}", date.day(), date.month(), date.year()));
-        } else {
-            out.push_str(&format!(
-                "{} {} {} года",
-                date.day(),
-                MONTHS_RU[month],
-                date.year()
-            ));
-        }
+        out.push_str(&written_date(date, language));
         rest = &after[end + 1..];
     }
     out.push_str(rest);
@@ -415,11 +396,11 @@ mod tests {
     fn demo_dates_are_written_as_in_a_decision() {
         let today = date!(2026 - 11 - 25);
         assert_eq!(
-            with_dates("до {date:+20} сделать", today, false),
+            with_dates("до {date:+20} сделать", today, Language::Ru),
             "до 15 декабря 2026 года сделать"
         );
         assert_eq!(
-            with_dates("by {date:-5}.", today, true),
+            with_dates("by {date:-5}.", today, Language::En),
             "by 20 November 2026."
         );
     }

@@ -42,30 +42,14 @@ pub fn today() -> Date {
     time::OffsetDateTime::now_utc().date()
 }
 
-/// `2 июня 2010 г.` / `2 June 2010`.
+/// `2 июня 2010 года` / `2 June 2010`.
 pub fn human_date(date: Option<Date>, lang: Lang) -> String {
-    const RU: [&str; 12] = [
-        "января",
-        "февраля",
-        "марта",
-        "апреля",
-        "мая",
-        "июня",
-        "июля",
-        "августа",
-        "сентября",
-        "октября",
-        "ноября",
-        "декабря",
-    ];
-    let Some(d) = date else {
-        return String::new();
+    let language = match lang {
+        Lang::Ru => megapolis_decisions::Language::Ru,
+        Lang::En => megapolis_decisions::Language::En,
     };
-    let month = usize::from(u8::from(d.month())) - 1;
-    match lang {
-        Lang::Ru => format!("{} {} {} г.", d.day(), RU[month], d.year()),
-        Lang::En => format!("{} {} {}", d.day(), d.month(), d.year()),
-    }
+    date.map(|d| megapolis_decisions::written_date(d, language))
+        .unwrap_or_default()
 }
 
 fn iso(date: Option<Date>) -> String {
