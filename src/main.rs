@@ -336,10 +336,13 @@ fn start_scheduler(
     let mut config = SchedulerConfig::new(public_url.clone());
     config.interval = std::time::Duration::from_secs(args.scheduler_seconds);
     config.reminder_days = args.reminder_days;
-    config.smtp = args.smtp_url.filter(|u| !u.is_empty()).map(|url| SmtpConfig {
-        url,
-        from: args.mail_from,
-    });
+    config.smtp = args
+        .smtp_url
+        .filter(|u| !u.is_empty())
+        .map(|url| SmtpConfig {
+            url,
+            from: args.mail_from,
+        });
     match &config.smtp {
         Some(_) => tracing::info!(
             "mail is on: notifications go out by SMTP, links to {public_url}; scheduler every {} s, reminders {} days ahead",

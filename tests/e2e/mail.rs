@@ -154,9 +154,12 @@ async fn smtp_session(socket: tokio::net::TcpStream, inbox: Inbox) -> std::io::R
             b"250 OK\r\n"
         } else if let Some(to) = upper.strip_prefix("RCPT TO:") {
             let to = &command[command.len() - to.len()..];
-            current
-                .to
-                .push(to.trim().trim_start_matches('<').trim_end_matches('>').to_string());
+            current.to.push(
+                to.trim()
+                    .trim_start_matches('<')
+                    .trim_end_matches('>')
+                    .to_string(),
+            );
             b"250 OK\r\n"
         } else if upper == "DATA" {
             write.write_all(b"354 end with <CRLF>.<CRLF>\r\n").await?;
@@ -173,17 +176,14 @@ async fn smtp_session(socket: tokio::net::TcpStream, inbox: Inbox) -> std::io::R
                 data.push_str(text);
             }
             current.data = data;
-            inbox
-                .lock()
-                .expect("sink inbox")
-                .push(std::mem::replace(
-                    &mut current,
-                    Received {
-                        from: String::new(),
-                        to: vec![],
-                        data: String::new(),
-                    },
-                ));
+            inbox.lock().expect("sink inbox").push(std::mem::replace(
+                &mut current,
+                Received {
+                    from: String::new(),
+                    to: vec![],
+                    data: String::new(),
+                },
+            ));
             b"250 OK queued\r\n"
         } else if upper == "QUIT" {
             write.write_all(b"221 bye\r\n").await?;
@@ -305,7 +305,11 @@ async fn a_reminder_reaches_the_mail_server_exactly_once() {
     assert_eq!(reminders.len(), 1, "exactly one reminder: {reminders:?}");
     let mail = &reminders[0];
     assert_eq!(mail.to, vec![BOARD_EMAIL.to_string()]);
-    assert!(mail.from.contains("noreply@megapolis.test"), "{}", mail.from);
+    assert!(
+        mail.from.contains("noreply@megapolis.test"),
+        "{}",
+        mail.from
+    );
     assert_eq!(
         mail.subject(),
         format!("Напоминание: срок приближается: {task}")
@@ -359,7 +363,9 @@ async fn mail_waits_in_the_outbox_while_the_server_is_down() {
     let mut failed = false;
     for _ in 0..200 {
         let attempts = sql
-            .count(&format!("SELECT COALESCE(MAX(o.attempts), 0) {row} AND o.sent_at IS NULL"))
+            .count(&format!(
+                "SELECT COALESCE(MAX(o.attempts), 0) {row} AND o.sent_at IS NULL"
+            ))
             .await;
         if attempts >= 1 {
             failed = true;

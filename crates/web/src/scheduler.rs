@@ -314,7 +314,10 @@ pub fn mail_text(
     let short_task: String = {
         let first_line = task.lines().next().unwrap_or_default();
         if first_line.chars().count() > 80 {
-            format!("{}…", first_line.chars().take(80).collect::<String>().trim_end())
+            format!(
+                "{}…",
+                first_line.chars().take(80).collect::<String>().trim_end()
+            )
         } else {
             first_line.to_string()
         }
@@ -430,7 +433,8 @@ mod tests {
         let en = body.find("Assignment:").expect("English part");
         assert!(ru < en);
         assert_eq!(
-            body.matches("https://megapolis.example/assignments/42").count(),
+            body.matches("https://megapolis.example/assignments/42")
+                .count(),
             2
         );
     }

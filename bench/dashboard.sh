@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Dashboard benchmark: GET /control signed in as the Board's chair, on a SQLite database with
+# 10,000 assignments (made through the Store API by examples/bench_data.rs), under wrk on
+# 127.0.0.1. Prints a markdown line (requests/s, p50, p99, errors). Everything it starts it stops.
+#
+#   bench/dashboard.sh                                   # build, fill, measure
+#   BENCH_ASSIGNMENTS=10000 BENCH_DURATION=15s BENCH_CONNECTIONS=16 bench/dashboard.sh
+#   BENCH_NO_BUILD=1 bench/dashboard.sh                  # use the already-built binaries
+#   BENCH_DATABASE_URL=postgres://… bench/dashboard.sh   # an empty PostgreSQL database instead
+#
+# Needs wrk (apt-get install -y wrk), curl and python3.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+DURATION="${BENCH_DURATION:-15s}"
+CONNECTIONS="${BENCH_CONNECTIONS:-16}"
+THREADS="${BENCH_THREADS:-2}"
+ASSIGNMENTS="${BENCH_ASSIGNMENTS:-10000}"
+TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+BIN="$TARGET_DIR/release/megapolis"
+GEN="$TARGET_DIR/debug/examples/bench_data"
+
+die() { echo "bench: $*" >&2; exit 1; }
+log() { echo "bench: $*" >&2; }
+
+command -v wrk >/dev/null 2>&1 || die "wrk is missing (apt-get install -y wrk)"
+
+if [ -z "${BENCH_NO_BUILD:-}" ]; then
+    log "building release server and the data generator ($TARGET_DIR)"
+    timeout 3600 cargo build --release --bin megapolis >&2 || die "release build failed"
+    timeout 3600 cargo build --example bench_data >&2 || die "generator build failed"
+fi
+[ -x "$BIN" ] || die "no binary at $BIN"
+[ -x "$GEN" ] || die "no generator at $GEN"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/megapolis-dashboard.XXXXXX")"
+SERVER_PID=""
+cleanup() {
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -TERM "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+to_ms() {
+    awk -v v="$1" 'BEGIN {
+        n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
+        if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000;
+        printf "%.2f", n }'
+}
+
+DB_URL="${BENCH_DATABASE_URL:-sqlite://$WORK/bench.db}"
+log "filling the database with $ASSIGNMENTS assignments"
+timeout 1800 "$GEN" "$DB_URL" "$ASSIGNMENTS" 2>&1 | sed 's/^/bench: /' >&2
+
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+# A long scheduler interval: the benchmark measures the page, not the reminders.
+MEGAPOLIS_SCHEDULER_SECONDS=86400 "$BIN" --database-url "$DB_URL" serve --addr "127.0.0.1:$PORT" \
+    >"$WORK/stdout.log" 2>"$WORK/server.log" &
+SERVER_PID=$!
+for _ in $(seq 1 600); do
+    curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 20 "$WORK/server.log" >&2; die "server exited"; }
+    sleep 0.1
+done
+
+# Sign in as the Board's chair: the form token from the login page, then the session cookie.
+JAR="$WORK/cookies.txt"
+CSRF="$(curl -fsS -c "$JAR" "http://127.0.0.1:$PORT/login" | python3 -c 'import re,sys; print(re.search(r"name=\"_csrf\" value=\"([0-9a-f]+)\"", sys.stdin.read()).group(1))')"
+curl -fsS -o /dev/null -b "$JAR" -c "$JAR" -H "Origin: http://127.0.0.1:$PORT" \
+    --data-urlencode "email=board@megapolis.example" --data-urlencode "password=demo-board-pass" \
+    --data-urlencode "next=/control" --data-urlencode "_csrf=$CSRF" "http://127.0.0.1:$PORT/login"
+SESSION="$(awk '$6 == "mp_session" { print $7 }' "$JAR")"
+[ -n "$SESSION" ] || die "sign-in failed"
+COOKIE="mp_session=$SESSION"
+STATUS="$(curl -s -o "$WORK/control.html" -w '%{http_code}' -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT/control")"
+[ "$STATUS" = 200 ] || die "GET /control answered $STATUS"
+SIZE="$(wc -c <"$WORK/control.html")"
+log "GET /control: 200, $SIZE bytes"
+
+timeout 30 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT/control" >/dev/null
+OUT="$(timeout 120 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT/control")"
+echo "$OUT" >&2
+RPS="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$OUT")"
+P50="$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$OUT")")"
+P99="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$OUT")")"
+ERRORS="$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$OUT")"
+HWM="$(awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER_PID/status")"
+
+# One XLSX report of all assignments, timed once.
+XLSX_MS="$(curl -s -o "$WORK/report.xlsx" -w '%{time_total}' -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT/control/report.xlsx" | awk '{ printf "%.0f", $1 * 1000 }')"
+log "report.xlsx of $ASSIGNMENTS assignments: $XLSX_MS ms, $(wc -c <"$WORK/report.xlsx") bytes"
+
+echo
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, after a 3 s warm-up; $(nproc) cores; $(date -u +%Y-%m-%d); $ASSIGNMENTS assignments"
+echo
+echo "| backend | path | requests/s | p50 ms | p99 ms | errors | server peak RSS |"
+echo "|---|---|---|---|---|---|---|"
+echo "| ${DB_URL%%:*} | \`/control\` ($SIZE bytes) | $RPS | $P50 | $P99 | $ERRORS | $HWM MiB |"
+echo
+echo "GET /control/report.xlsx (all $ASSIGNMENTS assignments, one request): $XLSX_MS ms"
