@@ -398,7 +398,8 @@ pub async fn inbox(
         .map(|n| {
             context! {
                 id => n.id,
-                at => short_time(&n.at),
+                at => n.at,
+                at_text => short_time(&n.at),
                 kind => n.kind,
                 assignment_id => n.assignment_id,
                 task => n.task,
