@@ -35,8 +35,8 @@ pub use bodies::{
 };
 pub use directory::Directory;
 pub use model::{
-    format_date, written_date, Assignment, AssignmentFlag, AssignmentKind, Decision, DocumentWarning, Item,
-    Language, Recurrence, Section, Session,
+    format_date, written_date, Assignment, AssignmentFlag, AssignmentKind, Decision,
+    DocumentWarning, Item, Language, Recurrence, Section, Session,
 };
 
 /// Why a text is not a decision.

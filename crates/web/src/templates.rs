@@ -55,7 +55,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "assignments.html",
         include_str!("../templates/assignments.html"),
     ),
-    ("assignment.html", include_str!("../templates/assignment.html")),
+    (
+        "assignment.html",
+        include_str!("../templates/assignment.html"),
+    ),
     (
         "assignment_macros.html",
         include_str!("../templates/assignment_macros.html"),
