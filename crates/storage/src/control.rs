@@ -42,3 +42,19 @@ impl Store {
         tx.commit().await
     }
 }
+
+impl Store {
+    /// A stamp that changes whenever the dashboard's figures may have changed: every change of
+    /// an assignment writes an event, and new assignments and decisions change the counts.
+    /// Cheap (the newest event by its key, two counts), so a cached dashboard can be checked
+    /// on every request, also across several servers on one database.
+    pub async fn control_stamp(&self) -> Result<(i64, i64, i64), StorageError> {
+        let stamp: (i64, i64, i64) = on_pool!(self, pool => sqlx::query_as(
+            "SELECT COALESCE((SELECT MAX(id) FROM assignment_events), 0), \
+             (SELECT COUNT(*) FROM assignments), (SELECT COUNT(*) FROM decisions)",
+        )
+        .fetch_one(pool)
+        .await?);
+        Ok(stamp)
+    }
+}

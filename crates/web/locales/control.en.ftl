@@ -21,7 +21,6 @@ control-col-due-soon = Due soon
 control-col-accepted = Accepted
 control-col-bar = Share
 control-open-hint = All assignments of the row; open ones are those not yet accepted or cancelled
-control-bar-title = accepted { $accepted }, open { $open }, of them overdue { $overdue }
 control-legend-open = open, on time
 control-decision-label = Session { $number }: { $title }
 control-total = Total

@@ -21,7 +21,6 @@ control-col-due-soon = Скоро срок
 control-col-accepted = Принято
 control-col-bar = Доля
 control-open-hint = Все поручения строки; в работе — ещё не принятые и не отменённые
-control-bar-title = принято { $accepted }, в работе { $open }, из них просрочено { $overdue }
 control-legend-open = в работе, в срок
 control-decision-label = Сессия { $number }: { $title }
 control-total = Всего

@@ -15,11 +15,12 @@ use fluent_bundle::FluentValue;
 use megapolis_decisions::workflow::State as WorkflowState;
 use megapolis_domain::{Body, Lang, Person};
 use megapolis_reports::{ExecutionReport, Labels, ReportRow};
-use megapolis_storage::assignments::{AssignmentFilter, Load};
+use megapolis_storage::assignments::{AssignmentFilter, Dashboard, Load};
 use megapolis_storage::decisions::Executor;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use time::Date;
 
 type PageResult = Result<Response, AppError>;
@@ -89,12 +90,49 @@ fn executor_name(executor: &Executor, bodies: &BTreeMap<String, Body>, lang: Lan
         )
 }
 
+/// The dashboard's figures with the stamp of the data they were counted from. The figures are
+/// counted again when the stamp (newest assignment event, number of assignments and decisions)
+/// or the day changes, and at least every [`CACHE_MAX_AGE`] (for edits that write no event, such
+/// as a decision's title, or a restored backup).
+#[derive(Default)]
+pub struct DashboardCache {
+    last: std::sync::Mutex<Option<CachedDashboard>>,
+}
+
+struct CachedDashboard {
+    key: (Date, (i64, i64, i64)),
+    at: std::time::Instant,
+    dashboard: Arc<Dashboard>,
+}
+
+const CACHE_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(30);
+
+async fn current_dashboard(state: &AppState, today: Date) -> Result<Arc<Dashboard>, AppError> {
+    let key = (today, state.store.control_stamp().await?);
+    if let Ok(last) = state.dashboard_cache.last.lock() {
+        if let Some(cached) = last.as_ref() {
+            if cached.key == key && cached.at.elapsed() < CACHE_MAX_AGE {
+                return Ok(cached.dashboard.clone());
+            }
+        }
+    }
+    let dashboard = Arc::new(state.store.dashboard(today, DUE_SOON_DAYS).await?);
+    if let Ok(mut last) = state.dashboard_cache.last.lock() {
+        *last = Some(CachedDashboard {
+            key,
+            at: std::time::Instant::now(),
+            dashboard: dashboard.clone(),
+        });
+    }
+    Ok(dashboard)
+}
+
 pub async fn dashboard(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
 ) -> PageResult {
     let today = today();
-    let dashboard = state.store.dashboard(today, DUE_SOON_DAYS).await?;
+    let dashboard = current_dashboard(&state, today).await?;
     let bodies = bodies_by_id(&state).await?;
     let lang = visitor.lang;
     let max_body = dashboard
@@ -163,7 +201,7 @@ pub async fn dashboard(
             today => today.to_string(),
             today_text => crate::decisions::human_date(Some(today), lang),
             due_days => DUE_SOON_DAYS,
-            total => dashboard.total,
+            total => dashboard.total.clone(),
             by_state => by_state,
             by_body => by_body,
             by_decision => by_decision,

@@ -18,6 +18,8 @@ pub struct AppState {
     pub(crate) templates: Arc<minijinja::Environment<'static>>,
     /// The interface strings, for texts made in Rust (report labels, e-mails).
     pub i18n: Arc<Translations>,
+    /// The last dashboard figures, reused while the data has not changed.
+    pub(crate) dashboard_cache: Arc<crate::control::DashboardCache>,
 }
 
 impl AppState {
@@ -28,6 +30,7 @@ impl AppState {
             config: Arc::new(config),
             templates: Arc::new(crate::templates::environment(i18n.clone())),
             i18n,
+            dashboard_cache: Arc::default(),
         }
     }
 }
