@@ -232,8 +232,23 @@ async fn dashboard_counts_and_drill_downs_in_russian_and_english() {
     assert!(html.contains("href=\"/assignments?due=30\""));
 
     // Our body: 3 assignments, 3 open, 1 overdue, 1 due within 30 days, none accepted.
-    let body = format!("/assignments?body={BODY}");
+    let body = format!("/assignments?lead={BODY}");
     assert_eq!(link_text(&html, &body).as_deref(), Some(BODY_RU));
+    assert_eq!(count_of(&html, &format!("{body}&amp;open=1")), 3);
+    // Each count opens the list of exactly those assignments.
+    for (query, rows) in [("&open=1", 3), ("&overdue=1", 1), ("&state=accepted", 0)] {
+        let list = app
+            .get(&client, &format!("{body}{query}"))
+            .await
+            .text()
+            .await
+            .expect("list");
+        assert_eq!(
+            list.matches("<td class=\"item-number\">").count(),
+            rows,
+            "{body}{query}"
+        );
+    }
     assert_eq!(count_of(&html, &format!("{body}&amp;overdue=1")), 1);
     assert_eq!(count_of(&html, &format!("{body}&amp;due=30")), 1);
     assert_eq!(count_of(&html, &format!("{body}&amp;state=accepted")), 0);

@@ -91,12 +91,16 @@ pub struct AssignmentEvent {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AssignmentFilter {
     pub state: Option<State>,
+    /// Only open assignments (neither accepted nor cancelled).
+    pub open: bool,
     /// Only open assignments past their deadline.
     pub overdue: bool,
     /// Only open assignments due from today to this many days ahead.
     pub due_within_days: Option<i64>,
     /// Lead or co-executor.
     pub body: Option<BodyId>,
+    /// Lead only (the dashboard counts by lead executor).
+    pub lead: Option<BodyId>,
     /// Only assignments with no executor in the directory (lead unknown or missing).
     pub without_body: bool,
     pub decision: Option<i64>,
@@ -220,6 +224,13 @@ fn filter_sql(filter: &AssignmentFilter, today: Date, params: &mut Vec<Param>) -
     if let Some(state) = filter.state {
         let n = push(params, Param::Text(state.as_str().into()));
         conditions.push(format!("a.state = ${n}"));
+    }
+    if filter.open {
+        conditions.push("a.state NOT IN ('accepted', 'cancelled')".into());
+    }
+    if let Some(lead) = &filter.lead {
+        let n = push(params, Param::Text(lead.as_str().into()));
+        conditions.push(format!("a.lead_body_id = ${n}"));
     }
     if filter.overdue {
         let n = push(params, Param::Text(today.to_string()));

@@ -1,7 +1,7 @@
 //! What the Board's control needs beyond the assignment store: the last report of every
-//! assignment for the execution report (one query), and a failed delivery retried after a delay
-//! the mailer chooses.
-use crate::db::{on_pool, on_tx, utc_after, Store};
+//! assignment for the execution report (one query), and a stamp that says when the dashboard's
+//! figures may have changed.
+use crate::db::{on_pool, Store};
 use crate::StorageError;
 use std::collections::BTreeMap;
 
@@ -18,28 +18,6 @@ impl Store {
         .fetch_all(pool)
         .await?);
         Ok(rows.into_iter().collect())
-    }
-
-    /// Records a failed delivery attempt of outbox message `id`, to be tried again after
-    /// `delay` (the mailer's back-off). The message stays unsent until the mail server takes it.
-    pub async fn mail_failed_retry_after(
-        &self,
-        id: i64,
-        error: &str,
-        delay: time::Duration,
-    ) -> Result<(), StorageError> {
-        let next = utc_after(delay);
-        let mut tx = self.begin_write().await?;
-        on_tx!(tx, conn => sqlx::query(
-            "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3",
-        )
-        .bind(error)
-        .bind(next)
-        .bind(id)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
-        tx.commit().await
     }
 }
 

@@ -180,23 +180,25 @@ impl Store {
         tx.commit().await
     }
 
-    /// Records a failed attempt; the message is tried again after a delay that doubles with each
-    /// attempt, up to six hours.
+    /// Records a failed delivery attempt of outbox message `id`, to be tried again after
+    /// `delay` (the mailer's back-off). The message stays unsent until the mail server takes it.
     pub async fn mail_failed(
         &self,
         id: i64,
-        attempts: i64,
         error: &str,
+        delay: time::Duration,
     ) -> Result<(), StorageError> {
-        let delay_minutes = 1_i64 << attempts.clamp(0, 9);
-        let next = utc_after(time::Duration::minutes(delay_minutes.min(360)));
+        let next = utc_after(delay);
         let mut tx = self.begin_write().await?;
-        on_tx!(tx, conn => sqlx::query("UPDATE mail_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3")
-            .bind(error)
-            .bind(next)
-            .bind(id)
-            .execute(conn)
-            .await.map(|r| r.rows_affected()))?;
+        on_tx!(tx, conn => sqlx::query(
+            "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3",
+        )
+        .bind(error)
+        .bind(next)
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
         tx.commit().await
     }
 

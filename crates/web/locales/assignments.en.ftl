@@ -105,3 +105,4 @@ assignment-recurrence-none = does not repeat
 assignment-edit-save = Save
 assignment-date-invalid = The deadline is a date as YYYY-MM-DD.
 recurrence-label = Repeats
+assignments-open = open

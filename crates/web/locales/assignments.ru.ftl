@@ -106,3 +106,4 @@ assignment-recurrence-none = не повторяется
 assignment-edit-save = Сохранить
 assignment-date-invalid = Срок — дата в формате ГГГГ-ММ-ДД.
 recurrence-label = Повторение
+assignments-open = открытые

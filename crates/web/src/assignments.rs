@@ -28,12 +28,16 @@ const LIST_LIMIT: i64 = 1000;
 pub struct ListQuery {
     /// new, in_progress, report_submitted, accepted or cancelled.
     pub state: Option<String>,
+    /// `1`: neither accepted nor cancelled.
+    pub open: Option<String>,
     /// `1`: open and past the deadline.
     pub overdue: Option<String>,
     /// Open and due within this many days.
     pub due: Option<i64>,
     /// A body id: lead or co-executor.
     pub body: Option<String>,
+    /// A body id: lead only.
+    pub lead: Option<String>,
     /// `1`: no lead executor from the directory.
     pub without_body: Option<String>,
     /// A decision id.
@@ -52,6 +56,7 @@ impl ListQuery {
                 })?),
                 None => None,
             },
+            open: flag(&self.open),
             overdue: flag(&self.overdue),
             due_within_days: match self.due {
                 Some(days) if !(0..=3660).contains(&days) => {
@@ -61,17 +66,22 @@ impl ListQuery {
                 }
                 days => days,
             },
-            body: match self.body.as_deref().filter(|s| !s.is_empty()) {
-                Some(b) => Some(BodyId::parse(b).map_err(|_| {
-                    AppError::BadRequest(format!("body {b:?} is not a body id"))
-                })?),
-                None => None,
-            },
+            body: body_param(&self.body)?,
+            lead: body_param(&self.lead)?,
             without_body: flag(&self.without_body),
             decision: self.decision,
             published_only,
             limit: Some(LIST_LIMIT),
         })
+    }
+}
+
+fn body_param(value: &Option<String>) -> Result<Option<BodyId>, AppError> {
+    match value.as_deref().filter(|s| !s.is_empty()) {
+        Some(b) => Ok(Some(BodyId::parse(b).map_err(|_| {
+            AppError::BadRequest(format!("{b:?} is not a body id"))
+        })?)),
+        None => Ok(None),
     }
 }
 
@@ -101,6 +111,7 @@ pub async fn list(
     let filtered_body = filter
         .body
         .as_ref()
+        .or(filter.lead.as_ref())
         .and_then(|b| bodies.get(b.as_str()).cloned());
     Ok(render(
         &state,

@@ -155,7 +155,7 @@ pub async fn dashboard(
                         &bodies,
                         lang,
                     ),
-                    format!("body={}", crate::auth::urlencode(id.as_str())),
+                    format!("lead={}", crate::auth::urlencode(id.as_str())),
                 ),
                 None => (row.name.clone(), String::from("without_body=1")),
             };

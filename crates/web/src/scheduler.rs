@@ -281,7 +281,7 @@ pub async fn tick(
                     delay.as_secs()
                 );
                 store
-                    .mail_failed_retry_after(
+                    .mail_failed(
                         mail.id,
                         error,
                         time::Duration::try_from(delay).unwrap_or(time::Duration::HOUR),
