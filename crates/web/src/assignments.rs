@@ -86,7 +86,7 @@ fn body_param(value: &Option<String>) -> Result<Option<BodyId>, AppError> {
 }
 
 /// Bodies by id, for names in the visitor's language.
-async fn bodies_by_id(state: &AppState) -> Result<BTreeMap<String, Body>, AppError> {
+pub(crate) async fn bodies_by_id(state: &AppState) -> Result<BTreeMap<String, Body>, AppError> {
     Ok(state
         .store
         .bodies()
@@ -333,17 +333,29 @@ pub async fn act(
         Ok(done) => {
             Ok(Redirect::to(&format!("/assignments/{id}#event-{}", done.event_id)).into_response())
         }
-        Err(StorageError::Refused(refusal)) => {
+        Err(e) => refused(&state, &visitor, id, e).await,
+    }
+}
+
+/// The assignment page again with the workflow's refusal, translated; other errors as they are.
+async fn refused(
+    state: &AppState,
+    visitor: &Visitor,
+    id: i64,
+    error: StorageError,
+) -> Result<Response, AppError> {
+    match error {
+        StorageError::Refused(refusal) => {
             detail_page(
-                &state,
-                &visitor,
+                state,
+                visitor,
                 id,
                 refusal_status(&refusal),
                 Some(refusal.code()),
             )
             .await
         }
-        Err(e) => Err(e.into()),
+        e => Err(e.into()),
     }
 }
 
@@ -418,17 +430,7 @@ pub async fn edit(
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!("/assignments/{id}#timeline")).into_response()),
-        Err(StorageError::Refused(refusal)) => {
-            detail_page(
-                &state,
-                &visitor,
-                id,
-                refusal_status(&refusal),
-                Some(refusal.code()),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => refused(&state, &visitor, id, e).await,
     }
 }
 

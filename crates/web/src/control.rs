@@ -1,6 +1,7 @@
 //! The Board's control of execution: the dashboard (aggregates counted in SQL, every figure a
 //! drill-down into `/assignments?…`), the execution report as XLSX and PDF, and the inbox of
 //! notifications.
+use crate::assignments::bodies_by_id;
 use crate::auth::{CsrfForm, Visitor};
 use crate::decisions::today;
 use crate::error::AppError;
@@ -66,16 +67,6 @@ fn load_row(label: String, query: String, load: Load, max_total: i64) -> LoadRow
         open_pct: share((load.open - load.overdue).max(0), load.total),
         load,
     }
-}
-
-async fn bodies_by_id(state: &AppState) -> Result<BTreeMap<String, Body>, AppError> {
-    Ok(state
-        .store
-        .bodies()
-        .await?
-        .into_iter()
-        .map(|b| (b.id.as_str().to_string(), b))
-        .collect())
 }
 
 /// The executor's name: the body's name in `lang` when the directory knows it, else as written.
