@@ -451,6 +451,27 @@ const FLOW_DECISION: &str = "РЕШЕНИЕ
 1.2. Одобрить перечень приоритетных сервисов.
 Контроль за выполнением настоящего решения возложить на Правление МАГ.";
 
+/// Waits until the text under `css` is `expected`: after a form is sent, the old page (which
+/// has the same element) may still be showing for a moment.
+async fn wait_for_text(browser: &Client, css: &str, expected: &str) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        // The element may belong to the page being left: read it afresh each time.
+        let now = match browser.find(Locator::Css(css)).await {
+            Ok(element) => element.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if now == expected {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "expected `{css}` to read {expected:?}, still {now:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// The number of a dashboard card (`<span class="count" id="…">N</span>`).
 async fn dashboard_count(browser: &Client, app: &TestApp, css: &str) -> i64 {
     browser
@@ -494,19 +515,24 @@ async fn a_decision_from_text_to_accepted_report(driver: &ChromeDriver, app: &Te
         published.click().await.expect("tick publish");
     }
     click(&secretariat, "#confirm-button").await;
+    // The review page is /decisions/import; the saved decision is /decisions/<id>.
     let deadline = Instant::now() + WAIT;
-    while !path_of(&secretariat).await.starts_with("/decisions/")
-        || path_of(&secretariat).await.ends_with("/confirm")
-    {
+    let decision_path = loop {
+        let path = path_of(&secretariat).await;
+        let saved = path
+            .strip_prefix("/decisions/")
+            .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()));
+        if saved {
+            break path;
+        }
         assert!(
             Instant::now() < deadline,
-            "the confirm did not reach the decision page"
+            "the confirm did not reach the decision page, still on {path}"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let decision_path = path_of(&secretariat).await;
+    };
     let public_row = "tr.assignment .state";
-    assert_eq!(text_of(&secretariat, public_row).await, "New");
+    wait_for_text(&secretariat, public_row, "New").await;
 
     // The lead body's member reports on the assignment page.
     click(&secretariat, "tr.assignment a[href^='/assignments/']").await;
@@ -518,7 +544,7 @@ async fn a_decision_from_text_to_accepted_report(driver: &ChromeDriver, app: &Te
     .await;
     fill(&secretariat, "#report-progress", "100").await;
     click(&secretariat, "#form-report button[type=submit]").await;
-    assert_eq!(text_of(&secretariat, "#state").await, "Report submitted");
+    wait_for_text(&secretariat, "#state", "Report submitted").await;
     let assignment_path = path_of(&secretariat).await;
 
     // The Board's member accepts.
@@ -534,7 +560,7 @@ async fn a_decision_from_text_to_accepted_report(driver: &ChromeDriver, app: &Te
         .await
         .contains("Обзор подготовлен: 42 сервиса 19 городов."));
     click(&board, "#do-accept").await;
-    assert_eq!(text_of(&board, "#state").await, "Accepted");
+    wait_for_text(&board, "#state", "Accepted").await;
 
     // The dashboard counts one more accepted assignment; the public page shows it, without
     // the report's text.
@@ -548,7 +574,7 @@ async fn a_decision_from_text_to_accepted_report(driver: &ChromeDriver, app: &Te
         .goto(&app.url(&decision_path))
         .await
         .expect("open the public page");
-    assert_eq!(text_of(&anonymous, public_row).await, "Accepted");
+    wait_for_text(&anonymous, public_row, "Accepted").await;
     let page = anonymous.source().await.expect("page source");
     assert!(
         !page.contains("Обзор подготовлен"),
