@@ -46,7 +46,7 @@ pub struct AssignmentRecord {
 }
 
 impl AssignmentRecord {
-    fn status(&self) -> Status {
+    pub(crate) fn status(&self) -> Status {
         Status {
             state: self.state,
             deadline: self.deadline,
@@ -203,10 +203,8 @@ const ASSIGNMENT_COLUMNS: &str = "a.id, a.decision_id, d.title, s.number, d.publ
 const ASSIGNMENT_FROM: &str = "FROM assignments a JOIN decisions d ON d.id = a.decision_id \
      JOIN assembly_sessions s ON s.id = d.session_id";
 
-/// The SQL condition "open and past the deadline" for the date in parameter `$n`.
-fn overdue_sql(n: usize) -> String {
-    format!("(a.state NOT IN ('accepted', 'cancelled') AND a.deadline < ${n})")
-}
+/// The SQL condition "still to be done": neither accepted nor cancelled.
+const OPEN_SQL: &str = "a.state NOT IN ('accepted', 'cancelled')";
 
 enum Param {
     Text(String),
@@ -226,7 +224,7 @@ fn filter_sql(filter: &AssignmentFilter, today: Date, params: &mut Vec<Param>) -
         conditions.push(format!("a.state = ${n}"));
     }
     if filter.open {
-        conditions.push("a.state NOT IN ('accepted', 'cancelled')".into());
+        conditions.push(OPEN_SQL.into());
     }
     if let Some(lead) = &filter.lead {
         let n = push(params, Param::Text(lead.as_str().into()));
@@ -234,7 +232,7 @@ fn filter_sql(filter: &AssignmentFilter, today: Date, params: &mut Vec<Param>) -
     }
     if filter.overdue {
         let n = push(params, Param::Text(today.to_string()));
-        conditions.push(overdue_sql(n));
+        conditions.push(format!("({OPEN_SQL} AND a.deadline < ${n})"));
     }
     if let Some(days) = filter.due_within_days {
         let from = push(params, Param::Text(today.to_string()));
@@ -243,7 +241,7 @@ fn filter_sql(filter: &AssignmentFilter, today: Date, params: &mut Vec<Param>) -
             Param::Text((today + time::Duration::days(days)).to_string()),
         );
         conditions.push(format!(
-            "(a.state NOT IN ('accepted', 'cancelled') AND a.deadline >= ${from} AND a.deadline <= ${to})"
+            "({OPEN_SQL} AND a.deadline >= ${from} AND a.deadline <= ${to})"
         ));
     }
     if let Some(body) = &filter.body {

@@ -273,14 +273,7 @@ impl Store {
                 if inserted == 0 {
                     continue;
                 }
-                let status = megapolis_decisions::workflow::Status {
-                    state: assignment.state,
-                    deadline: assignment.deadline,
-                    recurrence: assignment.recurrence,
-                    progress: u8::try_from(assignment.progress).unwrap_or(0),
-                    extension: assignment.extension.clone(),
-                };
-                insert_event(&mut tx, id, None, kind, "", &status).await?;
+                insert_event(&mut tx, id, None, kind, "", &assignment.status()).await?;
                 notify(&mut tx, id, &Parties::of(&assignment), kind, "", None).await?;
                 tx.audit(&audit_entry(
                     "system:scheduler",

@@ -129,7 +129,7 @@ fn invalid(errors: megapolis_domain::FieldErrors) -> Response {
 
 type ApiResult = Result<Response, Response>;
 
-fn fail(e: impl Into<AppError>) -> Response {
+pub(crate) fn fail(e: impl Into<AppError>) -> Response {
     e.into().into_json()
 }
 

@@ -1,10 +1,10 @@
 //! Decisions in the JSON API: the register and one decision with the progress of its assignments
 //! (public when published; drafts for staff), and for staff the parser and the import as proposed.
 //! Internal texts (reports, comments) never appear here.
-use crate::api::ApiError;
+use crate::api::{fail, ApiError};
 use crate::auth::Visitor;
-use crate::decisions::{is_staff, today};
 use crate::error::AppError;
+use crate::state::today;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -18,10 +18,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 type ApiResult = Result<Response, Response>;
-
-fn fail(e: impl Into<AppError>) -> Response {
-    e.into().into_json()
-}
 
 fn error(status: StatusCode, message: impl Into<String>) -> Response {
     let body = ApiError {
@@ -206,7 +202,7 @@ pub async fn list_decisions(
 ) -> ApiResult {
     let decisions = state
         .store
-        .decisions(!is_staff(&visitor), today())
+        .decisions(!visitor.is_staff(), today())
         .await
         .map_err(fail)?;
     let list: Vec<ApiDecisionSummary> = decisions
@@ -233,7 +229,7 @@ pub async fn get_decision(
     Extension(visitor): Extension<Visitor>,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let staff = is_staff(&visitor);
+    let staff = visitor.is_staff();
     let id: i64 = id.parse().map_err(|_| fail(AppError::NotFound))?;
     let decision = state
         .store

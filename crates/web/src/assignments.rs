@@ -2,16 +2,17 @@
 //! with its timeline and the actions its visitor may take, and the action endpoint. The rules
 //! live in `megapolis_decisions::workflow`; a refusal comes back translated beside the forms.
 use crate::auth::{CsrfMultipart, UploadedFile, Visitor};
-use crate::decisions::{parse_date, today, Resolver};
+use crate::decisions::{parse_date, Resolver};
 use crate::error::{refusal_status, AppError};
-use crate::pages::render;
+use crate::pages::{render, signed_in};
+use crate::state::today;
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Json};
 use megapolis_decisions::workflow::{Action, Capacities, State as WorkflowState};
-use megapolis_domain::{Body, BodyId, Person};
+use megapolis_domain::{Body, BodyId};
 use megapolis_storage::assignments::{AssignmentEdit, AssignmentFilter, AssignmentRecord};
 use megapolis_storage::decisions::NewFile;
 use megapolis_storage::StorageError;
@@ -292,10 +293,6 @@ fn new_files(files: Vec<UploadedFile>) -> Vec<NewFile> {
             content: f.bytes,
         })
         .collect()
-}
-
-fn signed_in(visitor: &Visitor) -> Result<&Person, AppError> {
-    visitor.person.as_ref().ok_or(AppError::Forbidden)
 }
 
 pub async fn act(

@@ -37,6 +37,11 @@ impl Visitor {
         self.person.as_ref().map(|p| p.role)
     }
 
+    /// Administrators and the Secretariat: they see drafts, import and correct.
+    pub fn is_staff(&self) -> bool {
+        Access::STAFF.allows(self.role())
+    }
+
     pub fn actor(&self) -> String {
         self.person
             .as_ref()

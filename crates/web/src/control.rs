@@ -3,10 +3,10 @@
 //! notifications.
 use crate::assignments::bodies_by_id;
 use crate::auth::{CsrfForm, Visitor};
-use crate::decisions::today;
 use crate::error::AppError;
 use crate::i18n::Translations;
-use crate::pages::render;
+use crate::pages::{render, signed_in, PageResult};
+use crate::state::today;
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue};
@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use fluent_bundle::FluentValue;
 use megapolis_decisions::workflow::State as WorkflowState;
-use megapolis_domain::{Body, Lang, Person};
+use megapolis_domain::{Body, Lang};
 use megapolis_reports::{ExecutionReport, Labels, ReportRow};
 use megapolis_storage::assignments::{AssignmentFilter, Dashboard, Load};
 use megapolis_storage::decisions::Executor;
@@ -23,8 +23,6 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use time::Date;
-
-type PageResult = Result<Response, AppError>;
 
 /// "Due soon" on the dashboard: the next 30 days.
 pub const DUE_SOON_DAYS: i64 = 30;
@@ -344,20 +342,41 @@ where
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!(e)))
 }
 
+/// Builds the execution report in the visitor's (or the asked) language and renders it off the
+/// async threads as a download.
+async fn report_download(
+    state: &AppState,
+    visitor: &Visitor,
+    query: &ReportQuery,
+    render: fn(&ExecutionReport) -> Result<Vec<u8>, megapolis_reports::ReportError>,
+    content_type: &'static str,
+    extension: &str,
+) -> PageResult {
+    let lang = report_lang(query, visitor)?;
+    let today = today();
+    let report = execution_report(state, lang, today).await?;
+    let bytes = render_off_thread(move || render(&report)).await?;
+    Ok(download(
+        bytes,
+        content_type,
+        &file_name(today, lang, extension),
+    ))
+}
+
 pub async fn report_xlsx(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Query(query): Query<ReportQuery>,
 ) -> PageResult {
-    let lang = report_lang(&query, &visitor)?;
-    let today = today();
-    let report = execution_report(&state, lang, today).await?;
-    let bytes = render_off_thread(move || megapolis_reports::to_xlsx(&report)).await?;
-    Ok(download(
-        bytes,
+    report_download(
+        &state,
+        &visitor,
+        &query,
+        megapolis_reports::to_xlsx,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        &file_name(today, lang, "xlsx"),
-    ))
+        "xlsx",
+    )
+    .await
 }
 
 #[cfg(feature = "pdf")]
@@ -366,15 +385,15 @@ pub async fn report_pdf(
     Extension(visitor): Extension<Visitor>,
     Query(query): Query<ReportQuery>,
 ) -> PageResult {
-    let lang = report_lang(&query, &visitor)?;
-    let today = today();
-    let report = execution_report(&state, lang, today).await?;
-    let bytes = render_off_thread(move || megapolis_reports::to_pdf(&report)).await?;
-    Ok(download(
-        bytes,
+    report_download(
+        &state,
+        &visitor,
+        &query,
+        megapolis_reports::to_pdf,
         "application/pdf",
-        &file_name(today, lang, "pdf"),
-    ))
+        "pdf",
+    )
+    .await
 }
 
 /// Built without the `pdf` feature: say so instead of pretending.
@@ -391,10 +410,6 @@ pub async fn report_pdf(
         state.i18n.get(lang, "control-pdf-unavailable", &[]),
     )
         .into_response())
-}
-
-fn signed_in(visitor: &Visitor) -> Result<&Person, AppError> {
-    visitor.person.as_ref().ok_or(AppError::Forbidden)
 }
 
 /// `2026-11-25T09:30:12Z` → `2026-11-25 09:30 UTC`.

@@ -4,18 +4,19 @@
 //! decision with all its assignments in one transaction.
 use crate::auth::{CsrfForm, CsrfMultipart, UploadedFile, Visitor};
 use crate::error::AppError;
-use crate::pages::render;
+use crate::pages::{page, render, see_other, PageResult};
+use crate::state::today;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::IntoResponse;
 use axum::Extension;
 use megapolis_decisions::workflow::State as AssignmentState;
 use megapolis_decisions::{
     docx, parse_with, AssignmentFlag, AssignmentKind, Decision, Directory, DocumentWarning,
     ParseError, Recurrence,
 };
-use megapolis_domain::{Body, Lang, Role};
+use megapolis_domain::{Body, Lang};
 use megapolis_storage::assignments::{AssignmentFilter, AssignmentRecord};
 use megapolis_storage::decisions::{
     directory_of, DecisionItem, DecisionRecord, Executor, NewAppendix, NewAssignment, NewDecision,
@@ -26,21 +27,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::Date;
 
-type PageResult = Result<Response, AppError>;
-
 /// How many appendix rows the review form offers.
 const APPENDIX_SLOTS: usize = 3;
 /// More assignment rows than this in one submitted form is not a real decision.
 const MAX_ROWS: usize = 2000;
-
-/// Administrators and the Secretariat see drafts and import.
-pub fn is_staff(visitor: &Visitor) -> bool {
-    matches!(visitor.role(), Some(Role::Admin | Role::Secretariat))
-}
-
-pub fn today() -> Date {
-    time::OffsetDateTime::now_utc().date()
-}
 
 /// `2 июня 2010 года` / `2 June 2010`.
 pub fn human_date(date: Option<Date>, lang: Lang) -> String {
@@ -103,14 +93,6 @@ fn parse_error_message(error: &ParseError) -> Message {
     }
 }
 
-fn see_other(to: &str) -> Response {
-    Redirect::to(to).into_response()
-}
-
-fn page(state: &AppState, visitor: &Visitor, template: &str, ctx: minijinja::Value) -> PageResult {
-    Ok(render(state, visitor, template, ctx).into_response())
-}
-
 fn unprocessable(
     state: &AppState,
     visitor: &Visitor,
@@ -141,7 +123,7 @@ pub async fn register(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
 ) -> PageResult {
-    let staff = is_staff(&visitor);
+    let staff = visitor.is_staff();
     let decisions: Vec<SummaryView> = state
         .store
         .decisions(!staff, today())
@@ -243,7 +225,7 @@ async fn visible_decision(
 ) -> Result<DecisionRecord, AppError> {
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let decision = state.store.decision(id).await?.ok_or(AppError::NotFound)?;
-    if !decision.published && !is_staff(visitor) {
+    if !decision.published && !visitor.is_staff() {
         return Err(AppError::NotFound);
     }
     Ok(decision)
@@ -260,7 +242,7 @@ pub async fn show(
         .assignments(
             &AssignmentFilter {
                 decision: Some(decision.id),
-                published_only: !is_staff(&visitor),
+                published_only: !visitor.is_staff(),
                 ..Default::default()
             },
             today(),

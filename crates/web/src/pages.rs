@@ -23,7 +23,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
-type PageResult = Result<Response, AppError>;
+pub(crate) type PageResult = Result<Response, AppError>;
 
 /// Renders a template with what every page needs: language, visitor, form token, association.
 pub fn render(state: &AppState, visitor: &Visitor, template: &str, page: Value) -> Html<String> {
@@ -31,7 +31,7 @@ pub fn render(state: &AppState, visitor: &Visitor, template: &str, page: Value) 
         lang => visitor.lang.code(),
         other_lang => match visitor.lang { Lang::Ru => "en", Lang::En => "ru" },
         user => visitor.person.as_ref().map(|p| context! { name => p.name, email => p.email.to_string(), role => p.role.as_str() }),
-        staff => matches!(visitor.role(), Some(Role::Admin | Role::Secretariat)),
+        staff => visitor.is_staff(),
         admin => visitor.role() == Some(Role::Admin),
         csrf => visitor.csrf,
         path => visitor.path,
@@ -49,7 +49,7 @@ pub fn render(state: &AppState, visitor: &Visitor, template: &str, page: Value) 
     Html(html)
 }
 
-fn page(state: &AppState, visitor: &Visitor, template: &str, ctx: Value) -> PageResult {
+pub(crate) fn page(state: &AppState, visitor: &Visitor, template: &str, ctx: Value) -> PageResult {
     Ok(render(state, visitor, template, ctx).into_response())
 }
 
@@ -58,7 +58,7 @@ fn errors_map(errors: &FieldErrors) -> BTreeMap<&'static str, &'static str> {
     errors.0.iter().map(|e| (e.field, e.key)).collect()
 }
 
-fn see_other(to: &str) -> Response {
+pub(crate) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
@@ -275,7 +275,7 @@ pub async fn logout(
     Ok(response)
 }
 
-fn signed_in(visitor: &Visitor) -> Result<&megapolis_domain::Person, AppError> {
+pub(crate) fn signed_in(visitor: &Visitor) -> Result<&megapolis_domain::Person, AppError> {
     visitor.person.as_ref().ok_or(AppError::Forbidden)
 }
 

@@ -237,7 +237,7 @@ pub async fn tick(
     config: Arc<SchedulerConfig>,
 ) -> TickReport {
     let mut report = TickReport::default();
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = crate::state::today();
     match store.queue_reminders(today, config.reminder_days).await {
         Ok(queued) => {
             report.reminders = queued.due_soon;

@@ -34,3 +34,9 @@ impl AppState {
         }
     }
 }
+
+/// The day (UTC) from which deadlines count as overdue or due soon, for every page and the
+/// scheduler alike.
+pub fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
