@@ -4,10 +4,11 @@
 //! ahead, and a share of them started, reported, accepted or cancelled by the demo people.
 //!
 //!   cargo run --example bench_data -- sqlite://bench.db 10000
-use megapolis_decisions::workflow::{Action, State};
+use megapolis_assignments::workflow::{Action, State};
+use megapolis_assignments::{Executor, NewAssignment};
 use megapolis_decisions::AssignmentKind;
+use megapolis_decisions::{NewDecision, SessionInfo};
 use megapolis_domain::Person;
-use megapolis_storage::decisions::{Executor, NewAssignment, NewDecision, SessionInfo};
 use megapolis_storage::Store;
 use std::time::Instant;
 
@@ -32,8 +33,8 @@ async fn main() -> anyhow::Result<()> {
     let store = Store::connect(&url).await?;
     store.migrate().await?;
     megapolis_storage::demo::load_demo(&store).await?;
-    let bodies = store.bodies().await?;
-    let people = store.people().await?;
+    let bodies = store.org().bodies().await?;
+    let people = store.accounts().people().await?;
     let person = |email: &str| -> anyhow::Result<Person> {
         people
             .iter()
@@ -84,7 +85,7 @@ async fn main() -> anyhow::Result<()> {
                     deadline: (!n.is_multiple_of(13)).then(|| today + time::Duration::days(offset)),
                     deadline_text: n.is_multiple_of(13).then(|| "до следующей сессии".to_string()),
                     recurrence: None,
-                    flags: vec![],
+                    doubts: vec![],
                 }
             })
             .collect();
@@ -103,7 +104,7 @@ async fn main() -> anyhow::Result<()> {
             appendices: vec![],
             assignments,
         };
-        store.save_decision("bench", &decision).await?;
+        store.decisions().save("bench", &decision).await?;
         made += count;
         session += 1;
     }
@@ -113,7 +114,7 @@ async fn main() -> anyhow::Result<()> {
     );
 
     // Move a share through the workflow, as the people of the lead bodies and the Board would.
-    let all = store.assignments(&Default::default(), today).await?;
+    let all = store.assignments().list(&Default::default(), today).await?;
     let mut actions = 0usize;
     // Only the assignments made here (the demo's own are already in every state).
     for (i, a) in all
@@ -166,19 +167,20 @@ async fn main() -> anyhow::Result<()> {
         };
         for (who, action) in steps {
             store
-                .act_on_assignment(a.id, who, &action, &[], today)
+                .assignments()
+                .act(a.id, who, &action, &[], today)
                 .await?;
             actions += 1;
         }
     }
     // What the server's scheduler would do at its first tick, so the benchmark measures a
     // server in its steady state rather than one writing thousands of reminders.
-    let queued = store.queue_reminders(today, 7).await?;
+    let queued = store.assignments().queue_reminders(today, 7).await?;
     eprintln!(
         "bench_data: reminders queued: {} due soon, {} overdue",
         queued.due_soon, queued.overdue
     );
-    let dashboard = store.dashboard(today, 30).await?;
+    let dashboard = store.assignments().dashboard(today, 30).await?;
     eprintln!(
         "bench_data: {actions} workflow actions; total {}, open {}, overdue {}, due in 30 days {}, accepted {} ({:?})",
         dashboard.total.total,

@@ -229,7 +229,7 @@ async fn run(
         }
         Command::Audit {
             command: AuditCommand::Verify,
-        } => match store.verify_audit_chain().await? {
+        } => match store.audit().verify_chain().await? {
             ChainReport::Intact { records } => {
                 println!("audit log intact: {records} records");
                 Ok(())
@@ -276,11 +276,13 @@ async fn user(store: &Store, command: UserCommand) -> anyhow::Result<()> {
         None
     };
     let id = store
+        .accounts()
         .create_person(CLI_ACTOR, &draft, hash.as_deref())
         .await?;
     if hash.is_none() {
         let token = megapolis_web::new_token();
         store
+            .accounts()
             .create_invitation(
                 CLI_ACTOR,
                 id,

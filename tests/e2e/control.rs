@@ -1,11 +1,12 @@
 //! The Board's control: the dashboard's figures and drill-down links (RU and EN) for data made
 //! here, the execution report as XLSX and PDF, and the inbox.
 use crate::support::{content_type, demo_login, element_text, location, spawn_app, TestApp};
-use megapolis_decisions::workflow::Action;
+use megapolis_assignments::workflow::Action;
+use megapolis_assignments::{Executor, NewAssignment};
 use megapolis_decisions::AssignmentKind;
+use megapolis_decisions::{NewDecision, SessionInfo};
 use megapolis_domain::body::BodyKind;
 use megapolis_domain::{Body, BodyId, Person};
-use megapolis_storage::decisions::{Executor, NewAssignment, NewDecision, SessionInfo};
 use time::{Date, Duration};
 
 /// A body of our own, so its row on the dashboard counts only our assignments.
@@ -45,13 +46,14 @@ fn assignment(
         deadline,
         deadline_text: None,
         recurrence: None,
-        flags: vec![],
+        doubts: vec![],
     }
 }
 
 pub async fn person(app: &TestApp, role: &str) -> Person {
     let (email, _) = demo_login(role);
     app.store
+        .accounts()
         .people()
         .await
         .expect("people")
@@ -72,6 +74,7 @@ pub struct Seeded {
 /// executor not in the directory with no deadline.
 pub async fn seed(app: &TestApp) -> Seeded {
     app.store
+        .org()
         .save_bodies(
             "tests",
             &[Body {
@@ -137,12 +140,14 @@ pub async fn seed(app: &TestApp) -> Seeded {
     };
     let decision_id = app
         .store
-        .save_decision("tests", &decision)
+        .decisions()
+        .save("tests", &decision)
         .await
         .expect("save decision");
     let ids: Vec<i64> = app
         .store
-        .assignments(
+        .assignments()
+        .list(
             &megapolis_storage::assignments::AssignmentFilter {
                 decision: Some(decision_id),
                 ..Default::default()
@@ -159,7 +164,8 @@ pub async fn seed(app: &TestApp) -> Seeded {
     let secretariat = person(app, "secretariat").await;
     let board = person(app, "body-member").await;
     app.store
-        .act_on_assignment(
+        .assignments()
+        .act(
             ids[3],
             &secretariat,
             &Action::Report {
@@ -172,7 +178,8 @@ pub async fn seed(app: &TestApp) -> Seeded {
         .await
         .expect("report");
     app.store
-        .act_on_assignment(
+        .assignments()
+        .act(
             ids[3],
             &board,
             &Action::Accept {
@@ -206,7 +213,12 @@ fn count_of(html: &str, href: &str) -> i64 {
 async fn dashboard_counts_and_drill_downs_in_russian_and_english() {
     let app = spawn_app().await;
     let seeded = seed(&app).await;
-    let expected = app.store.dashboard(today(), 30).await.expect("dashboard");
+    let expected = app
+        .store
+        .assignments()
+        .dashboard(today(), 30)
+        .await
+        .expect("dashboard");
     let client = app.login_as("body-member").await;
     let response = app.get(&client, "/control").await;
     assert_eq!(response.status(), 200);
@@ -325,7 +337,8 @@ async fn execution_report_as_xlsx_and_pdf() {
     let seeded = seed(&app).await;
     let all = app
         .store
-        .assignments(&Default::default(), today())
+        .assignments()
+        .list(&Default::default(), today())
         .await
         .expect("assignments")
         .len();
@@ -446,18 +459,10 @@ async fn inbox_shows_notifications_and_marks_them_read() {
     let app = spawn_app().await;
     let board = person(&app, "body-member").await;
     let client = app.login_as("body-member").await;
-    let before = app
-        .store
-        .unread_notifications(board.id)
-        .await
-        .expect("unread");
+    let before = app.store.notices().unread(board.id).await.expect("unread");
     // The Secretariat reports on an assignment the Board controls: the Board hears of it.
     let seeded = seed(&app).await;
-    let after = app
-        .store
-        .unread_notifications(board.id)
-        .await
-        .expect("unread");
+    let after = app.store.notices().unread(board.id).await.expect("unread");
     assert!(after > before, "the report reached the Board's inbox");
 
     let html = app
@@ -470,6 +475,7 @@ async fn inbox_shows_notifications_and_marks_them_read() {
     let accepted = seeded.ids[3];
     let reported = app
         .store
+        .notices()
         .inbox(board.id, 500)
         .await
         .expect("inbox")
@@ -500,11 +506,7 @@ async fn inbox_shows_notifications_and_marks_them_read() {
         .await;
     assert_eq!(response.status(), 303);
     assert_eq!(location(&response), "/inbox");
-    let unread = app
-        .store
-        .unread_notifications(board.id)
-        .await
-        .expect("unread");
+    let unread = app.store.notices().unread(board.id).await.expect("unread");
     assert_eq!(unread, after - 1);
     let html = app
         .get(&client, "/inbox")
@@ -530,10 +532,7 @@ async fn inbox_shows_notifications_and_marks_them_read() {
     let response = app.post_form(&client, "/inbox", "/inbox/read", &[]).await;
     assert_eq!(response.status(), 303);
     assert_eq!(
-        app.store
-            .unread_notifications(board.id)
-            .await
-            .expect("unread"),
+        app.store.notices().unread(board.id).await.expect("unread"),
         0
     );
     let html = app

@@ -30,22 +30,23 @@ const UNREADABLE_DEADLINE: &str = "до начала следующей сесс
 
 /// A published decision with id 1 for the role matrix: the demo's first one, or ours.
 pub async fn ensure_published_decision(app: &TestApp) {
-    if app.store.decision(1).await.expect("read").is_none() {
-        let bodies = app.store.bodies().await.expect("bodies");
-        let directory = megapolis_storage::decisions::directory_of(&bodies);
+    if app.store.decisions().get(1).await.expect("read").is_none() {
+        let bodies = app.store.org().bodies().await.expect("bodies");
+        let directory = megapolis_decisions::directory_of(&bodies);
         let parsed = megapolis_decisions::parse_with(DECISION, &directory).expect("parse");
-        let decision =
-            megapolis_storage::decisions::new_decision_from_parsed(&parsed, DECISION, true)
-                .expect("complete");
+        let decision = megapolis_decisions::new_decision_from_parsed(&parsed, DECISION, true)
+            .expect("complete");
         let id = app
             .store
-            .save_decision("tests", &decision)
+            .decisions()
+            .save("tests", &decision)
             .await
             .expect("save");
         assert_eq!(id, 1, "the first decision of a fresh database");
     }
     app.store
-        .set_decision_published("tests", 1, true)
+        .decisions()
+        .set_published("tests", 1, true)
         .await
         .expect("publish");
 }
@@ -837,7 +838,8 @@ async fn appendices_download_by_publication() {
     assert_eq!(app.get(&member, &path).await.status(), 200);
 
     app.store
-        .set_decision_published("tests", id, true)
+        .decisions()
+        .set_published("tests", id, true)
         .await
         .expect("publish");
     let response = app.get(&anonymous, &path).await;

@@ -12,6 +12,7 @@ fn code(text: &str) -> CityCode {
 
 async fn population(app: &TestApp, city: &str) -> Option<i64> {
     app.store
+        .org()
         .city(&code(city))
         .await
         .expect("read")
@@ -23,6 +24,7 @@ async fn population(app: &TestApp, city: &str) -> Option<i64> {
 async fn city_form(app: &TestApp, city: &str) -> Vec<(&'static str, String)> {
     let stored = app
         .store
+        .org()
         .city(&code(city))
         .await
         .expect("read")
@@ -274,7 +276,8 @@ async fn forms_without_the_token_or_from_another_site_are_refused() {
     assert_eq!(population(&app, "bishkek").await, before, "nothing changed");
     let audit = app
         .store
-        .audit_records(&megapolis_storage::audit::AuditFilter {
+        .audit()
+        .records(&megapolis_storage::audit::AuditFilter {
             entity: "city".into(),
             entity_id: "bishkek".into(),
             ..Default::default()
@@ -411,7 +414,7 @@ async fn a_malformed_city_form_comes_back_with_errors_beside_the_fields_in_engli
             ("latitude", ""),
             ("longitude", ""),
         ];
-        let cities_before = app.store.cities().await.expect("cities").len();
+        let cities_before = app.store.org().cities().await.expect("cities").len();
         let response = app
             .post_form(&staff, "/admin/cities/new", "/admin/cities/new", &fields)
             .await;
@@ -454,7 +457,7 @@ async fn a_malformed_city_form_comes_back_with_errors_beside_the_fields_in_engli
             );
         }
         assert_eq!(
-            app.store.cities().await.expect("cities").len(),
+            app.store.org().cities().await.expect("cities").len(),
             cities_before,
             "nothing saved"
         );
@@ -601,6 +604,7 @@ async fn the_api_reads_publicly_and_writes_with_a_staff_token() {
     assert_eq!(response.status(), 401);
     assert!(app
         .store
+        .org()
         .city(&code("turkistan"))
         .await
         .expect("read")
@@ -676,7 +680,8 @@ async fn the_api_reads_publicly_and_writes_with_a_staff_token() {
     // The writes are in the audit log under the token's owner.
     let records = app
         .store
-        .audit_records(&megapolis_storage::audit::AuditFilter {
+        .audit()
+        .records(&megapolis_storage::audit::AuditFilter {
             entity: "city".into(),
             entity_id: "turkistan".into(),
             ..Default::default()
@@ -939,12 +944,18 @@ async fn bodies_are_imported_from_csv_and_a_bad_file_changes_nothing() {
     assert_eq!(response.status(), 200);
     let html = response.text().await.expect("page");
     assert!(html.contains("Youth Council"));
-    let stored = app.store.body(&board).await.expect("read").expect("board");
+    let stored = app
+        .store
+        .org()
+        .body(&board)
+        .await
+        .expect("read")
+        .expect("board");
     assert_eq!(stored.name_en, "Board of MAG (updated)");
     let youth = BodyId::parse("youth-council").expect("id");
-    assert!(app.store.body(&youth).await.expect("read").is_some());
-    let bodies_before = app.store.bodies().await.expect("bodies").len();
-    let audit_before = app.store.verify_audit_chain().await.expect("verify");
+    assert!(app.store.org().body(&youth).await.expect("read").is_some());
+    let bodies_before = app.store.org().bodies().await.expect("bodies").len();
+    let audit_before = app.store.audit().verify_chain().await.expect("verify");
 
     let bad = "id,kind,name_ru,name_en,short_ru,short_en\n\
                board,board,Правление,Board renamed again,Правление,Board\n\
@@ -968,19 +979,25 @@ async fn bodies_are_imported_from_csv_and_a_bad_file_changes_nothing() {
         html.contains("Board renamed again"),
         "the typed CSV is kept"
     );
-    let stored = app.store.body(&board).await.expect("read").expect("board");
+    let stored = app
+        .store
+        .org()
+        .body(&board)
+        .await
+        .expect("read")
+        .expect("board");
     assert_eq!(
         stored.name_en, "Board of MAG (updated)",
         "the good row of a bad file is not applied"
     );
     assert_eq!(
-        app.store.bodies().await.expect("bodies").len(),
+        app.store.org().bodies().await.expect("bodies").len(),
         bodies_before
     );
     assert_eq!(
         format!(
             "{:?}",
-            app.store.verify_audit_chain().await.expect("verify")
+            app.store.audit().verify_chain().await.expect("verify")
         ),
         format!("{audit_before:?}"),
         "no audit records either"

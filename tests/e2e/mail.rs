@@ -2,9 +2,10 @@
 //! delivers it through the outbox to a local SMTP sink written here — exactly once however many
 //! ticks run, and only after the mail server is back when it was down.
 use crate::support::{spawn_app, TestApp};
+use megapolis_assignments::{Executor, NewAssignment};
 use megapolis_decisions::AssignmentKind;
+use megapolis_decisions::{NewDecision, SessionInfo};
 use megapolis_domain::BodyId;
-use megapolis_storage::decisions::{Executor, NewAssignment, NewDecision, SessionInfo};
 use megapolis_web::scheduler::{self, SchedulerConfig, SmtpConfig};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -226,16 +227,18 @@ async fn board_assignment(app: &TestApp, session: i64, task: &str, days: i64) ->
             deadline: Some(today + time::Duration::days(days)),
             deadline_text: None,
             recurrence: None,
-            flags: vec![],
+            doubts: vec![],
         }],
     };
     let decision_id = app
         .store
-        .save_decision("tests", &decision)
+        .decisions()
+        .save("tests", &decision)
         .await
         .expect("save decision");
     app.store
-        .assignments(
+        .assignments()
+        .list(
             &megapolis_storage::assignments::AssignmentFilter {
                 decision: Some(decision_id),
                 ..Default::default()
@@ -332,7 +335,7 @@ async fn a_reminder_reaches_the_mail_server_exactly_once() {
         ))
         .await;
     assert_eq!(unsent, 0);
-    let events = app.store.assignment_events(id).await.expect("timeline");
+    let events = app.store.assignments().events(id).await.expect("timeline");
     assert_eq!(
         events
             .iter()

@@ -1,4 +1,5 @@
 //! Whole flows against the real server on a random port: one test binary, so it links once.
+mod architecture;
 mod browser;
 mod control;
 mod decisions;

@@ -134,7 +134,7 @@ fn allowed(who: &str, column: usize) -> bool {
 
 #[test]
 fn the_expected_table_covers_every_route_exactly_once() {
-    let routes = megapolis_web::routes::route_table();
+    let routes = megapolis_web::route_table();
     for route in &routes {
         let lines = EXPECTED
             .iter()
@@ -307,6 +307,7 @@ async fn stored_city(app: &TestApp, code: &str) -> CityInput {
     let code = CityCode::parse(code).expect("code");
     let city = app
         .store
+        .org()
         .city(&code)
         .await
         .expect("read city")
@@ -390,10 +391,12 @@ async fn every_route_with_every_role() {
     .expect("person");
     let id = app
         .store
+        .accounts()
         .create_person("tests", &draft, None)
         .await
         .expect("person");
     app.store
+        .accounts()
         .create_invitation(
             "tests",
             id,
@@ -420,7 +423,7 @@ async fn every_route_with_every_role() {
         });
     }
 
-    let routes = megapolis_web::routes::route_table();
+    let routes = megapolis_web::route_table();
     let mut failures = Vec::new();
     for route in &routes {
         let line = EXPECTED
@@ -477,6 +480,7 @@ async fn every_route_with_every_role() {
         for code in [format!("matrix-{me}"), format!("api-{me}")] {
             let found = app
                 .store
+                .org()
                 .city(&CityCode::parse(&code).expect("code"))
                 .await
                 .expect("read");
@@ -484,12 +488,13 @@ async fn every_route_with_every_role() {
         }
         let body = megapolis_domain::BodyId::parse(&format!("import-{me}")).expect("id");
         assert_eq!(
-            app.store.body(&body).await.expect("read").is_some(),
+            app.store.org().body(&body).await.expect("read").is_some(),
             staff,
             "body imported by {visitor}"
         );
         let person = app
             .store
+            .accounts()
             .people()
             .await
             .expect("people")
@@ -504,6 +509,7 @@ async fn every_route_with_every_role() {
     // The invitation survived every attempt with a mismatched confirmation.
     assert!(app
         .store
+        .accounts()
         .invitation(&megapolis_web::token_hash(&invitation))
         .await
         .expect("read")

@@ -14,9 +14,15 @@ fn code(text: &str) -> megapolis_domain::CityCode {
 
 /// Changes a city's population through the store, as any edit would.
 async fn set_population(store: &Store, city: &str, population: i64) {
-    let mut stored = store.city(&code(city)).await.expect("read").expect("city");
+    let mut stored = store
+        .org()
+        .city(&code(city))
+        .await
+        .expect("read")
+        .expect("city");
     stored.population = Some(population);
     store
+        .org()
         .save_city("ops@example.org", &stored)
         .await
         .expect("save");
@@ -24,6 +30,7 @@ async fn set_population(store: &Store, city: &str, population: i64) {
 
 async fn population(store: &Store, city: &str) -> Option<i64> {
     store
+        .org()
         .city(&code(city))
         .await
         .expect("read")
@@ -32,7 +39,7 @@ async fn population(store: &Store, city: &str) -> Option<i64> {
 }
 
 async fn intact_count(store: &Store) -> u64 {
-    match store.verify_audit_chain().await.expect("verify") {
+    match store.audit().verify_chain().await.expect("verify") {
         ChainReport::Intact { records } => records,
         ChainReport::Broken(broken) => panic!("the audit chain is broken: {broken}"),
     }
@@ -78,7 +85,7 @@ async fn audit_verify_finds_an_altered_record() {
         .await
         .expect("tamper");
     assert_eq!(changed, 1);
-    match app.store.verify_audit_chain().await.expect("verify") {
+    match app.store.audit().verify_chain().await.expect("verify") {
         ChainReport::Broken(ChainBreak::Altered { id }) => assert_eq!(id, 5),
         other => panic!("expected record 5 to be reported altered, got {other:?}"),
     }
@@ -92,14 +99,14 @@ async fn audit_verify_finds_an_altered_actor_and_unparseable_json() {
     sql.execute("UPDATE audit_log SET actor = 'someone-else' WHERE id = 12")
         .await
         .expect("tamper");
-    match app.store.verify_audit_chain().await.expect("verify") {
+    match app.store.audit().verify_chain().await.expect("verify") {
         ChainReport::Broken(ChainBreak::Altered { id }) => assert_eq!(id, 12),
         other => panic!("expected record 12 altered, got {other:?}"),
     }
     sql.execute("UPDATE audit_log SET before_json = 'not json' WHERE id = 3")
         .await
         .expect("tamper");
-    match app.store.verify_audit_chain().await.expect("verify") {
+    match app.store.audit().verify_chain().await.expect("verify") {
         ChainReport::Broken(ChainBreak::Altered { id }) => {
             assert_eq!(id, 3, "the first broken record")
         }
@@ -120,7 +127,7 @@ async fn audit_verify_finds_a_removed_record() {
             .expect("remove"),
         1
     );
-    match app.store.verify_audit_chain().await.expect("verify") {
+    match app.store.audit().verify_chain().await.expect("verify") {
         ChainReport::Broken(ChainBreak::Missing { id, expected }) => {
             assert_eq!((id, expected), (8, 7));
         }
@@ -162,7 +169,7 @@ async fn backup_and_restore_round_trip() {
     let summary = app.store.backup(&file).await.expect("backup");
     let records = intact_count(&app.store).await;
     assert_eq!(summary.audit_records as u64, records);
-    let people = app.store.people().await.expect("people").len();
+    let people = app.store.accounts().people().await.expect("people").len();
 
     // Life goes on after the backup…
     set_population(&app.store, "yerevan", 1).await;
@@ -175,6 +182,7 @@ async fn backup_and_restore_round_trip() {
     .parse()
     .expect("person");
     app.store
+        .accounts()
         .create_person("ops@example.org", &draft, None)
         .await
         .expect("person");
@@ -184,9 +192,13 @@ async fn backup_and_restore_round_trip() {
     let restored = app.store.restore(&file).await.expect("restore");
     assert_eq!(restored.audit_records, summary.audit_records);
     assert_eq!(population(&app.store, "yerevan").await, Some(1_100_000));
-    assert_eq!(app.store.people().await.expect("people").len(), people);
+    assert_eq!(
+        app.store.accounts().people().await.expect("people").len(),
+        people
+    );
     assert!(!app
         .store
+        .accounts()
         .people()
         .await
         .expect("people")
@@ -198,6 +210,7 @@ async fn backup_and_restore_round_trip() {
     set_population(&app.store, "yerevan", 1_200_000).await;
     assert_eq!(intact_count(&app.store).await, records + 1);
     app.store
+        .accounts()
         .create_person("ops@example.org", &draft, None)
         .await
         .expect("a new person after restore");
@@ -702,6 +715,7 @@ async fn the_cli_adds_people_backs_up_and_restores() {
 
     let store = Store::connect(&url).await.expect("connect");
     let emails: Vec<String> = store
+        .accounts()
         .people()
         .await
         .expect("people")
@@ -727,6 +741,7 @@ async fn the_cli_adds_people_backs_up_and_restores() {
     let store = Store::connect(&url).await.expect("connect");
     let email = megapolis_domain::Email::parse("rep@example.org").expect("email");
     let (person, hash) = store
+        .accounts()
         .login_candidate(&email)
         .await
         .expect("read")

@@ -2,7 +2,8 @@
 //! a file, the controller accepts or returns, extensions, cancellation, recurring assignments,
 //! and the refusals a user must understand. Runs on SQLite and, in CI, on PostgreSQL.
 use crate::support::{csrf_of, spawn_app, TestApp};
-use megapolis_decisions::workflow::State;
+use megapolis_assignments::workflow::State;
+use megapolis_assignments::Doubt;
 use megapolis_storage::assignments::{AssignmentFilter, AssignmentRecord};
 use serde_json::json;
 
@@ -17,7 +18,12 @@ async fn demo_assignment(
     language: &str,
     item: &str,
 ) -> AssignmentRecord {
-    let decisions = app.store.decisions(false, today()).await.expect("register");
+    let decisions = app
+        .store
+        .decisions()
+        .list(false, today())
+        .await
+        .expect("register");
     let decision = decisions
         .iter()
         .find(|d| d.session.number == session && d.language == language)
@@ -27,7 +33,8 @@ async fn demo_assignment(
         ..AssignmentFilter::default()
     };
     app.store
-        .assignments(&filter, today())
+        .assignments()
+        .list(&filter, today())
         .await
         .expect("assignments")
         .into_iter()
@@ -37,7 +44,8 @@ async fn demo_assignment(
 
 async fn reload(app: &TestApp, id: i64) -> AssignmentRecord {
     app.store
-        .assignment(id, today())
+        .assignments()
+        .get(id, today())
         .await
         .expect("read")
         .expect("assignment")
@@ -165,7 +173,8 @@ async fn the_lead_reports_with_a_file_and_the_controller_accepts() {
 
     let events = app
         .store
-        .assignment_events(assignment.id)
+        .assignments()
+        .events(assignment.id)
         .await
         .expect("timeline");
     let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
@@ -181,15 +190,12 @@ async fn the_lead_reports_with_a_file_and_the_controller_accepts() {
 }
 
 async fn board_unread(app: &TestApp) -> i64 {
-    let people = app.store.people().await.expect("people");
+    let people = app.store.accounts().people().await.expect("people");
     let chair = people
         .iter()
         .find(|p| p.email.as_str() == crate::support::demo_login("body-member").0)
         .expect("board chair");
-    app.store
-        .unread_notifications(chair.id)
-        .await
-        .expect("unread")
+    app.store.notices().unread(chair.id).await.expect("unread")
 }
 
 #[tokio::test]
@@ -417,7 +423,7 @@ async fn accepting_a_recurring_assignment_opens_the_next_one_through_the_api() {
     assert_eq!(next.previous_id, Some(monthly.id));
     assert_eq!(
         next.deadline,
-        Some(megapolis_decisions::workflow::next_deadline(
+        Some(megapolis_assignments::workflow::next_deadline(
             deadline,
             megapolis_decisions::Recurrence::Monthly
         ))
@@ -443,7 +449,8 @@ async fn the_list_filters_are_the_dashboard_drill_downs() {
     let board = app.login_as("body-member").await;
     let overdue = app
         .store
-        .assignments(
+        .assignments()
+        .list(
             &AssignmentFilter {
                 overdue: true,
                 ..AssignmentFilter::default()
@@ -485,7 +492,7 @@ async fn the_secretariat_assigns_an_executor_to_a_task_that_had_none() {
     // 32nd session, item 1.4: «Продолжить работу по …» names nobody.
     let orphan = demo_assignment(&app, 32, "ru", "1.4").await;
     assert!(orphan.lead.is_none());
-    assert_eq!(orphan.flags, ["no_executor"]);
+    assert_eq!(orphan.doubts, [Doubt::NoExecutor]);
     let secretariat = app.login_as("secretariat").await;
     let page = app
         .get(&secretariat, &format!("/assignments/{}", orphan.id))
@@ -561,13 +568,14 @@ async fn the_secretariat_assigns_an_executor_to_a_task_that_had_none() {
         Some("2027-03-01")
     );
     assert_eq!(
-        edited.flags,
-        Vec::<String>::new(),
+        edited.doubts,
+        Vec::<Doubt>::new(),
         "the missing executor is settled"
     );
     let kinds: Vec<&str> = app
         .store
-        .assignment_events(orphan.id)
+        .assignments()
+        .events(orphan.id)
         .await
         .expect("timeline")
         .iter()
@@ -597,7 +605,8 @@ async fn a_second_decision_of_a_session_must_agree_on_its_date() {
                 Контроль за выполнением настоящего решения возложить на Правление МАГ.";
     let before = app
         .store
-        .decisions(false, today())
+        .decisions()
+        .list(false, today())
         .await
         .expect("register")
         .len();
@@ -619,7 +628,8 @@ async fn a_second_decision_of_a_session_must_agree_on_its_date() {
     );
     assert_eq!(
         app.store
-            .decisions(false, today())
+            .decisions()
+            .list(false, today())
             .await
             .expect("register")
             .len(),

@@ -18,13 +18,14 @@ mod bodies;
 mod deadline;
 mod directory;
 pub mod docx;
+pub mod draft;
 mod header;
 mod lexicon;
 mod model;
 mod nominative;
+mod record;
 mod structure;
 mod text;
-pub mod workflow;
 
 use std::sync::LazyLock;
 
@@ -36,7 +37,11 @@ pub use bodies::{
 pub use directory::Directory;
 pub use model::{
     format_date, written_date, Assignment, AssignmentFlag, AssignmentKind, Decision,
-    DocumentWarning, Item, Language, Recurrence, Section, Session,
+    DocumentWarning, Doubt, Item, Language, Recurrence, Section, Session,
+};
+pub use record::{
+    directory_of, items_of, new_decision_from_parsed, DecisionItem, IncompleteDecision,
+    NewAppendix, NewDecision, SessionInfo,
 };
 
 /// Why a text is not a decision.

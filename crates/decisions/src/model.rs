@@ -1,6 +1,7 @@
 //! The typed result of parsing a decision. Serialised with serde it is exactly the JSON of
 //! `shared/spec/decision-text.md`; the fields marked `#[serde(skip)]` (body ids, what the parser
 //! was unsure of) are for the web import screen and never appear in that JSON.
+pub use megapolis_assignments::{AssignmentKind, Doubt, Recurrence};
 use serde::{Serialize, Serializer};
 use time::Date;
 
@@ -49,40 +50,6 @@ pub struct Item {
     pub items: Vec<Item>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AssignmentKind {
-    Assignment,
-    Recommendation,
-}
-
-impl AssignmentKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AssignmentKind::Assignment => "assignment",
-            AssignmentKind::Recommendation => "recommendation",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Recurrence {
-    Monthly,
-    Quarterly,
-    Yearly,
-}
-
-impl Recurrence {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Recurrence::Monthly => "monthly",
-            Recurrence::Quarterly => "quarterly",
-            Recurrence::Yearly => "yearly",
-        }
-    }
-}
-
 /// What the parser was unsure of in one assignment, for the import screen to mark.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "flag", rename_all = "snake_case")]
@@ -96,13 +63,18 @@ pub enum AssignmentFlag {
 }
 
 impl AssignmentFlag {
+    /// The doubt this flag leaves on the assignment once saved.
+    pub fn doubt(&self) -> Doubt {
+        match self {
+            AssignmentFlag::ExecutorNotInDirectory { .. } => Doubt::ExecutorNotInDirectory,
+            AssignmentFlag::DeadlineUnreadable { .. } => Doubt::DeadlineUnreadable,
+            AssignmentFlag::NoExecutor => Doubt::NoExecutor,
+        }
+    }
+
     /// The stable code of the flag (`executor_not_in_directory`, …).
     pub fn code(&self) -> &'static str {
-        match self {
-            AssignmentFlag::ExecutorNotInDirectory { .. } => "executor_not_in_directory",
-            AssignmentFlag::DeadlineUnreadable { .. } => "deadline_unreadable",
-            AssignmentFlag::NoExecutor => "no_executor",
-        }
+        self.doubt().as_str()
     }
 }
 

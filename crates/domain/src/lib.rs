@@ -8,6 +8,7 @@ pub mod audit;
 pub mod body;
 pub mod city;
 pub mod field;
+pub mod file;
 pub mod lang;
 pub mod password;
 pub mod person;

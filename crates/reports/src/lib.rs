@@ -2,8 +2,9 @@
 //! XLSX workbook ([`to_xlsx`]) and, with the cargo feature `pdf`, as a typeset PDF
 //! ([`to_pdf`], through an embedded typst compiler).
 //!
-//! Pure: a value in, bytes out. No HTTP, no SQL, no file I/O; the PDF fonts are compiled into
-//! the binary (typst-assets), nothing is downloaded. All texts arrive already localised.
+//! Pure: a value in, bytes out. No HTTP, no SQL, no file I/O; all texts arrive already
+//! localised. This crate holds the report's layout (the sheet and the typst template); the
+//! engine — typst with embedded fonts, the XLSX writer — is `megapolis-documents`.
 //!
 //! ```
 //! use megapolis_reports::{to_xlsx, ExecutionReport, Labels, ReportRow};
@@ -143,7 +144,16 @@ pub enum ReportError {
     PdfExport(Vec<String>),
 }
 
-/// `dd.mm.yyyy`, as the deadline is shown in both formats.
-fn format_date(d: time::Date) -> String {
-    format!("{:02}.{:02}.{:04}", d.day(), u8::from(d.month()), d.year())
+impl ReportError {
+    /// The document engine's error as this crate's (same messages).
+    fn from_document(e: megapolis_documents::DocumentError) -> Self {
+        use megapolis_documents::DocumentError as D;
+        match e {
+            D::Xlsx(message) => Self::Xlsx(message),
+            D::Typeset(messages) => Self::Typeset(messages),
+            D::PdfExport(messages) => Self::PdfExport(messages),
+            // The report adds no files; should it ever, a bad name is a typesetting failure.
+            D::FileName(message) => Self::Typeset(vec![message]),
+        }
+    }
 }

@@ -1,120 +1,19 @@
-//! The report as a typeset PDF: typst markup generated from the report, compiled by an
-//! in-process typst with a minimal [`World`] that serves that one source and the fonts embedded
-//! by typst-assets. Nothing is read from disk or downloaded.
+//! The report as a typeset PDF: the typst template of the report, filled from the value and
+//! typeset by megapolis-documents (in-process typst, embedded fonts, nothing downloaded).
 //!
 //! User text never becomes markup: every text of the report is written as a typst *string
 //! literal* (escaped by [`typst_str`]), which typst shows verbatim, so `#`, `*`, `$`, `[`, `@`,
 //! `<`, `\` and quotes in a task cannot change the document.
 
 use std::fmt::Write as _;
-use std::sync::LazyLock;
 
-use typst::diag::{FileError, FileResult, SourceDiagnostic};
-use typst::foundations::{Bytes, Datetime, Duration, Smart};
-use typst::syntax::{FileId, Source};
-use typst::text::{Font, FontBook};
-use typst::utils::LazyHash;
-use typst::{Library, LibraryExt, World};
-use typst_layout::PagedDocument;
-use typst_pdf::PdfOptions;
+use megapolis_documents::{format_date, render_pdf, typst_str, Document};
 
-use crate::{format_date, ExecutionReport, ReportError, ReportRow};
+use crate::{ExecutionReport, ReportError, ReportRow};
 
 /// Renders the report as a PDF (A4 landscape).
 pub fn to_pdf(report: &ExecutionReport) -> Result<Vec<u8>, ReportError> {
-    let world = ReportWorld {
-        source: Source::detached(markup(report)),
-    };
-    let compiled = typst::compile::<PagedDocument>(&world).output;
-    let result = compiled
-        .map_err(|diags| ReportError::Typeset(messages(&diags)))
-        .and_then(|document| {
-            let options = PdfOptions {
-                creator: Smart::Custom(Some("Megapolis".to_string())),
-                ..PdfOptions::default()
-            };
-            typst_pdf::pdf(&document, &options)
-                .map_err(|diags| ReportError::PdfExport(messages(&diags)))
-        });
-    // typst memoises across compilations in a global cache: drop what older runs left.
-    typst::comemo::evict(2);
-    result
-}
-
-fn messages(diags: &[SourceDiagnostic]) -> Vec<String> {
-    diags
-        .iter()
-        .map(|d| {
-            let mut m = d.message.to_string();
-            for hint in &d.hints {
-                let _ = write!(m, " (hint: {})", hint.v);
-            }
-            m
-        })
-        .collect()
-}
-
-/// The fonts bundled with typst (Libertinus Serif, New Computer Modern, DejaVu Sans Mono, …),
-/// parsed once.
-struct Fonts {
-    book: LazyHash<FontBook>,
-    fonts: Vec<Font>,
-}
-
-static FONTS: LazyLock<Fonts> = LazyLock::new(|| {
-    let fonts: Vec<Font> = typst_assets::fonts()
-        .flat_map(|data| Font::iter(Bytes::new(data)))
-        .collect();
-    Fonts {
-        book: LazyHash::new(FontBook::from_fonts(&fonts)),
-        fonts,
-    }
-});
-
-static LIBRARY: LazyLock<LazyHash<Library>> =
-    LazyLock::new(|| LazyHash::new(Library::builder().build()));
-
-/// One generated main source; no other files exist.
-struct ReportWorld {
-    source: Source,
-}
-
-impl World for ReportWorld {
-    fn library(&self) -> &LazyHash<Library> {
-        &LIBRARY
-    }
-
-    fn book(&self) -> &LazyHash<FontBook> {
-        &FONTS.book
-    }
-
-    fn main(&self) -> FileId {
-        self.source.id()
-    }
-
-    fn source(&self, id: FileId) -> FileResult<Source> {
-        if id == self.source.id() {
-            Ok(self.source.clone())
-        } else {
-            Err(FileError::AccessDenied)
-        }
-    }
-
-    fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if id == self.source.id() {
-            Ok(Bytes::from_string(self.source.text().to_string()))
-        } else {
-            Err(FileError::AccessDenied)
-        }
-    }
-
-    fn font(&self, index: usize) -> Option<Font> {
-        FONTS.fonts.get(index).cloned()
-    }
-
-    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
-        None
-    }
+    render_pdf(&Document::new(markup(report))).map_err(ReportError::from_document)
 }
 
 /// Russian when the title has Cyrillic letters: hyphenation and quotes follow `lang`.
@@ -128,25 +27,6 @@ fn lang(report: &ExecutionReport) -> &'static str {
     } else {
         "en"
     }
-}
-
-/// A typst string literal showing `text` verbatim.
-fn typst_str(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            // Other control characters (\r, NUL, …) cannot be shown: leave them out.
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 const PREAMBLE: &str = r##"#let late = rgb("#9c0006")
@@ -266,19 +146,4 @@ fn table_row(m: &mut String, row: &ReportRow, overdue_label: &str) {
         }
     }
     m.push('\n');
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn string_literals_escape_quotes_backslashes_and_controls() {
-        assert_eq!(typst_str(r#"a"b\c"#), r#""a\"b\\c""#);
-        assert_eq!(typst_str("x\r\ny\t\u{7}\u{0}"), r#""x\ny\t""#);
-        assert_eq!(
-            typst_str("#set *x* $y$ [z] @r <l>"),
-            "\"#set *x* $y$ [z] @r <l>\""
-        );
-    }
 }

@@ -12,13 +12,41 @@ pub mod accounts;
 pub mod assignments;
 pub mod audit;
 pub mod backup;
-pub mod control;
 pub mod decisions;
 pub mod demo;
-pub mod notifications;
+pub mod files;
+pub mod jobs;
+pub mod notices;
 pub mod org;
 
 pub use db::{now_utc, Store, WriteTx, SCHEMA_VERSION};
+
+/// Declares a facet of the store: a capability's part of its API, reached as `store.<name>()`,
+/// so no single impl grows to hundreds of methods. A facet reads through the store it borrows.
+macro_rules! facet {
+    ($(#[$doc:meta])* $facet:ident, $accessor:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy)]
+        pub struct $facet<'a> {
+            store: &'a $crate::Store,
+        }
+
+        impl $crate::Store {
+            $(#[$doc])*
+            pub fn $accessor(&self) -> $facet<'_> {
+                $facet { store: self }
+            }
+        }
+
+        impl std::ops::Deref for $facet<'_> {
+            type Target = $crate::Store;
+            fn deref(&self) -> &$crate::Store {
+                self.store
+            }
+        }
+    };
+}
+pub(crate) use facet;
 
 /// What can go wrong in storage, in words a person can act on.
 #[derive(Debug, thiserror::Error)]
@@ -39,7 +67,7 @@ pub enum StorageError {
     Io(#[from] std::io::Error),
     /// The assignment workflow refused an action; nothing was changed.
     #[error(transparent)]
-    Refused(#[from] megapolis_decisions::workflow::WorkflowError),
+    Refused(#[from] megapolis_assignments::WorkflowError),
 }
 
 /// The text of `member_since` and other dates as stored.

@@ -1,22 +1,35 @@
 //! Who is asking: the session cookie (pages) or a bearer token (API), the form token that
 //! protects every form, and the guard that checks a route's [`Access`].
 use crate::error::AppError;
+use crate::forms::urlencode;
 use crate::state::AppState;
-use axum::extract::{FromRequest, RawForm, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::extract::Request;
+use axum::extract::State;
+use axum::http::header;
+use axum::http::HeaderMap;
+use axum::http::HeaderValue;
+use axum::http::Method;
+use axum::http::StatusCode;
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::IntoResponse;
+use axum::response::Redirect;
+use axum::response::Response;
 use axum::Json;
 use megapolis_domain::role::Access;
-use megapolis_domain::{Lang, Person, Role};
-use rand_core::{OsRng, RngCore};
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
-use sha2::{Digest, Sha256};
+use megapolis_domain::Lang;
+use megapolis_domain::Person;
+use megapolis_domain::Role;
+use rand_core::OsRng;
+use rand_core::RngCore;
+use sha2::Digest;
+use sha2::Sha256;
 
 pub const SESSION_COOKIE: &str = "mp_session";
+
 pub const CSRF_COOKIE: &str = "mp_csrf";
+
 pub const LANG_COOKIE: &str = "mp_lang";
+
 pub const SESSION_LIFETIME: time::Duration = time::Duration::hours(12);
 
 /// The visitor of one request, placed in its extensions by [`identify`].
@@ -118,6 +131,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
             let found = match token {
                 Some(token) => match state
                     .store
+                    .accounts()
                     .api_token_person(&token_hash(token.trim()))
                     .await
                 {
@@ -135,7 +149,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         }
     } else if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         let hash = token_hash(&token);
-        match state.store.session(&hash).await {
+        match state.store.accounts().session(&hash).await {
             Ok(Some((p, csrf))) => {
                 person = Some(p);
                 session_csrf = Some(csrf);
@@ -212,146 +226,5 @@ pub async fn guard(State(access): State<Access>, request: Request, next: Next) -
             Redirect::to(&format!("/login?next={next_path}")).into_response()
         }
         (true, false) => AppError::Forbidden.into_response(),
-    }
-}
-
-pub fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// A submitted form whose `_csrf` field matched the visitor's token. Every form handler takes
-/// its input through this extractor, so none can forget the check.
-pub struct CsrfForm<T>(pub T);
-
-#[derive(Deserialize)]
-struct CsrfField {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
-}
-
-impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
-    type Rejection = AppError;
-
-    async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
-        let expected = request
-            .extensions()
-            .get::<Visitor>()
-            .map(|v| v.csrf.clone())
-            .ok_or(AppError::Forbidden)?;
-        let RawForm(bytes) = RawForm::from_request(request, state)
-            .await
-            .map_err(|e| AppError::BadRequest(e.to_string()))?;
-        let field: CsrfField = serde_urlencoded::from_bytes(&bytes)
-            .map_err(|e| AppError::BadRequest(e.to_string()))?;
-        if field.csrf.is_empty() || field.csrf != expected {
-            return Err(AppError::Forbidden);
-        }
-        serde_urlencoded::from_bytes(&bytes)
-            .map(CsrfForm)
-            .map_err(|e| AppError::BadRequest(e.to_string()))
-    }
-}
-
-/// A file that came with a multipart form.
-#[derive(Debug, Clone)]
-pub struct UploadedFile {
-    pub field: String,
-    pub name: String,
-    pub content_type: String,
-    pub bytes: Vec<u8>,
-}
-
-/// A submitted form whose `_csrf` field matched the visitor's token: multipart (with file uploads,
-/// from a browser) or urlencoded (a client without files). Text fields are kept in order; a file
-/// input left empty is not a file.
-pub struct CsrfMultipart {
-    pub fields: Vec<(String, String)>,
-    pub files: Vec<UploadedFile>,
-}
-
-impl CsrfMultipart {
-    fn checked(self, expected: &str) -> Result<CsrfMultipart, AppError> {
-        let csrf = self.text("_csrf");
-        if csrf.is_empty() || csrf != expected {
-            return Err(AppError::Forbidden);
-        }
-        Ok(self)
-    }
-
-    /// The first value of a text field, or "".
-    pub fn text(&self, name: &str) -> &str {
-        self.fields
-            .iter()
-            .find(|(n, _)| n == name)
-            .map_or("", |(_, v)| v.as_str())
-    }
-}
-
-impl FromRequest<AppState> for CsrfMultipart {
-    type Rejection = AppError;
-
-    async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
-        let expected = request
-            .extensions()
-            .get::<Visitor>()
-            .map(|v| v.csrf.clone())
-            .ok_or(AppError::Forbidden)?;
-        let multipart = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("multipart/form-data"));
-        if !multipart {
-            let RawForm(bytes) = RawForm::from_request(request, state)
-                .await
-                .map_err(|e| AppError::BadRequest(e.to_string()))?;
-            let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
-                .map_err(|e| AppError::BadRequest(e.to_string()))?;
-            let form = CsrfMultipart {
-                fields,
-                files: Vec::new(),
-            };
-            return form.checked(&expected);
-        }
-        let mut multipart = axum::extract::Multipart::from_request(request, state)
-            .await
-            .map_err(|e| AppError::BadRequest(e.to_string()))?;
-        let mut form = CsrfMultipart {
-            fields: Vec::new(),
-            files: Vec::new(),
-        };
-        let bad = |e: axum::extract::multipart::MultipartError| AppError::BadRequest(e.body_text());
-        while let Some(field) = multipart.next_field().await.map_err(bad)? {
-            let name = field.name().unwrap_or_default().to_string();
-            match field.file_name().map(str::to_string) {
-                Some(file_name) => {
-                    let content_type = field
-                        .content_type()
-                        .unwrap_or("application/octet-stream")
-                        .to_string();
-                    let bytes = field.bytes().await.map_err(bad)?;
-                    if !file_name.is_empty() || !bytes.is_empty() {
-                        form.files.push(UploadedFile {
-                            field: name,
-                            name: file_name,
-                            content_type,
-                            bytes: bytes.to_vec(),
-                        });
-                    }
-                }
-                None => {
-                    let value = field.text().await.map_err(bad)?;
-                    form.fields.push((name, value));
-                }
-            }
-        }
-        form.checked(&expected)
     }
 }

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use megapolis_decisions::workflow::WorkflowError;
+use megapolis_assignments::workflow::WorkflowError;
 use megapolis_storage::StorageError;
 
 #[derive(Debug, thiserror::Error)]
@@ -103,7 +103,7 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
                 400 | 409 => "error-400",
                 _ => "error-500",
             };
-            let page = crate::pages::render(
+            let page = crate::render::render(
                 &state,
                 &visitor,
                 "error.html",

@@ -8,25 +8,13 @@ pub struct Translations {
     en: FluentBundle<FluentResource>,
 }
 
-/// The translation files, one pair (Russian, English) per part of the product.
-const FILES: &[(&str, &str)] = &[
-    (
-        include_str!("../locales/ru.ftl"),
-        include_str!("../locales/en.ftl"),
-    ),
-    (
-        include_str!("../locales/decisions.ru.ftl"),
-        include_str!("../locales/decisions.en.ftl"),
-    ),
-    (
-        include_str!("../locales/assignments.ru.ftl"),
-        include_str!("../locales/assignments.en.ftl"),
-    ),
-    (
-        include_str!("../locales/control.ru.ftl"),
-        include_str!("../locales/control.en.ftl"),
-    ),
-];
+/// The translation files, one pair (Russian, English) per capability.
+fn files() -> Vec<(&'static str, &'static str)> {
+    crate::capabilities()
+        .iter()
+        .flat_map(|c| c.locales.iter().copied())
+        .collect()
+}
 
 fn bundle(lang: &str, sources: impl Iterator<Item = &'static str>) -> FluentBundle<FluentResource> {
     let locale = lang.parse().unwrap_or_default();
@@ -43,8 +31,8 @@ fn bundle(lang: &str, sources: impl Iterator<Item = &'static str>) -> FluentBund
 impl Translations {
     pub fn load() -> Translations {
         Translations {
-            ru: bundle("ru", FILES.iter().map(|(ru, _)| *ru)),
-            en: bundle("en", FILES.iter().map(|(_, en)| *en)),
+            ru: bundle("ru", files().into_iter().map(|(ru, _)| ru)),
+            en: bundle("en", files().into_iter().map(|(_, en)| en)),
         }
     }
 
@@ -83,7 +71,7 @@ mod tests {
     #[test]
     fn both_languages_have_the_same_keys_and_parse() {
         let mut all_keys = Vec::new();
-        for (ru, en) in FILES {
+        for (ru, en) in files() {
             for source in [ru, en] {
                 assert!(FluentResource::try_new(source.to_string()).is_ok());
             }

@@ -1,31 +1,85 @@
 //! The portal and the HTTP API. Thin by design: a handler parses the request into domain types,
 //! calls the store, and renders a template or JSON. No SQL here, no business rules.
 //!
-//! Every route is declared once in [`routes::table`] with the [`Access`] it requires; the router
-//! is built from that table, so one mechanism enforces roles on every route.
+//! Each capability lives in its own folder (`org/`, `decisions/`, …) and describes itself in a
+//! [`Capability`]: routes with the access each requires, navigation, templates, translations and
+//! OpenAPI paths. [`capabilities`] is the one list of them; the router, the navigation, the
+//! templates, the translations, the OpenAPI document and the role matrix test read it.
 
 mod api;
-mod api_decisions;
 mod assets;
-mod assignments;
 mod auth;
-mod control;
-mod decisions;
+mod capability;
+mod dates;
+mod downloads;
 mod error;
+mod forms;
 mod i18n;
-mod pages;
-pub mod routes;
+mod render;
+pub mod router;
 pub mod scheduler;
 mod state;
 mod templates;
 
+mod accounts;
+mod admin;
+mod assignments;
+mod control;
+mod decisions;
+mod notices;
+mod org;
+
 pub use auth::{new_token, token_hash};
+pub use capability::{Capability, RouteInfo};
 pub use i18n::Translations;
-pub use routes::{build_router, RouteInfo};
+pub use router::{build_router, route_table};
 pub use state::{AppState, WebConfig};
 
+use capability::route;
+use megapolis_domain::role::Access::Public;
 use std::future::Future;
 use tokio::net::TcpListener;
+
+/// Every capability of the portal, in the order of the navigation. Adding a capability is one
+/// line here.
+pub fn capabilities() -> Vec<Capability> {
+    vec![
+        platform(),
+        org::capability(),
+        decisions::capability(),
+        assignments::capability(),
+        control::capability(),
+        notices::capability(),
+        accounts::capability(),
+        admin::capability(),
+    ]
+}
+
+/// What every page shares: the layout, the stylesheet, the error page, the API document.
+fn platform() -> Capability {
+    use axum::routing::get;
+    Capability {
+        routes: vec![
+            route("GET", "/assets/style.css", Public, get(assets::stylesheet)),
+            route("GET", "/api/v1/openapi.json", Public, get(api::openapi)),
+        ],
+        templates: &[
+            ("base.html", include_str!("../templates/base.html")),
+            ("macros.html", include_str!("../templates/macros.html")),
+            ("error.html", include_str!("../templates/error.html")),
+        ],
+        locales: &[(
+            include_str!("../locales/ru.ftl"),
+            include_str!("../locales/en.ftl"),
+        )],
+        ..Capability::named("platform")
+    }
+}
+
+/// The OpenAPI document of every capability's API, as served at `/api/v1/openapi.json`.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    api::document()
+}
 
 /// Serves until `shutdown` resolves, then finishes the requests in flight.
 pub async fn serve(

@@ -10,7 +10,7 @@ use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use megapolis_domain::Lang;
-use megapolis_storage::notifications::OutgoingMail;
+use megapolis_storage::notices::OutgoingMail;
 use megapolis_storage::Store;
 use std::sync::Arc;
 use std::time::Duration;
@@ -238,7 +238,11 @@ pub async fn tick(
 ) -> TickReport {
     let mut report = TickReport::default();
     let today = crate::state::today();
-    match store.queue_reminders(today, config.reminder_days).await {
+    match store
+        .assignments()
+        .queue_reminders(today, config.reminder_days)
+        .await
+    {
         Ok(queued) => {
             report.reminders = queued.due_soon;
             report.overdue = queued.overdue;
@@ -248,7 +252,7 @@ pub async fn tick(
     let Some(mailer) = mailer else {
         return report;
     };
-    let due = match store.mail_due(MAIL_BATCH).await {
+    let due = match store.notices().mail_due(MAIL_BATCH).await {
         Ok(due) => due,
         Err(e) => {
             tracing::error!("scheduler: reading the outbox failed: {e}");
@@ -268,7 +272,7 @@ pub async fn tick(
         let recorded = match &result {
             Ok(()) => {
                 report.sent += 1;
-                store.mail_sent(mail.id).await
+                store.notices().mail_sent(mail.id).await
             }
             Err(error) => {
                 report.failed += 1;
@@ -281,6 +285,7 @@ pub async fn tick(
                     delay.as_secs()
                 );
                 store
+                    .notices()
                     .mail_failed(
                         mail.id,
                         error,
@@ -381,7 +386,7 @@ fn compose(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use megapolis_storage::notifications::Notification;
+    use megapolis_storage::notices::Notification;
 
     #[test]
     fn retry_delay_doubles_up_to_six_hours() {

@@ -20,6 +20,8 @@ pub struct AppState {
     pub i18n: Arc<Translations>,
     /// The last dashboard figures, reused while the data has not changed.
     pub(crate) dashboard_cache: Arc<crate::control::DashboardCache>,
+    /// The navigation entries every capability registered.
+    pub(crate) nav: Arc<Vec<crate::capability::NavEntry>>,
 }
 
 impl AppState {
@@ -31,6 +33,12 @@ impl AppState {
             templates: Arc::new(crate::templates::environment(i18n.clone())),
             i18n,
             dashboard_cache: Arc::default(),
+            nav: Arc::new(
+                crate::capabilities()
+                    .into_iter()
+                    .flat_map(|c| c.nav)
+                    .collect(),
+            ),
         }
     }
 }

@@ -1,4 +1,4 @@
-//! Templates, embedded in the binary, with `t()` for translated strings and `loc()` for the
+//! Templates of every capability, embedded in the binary, with `t()` for translated strings and `loc()` for the
 //! field of a bilingual record in the page's language.
 use crate::i18n::Translations;
 use fluent_bundle::FluentValue;
@@ -6,78 +6,6 @@ use megapolis_domain::Lang;
 use minijinja::value::{Kwargs, Value};
 use minijinja::{Environment, Error, ErrorKind, State};
 use std::sync::Arc;
-
-const TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../templates/base.html")),
-    ("macros.html", include_str!("../templates/macros.html")),
-    ("home.html", include_str!("../templates/home.html")),
-    ("cities.html", include_str!("../templates/cities.html")),
-    ("city.html", include_str!("../templates/city.html")),
-    ("bodies.html", include_str!("../templates/bodies.html")),
-    ("body.html", include_str!("../templates/body.html")),
-    ("login.html", include_str!("../templates/login.html")),
-    ("profile.html", include_str!("../templates/profile.html")),
-    (
-        "invitation.html",
-        include_str!("../templates/invitation.html"),
-    ),
-    (
-        "admin_cities.html",
-        include_str!("../templates/admin_cities.html"),
-    ),
-    (
-        "admin_city_form.html",
-        include_str!("../templates/admin_city_form.html"),
-    ),
-    (
-        "admin_bodies.html",
-        include_str!("../templates/admin_bodies.html"),
-    ),
-    (
-        "admin_people.html",
-        include_str!("../templates/admin_people.html"),
-    ),
-    (
-        "admin_audit.html",
-        include_str!("../templates/admin_audit.html"),
-    ),
-    ("error.html", include_str!("../templates/error.html")),
-    (
-        "admin_tabs.html",
-        include_str!("../templates/admin_tabs.html"),
-    ),
-    (
-        "decisions.html",
-        include_str!("../templates/decisions.html"),
-    ),
-    ("decision.html", include_str!("../templates/decision.html")),
-    (
-        "assignments.html",
-        include_str!("../templates/assignments.html"),
-    ),
-    (
-        "assignment.html",
-        include_str!("../templates/assignment.html"),
-    ),
-    (
-        "assignment_macros.html",
-        include_str!("../templates/assignment_macros.html"),
-    ),
-    (
-        "decisions_import.html",
-        include_str!("../templates/decisions_import.html"),
-    ),
-    (
-        "decision_review.html",
-        include_str!("../templates/decision_review.html"),
-    ),
-    ("control.html", include_str!("../templates/control.html")),
-    (
-        "control_macros.html",
-        include_str!("../templates/control_macros.html"),
-    ),
-    ("inbox.html", include_str!("../templates/inbox.html")),
-];
 
 fn page_lang(state: &State) -> Lang {
     state
@@ -88,7 +16,8 @@ fn page_lang(state: &State) -> Lang {
 
 pub fn environment(i18n: Arc<Translations>) -> Environment<'static> {
     let mut env = Environment::new();
-    for (name, source) in TEMPLATES {
+    let capabilities = crate::capabilities();
+    for (name, source) in capabilities.iter().flat_map(|c| c.templates) {
         // A broken template is a build defect; the test that renders every page catches it.
         if let Err(e) = env.add_template(name, source) {
             tracing::error!("template {name}: {e}");

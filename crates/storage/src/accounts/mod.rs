@@ -1,0 +1,413 @@
+//! People, their memberships, sign-in sessions, login throttling, invitations and API tokens.
+//! Secrets are stored only as SHA-256 hashes of random tokens, and passwords as argon2id hashes.
+use crate::audit::{audit_entry, event_entry};
+use crate::db::{now_utc, on_pool, on_tx, utc_after};
+use crate::StorageError;
+use megapolis_domain::person::Membership;
+use megapolis_domain::{BodyId, CityCode, Email, Person, PersonDraft, Position, Role};
+use serde::Serialize;
+
+type PersonRow = (i64, String, String, String, Option<String>, bool);
+
+const PERSON_COLUMNS: &str = "p.id, p.email, p.name, p.role, p.city, p.active";
+
+/// What the audit log keeps of a person: never the password hash.
+#[derive(Serialize)]
+struct PersonAudit<'a> {
+    email: &'a str,
+    name: &'a str,
+    role: &'a str,
+    city: Option<&'a str>,
+    membership: Option<&'a Membership>,
+}
+
+crate::facet!(
+    /// People, sign-in sessions, login throttling, invitations and API tokens.
+    Accounts,
+    accounts
+);
+
+impl Accounts<'_> {
+    async fn person_from_row(&self, row: PersonRow) -> Result<Person, StorageError> {
+        let (id, email, name, role, city, active) = row;
+        let memberships: Vec<(String, String)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT body_id, position FROM memberships WHERE person_id = $1 ORDER BY body_id")
+                .bind(id)
+                .fetch_all(pool)
+                .await?
+        });
+        let corrupt = |what: &str| StorageError::Corrupt(format!("person {id}: {what}"));
+        Ok(Person {
+            id,
+            email: Email::parse(&email).ok_or_else(|| corrupt("e-mail"))?,
+            name,
+            role: role.parse::<Role>().map_err(|e| corrupt(&e))?,
+            city: city
+                .map(|c| CityCode::parse(&c).map_err(|e| corrupt(&e.to_string())))
+                .transpose()?,
+            memberships: memberships
+                .into_iter()
+                .map(|(body, position)| {
+                    Ok(Membership {
+                        body: BodyId::parse(&body).map_err(|e| corrupt(&e.to_string()))?,
+                        position: position
+                            .parse::<Position>()
+                            .map_err(|_| corrupt("position"))?,
+                    })
+                })
+                .collect::<Result<_, StorageError>>()?,
+            active,
+        })
+    }
+
+    pub async fn people(&self) -> Result<Vec<Person>, StorageError> {
+        let rows: Vec<PersonRow> = on_pool!(self, pool => {
+            sqlx::query_as(&format!("SELECT {PERSON_COLUMNS} FROM people p ORDER BY p.id"))
+                .fetch_all(pool)
+                .await?
+        });
+        let mut people = Vec::with_capacity(rows.len());
+        for row in rows {
+            people.push(self.person_from_row(row).await?);
+        }
+        Ok(people)
+    }
+
+    pub async fn person(&self, id: i64) -> Result<Option<Person>, StorageError> {
+        let row: Option<PersonRow> = on_pool!(self, pool => {
+            sqlx::query_as(&format!("SELECT {PERSON_COLUMNS} FROM people p WHERE p.id = $1"))
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+        });
+        match row {
+            Some(row) => Ok(Some(self.person_from_row(row).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The person who signs in with this e-mail, with their password hash.
+    pub async fn login_candidate(
+        &self,
+        email: &Email,
+    ) -> Result<Option<(Person, Option<String>)>, StorageError> {
+        let row: Option<(i64, Option<String>)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT id, password_hash FROM people WHERE email = $1 AND active = $2")
+                .bind(email.as_str())
+                .bind(true)
+                .fetch_optional(pool)
+                .await?
+        });
+        match row {
+            Some((id, hash)) => Ok(self.person(id).await?.map(|p| (p, hash))),
+            None => Ok(None),
+        }
+    }
+
+    /// Adds a person (and their membership); the e-mail must be new.
+    pub async fn create_person(
+        &self,
+        actor: &str,
+        draft: &PersonDraft,
+        password_hash: Option<&str>,
+    ) -> Result<i64, StorageError> {
+        if let Some(city) = &draft.city {
+            if self.org().city(city).await?.is_none() {
+                return Err(StorageError::NotFound(format!("city {city}")));
+            }
+        }
+        if let Some(m) = &draft.membership {
+            if self.org().body(&m.body).await?.is_none() {
+                return Err(StorageError::NotFound(format!("body {}", m.body)));
+            }
+        }
+        let mut tx = self.begin_write().await?;
+        let taken: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar("SELECT id FROM people WHERE email = $1")
+            .bind(draft.email.as_str())
+            .fetch_optional(conn)
+            .await?);
+        if taken.is_some() {
+            return Err(StorageError::Conflict(format!(
+                "a person with the e-mail {} already exists",
+                draft.email
+            )));
+        }
+        let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+            "INSERT INTO people (email, name, role, city, password_hash, active) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(draft.email.as_str())
+        .bind(&draft.name)
+        .bind(draft.role.as_str())
+        .bind(draft.city.as_ref().map(|c| c.as_str()))
+        .bind(password_hash)
+        .bind(true)
+        .fetch_one(conn)
+        .await?);
+        if let Some(m) = &draft.membership {
+            on_tx!(tx, conn => sqlx::query("INSERT INTO memberships (person_id, body_id, position) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(m.body.as_str())
+                .bind(m.position.as_str())
+                .execute(conn)
+                .await.map(|r| r.rows_affected()))?;
+        }
+        let record = PersonAudit {
+            email: draft.email.as_str(),
+            name: &draft.name,
+            role: draft.role.as_str(),
+            city: draft.city.as_ref().map(|c| c.as_str()),
+            membership: draft.membership.as_ref(),
+        };
+        tx.audit(&audit_entry(
+            actor,
+            "create",
+            "person",
+            &id.to_string(),
+            None,
+            Some(&record),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Replaces a person's password hash; the audit log records that it changed, not the value.
+    pub async fn set_password(
+        &self,
+        actor: &str,
+        person_id: i64,
+        hash: &str,
+    ) -> Result<(), StorageError> {
+        let mut tx = self.begin_write().await?;
+        let updated = on_tx!(tx, conn => sqlx::query("UPDATE people SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(person_id)
+            .execute(conn)
+            .await.map(|r| r.rows_affected())?);
+        if updated == 0 {
+            return Err(StorageError::NotFound(format!("person {person_id}")));
+        }
+        // Every other session of this person ends with the old password.
+        on_tx!(tx, conn => sqlx::query("DELETE FROM sessions WHERE person_id = $1")
+            .bind(person_id)
+            .execute(conn)
+            .await.map(|r| r.rows_affected()))?;
+        tx.audit(&event_entry(
+            actor,
+            "password",
+            "person",
+            &person_id.to_string(),
+        ))
+        .await?;
+        tx.commit().await
+    }
+
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        person_id: i64,
+        csrf_token: &str,
+        lifetime: time::Duration,
+    ) -> Result<(), StorageError> {
+        on_pool!(self, pool => sqlx::query("INSERT INTO sessions (token_hash, person_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(person_id)
+            .bind(csrf_token)
+            .bind(utc_after(lifetime))
+            .execute(pool)
+            .await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// The signed-in person and the session's form token, when the session is live.
+    pub async fn session(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(Person, String)>, StorageError> {
+        let row: Option<(i64, String)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT s.person_id, s.csrf_token FROM sessions s JOIN people p ON p.id = s.person_id \
+                 WHERE s.token_hash = $1 AND s.expires_at > $2 AND p.active = $3",
+            )
+            .bind(token_hash)
+            .bind(now_utc())
+            .bind(true)
+            .fetch_optional(pool)
+            .await?
+        });
+        match row {
+            Some((person_id, csrf)) => Ok(self.person(person_id).await?.map(|p| (p, csrf))),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn end_session(&self, token_hash: &str) -> Result<(), StorageError> {
+        on_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE token_hash = $1 OR expires_at < $2")
+            .bind(token_hash)
+            .bind(now_utc())
+            .execute(pool)
+            .await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn record_login_failure(
+        &self,
+        account: &str,
+        address: &str,
+    ) -> Result<(), StorageError> {
+        on_pool!(self, pool => sqlx::query("INSERT INTO login_failures (account, address, at) VALUES ($1, $2, $3)")
+            .bind(account)
+            .bind(address)
+            .bind(now_utc())
+            .execute(pool)
+            .await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Failed logins in the last `window` for this account and for this address.
+    pub async fn recent_login_failures(
+        &self,
+        account: &str,
+        address: &str,
+        window: time::Duration,
+    ) -> Result<(i64, i64), StorageError> {
+        let since = utc_after(-window);
+        let counts: (i64, i64) = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT (SELECT COUNT(*) FROM login_failures WHERE account = $1 AND at > $3), \
+                        (SELECT COUNT(*) FROM login_failures WHERE address = $2 AND at > $3)",
+            )
+            .bind(account)
+            .bind(address)
+            .bind(since)
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(counts)
+    }
+
+    pub async fn clear_login_failures(&self, account: &str) -> Result<(), StorageError> {
+        on_pool!(self, pool => sqlx::query("DELETE FROM login_failures WHERE account = $1")
+            .bind(account)
+            .execute(pool)
+            .await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn create_invitation(
+        &self,
+        actor: &str,
+        person_id: i64,
+        token_hash: &str,
+        lifetime: time::Duration,
+    ) -> Result<(), StorageError> {
+        let mut tx = self.begin_write().await?;
+        on_tx!(tx, conn => sqlx::query("INSERT INTO invitations (token_hash, person_id, expires_at) VALUES ($1, $2, $3)")
+            .bind(token_hash)
+            .bind(person_id)
+            .bind(utc_after(lifetime))
+            .execute(conn)
+            .await.map(|r| r.rows_affected()))?;
+        tx.audit(&event_entry(
+            actor,
+            "invite",
+            "person",
+            &person_id.to_string(),
+        ))
+        .await?;
+        tx.commit().await
+    }
+
+    /// The person an unused, unexpired invitation is for.
+    pub async fn invitation(&self, token_hash: &str) -> Result<Option<Person>, StorageError> {
+        let person_id: Option<i64> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT person_id FROM invitations WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2")
+                .bind(token_hash)
+                .bind(now_utc())
+                .fetch_optional(pool)
+                .await?
+        });
+        match person_id {
+            Some(id) => self.person(id).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Uses an invitation once: sets the password and marks it used in one transaction.
+    pub async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+    ) -> Result<Person, StorageError> {
+        let person = self
+            .invitation(token_hash)
+            .await?
+            .ok_or_else(|| StorageError::NotFound("invitation".into()))?;
+        let mut tx = self.begin_write().await?;
+        let used = on_tx!(tx, conn => sqlx::query("UPDATE invitations SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
+            .bind(now_utc())
+            .bind(token_hash)
+            .execute(conn)
+            .await.map(|r| r.rows_affected())?);
+        if used == 0 {
+            return Err(StorageError::NotFound("invitation".into()));
+        }
+        on_tx!(tx, conn => sqlx::query("UPDATE people SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(person.id)
+            .execute(conn)
+            .await.map(|r| r.rows_affected()))?;
+        tx.audit(&event_entry(
+            person.email.as_str(),
+            "accept-invitation",
+            "person",
+            &person.id.to_string(),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(person)
+    }
+
+    pub async fn create_api_token(
+        &self,
+        actor: &str,
+        person_id: i64,
+        token_hash: &str,
+        name: &str,
+    ) -> Result<(), StorageError> {
+        let mut tx = self.begin_write().await?;
+        on_tx!(tx, conn => sqlx::query("INSERT INTO api_tokens (token_hash, person_id, name, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(person_id)
+            .bind(name)
+            .bind(now_utc())
+            .execute(conn)
+            .await.map(|r| r.rows_affected()))?;
+        tx.audit(&audit_entry(
+            actor,
+            "create",
+            "api-token",
+            &person_id.to_string(),
+            None,
+            Some(&name),
+        ))
+        .await?;
+        tx.commit().await
+    }
+
+    pub async fn api_token_person(&self, token_hash: &str) -> Result<Option<Person>, StorageError> {
+        let person_id: Option<i64> = on_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT t.person_id FROM api_tokens t JOIN people p ON p.id = t.person_id WHERE t.token_hash = $1 AND p.active = $2",
+            )
+            .bind(token_hash)
+            .bind(true)
+            .fetch_optional(pool)
+            .await?
+        });
+        match person_id {
+            Some(id) => self.person(id).await,
+            None => Ok(None),
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! What the Board's control needs beyond the assignment store: the last report of every
+//! assignment for the execution report (one query), and a stamp that says when the dashboard's
+//! figures may have changed.
+use super::Assignments;
+use crate::db::on_pool;
+use crate::decisions::body_id_from_text;
+use crate::StorageError;
+use megapolis_assignments::State;
+use megapolis_domain::BodyId;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use time::Date;
+
+/// Counts for one row of the dashboard (an executor body or a decision).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Load {
+    pub total: i64,
+    pub open: i64,
+    pub overdue: i64,
+    pub due_soon: i64,
+    pub accepted: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BodyLoad {
+    /// `None` for executors outside the directory, grouped under their name.
+    pub body_id: Option<BodyId>,
+    pub name: String,
+    pub load: Load,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DecisionLoad {
+    pub decision_id: i64,
+    pub title: String,
+    pub session_number: i64,
+    pub load: Load,
+}
+
+/// The Board's dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dashboard {
+    pub today: Date,
+    pub due_soon_days: i64,
+    pub by_state: Vec<(State, i64)>,
+    pub total: Load,
+    pub by_body: Vec<BodyLoad>,
+    pub by_decision: Vec<DecisionLoad>,
+}
+
+impl Assignments<'_> {
+    /// The Board's dashboard on `today`, with "due soon" meaning within `due_soon_days`.
+    pub async fn dashboard(
+        &self,
+        today: Date,
+        due_soon_days: i64,
+    ) -> Result<Dashboard, StorageError> {
+        let soon = (today + time::Duration::days(due_soon_days)).to_string();
+        let today_text = today.to_string();
+        let counts = "COUNT(*), \
+             SUM(CASE WHEN a.state NOT IN ('accepted', 'cancelled') THEN 1 ELSE 0 END), \
+             SUM(CASE WHEN a.state NOT IN ('accepted', 'cancelled') AND a.deadline < $1 THEN 1 ELSE 0 END), \
+             SUM(CASE WHEN a.state NOT IN ('accepted', 'cancelled') AND a.deadline >= $1 AND a.deadline <= $2 THEN 1 ELSE 0 END), \
+             SUM(CASE WHEN a.state = 'accepted' THEN 1 ELSE 0 END)";
+        let by_state: Vec<(String, i64)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT state, COUNT(*) FROM assignments GROUP BY state",
+        )
+        .fetch_all(pool)
+        .await?);
+        type LoadRow = (i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+        let load = |(total, open, overdue, due_soon, accepted): LoadRow| Load {
+            total,
+            open: open.unwrap_or(0),
+            overdue: overdue.unwrap_or(0),
+            due_soon: due_soon.unwrap_or(0),
+            accepted: accepted.unwrap_or(0),
+        };
+        let total_sql = format!("SELECT {counts} FROM assignments a");
+        let total: LoadRow = on_pool!(self, pool => sqlx::query_as(&total_sql)
+            .bind(&today_text)
+            .bind(&soon)
+            .fetch_one(pool)
+            .await?);
+        let body_sql = format!(
+            "SELECT a.lead_body_id, COALESCE(a.lead_name, ''), {counts} FROM assignments a \
+             GROUP BY a.lead_body_id, a.lead_name"
+        );
+        type BodyRow = (
+            Option<String>,
+            String,
+            i64,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+        );
+        let body_rows: Vec<BodyRow> = on_pool!(self, pool => sqlx::query_as(&body_sql)
+            .bind(&today_text)
+            .bind(&soon)
+            .fetch_all(pool)
+            .await?);
+        // A body named in Russian and in English decisions is one row.
+        let mut bodies: BTreeMap<(Option<String>, String), BodyLoad> = BTreeMap::new();
+        for (body_id, name, t, o, od, ds, ac) in body_rows {
+            let key = match &body_id {
+                Some(id) => (Some(id.clone()), String::new()),
+                None => (None, name.clone()),
+            };
+            let row_load = load((t, o, od, ds, ac));
+            let entry = bodies.entry(key).or_insert_with(|| BodyLoad {
+                body_id: None,
+                name: name.clone(),
+                load: Load::default(),
+            });
+            entry.body_id = body_id_from_text(body_id, "dashboard")?;
+            entry.load.total += row_load.total;
+            entry.load.open += row_load.open;
+            entry.load.overdue += row_load.overdue;
+            entry.load.due_soon += row_load.due_soon;
+            entry.load.accepted += row_load.accepted;
+        }
+        let mut by_body: Vec<BodyLoad> = bodies.into_values().collect();
+        by_body.sort_by(|a, b| {
+            (b.load.overdue, b.load.open, &a.name).cmp(&(a.load.overdue, a.load.open, &b.name))
+        });
+        let decision_sql = format!(
+            "SELECT d.id, d.title, s.number, {counts} FROM assignments a JOIN decisions d ON d.id = a.decision_id \
+             JOIN assembly_sessions s ON s.id = d.session_id GROUP BY d.id, d.title, s.number ORDER BY s.number DESC, d.id DESC"
+        );
+        type DecisionRow = (
+            i64,
+            String,
+            i64,
+            i64,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+        );
+        let decision_rows: Vec<DecisionRow> = on_pool!(self, pool => sqlx::query_as(&decision_sql)
+            .bind(&today_text)
+            .bind(&soon)
+            .fetch_all(pool)
+            .await?);
+        let mut states = BTreeMap::new();
+        for (state, count) in by_state {
+            let state = state
+                .parse::<State>()
+                .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+            states.insert(state.as_str(), (state, count));
+        }
+        Ok(Dashboard {
+            today,
+            due_soon_days,
+            by_state: State::ALL
+                .into_iter()
+                .map(|s| (s, states.get(s.as_str()).map_or(0, |(_, n)| *n)))
+                .collect(),
+            total: load(total),
+            by_body,
+            by_decision: decision_rows
+                .into_iter()
+                .map(
+                    |(decision_id, title, session_number, t, o, od, ds, ac)| DecisionLoad {
+                        decision_id,
+                        title,
+                        session_number,
+                        load: load((t, o, od, ds, ac)),
+                    },
+                )
+                .collect(),
+        })
+    }
+}
+
+impl Assignments<'_> {
+    /// The text of the latest `reported` event of every assignment that has one, by assignment
+    /// id. One query, whatever the number of assignments.
+    pub async fn last_reports(&self) -> Result<BTreeMap<i64, String>, StorageError> {
+        let rows: Vec<(i64, String)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT e.assignment_id, e.text FROM assignment_events e \
+             JOIN (SELECT assignment_id, MAX(id) AS id FROM assignment_events WHERE kind = $1 GROUP BY assignment_id) last \
+             ON last.id = e.id",
+        )
+        .bind("reported")
+        .fetch_all(pool)
+        .await?);
+        Ok(rows.into_iter().collect())
+    }
+}
+
+impl Assignments<'_> {
+    /// A stamp that changes whenever the dashboard's figures may have changed: every change of
+    /// an assignment writes an event, and new assignments and decisions change the counts.
+    /// Cheap (the newest event by its key, two counts), so a cached dashboard can be checked
+    /// on every request, also across several servers on one database.
+    pub async fn stamp(&self) -> Result<(i64, i64, i64), StorageError> {
+        let stamp: (i64, i64, i64) = on_pool!(self, pool => sqlx::query_as(
+            "SELECT COALESCE((SELECT MAX(id) FROM assignment_events), 0), \
+             (SELECT COUNT(*) FROM assignments), (SELECT COUNT(*) FROM decisions)",
+        )
+        .fetch_one(pool)
+        .await?);
+        Ok(stamp)
+    }
+}

@@ -1,0 +1,404 @@
+//! The register: sessions of the association, their decisions with numbered items and
+//! appendices, and the assignments each decision creates. A confirmed import is saved here in one
+//! transaction; the assignment workflow lives in `assignments.rs`.
+use crate::assignments::insert_assignment;
+use crate::audit::{audit_entry, event_entry};
+use crate::db::{now_utc, on_pool, on_tx, WriteTx};
+use crate::files::insert_file;
+use crate::{date_to_text, text_to_date, StorageError};
+use megapolis_assignments::Executor;
+use megapolis_decisions::{DecisionItem, NewDecision, SessionInfo};
+use megapolis_domain::file::FileInfo;
+use megapolis_domain::BodyId;
+use serde::Serialize;
+use time::Date;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Appendix {
+    pub id: i64,
+    pub title: String,
+    pub link: Option<String>,
+    pub file: Option<FileInfo>,
+}
+
+/// One line of the register of decisions, with its assignments counted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DecisionSummary {
+    pub id: i64,
+    pub session: SessionInfo,
+    pub title: String,
+    pub language: String,
+    pub published: bool,
+    pub assignments: i64,
+    pub accepted: i64,
+    pub overdue: i64,
+}
+
+/// A decision with its items and appendices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DecisionRecord {
+    pub id: i64,
+    pub session: SessionInfo,
+    pub title: String,
+    pub language: String,
+    pub source_text: String,
+    pub controller: Option<Executor>,
+    pub published: bool,
+    pub created_at: String,
+    pub created_by: String,
+    pub items: Vec<DecisionItem>,
+    pub appendices: Vec<Appendix>,
+}
+
+/// What the audit log keeps of an imported decision.
+#[derive(Serialize)]
+struct DecisionAudit<'a> {
+    session: &'a SessionInfo,
+    title: &'a str,
+    language: &'a str,
+    controller: Option<&'a Executor>,
+    published: bool,
+    items: usize,
+    assignments: usize,
+}
+
+pub(crate) fn body_id_from_text(
+    text: Option<String>,
+    what: &str,
+) -> Result<Option<BodyId>, StorageError> {
+    text.map(|t| {
+        BodyId::parse(&t).map_err(|e| StorageError::Corrupt(format!("{what}: body {t:?}: {e}")))
+    })
+    .transpose()
+}
+
+type SummaryRow = (
+    i64,
+    i64,
+    Option<String>,
+    String,
+    String,
+    String,
+    bool,
+    i64,
+    i64,
+    i64,
+);
+
+crate::facet!(
+    /// The register of sessions and their decisions.
+    Decisions,
+    decisions
+);
+
+impl Decisions<'_> {
+    /// Saves a confirmed decision, its items, appendices and every assignment in one
+    /// transaction, with their audit records and a `created` event per assignment. The session is
+    /// found by its number or created. Returns the decision's id.
+    pub async fn save(&self, actor: &str, decision: &NewDecision) -> Result<i64, StorageError> {
+        let mut tx = self.begin_write().await?;
+        let session_id = upsert_session(&mut tx, &decision.session).await?;
+        let now = now_utc();
+        let controller_id = decision
+            .controller
+            .as_ref()
+            .and_then(|c| c.body_id.as_ref())
+            .map(BodyId::as_str);
+        let decision_id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+            "INSERT INTO decisions (session_id, title, language, source_text, controller_body_id, controller_name, published, created_at, created_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(session_id)
+        .bind(&decision.title)
+        .bind(&decision.language)
+        .bind(&decision.source_text)
+        .bind(controller_id)
+        .bind(decision.controller.as_ref().map(|c| c.name.as_str()))
+        .bind(decision.published)
+        .bind(&now)
+        .bind(actor)
+        .fetch_one(conn)
+        .await?);
+        for (position, item) in decision.items.iter().enumerate() {
+            on_tx!(tx, conn => sqlx::query(
+                "INSERT INTO decision_items (decision_id, position, number, depth, heading, text) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(decision_id)
+            .bind(position as i64)
+            .bind(&item.number)
+            .bind(item.depth)
+            .bind(&item.heading)
+            .bind(&item.text)
+            .execute(conn)
+            .await.map(|r| r.rows_affected()))?;
+        }
+        for appendix in &decision.appendices {
+            let file_id = match &appendix.file {
+                Some(file) => Some(insert_file(&mut tx, actor, file).await?),
+                None => None,
+            };
+            on_tx!(tx, conn => sqlx::query(
+                "INSERT INTO decision_appendices (decision_id, title, link, file_id) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(decision_id)
+            .bind(&appendix.title)
+            .bind(appendix.link.as_deref())
+            .bind(file_id)
+            .execute(conn)
+            .await.map(|r| r.rows_affected()))?;
+        }
+        tx.audit(&audit_entry(
+            actor,
+            "create",
+            "decision",
+            &decision_id.to_string(),
+            None,
+            Some(&DecisionAudit {
+                session: &decision.session,
+                title: &decision.title,
+                language: &decision.language,
+                controller: decision.controller.as_ref(),
+                published: decision.published,
+                items: decision.items.len(),
+                assignments: decision.assignments.len(),
+            }),
+        ))
+        .await?;
+        for (position, assignment) in decision.assignments.iter().enumerate() {
+            insert_assignment(
+                &mut tx,
+                actor,
+                decision_id,
+                position as i64,
+                assignment,
+                controller_id,
+                None,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(decision_id)
+    }
+
+    /// Publishes a decision on the public accountability page, or withdraws it.
+    pub async fn set_published(
+        &self,
+        actor: &str,
+        id: i64,
+        published: bool,
+    ) -> Result<(), StorageError> {
+        let mut tx = self.begin_write().await?;
+        let changed = on_tx!(tx, conn => sqlx::query("UPDATE decisions SET published = $1 WHERE id = $2")
+            .bind(published)
+            .bind(id)
+            .execute(conn)
+            .await.map(|r| r.rows_affected()))?;
+        if changed == 0 {
+            return Err(StorageError::NotFound(format!("decision {id}")));
+        }
+        let action = if published { "publish" } else { "unpublish" };
+        tx.audit(&event_entry(actor, action, "decision", &id.to_string()))
+            .await?;
+        tx.commit().await
+    }
+
+    /// The register of decisions, newest session first; `published_only` for the public.
+    pub async fn list(
+        &self,
+        published_only: bool,
+        today: Date,
+    ) -> Result<Vec<DecisionSummary>, StorageError> {
+        let sql = "SELECT d.id, s.number, s.held_on, s.place, d.title, d.language, d.published, \
+             (SELECT COUNT(*) FROM assignments a WHERE a.decision_id = d.id), \
+             (SELECT COUNT(*) FROM assignments a WHERE a.decision_id = d.id AND a.state = 'accepted'), \
+             (SELECT COUNT(*) FROM assignments a WHERE a.decision_id = d.id AND a.state NOT IN ('accepted', 'cancelled') AND a.deadline < $1) \
+             FROM decisions d JOIN assembly_sessions s ON s.id = d.session_id WHERE (d.published OR NOT $2) \
+             ORDER BY s.number DESC, d.id DESC";
+        let rows: Vec<SummaryRow> = on_pool!(self, pool => sqlx::query_as(sql)
+            .bind(today.to_string())
+            .bind(published_only)
+            .fetch_all(pool)
+            .await?);
+        rows.into_iter()
+            .map(
+                |(
+                    id,
+                    number,
+                    held_on,
+                    place,
+                    title,
+                    language,
+                    published,
+                    assignments,
+                    accepted,
+                    overdue,
+                )| {
+                    Ok(DecisionSummary {
+                        id,
+                        session: SessionInfo {
+                            number,
+                            date: text_to_date(held_on)?,
+                            place,
+                        },
+                        title,
+                        language,
+                        published,
+                        assignments,
+                        accepted,
+                        overdue,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// One decision with its items and appendices.
+    pub async fn get(&self, id: i64) -> Result<Option<DecisionRecord>, StorageError> {
+        type Row = (
+            i64,
+            Option<String>,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            bool,
+            String,
+            String,
+        );
+        let row: Option<Row> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT s.number, s.held_on, s.place, d.title, d.language, d.source_text, d.controller_body_id, d.controller_name, d.published, d.created_at, d.created_by \
+             FROM decisions d JOIN assembly_sessions s ON s.id = d.session_id WHERE d.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?);
+        let Some((
+            number,
+            held_on,
+            place,
+            title,
+            language,
+            source_text,
+            controller_body,
+            controller_name,
+            published,
+            created_at,
+            created_by,
+        )) = row
+        else {
+            return Ok(None);
+        };
+        let items: Vec<(String, i64, String, String)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT number, depth, heading, text FROM decision_items WHERE decision_id = $1 ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?);
+        type AppendixRow = (
+            i64,
+            String,
+            Option<String>,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+        );
+        let appendices: Vec<AppendixRow> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT a.id, a.title, a.link, f.id, f.name, f.content_type, f.size FROM decision_appendices a \
+             LEFT JOIN files f ON f.id = a.file_id WHERE a.decision_id = $1 ORDER BY a.id",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?);
+        let controller_body_id = body_id_from_text(controller_body, "decision controller")?;
+        Ok(Some(DecisionRecord {
+            id,
+            session: SessionInfo {
+                number,
+                date: text_to_date(held_on)?,
+                place,
+            },
+            title,
+            language,
+            source_text,
+            controller: match (controller_body_id, controller_name) {
+                (None, None) => None,
+                (body_id, name) => Some(Executor {
+                    name: name.unwrap_or_default(),
+                    body_id,
+                }),
+            },
+            published,
+            created_at,
+            created_by,
+            items: items
+                .into_iter()
+                .map(|(number, depth, heading, text)| DecisionItem {
+                    number,
+                    depth,
+                    heading,
+                    text,
+                })
+                .collect(),
+            appendices: appendices
+                .into_iter()
+                .map(
+                    |(id, title, link, file_id, name, content_type, size)| Appendix {
+                        id,
+                        title,
+                        link,
+                        file: file_id.map(|file_id| FileInfo {
+                            id: file_id,
+                            name: name.unwrap_or_default(),
+                            content_type: content_type.unwrap_or_default(),
+                            size: size.unwrap_or_default(),
+                        }),
+                    },
+                )
+                .collect(),
+        }))
+    }
+}
+
+async fn upsert_session(tx: &mut WriteTx, session: &SessionInfo) -> Result<i64, StorageError> {
+    let existing: Option<(i64, Option<String>)> = on_tx!(tx, conn => sqlx::query_as(
+        "SELECT id, held_on FROM assembly_sessions WHERE number = $1",
+    )
+    .bind(session.number)
+    .fetch_optional(conn)
+    .await?);
+    if let Some((id, held_on)) = existing {
+        let recorded = text_to_date(held_on)?;
+        match (recorded, session.date) {
+            (Some(recorded), Some(date)) if recorded != date => {
+                return Err(StorageError::Conflict(format!(
+                    "session {} is recorded as held on {recorded}, but this decision dates it {date}: correct the date or the session number",
+                    session.number
+                )));
+            }
+            // A session first recorded without a date takes the date of this decision.
+            (None, Some(date)) => {
+                on_tx!(tx, conn => sqlx::query("UPDATE assembly_sessions SET held_on = $1 WHERE id = $2")
+                    .bind(date.to_string())
+                    .bind(id)
+                    .execute(conn)
+                    .await.map(|r| r.rows_affected()))?;
+            }
+            // The place stays as first recorded: a Russian and an English decision of one
+            // session name it in their own languages.
+            _ => {}
+        }
+        return Ok(id);
+    }
+    let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+        "INSERT INTO assembly_sessions (number, held_on, place) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(session.number)
+    .bind(date_to_text(session.date))
+    .bind(&session.place)
+    .fetch_one(conn)
+    .await?);
+    Ok(id)
+}

@@ -1,0 +1,332 @@
+//! The portal's pages: each handler parses, calls the store, renders one template.
+use crate::auth::new_token;
+use crate::auth::set_cookie;
+use crate::auth::token_hash;
+use crate::auth::Visitor;
+use crate::auth::LANG_COOKIE;
+use crate::auth::SESSION_COOKIE;
+use crate::auth::SESSION_LIFETIME;
+use crate::error::AppError;
+use crate::forms::CsrfForm;
+use crate::render::errors_map;
+use crate::render::page;
+use crate::render::render;
+use crate::render::see_other;
+use crate::render::signed_in;
+use crate::render::PageResult;
+use crate::state::AppState;
+use axum::extract::ConnectInfo;
+use axum::extract::Path;
+use axum::extract::Query;
+use axum::extract::State;
+use axum::http::header;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Extension;
+use megapolis_domain::password::hash_password;
+use megapolis_domain::password::verify_password;
+use megapolis_domain::person::check_password;
+use megapolis_domain::Email;
+use megapolis_domain::FieldErrors;
+use megapolis_domain::Lang;
+use minijinja::context;
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+#[derive(Deserialize)]
+pub struct Back {
+    back: Option<String>,
+}
+
+/// Only a path on this site is a place to go back to.
+pub(crate) fn local_path(path: Option<String>) -> String {
+    path.filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        .unwrap_or_else(|| "/".into())
+}
+
+pub async fn switch_language(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(back): Query<Back>,
+) -> PageResult {
+    let lang = Lang::from_tag(&code).ok_or(AppError::NotFound)?;
+    let mut response = see_other(&local_path(back.back));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&state, LANG_COOKIE, lang.code(), Some(365 * 86400)),
+    );
+    Ok(response)
+}
+
+#[derive(Deserialize, Default)]
+pub struct LoginQuery {
+    next: Option<String>,
+}
+
+pub async fn login_form(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Query(query): Query<LoginQuery>,
+) -> PageResult {
+    page(
+        &state,
+        &visitor,
+        "login.html",
+        context! { next => local_path(query.next) },
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LoginInput {
+    email: String,
+    password: String,
+    next: String,
+}
+
+/// Failures within this window count against an account and an address.
+pub(crate) const THROTTLE_WINDOW: time::Duration = time::Duration::minutes(15);
+
+pub(crate) const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+
+pub(crate) const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+
+pub async fn login(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    CsrfForm(input): CsrfForm<LoginInput>,
+) -> PageResult {
+    let account = input.email.trim().to_lowercase();
+    let address = peer.ip().to_string();
+    let refuse = |key: &str, status: StatusCode| -> PageResult {
+        let html = render(
+            &state,
+            &visitor,
+            "login.html",
+            context! { next => local_path(Some(input.next.clone())), email => input.email.clone(), error => key },
+        );
+        Ok((status, html).into_response())
+    };
+    let (by_account, by_address) = state
+        .store
+        .accounts()
+        .recent_login_failures(&account, &address, THROTTLE_WINDOW)
+        .await?;
+    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
+        return refuse("error-login-throttled", StatusCode::TOO_MANY_REQUESTS);
+    }
+    let candidate = match Email::parse(&account) {
+        Some(email) => state.store.accounts().login_candidate(&email).await?,
+        None => None,
+    };
+    let person = match candidate {
+        Some((person, Some(hash))) if verify_password(&input.password, &hash) => person,
+        _ => {
+            state
+                .store
+                .accounts()
+                .record_login_failure(&account, &address)
+                .await?;
+            return refuse("error-login", StatusCode::UNAUTHORIZED);
+        }
+    };
+    state
+        .store
+        .accounts()
+        .clear_login_failures(&account)
+        .await?;
+    let token = new_token();
+    state
+        .store
+        .accounts()
+        .create_session(
+            &token_hash(&token),
+            person.id,
+            &new_token(),
+            SESSION_LIFETIME,
+        )
+        .await?;
+    let mut response = see_other(&local_path(Some(input.next)));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(
+            &state,
+            SESSION_COOKIE,
+            &token,
+            Some(SESSION_LIFETIME.whole_seconds()),
+        ),
+    );
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> PageResult {
+    if let Some(hash) = &visitor.session_hash {
+        state.store.accounts().end_session(hash).await?;
+    }
+    let mut response = see_other("/");
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&state, SESSION_COOKIE, "", Some(0)),
+    );
+    Ok(response)
+}
+
+pub async fn profile(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> PageResult {
+    let person = signed_in(&visitor)?;
+    page(
+        &state,
+        &visitor,
+        "profile.html",
+        context! { person => person },
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PasswordInput {
+    current: String,
+    new: String,
+    confirm: String,
+}
+
+/// Checks a new password and its confirmation, with errors beside the fields.
+pub(crate) fn new_password(errors: &mut FieldErrors, new: &str, confirm: &str) {
+    if let Err(key) = check_password(new) {
+        errors.add("new", key);
+    } else if new != confirm {
+        errors.add("confirm", "error-password-mismatch");
+    }
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    CsrfForm(input): CsrfForm<PasswordInput>,
+) -> PageResult {
+    let person = signed_in(&visitor)?;
+    let mut errors = FieldErrors::default();
+    let current_ok = match state
+        .store
+        .accounts()
+        .login_candidate(&person.email)
+        .await?
+    {
+        Some((_, Some(hash))) => verify_password(&input.current, &hash),
+        _ => false,
+    };
+    if !current_ok {
+        errors.add("current", "error-password-wrong");
+    }
+    new_password(&mut errors, &input.new, &input.confirm);
+    if !errors.is_empty() {
+        let html = render(
+            &state,
+            &visitor,
+            "profile.html",
+            context! { person => person, errors => errors_map(&errors) },
+        );
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+    }
+    let hash = hash_password(&input.new).map_err(anyhow::Error::from)?;
+    state
+        .store
+        .accounts()
+        .set_password(&visitor.actor(), person.id, &hash)
+        .await?;
+    Ok(see_other("/login?next=/profile"))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TokenInput {
+    name: String,
+}
+
+pub async fn create_api_token(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    CsrfForm(input): CsrfForm<TokenInput>,
+) -> PageResult {
+    let person = signed_in(&visitor)?;
+    let name = match input.name.trim() {
+        "" => "API",
+        name => name,
+    };
+    let token = new_token();
+    state
+        .store
+        .accounts()
+        .create_api_token(&visitor.actor(), person.id, &token_hash(&token), name)
+        .await?;
+    page(
+        &state,
+        &visitor,
+        "profile.html",
+        context! { person => person, new_token => token },
+    )
+}
+
+/// The person an invitation link is for; a used, expired or unknown link is a 404.
+pub(crate) async fn open_invitation(
+    state: &AppState,
+    token: &str,
+) -> Result<megapolis_domain::Person, AppError> {
+    state
+        .store
+        .accounts()
+        .invitation(&token_hash(token))
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn invitation_form(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(token): Path<String>,
+) -> PageResult {
+    let person = open_invitation(&state, &token).await?;
+    page(
+        &state,
+        &visitor,
+        "invitation.html",
+        context! { person => person, token => token },
+    )
+}
+
+pub async fn accept_invitation(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(token): Path<String>,
+    CsrfForm(input): CsrfForm<PasswordInput>,
+) -> PageResult {
+    let person = open_invitation(&state, &token).await?;
+    let mut errors = FieldErrors::default();
+    new_password(&mut errors, &input.new, &input.confirm);
+    if !errors.is_empty() {
+        let html = render(
+            &state,
+            &visitor,
+            "invitation.html",
+            context! { person => person, token => token, errors => errors_map(&errors) },
+        );
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+    }
+    let hash = hash_password(&input.new).map_err(anyhow::Error::from)?;
+    state
+        .store
+        .accounts()
+        .accept_invitation(&token_hash(&token), &hash)
+        .await?;
+    Ok(see_other("/login?next=/profile"))
+}

@@ -1,0 +1,338 @@
+//! The portal's pages: each handler parses, calls the store, renders one template.
+use crate::auth::new_token;
+use crate::auth::token_hash;
+use crate::auth::Visitor;
+use crate::error::AppError;
+use crate::forms::CsrfForm;
+use crate::render::errors_map;
+use crate::render::page;
+use crate::render::render;
+use crate::render::see_other;
+use crate::render::PageResult;
+use crate::state::AppState;
+use axum::extract::Path;
+use axum::extract::Query;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Html;
+use axum::response::IntoResponse;
+use axum::Extension;
+use megapolis_domain::body::parse_bodies_csv;
+use megapolis_domain::city::CityInput;
+use megapolis_domain::person::PersonInput;
+use megapolis_domain::CityCode;
+use megapolis_domain::FieldErrors;
+use megapolis_domain::MembershipStatus;
+use megapolis_domain::Position;
+use megapolis_domain::Role;
+use megapolis_storage::audit::AuditFilter;
+use minijinja::context;
+use minijinja::value::Value;
+use serde::Deserialize;
+
+pub async fn admin_cities(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> PageResult {
+    let cities = state.store.org().cities().await?;
+    page(
+        &state,
+        &visitor,
+        "admin_cities.html",
+        context! { cities => cities },
+    )
+}
+
+pub(crate) fn city_form(
+    state: &AppState,
+    visitor: &Visitor,
+    input: &CityInput,
+    is_new: bool,
+    errors: &FieldErrors,
+) -> Html<String> {
+    render(
+        state,
+        visitor,
+        "admin_city_form.html",
+        context! {
+            form => input,
+            is_new => is_new,
+            errors => errors_map(errors),
+            statuses => MembershipStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        },
+    )
+}
+
+pub async fn new_city_form(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> PageResult {
+    let input = CityInput {
+        status: "member".into(),
+        ..Default::default()
+    };
+    Ok(city_form(&state, &visitor, &input, true, &FieldErrors::default()).into_response())
+}
+
+pub async fn edit_city_form(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(code): Path<String>,
+) -> PageResult {
+    let code = CityCode::parse(&code).map_err(|_| AppError::NotFound)?;
+    let city = state
+        .store
+        .org()
+        .city(&code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(city_form(
+        &state,
+        &visitor,
+        &CityInput::from(&city),
+        false,
+        &FieldErrors::default(),
+    )
+    .into_response())
+}
+
+/// Saves a city from the form; a bad form comes back with what was typed and the errors.
+pub(crate) async fn save_city_form(
+    state: &AppState,
+    visitor: &Visitor,
+    input: CityInput,
+    existing: Option<CityCode>,
+) -> PageResult {
+    let is_new = existing.is_none();
+    let mut result = input.parse();
+    if let Ok(city) = &result {
+        let mut errors = FieldErrors::default();
+        if is_new && state.store.org().city(&city.code).await?.is_some() {
+            errors.add("code", "error-city-exists");
+        }
+        if existing.as_ref().is_some_and(|code| *code != city.code) {
+            errors.add("code", "error-city-code-fixed");
+        }
+        if !errors.is_empty() {
+            result = Err(errors);
+        }
+    }
+    match result {
+        Ok(city) => {
+            state.store.org().save_city(&visitor.actor(), &city).await?;
+            Ok(see_other(&format!("/cities/{}", city.code)))
+        }
+        Err(errors) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            city_form(state, visitor, &input, is_new, &errors),
+        )
+            .into_response()),
+    }
+}
+
+pub async fn create_city(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    CsrfForm(input): CsrfForm<CityInput>,
+) -> PageResult {
+    save_city_form(&state, &visitor, input, None).await
+}
+
+pub async fn update_city(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(code): Path<String>,
+    CsrfForm(input): CsrfForm<CityInput>,
+) -> PageResult {
+    let code = CityCode::parse(&code).map_err(|_| AppError::NotFound)?;
+    state
+        .store
+        .org()
+        .city(&code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    save_city_form(&state, &visitor, input, Some(code)).await
+}
+
+pub async fn admin_bodies(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> PageResult {
+    let bodies = state.store.org().bodies().await?;
+    page(
+        &state,
+        &visitor,
+        "admin_bodies.html",
+        context! { bodies => bodies },
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ImportInput {
+    csv: String,
+}
+
+pub async fn import_bodies(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    CsrfForm(input): CsrfForm<ImportInput>,
+) -> PageResult {
+    match parse_bodies_csv("CSV", &input.csv) {
+        Ok(bodies) => {
+            let changed = state
+                .store
+                .org()
+                .save_bodies(&visitor.actor(), &bodies)
+                .await?;
+            let bodies = state.store.org().bodies().await?;
+            page(
+                &state,
+                &visitor,
+                "admin_bodies.html",
+                context! { bodies => bodies, imported => changed },
+            )
+        }
+        Err(error) => {
+            let bodies = state.store.org().bodies().await?;
+            let html = render(
+                &state,
+                &visitor,
+                "admin_bodies.html",
+                context! { bodies => bodies, csv => input.csv, import_error => error.to_string() },
+            );
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+    }
+}
+
+pub(crate) async fn people_page(
+    state: &AppState,
+    visitor: &Visitor,
+    extra: Value,
+) -> Result<Html<String>, AppError> {
+    let people = state.store.accounts().people().await?;
+    let cities = state.store.org().cities().await?;
+    let bodies = state.store.org().bodies().await?;
+    let ctx = context! {
+        people => people,
+        cities => cities,
+        bodies => bodies,
+        roles => Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+        positions => Position::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+    };
+    Ok(render(
+        state,
+        visitor,
+        "admin_people.html",
+        context! { ..extra, ..ctx },
+    ))
+}
+
+pub async fn admin_people(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> PageResult {
+    Ok(people_page(
+        &state,
+        &visitor,
+        context! { form => PersonInput::default() },
+    )
+    .await?
+    .into_response())
+}
+
+/// How long an invitation link stays valid.
+pub(crate) const INVITATION_LIFETIME: time::Duration = time::Duration::days(7);
+
+pub async fn create_person(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    CsrfForm(input): CsrfForm<PersonInput>,
+) -> PageResult {
+    let draft = match input.parse() {
+        Ok(draft) => draft,
+        Err(errors) => {
+            let html = people_page(
+                &state,
+                &visitor,
+                context! { form => input, errors => errors_map(&errors) },
+            )
+            .await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+        }
+    };
+    let id = match state
+        .store
+        .accounts()
+        .create_person(&visitor.actor(), &draft, None)
+        .await
+    {
+        Ok(id) => id,
+        Err(megapolis_storage::StorageError::Conflict(_)) => {
+            let mut errors = FieldErrors::default();
+            errors.add("email", "error-email-taken");
+            let html = people_page(
+                &state,
+                &visitor,
+                context! { form => input, errors => errors_map(&errors) },
+            )
+            .await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let token = new_token();
+    state
+        .store
+        .accounts()
+        .create_invitation(
+            &visitor.actor(),
+            id,
+            &token_hash(&token),
+            INVITATION_LIFETIME,
+        )
+        .await?;
+    let link = format!("/invitation/{token}");
+    Ok(people_page(&state, &visitor, context! { form => PersonInput::default(), invitation => link, invited => draft.email.to_string() })
+        .await?
+        .into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AuditQuery {
+    entity: String,
+    entity_id: String,
+    actor: String,
+}
+
+pub async fn admin_audit(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Query(query): Query<AuditQuery>,
+) -> PageResult {
+    let filter = AuditFilter {
+        entity: query.entity.trim().to_string(),
+        entity_id: query.entity_id.trim().to_string(),
+        actor: query.actor.trim().to_string(),
+        limit: 200,
+    };
+    let records = state.store.audit().records(&filter).await?;
+    let records: Vec<Value> = records
+        .into_iter()
+        .map(|r| {
+            context! {
+                id => r.id, at => r.entry.at, actor => r.entry.actor, action => r.entry.action,
+                entity => r.entry.entity, entity_id => r.entry.entity_id,
+                before => r.entry.before.map(|v| v.to_string()), after => r.entry.after.map(|v| v.to_string()),
+            }
+        })
+        .collect();
+    page(
+        &state,
+        &visitor,
+        "admin_audit.html",
+        context! { records => records, filter => context! { entity => filter.entity, entity_id => filter.entity_id, actor => filter.actor } },
+    )
+}

@@ -1,0 +1,399 @@
+//! Assignment pages and API: the list with the dashboard's drill-down filters, one assignment
+//! with its timeline and the actions its visitor may take, and the action endpoint. The rules
+//! live in `megapolis_assignments::workflow`; a refusal comes back translated beside the forms.
+use crate::auth::Visitor;
+use crate::error::refusal_status;
+use crate::error::AppError;
+use crate::forms::CsrfMultipart;
+use crate::org::pages::bodies_by_id;
+use crate::render::render;
+use crate::render::signed_in;
+use crate::state::today;
+use crate::state::AppState;
+use axum::extract::Path;
+use axum::extract::Query;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::response::Redirect;
+use axum::response::Response;
+use axum::Extension;
+use megapolis_assignments::workflow::Action;
+use megapolis_assignments::workflow::State as WorkflowState;
+use megapolis_domain::BodyId;
+use megapolis_storage::assignments::AssignmentEdit;
+use megapolis_storage::assignments::AssignmentFilter;
+use megapolis_storage::assignments::AssignmentRecord;
+use megapolis_storage::StorageError;
+use minijinja::context;
+use serde::Deserialize;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use time::Date;
+
+/// The most rows one list shows; the dashboard's counts tell how many there are.
+pub(crate) const LIST_LIMIT: i64 = 1000;
+
+/// The query of `/assignments` and `/api/v1/assignments`: the drill-downs of the dashboard.
+#[derive(Debug, Default, Deserialize, Serialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    /// new, in_progress, report_submitted, accepted or cancelled.
+    pub state: Option<String>,
+    /// `1`: neither accepted nor cancelled.
+    pub open: Option<String>,
+    /// `1`: open and past the deadline.
+    pub overdue: Option<String>,
+    /// Open and due within this many days.
+    pub due: Option<i64>,
+    /// A body id: lead or co-executor.
+    pub body: Option<String>,
+    /// A body id: lead only.
+    pub lead: Option<String>,
+    /// `1`: no lead executor from the directory.
+    pub without_body: Option<String>,
+    /// A decision id.
+    pub decision: Option<i64>,
+}
+
+impl ListQuery {
+    pub(crate) fn filter(&self, published_only: bool) -> Result<AssignmentFilter, AppError> {
+        let flag = |v: &Option<String>| v.as_deref().is_some_and(|v| v == "1" || v == "true");
+        Ok(AssignmentFilter {
+            state: match self.state.as_deref().filter(|s| !s.is_empty()) {
+                Some(s) => Some(s.parse::<WorkflowState>().map_err(|_| {
+                    AppError::BadRequest(format!(
+                        "state must be one of new, in_progress, report_submitted, accepted, cancelled, not {s:?}"
+                    ))
+                })?),
+                None => None,
+            },
+            open: flag(&self.open),
+            overdue: flag(&self.overdue),
+            due_within_days: match self.due {
+                Some(days) if !(0..=3660).contains(&days) => {
+                    return Err(AppError::BadRequest(format!(
+                        "due must be a number of days from 0 to 3660, not {days}"
+                    )))
+                }
+                days => days,
+            },
+            body: body_param(&self.body)?,
+            lead: body_param(&self.lead)?,
+            without_body: flag(&self.without_body),
+            decision: self.decision,
+            published_only,
+            limit: Some(LIST_LIMIT),
+        })
+    }
+}
+
+pub(crate) fn body_param(value: &Option<String>) -> Result<Option<BodyId>, AppError> {
+    match value.as_deref().filter(|s| !s.is_empty()) {
+        Some(b) => Ok(Some(BodyId::parse(b).map_err(|_| {
+            AppError::BadRequest(format!("{b:?} is not a body id"))
+        })?)),
+        None => Ok(None),
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let filter = query.filter(false)?;
+    let assignments = state.store.assignments().list(&filter, today()).await?;
+    let bodies = bodies_by_id(&state).await?;
+    let decision = match query.decision {
+        Some(id) => state.store.decisions().get(id).await?,
+        None => None,
+    };
+    let filtered_body = filter
+        .body
+        .as_ref()
+        .or(filter.lead.as_ref())
+        .and_then(|b| bodies.get(b.as_str()).cloned());
+    Ok(render(
+        &state,
+        &visitor,
+        "assignments.html",
+        context! {
+            assignments => assignments,
+            bodies => bodies,
+            query => query,
+            filtered_body => filtered_body,
+            filtered_decision => decision.map(|d| context! { id => d.id, title => d.title, session => d.session }),
+            limited => assignments.len() as i64 >= LIST_LIMIT,
+            filtered => filter != AssignmentFilter { limit: Some(LIST_LIMIT), ..AssignmentFilter::default() },
+        },
+    )
+    .into_response())
+}
+
+pub(crate) async fn load(state: &AppState, id: i64) -> Result<AssignmentRecord, AppError> {
+    state
+        .store
+        .assignments()
+        .get(id, today())
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The assignment page: the details, the timeline, and the forms of the actions the visitor's
+/// capacities allow, with `refusal` (a translation key) when an action was just refused.
+pub(crate) async fn detail_page(
+    state: &AppState,
+    visitor: &Visitor,
+    id: i64,
+    status: StatusCode,
+    refusal: Option<&str>,
+) -> Result<Response, AppError> {
+    let assignment = load(state, id).await?;
+    let events = state.store.assignments().events(id).await?;
+    let capacities = visitor
+        .person
+        .as_ref()
+        .map(|p| assignment.capacities_of(p))
+        .unwrap_or_default();
+    let offered = megapolis_assignments::workflow::offered(&assignment.status(), capacities);
+    let can: BTreeMap<&str, bool> = offered.iter().map(|form| (*form, true)).collect();
+    let page = render(
+        state,
+        visitor,
+        "assignment.html",
+        context! {
+            assignment => assignment,
+            events => events,
+            bodies => bodies_by_id(state).await?,
+            capacities => capacities,
+            any_action => can.values().any(|allowed| *allowed),
+            can => can,
+            refusal => refusal,
+            today => today().to_string(),
+        },
+    );
+    Ok((status, page).into_response())
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    detail_page(&state, &visitor, id, StatusCode::OK, None).await
+}
+
+/// An action as sent by a form or the API, before the workflow sees it.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct ActionInput {
+    /// start, report, input, accept, return, request_extension, grant_extension,
+    /// refuse_extension or cancel.
+    pub action: String,
+    /// The report, the input, the comment or the reason.
+    #[serde(default)]
+    pub text: String,
+    /// Percent done, with a report (0–100).
+    #[serde(default)]
+    pub progress: Option<String>,
+    /// The new deadline asked for, YYYY-MM-DD.
+    #[serde(default)]
+    pub until: Option<String>,
+}
+
+/// Why an action's input cannot be read: (translation key, English message).
+#[derive(Debug)]
+pub struct BadAction {
+    pub key: &'static str,
+    pub message: String,
+}
+
+impl ActionInput {
+    pub fn parse(&self) -> Result<Action, BadAction> {
+        let text = self.text.trim().to_string();
+        let action = match self.action.as_str() {
+            "start" => Action::Start,
+            "report" => Action::Report {
+                text,
+                progress: match self.progress.as_deref().map(str::trim) {
+                    None | Some("") => 100,
+                    Some(p) => {
+                        p.parse::<u8>()
+                            .ok()
+                            .filter(|p| *p <= 100)
+                            .ok_or_else(|| BadAction {
+                                key: "workflow-progress-range",
+                                message: format!(
+                                    "progress must be a whole number from 0 to 100, not {p:?}"
+                                ),
+                            })?
+                    }
+                },
+            },
+            "input" => Action::Input { text },
+            "accept" => Action::Accept { comment: text },
+            "return" => Action::Return { comment: text },
+            "request_extension" => {
+                let until = self.until.as_deref().map(str::trim).unwrap_or_default();
+                let format = time::macros::format_description!("[year]-[month]-[day]");
+                Action::RequestExtension {
+                    until: Date::parse(until, format).map_err(|_| BadAction {
+                        key: "assignment-until-invalid",
+                        message: format!(
+                            "the new deadline must be a date as YYYY-MM-DD, not {until:?}"
+                        ),
+                    })?,
+                    reason: text,
+                }
+            }
+            "grant_extension" => Action::GrantExtension { comment: text },
+            "refuse_extension" => Action::RefuseExtension { comment: text },
+            "cancel" => Action::Cancel { reason: text },
+            other => {
+                return Err(BadAction {
+                    key: "assignment-action-unknown",
+                    message: format!("unknown action {other:?}"),
+                })
+            }
+        };
+        Ok(action)
+    }
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<i64>,
+    form: CsrfMultipart,
+) -> Result<Response, AppError> {
+    let person = signed_in(&visitor)?;
+    let input = ActionInput {
+        action: form.text("action").to_string(),
+        text: form.text("text").to_string(),
+        progress: Some(form.text("progress").to_string()),
+        until: Some(form.text("until").to_string()),
+    };
+    let action = match input.parse() {
+        Ok(action) => action,
+        Err(bad) => {
+            return detail_page(
+                &state,
+                &visitor,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(bad.key),
+            )
+            .await
+        }
+    };
+    let files = form.files_of("files");
+    match state
+        .store
+        .assignments()
+        .act(id, person, &action, &files, today())
+        .await
+    {
+        Ok(done) => {
+            Ok(Redirect::to(&format!("/assignments/{id}#event-{}", done.event_id)).into_response())
+        }
+        Err(e) => refused(&state, &visitor, id, e).await,
+    }
+}
+
+/// The assignment page again with the workflow's refusal, translated; other errors as they are.
+pub(crate) async fn refused(
+    state: &AppState,
+    visitor: &Visitor,
+    id: i64,
+    error: StorageError,
+) -> Result<Response, AppError> {
+    match error {
+        StorageError::Refused(refusal) => {
+            detail_page(
+                state,
+                visitor,
+                id,
+                refusal_status(&refusal),
+                Some(refusal.code()),
+            )
+            .await
+        }
+        e => Err(e.into()),
+    }
+}
+
+/// The Secretariat's correction form: task, lead (a body, or a name not in the directory),
+/// co-executors one per line (resolved like the import's), deadline, recurrence.
+pub async fn edit(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<i64>,
+    form: CsrfMultipart,
+) -> Result<Response, AppError> {
+    let person = signed_in(&visitor)?;
+    let current = load(&state, id).await?;
+    let language = state
+        .store
+        .decisions()
+        .get(current.decision_id)
+        .await?
+        .map(|d| d.language)
+        .unwrap_or_default();
+    let bodies = state.store.org().bodies().await?;
+    let directory = megapolis_decisions::directory_of(&bodies);
+    let resolver = megapolis_decisions::draft::Resolver::new(&bodies, &directory, &language);
+    let lead = match (form.text("lead").trim(), form.text("lead_name").trim()) {
+        ("", "") => None,
+        ("", name) => Some(resolver.named(name)),
+        (body_id, _) => match resolver.by_id(body_id) {
+            Some(body) => Some(resolver.executor(body)),
+            None => return Err(AppError::BadRequest(format!("no body {body_id:?}"))),
+        },
+    };
+    let deadline = match form.text("deadline").trim() {
+        "" => None,
+        text => match megapolis_decisions::draft::parse_iso_date(text) {
+            Some(date) => Some(date),
+            None => {
+                return detail_page(
+                    &state,
+                    &visitor,
+                    id,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some("assignment-date-invalid"),
+                )
+                .await
+            }
+        },
+    };
+    let recurrence = match form.text("recurrence") {
+        "" => None,
+        text => Some(
+            text.parse()
+                .map_err(|_| AppError::BadRequest(format!("no recurrence {text:?}")))?,
+        ),
+    };
+    let edit = AssignmentEdit {
+        task: form.text("task").trim().to_string(),
+        lead,
+        co_executors: form
+            .text("co_executors")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|name| resolver.named(name))
+            .collect(),
+        deadline,
+        deadline_text: Some(form.text("deadline_text").trim().to_string())
+            .filter(|t| !t.is_empty()),
+        recurrence,
+    };
+    match state
+        .store
+        .assignments()
+        .edit(id, person, &edit, today())
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/assignments/{id}#timeline")).into_response()),
+        Err(e) => refused(&state, &visitor, id, e).await,
+    }
+}

@@ -1,0 +1,99 @@
+//! What a capability registers with the portal: its routes (each with the access it requires),
+//! its entry in the navigation, its templates, its translations and its part of the OpenAPI
+//! document. The router, the navigation, the template environment, the translations, the role
+//! matrix test and the OpenAPI document all read [`crate::capabilities`]; adding a capability
+//! adds one line there and edits no other capability.
+use crate::state::AppState;
+use axum::routing::MethodRouter;
+use megapolis_domain::role::Access;
+
+/// What the matrix test needs to know of a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteInfo {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+/// One route: its method, path, access and handler.
+pub struct Route {
+    pub info: RouteInfo,
+    pub handler: MethodRouter<AppState>,
+}
+
+/// Declares a route.
+pub fn route(
+    method: &'static str,
+    path: &'static str,
+    access: Access,
+    handler: MethodRouter<AppState>,
+) -> Route {
+    Route {
+        info: RouteInfo {
+            method,
+            path,
+            access,
+        },
+        handler,
+    }
+}
+
+/// A link in the main navigation, shown to those whose role `access` allows.
+#[derive(Debug, Clone, Copy)]
+pub struct NavEntry {
+    pub href: &'static str,
+    /// The translation key of the label.
+    pub label: &'static str,
+    pub access: Access,
+}
+
+/// A template: its name (as `{% extends %}` and `render` know it) and its source.
+pub type Template = (&'static str, &'static str);
+
+/// A pair of Fluent files: Russian, English.
+pub type Locale = (&'static str, &'static str);
+
+/// A capability as the portal sees it.
+pub struct Capability {
+    pub name: &'static str,
+    pub routes: Vec<Route>,
+    pub nav: Vec<NavEntry>,
+    pub templates: &'static [Template],
+    pub locales: &'static [Locale],
+    /// The capability's paths and schemas, merged into the one OpenAPI document.
+    pub openapi: Option<fn() -> utoipa::openapi::OpenApi>,
+}
+
+impl Capability {
+    /// A capability with no routes yet; fill in the fields it has.
+    pub fn named(name: &'static str) -> Capability {
+        Capability {
+            name,
+            routes: Vec::new(),
+            nav: Vec::new(),
+            templates: &[],
+            locales: &[],
+            openapi: None,
+        }
+    }
+}
+
+/// Embeds a capability's templates: `templates!("home.html", "city.html")` reads each from the
+/// capability's `templates/` folder.
+#[macro_export]
+macro_rules! templates {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("templates/", $name)))),*]
+    };
+}
+
+/// Embeds a capability's translations from its `locales/ru.ftl` and `locales/en.ftl`.
+#[macro_export]
+macro_rules! locales {
+    () => {
+        &[(
+            include_str!("locales/ru.ftl"),
+            include_str!("locales/en.ftl"),
+        )]
+    };
+}

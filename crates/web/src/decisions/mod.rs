@@ -1,0 +1,68 @@
+//! Session decisions: the public register and accountability page, the import (text, .txt,
+//! .docx → a draft reviewed beside the text → one-transaction confirm), publishing, appendix
+//! downloads and the API.
+pub mod api;
+pub mod import;
+pub mod pages;
+
+use crate::capability::{route, Capability, NavEntry};
+use axum::routing::{get, post};
+use megapolis_domain::role::Access::{self, Public};
+
+pub fn capability() -> Capability {
+    const STAFF: Access = Access::STAFF;
+    Capability {
+        routes: vec![
+            route("GET", "/decisions", Public, get(pages::register)),
+            route("GET", "/decisions/import", STAFF, get(import::import_form)),
+            route("POST", "/decisions/import", STAFF, post(import::import)),
+            route(
+                "POST",
+                "/decisions/import/confirm",
+                STAFF,
+                post(import::confirm),
+            ),
+            route("GET", "/decisions/{id}", Public, get(pages::show)),
+            route(
+                "POST",
+                "/decisions/{id}/publish",
+                STAFF,
+                post(pages::publish),
+            ),
+            route("GET", "/files/{id}", Public, get(pages::file)),
+            route("GET", "/api/v1/decisions", Public, get(api::list_decisions)),
+            route(
+                "POST",
+                "/api/v1/decisions",
+                STAFF,
+                post(api::create_decision),
+            ),
+            route(
+                "POST",
+                "/api/v1/decisions/parse",
+                STAFF,
+                post(api::parse_decision),
+            ),
+            route(
+                "GET",
+                "/api/v1/decisions/{id}",
+                Public,
+                get(api::get_decision),
+            ),
+        ],
+        nav: vec![NavEntry {
+            href: "/decisions",
+            label: "nav-decisions",
+            access: Public,
+        }],
+        templates: crate::templates!(
+            "decisions.html",
+            "decision.html",
+            "decisions_import.html",
+            "decision_review.html"
+        ),
+        locales: crate::locales!(),
+        openapi: Some(api::openapi),
+        ..Capability::named("decisions")
+    }
+}

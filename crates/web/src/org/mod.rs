@@ -1,0 +1,49 @@
+//! The organisation: the association's member cities and bodies, public pages and API.
+pub mod api;
+pub mod pages;
+
+use crate::capability::{route, Capability, NavEntry};
+use axum::routing::{get, post, put};
+use megapolis_domain::role::Access::{self, Public};
+
+pub fn capability() -> Capability {
+    const STAFF: Access = Access::STAFF;
+    Capability {
+        routes: vec![
+            route("GET", "/", Public, get(pages::home)),
+            route("GET", "/cities", Public, get(pages::cities)),
+            route("GET", "/cities/{code}", Public, get(pages::city)),
+            route("GET", "/bodies", Public, get(pages::bodies)),
+            route("GET", "/bodies/{id}", Public, get(pages::body)),
+            route("GET", "/healthz", Public, get(pages::healthz)),
+            route("GET", "/api/v1/cities", Public, get(api::list_cities)),
+            route("POST", "/api/v1/cities", STAFF, post(api::create_city)),
+            route("GET", "/api/v1/cities/{code}", Public, get(api::get_city)),
+            route("PUT", "/api/v1/cities/{code}", STAFF, put(api::update_city)),
+            route("GET", "/api/v1/bodies", Public, get(api::list_bodies)),
+            route("POST", "/api/v1/bodies", STAFF, post(api::save_body)),
+            route("GET", "/api/v1/bodies/{id}", Public, get(api::get_body)),
+        ],
+        nav: vec![
+            NavEntry {
+                href: "/cities",
+                label: "nav-cities",
+                access: Public,
+            },
+            NavEntry {
+                href: "/bodies",
+                label: "nav-bodies",
+                access: Public,
+            },
+        ],
+        templates: crate::templates!(
+            "home.html",
+            "cities.html",
+            "city.html",
+            "bodies.html",
+            "body.html"
+        ),
+        openapi: Some(api::openapi),
+        ..Capability::named("org")
+    }
+}

@@ -1,0 +1,140 @@
+//! The portal's pages: each handler parses, calls the store, renders one template.
+use crate::auth::Visitor;
+use crate::error::AppError;
+use crate::render::page;
+use crate::render::PageResult;
+use crate::state::AppState;
+use axum::extract::Path;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::response::Response;
+use axum::Extension;
+use megapolis_domain::Body;
+use megapolis_domain::BodyId;
+use megapolis_domain::CityCode;
+use megapolis_domain::Lang;
+use minijinja::context;
+use minijinja::value::Value;
+use std::collections::BTreeMap;
+
+pub(crate) async fn association(state: &AppState) -> Result<Value, AppError> {
+    Ok(Value::from_serialize(
+        state.store.org().association().await?,
+    ))
+}
+
+pub async fn home(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> PageResult {
+    let summary = state.store.org().summary().await?;
+    page(
+        &state,
+        &visitor,
+        "home.html",
+        context! {
+            association => association(&state).await?,
+            city_count => summary.cities,
+            member_count => summary.members,
+            country_count => summary.countries,
+            body_count => summary.bodies,
+        },
+    )
+}
+
+pub async fn cities(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> PageResult {
+    let mut cities = state.store.org().cities().await?;
+    // The store orders by the Russian name; English readers get their own alphabet.
+    if visitor.lang == Lang::En {
+        cities.sort_by(|a, b| a.name_en.cmp(&b.name_en));
+    }
+    page(
+        &state,
+        &visitor,
+        "cities.html",
+        context! { cities => cities },
+    )
+}
+
+pub async fn city(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(code): Path<String>,
+) -> PageResult {
+    let code = CityCode::parse(&code).map_err(|_| AppError::NotFound)?;
+    let city = state
+        .store
+        .org()
+        .city(&code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    page(&state, &visitor, "city.html", context! { city => city })
+}
+
+pub async fn bodies(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> PageResult {
+    let bodies = state.store.org().bodies().await?;
+    page(
+        &state,
+        &visitor,
+        "bodies.html",
+        context! { bodies => bodies },
+    )
+}
+
+pub async fn body(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = BodyId::parse(&id).map_err(|_| AppError::NotFound)?;
+    let body = state
+        .store
+        .org()
+        .body(&id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let members = state.store.org().body_members(&id).await?;
+    page(
+        &state,
+        &visitor,
+        "body.html",
+        context! { body => body, members => members },
+    )
+}
+
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({"status": "ok", "database": state.store.backend()})),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::warn!("health check: {e}");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"status": "unavailable"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Bodies by id, for names in the visitor's language.
+pub(crate) async fn bodies_by_id(state: &AppState) -> Result<BTreeMap<String, Body>, AppError> {
+    Ok(state
+        .store
+        .org()
+        .bodies()
+        .await?
+        .into_iter()
+        .map(|b| (b.id.as_str().to_string(), b))
+        .collect())
+}
