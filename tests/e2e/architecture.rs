@@ -14,7 +14,15 @@ const DOMAIN_CRATES: &[&str] = &[
     "megapolis-reports",
 ];
 const RUNTIME_HTTP_SQL: &[&str] = &[
-    "tokio", "axum", "tower", "tower-http", "hyper", "reqwest", "sqlx", "lettre", "minijinja",
+    "tokio",
+    "axum",
+    "tower",
+    "tower-http",
+    "hyper",
+    "reqwest",
+    "sqlx",
+    "lettre",
+    "minijinja",
 ];
 const LAYERS: &[&str] = &["megapolis-storage", "megapolis-web", "megapolis"];
 
@@ -22,11 +30,21 @@ const LAYERS: &[&str] = &["megapolis-storage", "megapolis-web", "megapolis"];
 fn dependencies() -> BTreeMap<String, Vec<String>> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo metadata runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let metadata: Value = serde_json::from_slice(&output.stdout).expect("metadata is JSON");
     metadata["packages"]
         .as_array()
@@ -40,7 +58,10 @@ fn dependencies() -> BTreeMap<String, Vec<String>> {
                 .filter(|d| d["kind"].is_null())
                 .filter_map(|d| d["name"].as_str().map(str::to_string))
                 .collect();
-            (package["name"].as_str().unwrap_or_default().to_string(), deps)
+            (
+                package["name"].as_str().unwrap_or_default().to_string(),
+                deps,
+            )
         })
         .collect()
 }
@@ -49,7 +70,9 @@ fn dependencies() -> BTreeMap<String, Vec<String>> {
 fn domain_crates_depend_on_no_runtime_http_or_sql_and_no_layer() {
     let all = dependencies();
     for name in DOMAIN_CRATES {
-        let deps = all.get(*name).unwrap_or_else(|| panic!("{name} is a workspace crate"));
+        let deps = all
+            .get(*name)
+            .unwrap_or_else(|| panic!("{name} is a workspace crate"));
         for dep in deps {
             assert!(
                 !RUNTIME_HTTP_SQL.contains(&dep.as_str()) && !LAYERS.contains(&dep.as_str()),
@@ -61,7 +84,10 @@ fn domain_crates_depend_on_no_runtime_http_or_sql_and_no_layer() {
         .keys()
         .filter(|k| !DOMAIN_CRATES.contains(&k.as_str()) && !LAYERS.contains(&k.as_str()))
         .collect();
-    assert!(listed.is_empty(), "crates with no rule in ARCHITECTURE.md: {listed:?}");
+    assert!(
+        listed.is_empty(),
+        "crates with no rule in ARCHITECTURE.md: {listed:?}"
+    );
 }
 
 #[test]
@@ -72,13 +98,20 @@ fn only_storage_speaks_sql_and_web_reaches_it_through_storage() {
         }
     }
     let all = dependencies();
-    assert!(all["megapolis-web"].iter().any(|d| d == "megapolis-storage"));
-    assert!(!all["megapolis-storage"].iter().any(|d| d == "megapolis-web"));
+    assert!(all["megapolis-web"]
+        .iter()
+        .any(|d| d == "megapolis-storage"));
+    assert!(!all["megapolis-storage"]
+        .iter()
+        .any(|d| d == "megapolis-web"));
 }
 
 #[test]
 fn the_openapi_document_matches_its_snapshot() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/e2e/snapshots/openapi.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/e2e/snapshots/openapi.json"
+    );
     let current = serde_json::to_string_pretty(&megapolis_web::openapi_document())
         .expect("the document serialises")
         + "\n";

@@ -39,7 +39,35 @@ macro_rules! on_tx {
         }
     };
 }
-pub(crate) use {on_pool, on_tx};
+/// Where a read runs: on the pool, or inside the write transaction whose decision depends on it
+/// (so the read sees the same snapshot, under the same lock, and takes no second connection).
+pub(crate) enum Reader<'a> {
+    Store(&'a Store),
+    Tx(&'a mut WriteTx),
+}
+
+/// Runs `$body` with `$conn` bound to the pool or the transaction a [`Reader`] names.
+macro_rules! on_reader {
+    ($reader:expr, $conn:ident => $body:expr) => {
+        match $reader {
+            $crate::db::Reader::Store(store) => match &store.db {
+                $crate::db::Db::Sqlite($conn) => $body,
+                $crate::db::Db::Postgres($conn) => $body,
+            },
+            $crate::db::Reader::Tx(tx) => match &mut tx.inner {
+                $crate::db::TxInner::Sqlite(t) => {
+                    let $conn = &mut **t;
+                    $body
+                }
+                $crate::db::TxInner::Postgres(t) => {
+                    let $conn = &mut **t;
+                    $body
+                }
+            },
+        }
+    };
+}
+pub(crate) use {on_pool, on_reader, on_tx};
 
 #[derive(Debug, Clone)]
 pub enum Db {

@@ -1,8 +1,9 @@
 //! The workflow's actions and the Secretariat's corrections, each one transaction: read under
 //! the writer's lock, let the domain decide, write the state, the event, the notices and the
 //! audit record.
-use super::{doubts_to_text, insert_assignment, insert_event, Assignments};
+use super::{doubts_to_text, insert_assignment, insert_event, load, Assignments};
 use crate::audit::audit_entry;
+use crate::db::Reader;
 use crate::db::{now_utc, on_tx};
 use crate::files::insert_file;
 use crate::notices::notify;
@@ -79,8 +80,7 @@ impl Assignments<'_> {
         let actor = person.email.as_str();
         let mut tx = self.begin_write().await?;
         // Read while holding the writer lock: no other change can land between check and write.
-        let current = self
-            .get(id, today)
+        let current = load(&mut Reader::Tx(&mut tx), id, today)
             .await?
             .ok_or_else(|| StorageError::NotFound(format!("assignment {id}")))?;
         let before = current.status();
@@ -177,8 +177,7 @@ impl Assignments<'_> {
         today: Date,
     ) -> Result<(), StorageError> {
         let mut tx = self.begin_write().await?;
-        let current = self
-            .get(id, today)
+        let current = load(&mut Reader::Tx(&mut tx), id, today)
             .await?
             .ok_or_else(|| StorageError::NotFound(format!("assignment {id}")))?;
         workflow::may_edit(current.state, current.capacities_of(person))?;

@@ -2,7 +2,7 @@
 //! the workflow (each in one transaction with its event, files, notifications and audit record),
 //! and the figures of the Board's dashboard.
 use crate::audit::audit_entry;
-use crate::db::{now_utc, on_pool, on_tx, WriteTx};
+use crate::db::{now_utc, on_pool, on_reader, on_tx, Reader, WriteTx};
 use crate::decisions::body_id_from_text;
 use crate::notices::notify;
 use crate::{date_to_text, text_to_date, StorageError};
@@ -324,38 +324,13 @@ impl Assignments<'_> {
         Ok(records)
     }
 
-    /// One assignment, or `None`.
+    /// One assignment, as of `today`.
     pub async fn get(
         &self,
         id: i64,
         today: Date,
     ) -> Result<Option<AssignmentRecord>, StorageError> {
-        let sql = format!("SELECT {ASSIGNMENT_COLUMNS} {ASSIGNMENT_FROM} WHERE a.id = $1");
-        let record = on_pool!(self, pool => {
-            match sqlx::query(&sql).bind(id).fetch_optional(pool).await? {
-                Some(row) => Some(assignment_from_row!(&row, today)),
-                None => None,
-            }
-        });
-        let Some(mut record) = record else {
-            return Ok(None);
-        };
-        let co: Vec<(Option<String>, String)> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT body_id, name FROM assignment_co_executors WHERE assignment_id = $1 ORDER BY position",
-        )
-        .bind(id)
-        .fetch_all(pool)
-        .await?);
-        record.co_executors = co
-            .into_iter()
-            .map(|(body_id, name)| {
-                Ok(Executor {
-                    body_id: body_id_from_text(body_id, "co-executor")?,
-                    name,
-                })
-            })
-            .collect::<Result<_, StorageError>>()?;
-        Ok(Some(record))
+        load(&mut Reader::Store(self.store), id, today).await
     }
 
     /// The timeline of an assignment, oldest first, with the files of each event.
@@ -415,6 +390,40 @@ impl Assignments<'_> {
             )
             .collect()
     }
+}
+
+/// Reads one assignment with its co-executors, on the pool or inside a write.
+pub(crate) async fn load(
+    reader: &mut Reader<'_>,
+    id: i64,
+    today: Date,
+) -> Result<Option<AssignmentRecord>, StorageError> {
+    let sql = format!("SELECT {ASSIGNMENT_COLUMNS} {ASSIGNMENT_FROM} WHERE a.id = $1");
+    let record = on_reader!(reader, conn => {
+        match sqlx::query(&sql).bind(id).fetch_optional(conn).await? {
+            Some(row) => Some(assignment_from_row!(&row, today)),
+            None => None,
+        }
+    });
+    let Some(mut record) = record else {
+        return Ok(None);
+    };
+    let co: Vec<(Option<String>, String)> = on_reader!(reader, conn => sqlx::query_as(
+        "SELECT body_id, name FROM assignment_co_executors WHERE assignment_id = $1 ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await?);
+    record.co_executors = co
+        .into_iter()
+        .map(|(body_id, name)| {
+            Ok(Executor {
+                body_id: body_id_from_text(body_id, "co-executor")?,
+                name,
+            })
+        })
+        .collect::<Result<_, StorageError>>()?;
+    Ok(Some(record))
 }
 
 /// Appends an event to an assignment's timeline.

@@ -1,7 +1,8 @@
 //! Reminders: once per assignment and deadline, a "due soon" and an "overdue" notice, however
 //! often the scheduler runs.
-use super::{insert_event, Assignments};
+use super::{insert_event, load, Assignments};
 use crate::audit::audit_entry;
+use crate::db::Reader;
 use crate::db::{now_utc, on_pool, on_tx};
 use crate::notices::notify;
 use crate::StorageError;
@@ -52,7 +53,7 @@ impl Assignments<'_> {
             .await?);
             for id in due {
                 let mut tx = self.begin_write().await?;
-                let Some(assignment) = self.assignments().get(id, today).await? else {
+                let Some(assignment) = load(&mut Reader::Tx(&mut tx), id, today).await? else {
                     continue;
                 };
                 let Some(deadline) = assignment.deadline else {

@@ -1,6 +1,6 @@
 //! The association, its member cities and its bodies.
 use crate::audit::{audit_entry, upsert_entry};
-use crate::db::{on_pool, on_tx};
+use crate::db::{on_pool, on_reader, on_tx, Reader};
 use crate::{date_to_text, text_to_date, StorageError};
 use megapolis_domain::{Body, BodyId, City, CityCode, MembershipStatus, Position};
 use serde::{Deserialize, Serialize};
@@ -93,6 +93,16 @@ fn body_from_row(row: BodyRow) -> Result<Body, StorageError> {
     })
 }
 
+async fn load_city(reader: &mut Reader<'_>, code: &CityCode) -> Result<Option<City>, StorageError> {
+    let row: Option<CityRow> = on_reader!(reader, conn => {
+        sqlx::query_as(&format!("SELECT {CITY_COLUMNS} FROM cities WHERE code = $1"))
+            .bind(code.as_str())
+            .fetch_optional(conn)
+            .await?
+    });
+    row.map(city_from_row).transpose()
+}
+
 crate::facet!(
     /// The association, its member cities and its bodies.
     Org,
@@ -181,19 +191,14 @@ impl Org<'_> {
     }
 
     pub async fn city(&self, code: &CityCode) -> Result<Option<City>, StorageError> {
-        let row: Option<CityRow> = on_pool!(self, pool => {
-            sqlx::query_as(&format!("SELECT {CITY_COLUMNS} FROM cities WHERE code = $1"))
-                .bind(code.as_str())
-                .fetch_optional(pool)
-                .await?
-        });
-        row.map(city_from_row).transpose()
+        load_city(&mut Reader::Store(self.store), code).await
     }
 
-    /// Creates the city, or updates the one with the same code; audited with before and after.
+    /// Creates the city, or updates the one with the same code; audited with before and after,
+    /// the before read under the writer's lock.
     pub async fn save_city(&self, actor: &str, city: &City) -> Result<(), StorageError> {
-        let before = self.city(&city.code).await?;
         let mut tx = self.begin_write().await?;
+        let before = load_city(&mut Reader::Tx(&mut tx), &city.code).await?;
         on_tx!(tx, conn => sqlx::query(&format!(
             "INSERT INTO cities ({CITY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
              ON CONFLICT (code) DO UPDATE SET name_ru = $2, name_en = $3, country_code = $4, country_ru = $5, \
