@@ -1,11 +1,14 @@
 //! Whole flows against the real server on a random port: one test binary, so it links once.
+//! One folder per capability, beside the cross-cutting suites (architecture, matrix, browser,
+//! flows, operations) and the shared `support`.
 mod architecture;
 mod browser;
-mod control;
-mod decisions;
 mod flows;
-mod mail;
 mod matrix;
 mod operations;
 mod support;
-mod workflow;
+
+mod assignments;
+mod control;
+mod decisions;
+mod notices;
