@@ -4,7 +4,7 @@
 //! ahead, and a share of them started, reported, accepted or cancelled by the demo people.
 //!
 //!   cargo run --example bench_data -- sqlite://bench.db 10000
-use megapolis_assignments::workflow::{Action, State};
+use megapolis_assignments::workflow::{Action, AssignmentState};
 use megapolis_assignments::{Executor, NewAssignment};
 use megapolis_decisions::AssignmentKind;
 use megapolis_decisions::{NewDecision, SessionInfo};
@@ -120,7 +120,7 @@ async fn main() -> anyhow::Result<()> {
     for (i, a) in all
         .iter()
         .enumerate()
-        .filter(|(_, a)| a.session_number >= 1000 && a.state == State::New)
+        .filter(|(_, a)| a.session_number >= 1000 && a.state == AssignmentState::New)
     {
         let lead = a
             .lead

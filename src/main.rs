@@ -8,7 +8,7 @@ use megapolis_domain::person::PersonInput;
 use megapolis_storage::audit::ChainReport;
 use megapolis_storage::demo::{load_demo, DEMO_LOGINS};
 use megapolis_storage::Store;
-use megapolis_web::{AppState, WebConfig};
+use megapolis_web::{AppState, Application, Settings};
 use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -50,6 +50,8 @@ enum Command {
         secure_cookies: bool,
         #[command(flatten)]
         scheduler: SchedulerArgs,
+        #[command(flatten)]
+        workers: WorkerArgs,
     },
     /// Apply the database migrations and exit.
     Migrate,
@@ -188,7 +190,8 @@ async fn run(
             demo,
             secure_cookies,
             scheduler,
-        } => serve(store, &addr, demo, secure_cookies, scheduler).await,
+            workers,
+        } => serve(store, &addr, demo, secure_cookies, scheduler, workers).await,
         Command::Migrate => {
             println!(
                 "database is at schema version {}",
@@ -362,20 +365,46 @@ fn start_scheduler(
     Ok(())
 }
 
+/// The workers of background jobs (the reminders among them), inside `serve`.
+#[derive(clap::Args)]
+struct WorkerArgs {
+    /// How many background jobs this server runs at once. Servers sharing a database share its
+    /// jobs: each job runs once.
+    #[arg(long, env = "MEGAPOLIS_WORKERS", default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]
+    workers: u16,
+    /// Seconds a worker holds a job between two renewals of its lease; the job of a worker that
+    /// died is taken up by another after this long.
+    #[arg(long, env = "MEGAPOLIS_JOB_LEASE_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(3..=86_400))]
+    job_lease_seconds: u64,
+}
+
+impl WorkerArgs {
+    fn config(&self) -> megapolis_web::jobs::WorkerConfig {
+        megapolis_web::jobs::WorkerConfig {
+            workers: usize::from(self.workers),
+            lease: std::time::Duration::from_secs(self.job_lease_seconds),
+            ..megapolis_web::jobs::WorkerConfig::default()
+        }
+    }
+}
+
 async fn serve(
     store: Store,
     addr: &str,
     demo: bool,
     secure_cookies: bool,
     scheduler: SchedulerArgs,
+    workers: WorkerArgs,
 ) -> anyhow::Result<()> {
-    if demo {
-        load_demo(&store).await?;
-    }
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr} (is another server using this port?)"))?;
-    let local = listener.local_addr()?;
+    let settings = Settings {
+        database_url: String::new(),
+        address: addr.to_string(),
+        demo,
+        secure_cookies,
+        workers: workers.config(),
+    };
+    let app = Application::build_on(store.clone(), &settings).await?;
+    let local = app.address();
     println!(
         "Megapolis is serving on http://{local} ({} database)",
         store.backend()
@@ -389,15 +418,18 @@ async fn serve(
             );
         }
     }
-    let state = AppState::new(
-        store.clone(),
-        WebConfig {
-            secure_cookies,
-            demo,
-        },
+    let names: Vec<&str> = megapolis_web::jobs::kinds()
+        .iter()
+        .map(|k| k.name)
+        .collect();
+    tracing::info!(
+        "{} job workers ({}), leases of {} s",
+        workers.workers,
+        names.join(", "),
+        workers.job_lease_seconds
     );
-    start_scheduler(&store, &state, scheduler, local)?;
-    megapolis_web::serve(listener, state, shutdown_signal()).await?;
+    start_scheduler(&store, app.state(), scheduler, local)?;
+    app.run_until(shutdown_signal()).await?;
     store.close().await;
     println!("Megapolis stopped");
     Ok(())

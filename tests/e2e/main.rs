@@ -11,4 +11,5 @@ mod support;
 mod assignments;
 mod control;
 mod decisions;
+mod jobs;
 mod notices;

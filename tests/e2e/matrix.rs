@@ -125,6 +125,10 @@ const EXPECTED: &[Expect] = &[
     e("GET",  "/api/v1/assignments",            "/api/v1/assignments",            ALL,       200),
     e("GET",  "/api/v1/assignments/{id}",       "/api/v1/assignments/1",          ALL,       200),
     e("POST", "/api/v1/assignments/{id}/actions", "/api/v1/assignments/1/actions", SIGNED_IN, 422),
+    // Background jobs: staff only. No such job here, which staff alone may learn (a job's own
+    // answer: tests/e2e/jobs).
+    e("GET",  "/jobs",                          "/jobs",                          STAFF,     200),
+    e("GET",  "/api/v1/jobs/{id}",              "/api/v1/jobs/999999",            STAFF,     404),
 ];
 
 fn allowed(who: &str, column: usize) -> bool {

@@ -323,63 +323,93 @@ fn tables_of(dir: &Path) -> BTreeMap<String, BTreeSet<String>> {
             .map(|l| l.split("--").next().unwrap_or_default())
             .collect::<Vec<_>>()
             .join("\n");
-        let mut rest = sql.as_str();
-        while let Some(at) = rest.to_ascii_uppercase().find("CREATE TABLE") {
-            rest = &rest[at + "CREATE TABLE".len()..];
-            let open = rest.find('(').expect("(");
-            let name = rest[..open]
-                .trim()
-                .trim_start_matches("IF NOT EXISTS")
-                .trim()
-                .to_ascii_lowercase();
-            let mut depth = 0;
-            let mut end = open;
-            for (i, c) in rest[open..].char_indices() {
-                match c {
-                    '(' => depth += 1,
-                    ')' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            end = open + i;
-                            break;
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            let body = &rest[open + 1..end];
-            // Split at commas outside parentheses.
-            let mut items = Vec::new();
-            let (mut depth, mut start) = (0, 0);
-            for (i, c) in body.char_indices() {
-                match c {
-                    '(' => depth += 1,
-                    ')' => depth -= 1,
-                    ',' if depth == 0 => {
-                        items.push(&body[start..i]);
-                        start = i + 1;
-                    }
-                    _ => {}
-                }
-            }
-            items.push(&body[start..]);
-            let columns: BTreeSet<String> = items
-                .iter()
-                .filter_map(|item| item.split_whitespace().next())
+        // Statement by statement, in order: later migrations add columns and replace tables.
+        for statement in sql.split(';') {
+            let words: Vec<String> = statement
+                .split_whitespace()
                 .map(str::to_ascii_lowercase)
-                .filter(|w| {
-                    !matches!(
-                        w.as_str(),
-                        "primary" | "foreign" | "unique" | "check" | "constraint"
-                    )
-                })
                 .collect();
-            assert!(
-                tables.insert(name.clone(), columns).is_none(),
-                "table {name} is created twice in {}",
-                dir.display()
-            );
-            rest = &rest[end..];
+            match words
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .as_slice()
+            {
+                ["alter", "table", table, "add", "column", column, ..] => {
+                    let columns: &mut BTreeSet<String> = tables
+                        .get_mut(*table)
+                        .unwrap_or_else(|| panic!("ALTER TABLE {table}: no such table"));
+                    assert!(
+                        columns.insert(column.to_string()),
+                        "{table}.{column} added twice"
+                    );
+                }
+                ["drop", "table", table, ..] => {
+                    assert!(
+                        tables.remove(*table).is_some(),
+                        "DROP TABLE {table}: no such table"
+                    );
+                }
+                _ => {}
+            }
+            let mut rest = statement;
+            while let Some(at) = rest.to_ascii_uppercase().find("CREATE TABLE") {
+                rest = &rest[at + "CREATE TABLE".len()..];
+                let open = rest.find('(').expect("(");
+                let name = rest[..open]
+                    .trim()
+                    .trim_start_matches("IF NOT EXISTS")
+                    .trim()
+                    .to_ascii_lowercase();
+                let mut depth = 0;
+                let mut end = open;
+                for (i, c) in rest[open..].char_indices() {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                end = open + i;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let body = &rest[open + 1..end];
+                // Split at commas outside parentheses.
+                let mut items = Vec::new();
+                let (mut depth, mut start) = (0, 0);
+                for (i, c) in body.char_indices() {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        ',' if depth == 0 => {
+                            items.push(&body[start..i]);
+                            start = i + 1;
+                        }
+                        _ => {}
+                    }
+                }
+                items.push(&body[start..]);
+                let columns: BTreeSet<String> = items
+                    .iter()
+                    .filter_map(|item| item.split_whitespace().next())
+                    .map(str::to_ascii_lowercase)
+                    .filter(|w| {
+                        !matches!(
+                            w.as_str(),
+                            "primary" | "foreign" | "unique" | "check" | "constraint"
+                        )
+                    })
+                    .collect();
+                assert!(
+                    tables.insert(name.clone(), columns).is_none(),
+                    "table {name} is created twice in {}",
+                    dir.display()
+                );
+                rest = &rest[end..];
+            }
         }
     }
     tables
@@ -752,4 +782,60 @@ async fn the_cli_adds_people_backs_up_and_restores() {
         &hash.expect("a password")
     ));
     store.close().await;
+}
+
+#[tokio::test]
+async fn overlapping_edits_of_one_city_keep_each_audit_before_equal_to_the_previous_after() {
+    let app = crate::support::spawn_app().await;
+    let code = megapolis_domain::CityCode::parse("moscow").expect("code");
+    let original = app
+        .store
+        .org()
+        .city(&code)
+        .await
+        .expect("read")
+        .expect("the demo has Moscow");
+    let mut writers = tokio::task::JoinSet::new();
+    for writer in 0..8_i64 {
+        let store = app.store.clone();
+        let original = original.clone();
+        writers.spawn(async move {
+            for edit in 0..12_i64 {
+                let mut city = original.clone();
+                city.population = Some(10_000_000 + writer * 1000 + edit);
+                store
+                    .org()
+                    .save_city(&format!("writer-{writer}"), &city)
+                    .await
+                    .expect("save");
+            }
+        });
+    }
+    while let Some(done) = writers.join_next().await {
+        done.expect("a writer");
+    }
+    let mut records = app
+        .store
+        .audit()
+        .records(&megapolis_storage::audit::AuditFilter {
+            entity: "city".into(),
+            entity_id: "moscow".into(),
+            actor: String::new(),
+            limit: 1000,
+        })
+        .await
+        .expect("audit");
+    records.sort_by_key(|r| r.id);
+    let edits: Vec<_> = records
+        .iter()
+        .filter(|r| r.entry.actor.starts_with("writer-"))
+        .collect();
+    assert_eq!(edits.len(), 96);
+    for pair in edits.windows(2) {
+        assert_eq!(
+            pair[1].entry.before, pair[0].entry.after,
+            "record {} starts from what record {} left",
+            pair[1].id, pair[0].id
+        );
+    }
 }

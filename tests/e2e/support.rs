@@ -4,9 +4,10 @@
 //! databases) to run the same tests on PostgreSQL; without it they run on SQLite.
 #![allow(dead_code)]
 
-use megapolis_storage::demo::{load_demo, DEMO_LOGINS};
+use megapolis_storage::demo::DEMO_LOGINS;
 use megapolis_storage::Store;
-use megapolis_web::{AppState, WebConfig};
+use megapolis_web::jobs::WorkerConfig;
+use megapolis_web::{Application, Settings};
 use sqlx::Connection;
 
 pub struct TestApp {
@@ -54,25 +55,29 @@ pub fn backend_under_test() -> &'static str {
     }
 }
 
+/// The real application (`Application::build`, as `megapolis serve` builds it) on a fresh
+/// database of the backend under test, with the demo organisation, on a random port.
 pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let database_url = fresh_database_url(dir.path()).await;
-    let store = Store::connect(&database_url).await.expect("connect");
-    store.migrate().await.expect("migrate");
-    load_demo(&store).await.expect("demo data");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let state = AppState::new(
-        store.clone(),
-        WebConfig {
-            secure_cookies: false,
-            demo: true,
+    let settings = Settings {
+        database_url: database_url.clone(),
+        address: "127.0.0.1:0".into(),
+        demo: true,
+        secure_cookies: false,
+        // Workers look for work often, so tests do not wait for a job.
+        workers: WorkerConfig {
+            poll: std::time::Duration::from_millis(100),
+            ..WorkerConfig::default()
         },
-    );
+    };
+    let app = Application::build(&settings)
+        .await
+        .expect("the application builds");
+    let base = format!("http://{}", app.address());
+    let store = app.store().clone();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(megapolis_web::serve(listener, state, async {
+    tokio::spawn(app.run_until(async {
         let _ = rx.await;
     }));
     TestApp {

@@ -17,7 +17,7 @@ use time::Date;
 pub mod workflow;
 
 pub use workflow::{
-    Action, Capacities, Capacity, EventKind, Outcome, PendingExtension, State, Status,
+    Action, AssignmentState, Capacities, Capacity, EventKind, Outcome, PendingExtension, Status,
     WorkflowError,
 };
 

@@ -18,12 +18,12 @@ use std::str::FromStr;
 use serde::Serialize;
 use time::{Date, Month};
 
-use crate::Recurrence;
+use crate::{from_code, Recurrence, UnknownCode};
 
 /// Where an assignment stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum State {
+pub enum AssignmentState {
     New,
     InProgress,
     ReportSubmitted,
@@ -31,48 +31,46 @@ pub enum State {
     Cancelled,
 }
 
-impl State {
-    pub const ALL: [State; 5] = [
-        State::New,
-        State::InProgress,
-        State::ReportSubmitted,
-        State::Accepted,
-        State::Cancelled,
+impl AssignmentState {
+    pub const ALL: [AssignmentState; 5] = [
+        AssignmentState::New,
+        AssignmentState::InProgress,
+        AssignmentState::ReportSubmitted,
+        AssignmentState::Accepted,
+        AssignmentState::Cancelled,
     ];
 
     pub fn as_str(self) -> &'static str {
         match self {
-            State::New => "new",
-            State::InProgress => "in_progress",
-            State::ReportSubmitted => "report_submitted",
-            State::Accepted => "accepted",
-            State::Cancelled => "cancelled",
+            AssignmentState::New => "new",
+            AssignmentState::InProgress => "in_progress",
+            AssignmentState::ReportSubmitted => "report_submitted",
+            AssignmentState::Accepted => "accepted",
+            AssignmentState::Cancelled => "cancelled",
         }
     }
 
     /// Still to be done: neither accepted nor cancelled.
     pub fn is_open(self) -> bool {
-        !matches!(self, State::Accepted | State::Cancelled)
+        !matches!(self, AssignmentState::Accepted | AssignmentState::Cancelled)
     }
 }
 
-impl fmt::Display for State {
+impl fmt::Display for AssignmentState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown assignment state {0:?}")]
-pub struct UnknownState(pub String);
-
-impl FromStr for State {
-    type Err = UnknownState;
-    fn from_str(s: &str) -> Result<State, UnknownState> {
-        State::ALL
-            .into_iter()
-            .find(|state| state.as_str() == s)
-            .ok_or_else(|| UnknownState(s.to_string()))
+impl FromStr for AssignmentState {
+    type Err = UnknownCode;
+    fn from_str(s: &str) -> Result<AssignmentState, UnknownCode> {
+        from_code(
+            &AssignmentState::ALL,
+            s,
+            "assignment state",
+            AssignmentState::as_str,
+        )
     }
 }
 
@@ -86,7 +84,7 @@ pub struct PendingExtension {
 /// The part of an assignment the workflow reads and changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
-    pub state: State,
+    pub state: AssignmentState,
     pub deadline: Option<Date>,
     pub recurrence: Option<Recurrence>,
     pub progress: u8,
@@ -244,12 +242,9 @@ impl EventKind {
 }
 
 impl FromStr for EventKind {
-    type Err = UnknownState;
-    fn from_str(s: &str) -> Result<EventKind, UnknownState> {
-        EventKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| UnknownState(s.to_string()))
+    type Err = UnknownCode;
+    fn from_str(s: &str) -> Result<EventKind, UnknownCode> {
+        from_code(&EventKind::ALL, s, "assignment event", EventKind::as_str)
     }
 }
 
@@ -371,36 +366,36 @@ pub fn apply(
         });
     }
     match current.state {
-        State::Cancelled => return Err(WorkflowError::Cancelled),
-        State::Accepted => return Err(WorkflowError::AlreadyAccepted),
+        AssignmentState::Cancelled => return Err(WorkflowError::Cancelled),
+        AssignmentState::Accepted => return Err(WorkflowError::AlreadyAccepted),
         _ => {}
     }
     let mut next = current.clone();
     let mut next_occurrence = None;
     match action {
         Action::Start => {
-            if current.state != State::New {
+            if current.state != AssignmentState::New {
                 return Err(WorkflowError::AlreadyStarted);
             }
-            next.state = State::InProgress;
+            next.state = AssignmentState::InProgress;
         }
         Action::Report { text, progress } => {
-            if current.state == State::ReportSubmitted {
+            if current.state == AssignmentState::ReportSubmitted {
                 return Err(WorkflowError::ReportPending);
             }
             required(text, "the report")?;
             if *progress > 100 {
                 return Err(WorkflowError::Progress(*progress));
             }
-            next.state = State::ReportSubmitted;
+            next.state = AssignmentState::ReportSubmitted;
             next.progress = *progress;
         }
         Action::Input { text } => required(text, "the input")?,
         Action::Accept { .. } => {
-            if current.state != State::ReportSubmitted {
+            if current.state != AssignmentState::ReportSubmitted {
                 return Err(WorkflowError::NoReport);
             }
-            next.state = State::Accepted;
+            next.state = AssignmentState::Accepted;
             next.progress = 100;
             next.extension = None;
             next_occurrence = current
@@ -409,11 +404,11 @@ pub fn apply(
                 .map(|(recurrence, deadline)| next_deadline(deadline, recurrence));
         }
         Action::Return { comment } => {
-            if current.state != State::ReportSubmitted {
+            if current.state != AssignmentState::ReportSubmitted {
                 return Err(WorkflowError::NoReport);
             }
             required(comment, "the comment")?;
-            next.state = State::InProgress;
+            next.state = AssignmentState::InProgress;
         }
         Action::RequestExtension { until, reason } => {
             if current.extension.is_some() {
@@ -450,7 +445,7 @@ pub fn apply(
         }
         Action::Cancel { reason } => {
             required(reason, "the reason")?;
-            next.state = State::Cancelled;
+            next.state = AssignmentState::Cancelled;
             next.extension = None;
         }
     }
@@ -471,7 +466,7 @@ fn required(text: &str, field: &'static str) -> Result<(), WorkflowError> {
 
 /// Whether someone in `capacities` may correct an assignment in `state` (task, executors,
 /// deadline, recurrence): the Secretariat, while it is open.
-pub fn may_edit(state: State, capacities: Capacities) -> Result<(), WorkflowError> {
+pub fn may_edit(state: AssignmentState, capacities: Capacities) -> Result<(), WorkflowError> {
     if !capacities.secretariat {
         return Err(WorkflowError::NotPermitted {
             action: EventKind::Edited,
@@ -479,8 +474,8 @@ pub fn may_edit(state: State, capacities: Capacities) -> Result<(), WorkflowErro
         });
     }
     match state {
-        State::Cancelled => Err(WorkflowError::Cancelled),
-        State::Accepted => Err(WorkflowError::AlreadyAccepted),
+        AssignmentState::Cancelled => Err(WorkflowError::Cancelled),
+        AssignmentState::Accepted => Err(WorkflowError::AlreadyAccepted),
         _ => Ok(()),
     }
 }
@@ -542,7 +537,7 @@ pub fn offered(current: &Status, capacities: Capacities) -> Vec<&'static str> {
 }
 
 /// Overdue: the deadline has passed and the assignment is still open.
-pub fn is_overdue(state: State, deadline: Option<Date>, today: Date) -> bool {
+pub fn is_overdue(state: AssignmentState, deadline: Option<Date>, today: Date) -> bool {
     state.is_open() && deadline.is_some_and(|d| d < today)
 }
 
@@ -602,7 +597,7 @@ mod tests {
         secretariat: true,
     };
 
-    fn status(state: State) -> Status {
+    fn status(state: AssignmentState) -> Status {
         Status {
             state,
             deadline: Some(date!(2010 - 10 - 01)),
@@ -621,10 +616,10 @@ mod tests {
 
     #[test]
     fn the_whole_path_from_new_to_accepted() {
-        let started = apply(&status(State::New), &Action::Start, LEAD).expect("start");
-        assert_eq!(started.status.state, State::InProgress);
+        let started = apply(&status(AssignmentState::New), &Action::Start, LEAD).expect("start");
+        assert_eq!(started.status.state, AssignmentState::InProgress);
         let reported = apply(&started.status, &report(), LEAD).expect("report");
-        assert_eq!(reported.status.state, State::ReportSubmitted);
+        assert_eq!(reported.status.state, AssignmentState::ReportSubmitted);
         let returned = apply(
             &reported.status,
             &Action::Return {
@@ -633,7 +628,7 @@ mod tests {
             CONTROLLER,
         )
         .expect("return");
-        assert_eq!(returned.status.state, State::InProgress);
+        assert_eq!(returned.status.state, AssignmentState::InProgress);
         let again = apply(&returned.status, &report(), LEAD).expect("report again");
         let accepted = apply(
             &again.status,
@@ -643,20 +638,20 @@ mod tests {
             CONTROLLER,
         )
         .expect("accept");
-        assert_eq!(accepted.status.state, State::Accepted);
+        assert_eq!(accepted.status.state, AssignmentState::Accepted);
         assert_eq!(accepted.status.progress, 100);
         assert_eq!(accepted.next_occurrence, None);
     }
 
     #[test]
     fn a_new_assignment_can_be_reported_without_being_started() {
-        let reported = apply(&status(State::New), &report(), LEAD).expect("report");
-        assert_eq!(reported.status.state, State::ReportSubmitted);
+        let reported = apply(&status(AssignmentState::New), &report(), LEAD).expect("report");
+        assert_eq!(reported.status.state, AssignmentState::ReportSubmitted);
     }
 
     #[test]
     fn only_the_controller_accepts_and_only_the_lead_reports() {
-        let submitted = status(State::ReportSubmitted);
+        let submitted = status(AssignmentState::ReportSubmitted);
         let accept = Action::Accept {
             comment: String::new(),
         };
@@ -669,7 +664,8 @@ mod tests {
                 })
             );
         }
-        let error = apply(&status(State::InProgress), &report(), CONTROLLER).expect_err("refused");
+        let error = apply(&status(AssignmentState::InProgress), &report(), CONTROLLER)
+            .expect_err("refused");
         assert_eq!(error.code(), "workflow-only-lead");
         assert_eq!(
             error.to_string(),
@@ -680,7 +676,7 @@ mod tests {
     #[test]
     fn a_cancelled_assignment_takes_no_report() {
         let cancelled = apply(
-            &status(State::InProgress),
+            &status(AssignmentState::InProgress),
             &Action::Cancel {
                 reason: "Superseded by decision 20.".into(),
             },
@@ -688,7 +684,7 @@ mod tests {
         )
         .expect("cancel")
         .status;
-        assert_eq!(cancelled.state, State::Cancelled);
+        assert_eq!(cancelled.state, AssignmentState::Cancelled);
         assert_eq!(
             apply(&cancelled, &report(), LEAD),
             Err(WorkflowError::Cancelled)
@@ -700,7 +696,7 @@ mod tests {
         let blank = "  ".to_string();
         assert_eq!(
             apply(
-                &status(State::New),
+                &status(AssignmentState::New),
                 &Action::Cancel {
                     reason: blank.clone()
                 },
@@ -711,7 +707,7 @@ mod tests {
             })
         );
         assert!(apply(
-            &status(State::ReportSubmitted),
+            &status(AssignmentState::ReportSubmitted),
             &Action::Return { comment: blank },
             CONTROLLER
         )
@@ -724,7 +720,7 @@ mod tests {
             until: date!(2010 - 12 - 01),
             reason: "The host city changed the dates.".into(),
         };
-        let pending = apply(&status(State::InProgress), &request, LEAD)
+        let pending = apply(&status(AssignmentState::InProgress), &request, LEAD)
             .expect("request")
             .status;
         assert!(pending.extension.is_some());
@@ -772,7 +768,7 @@ mod tests {
             reason: "Why not.".into(),
         };
         assert!(matches!(
-            apply(&status(State::New), &earlier, LEAD),
+            apply(&status(AssignmentState::New), &earlier, LEAD),
             Err(WorkflowError::ExtensionNotLater { .. })
         ));
     }
@@ -780,20 +776,20 @@ mod tests {
     #[test]
     fn co_executors_add_input_without_changing_the_state() {
         let outcome = apply(
-            &status(State::InProgress),
+            &status(AssignmentState::InProgress),
             &Action::Input {
                 text: "Minsk will host the seminar.".into(),
             },
             CO,
         )
         .expect("input");
-        assert_eq!(outcome.status.state, State::InProgress);
+        assert_eq!(outcome.status.state, AssignmentState::InProgress);
         assert_eq!(outcome.event, EventKind::Input);
     }
 
     #[test]
     fn accepting_a_recurring_assignment_opens_the_next_occurrence() {
-        let mut quarterly = status(State::ReportSubmitted);
+        let mut quarterly = status(AssignmentState::ReportSubmitted);
         quarterly.deadline = Some(date!(2010 - 09 - 30));
         quarterly.recurrence = Some(Recurrence::Quarterly);
         let outcome = apply(
@@ -838,13 +834,13 @@ mod tests {
 
     #[test]
     fn only_the_secretariat_edits_and_only_open_assignments() {
-        assert_eq!(may_edit(State::InProgress, SECRETARIAT), Ok(()));
+        assert_eq!(may_edit(AssignmentState::InProgress, SECRETARIAT), Ok(()));
         assert_eq!(
-            may_edit(State::InProgress, LEAD).map_err(|e| e.code()),
+            may_edit(AssignmentState::InProgress, LEAD).map_err(|e| e.code()),
             Err("workflow-only-secretariat")
         );
         assert_eq!(
-            may_edit(State::Accepted, SECRETARIAT),
+            may_edit(AssignmentState::Accepted, SECRETARIAT),
             Err(WorkflowError::AlreadyAccepted)
         );
     }
@@ -853,21 +849,29 @@ mod tests {
     fn overdue_means_open_and_past_the_deadline() {
         let today = date!(2010 - 10 - 02);
         let deadline = Some(date!(2010 - 10 - 01));
-        assert!(is_overdue(State::ReportSubmitted, deadline, today));
-        assert!(!is_overdue(State::Accepted, deadline, today));
-        assert!(!is_overdue(State::Cancelled, deadline, today));
-        assert!(!is_overdue(State::New, deadline, date!(2010 - 10 - 01)));
-        assert!(!is_overdue(State::New, None, today));
+        assert!(is_overdue(
+            AssignmentState::ReportSubmitted,
+            deadline,
+            today
+        ));
+        assert!(!is_overdue(AssignmentState::Accepted, deadline, today));
+        assert!(!is_overdue(AssignmentState::Cancelled, deadline, today));
+        assert!(!is_overdue(
+            AssignmentState::New,
+            deadline,
+            date!(2010 - 10 - 01)
+        ));
+        assert!(!is_overdue(AssignmentState::New, None, today));
     }
 
     #[test]
     fn states_and_events_read_back_from_their_codes() {
-        for state in State::ALL {
-            assert_eq!(state.as_str().parse::<State>(), Ok(state));
+        for state in AssignmentState::ALL {
+            assert_eq!(state.as_str().parse::<AssignmentState>(), Ok(state));
         }
         for kind in EventKind::ALL {
             assert_eq!(kind.as_str().parse::<EventKind>(), Ok(kind));
         }
-        assert!("done".parse::<State>().is_err());
+        assert!("done".parse::<AssignmentState>().is_err());
     }
 }

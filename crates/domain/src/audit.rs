@@ -67,6 +67,78 @@ pub enum ChainBreak {
     Unlinked { id: i64 },
     #[error("audit record {expected} is missing: the next record found is {id}")]
     Missing { id: i64, expected: i64 },
+    #[error("the checkpoint names {expected} records, but only {found} are left: the newest were removed")]
+    Truncated { expected: u64, found: u64 },
+    #[error("audit record {id} is not the one the checkpoint names: the log was rewritten")]
+    NotTheCheckpoint { id: i64 },
+}
+
+/// The head of the chain, kept elsewhere (printed by `megapolis audit checkpoint`, logged daily
+/// by the server), so that removing the newest records is noticed: `COUNT:HASH`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub records: u64,
+    /// The hash of the last record, or [`GENESIS`] for an empty log.
+    pub hash: String,
+}
+
+impl std::fmt::Display for Checkpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.records, self.hash)
+    }
+}
+
+/// A checkpoint that is not `COUNT:HASH` with a 64-digit hexadecimal hash.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a checkpoint is COUNT:HASH, as `megapolis audit checkpoint` prints it (e.g. 120:9f86d0…), not {0:?}")]
+pub struct BadCheckpoint(pub String);
+
+impl std::str::FromStr for Checkpoint {
+    type Err = BadCheckpoint;
+    fn from_str(text: &str) -> Result<Checkpoint, BadCheckpoint> {
+        let bad = || BadCheckpoint(text.to_string());
+        let (records, hash) = text.trim().split_once(':').ok_or_else(bad)?;
+        let records = records.parse::<u64>().map_err(|_| bad())?;
+        let hash = hash.to_ascii_lowercase();
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(bad());
+        }
+        Ok(Checkpoint { records, hash })
+    }
+}
+
+impl Checkpoint {
+    /// The head of a chain read in id order.
+    pub fn of(records: &[AuditRecord]) -> Checkpoint {
+        Checkpoint {
+            records: records.len() as u64,
+            hash: records
+                .last()
+                .map_or_else(|| GENESIS.to_string(), |r| r.hash.clone()),
+        }
+    }
+
+    /// Whether an intact chain still holds every record up to this checkpoint, unchanged.
+    pub fn check(&self, records: &[AuditRecord]) -> Result<(), ChainBreak> {
+        let found = records.len() as u64;
+        if found < self.records {
+            return Err(ChainBreak::Truncated {
+                expected: self.records,
+                found,
+            });
+        }
+        let at = usize::try_from(self.records).unwrap_or(usize::MAX);
+        let hash = match at.checked_sub(1) {
+            Some(last) => records.get(last).map(|r| r.hash.as_str()),
+            None => Some(GENESIS),
+        };
+        if hash != Some(self.hash.as_str()) {
+            return Err(ChainBreak::NotTheCheckpoint {
+                id: i64::try_from(self.records).unwrap_or(i64::MAX),
+            });
+        }
+        Ok(())
+    }
 }
 
 /// Checks a chain read in id order; returns how many records it checked.
@@ -97,6 +169,38 @@ pub fn verify_chain<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_checkpoint_notices_the_newest_records_removed() {
+        let records = chain(5);
+        let head = Checkpoint::of(&records);
+        assert_eq!(head.records, 5);
+        let text = head.to_string();
+        assert_eq!(text.parse::<Checkpoint>(), Ok(head.clone()));
+        assert_eq!(head.check(&records), Ok(()));
+        // Two more records since: still fine.
+        assert_eq!(Checkpoint::of(&records[..3]).check(&records), Ok(()));
+        // The two newest removed: the chain itself is intact, the checkpoint is not.
+        assert_eq!(verify_chain(&records[..3]), Ok(3));
+        assert_eq!(
+            head.check(&records[..3]),
+            Err(ChainBreak::Truncated {
+                expected: 5,
+                found: 3
+            })
+        );
+        let rewritten = Checkpoint {
+            records: 5,
+            hash: "ab".repeat(32),
+        };
+        assert_eq!(
+            rewritten.check(&records),
+            Err(ChainBreak::NotTheCheckpoint { id: 5 })
+        );
+        assert!("5".parse::<Checkpoint>().is_err());
+        assert!("x:abc".parse::<Checkpoint>().is_err());
+        assert_eq!(Checkpoint::of(&[]).check(&records), Ok(()));
+    }
 
     fn chain(n: i64) -> Vec<AuditRecord> {
         let mut prev = GENESIS.to_string();

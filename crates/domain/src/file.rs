@@ -24,3 +24,14 @@ pub struct StoredFile {
     pub info: FileInfo,
     pub content: Vec<u8>,
 }
+
+/// Who may read a stored file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readers {
+    /// An appendix of a published decision.
+    Everyone,
+    /// An attachment to the work on a published decision: signed-in members.
+    Members,
+    /// Anything of a draft: the Secretariat.
+    Staff,
+}

@@ -12,6 +12,14 @@ pub enum Lang {
 impl Lang {
     pub const ALL: [Lang; 2] = [Lang::Ru, Lang::En];
 
+    /// The other of the two languages.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Ru => Lang::En,
+            Lang::En => Lang::Ru,
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Lang::Ru => "ru",

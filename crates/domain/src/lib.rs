@@ -10,6 +10,7 @@ pub mod city;
 pub mod field;
 pub mod file;
 pub mod lang;
+pub mod notice;
 pub mod password;
 pub mod person;
 pub mod role;

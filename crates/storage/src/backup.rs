@@ -77,6 +77,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("city", Kind::Text),
             ("password_hash", Kind::Text),
             ("active", Kind::Bool),
+            ("language", Kind::Text),
         ],
     ),
     (
@@ -216,22 +217,25 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         &[("event_id", Kind::Int), ("file_id", Kind::Int)],
     ),
     (
-        "notifications",
+        "notices",
         &[
             ("id", Kind::Int),
             ("person_id", Kind::Int),
             ("at", Kind::Text),
+            ("subject_kind", Kind::Text),
+            ("subject_id", Kind::Text),
             ("kind", Kind::Text),
-            ("assignment_id", Kind::Int),
+            ("title", Kind::Text),
             ("text", Kind::Text),
+            ("link", Kind::Text),
             ("read_at", Kind::Text),
         ],
     ),
     (
-        "mail_outbox",
+        "notice_outbox",
         &[
             ("id", Kind::Int),
-            ("notification_id", Kind::Int),
+            ("notice_id", Kind::Int),
             ("to_address", Kind::Text),
             ("created_at", Kind::Text),
             ("attempts", Kind::Int),
@@ -275,14 +279,16 @@ const IDENTITY_TABLES: &[&str] = &[
     "decision_appendices",
     "assignments",
     "assignment_events",
-    "notifications",
-    "mail_outbox",
+    "notices",
+    "notice_outbox",
 ];
 
-/// The tables the schema must have beyond those a backup holds.
+/// The tables the schema must have beyond those a backup holds. Jobs are work in flight: a
+/// restored database starts with none, and its scheduler asks for what is due again.
 pub const TRANSIENT_TABLES: &[&str] = &[
     "sessions",
     "login_failures",
+    "jobs",
     "maintenance",
     "schema_migrations",
 ];
@@ -426,11 +432,12 @@ impl Store {
 
         let mut tx = self.begin_write().await?;
         on_tx!(tx, conn => sqlx::query("UPDATE maintenance SET restoring = 1 WHERE id = 1").execute(conn).await.map(|r| r.rows_affected()))?;
-        for table in TABLES
-            .iter()
-            .rev()
-            .map(|(t, _)| *t)
-            .chain(["sessions", "login_failures"])
+        for table in
+            TABLES
+                .iter()
+                .rev()
+                .map(|(t, _)| *t)
+                .chain(["sessions", "login_failures", "jobs"])
         {
             on_tx!(tx, conn => sqlx::query(&format!("DELETE FROM {table}")).execute(conn).await.map(|r| r.rows_affected()))?;
         }

@@ -103,6 +103,8 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0001_organisation.sql"),
     ),
     (2, include_str!("../migrations/sqlite/0002_decisions.sql")),
+    (3, include_str!("../migrations/sqlite/0003_jobs.sql")),
+    (4, include_str!("../migrations/sqlite/0004_notices.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -110,10 +112,12 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0001_organisation.sql"),
     ),
     (2, include_str!("../migrations/postgres/0002_decisions.sql")),
+    (3, include_str!("../migrations/postgres/0003_jobs.sql")),
+    (4, include_str!("../migrations/postgres/0004_notices.sql")),
 ];
 
 /// The schema version this build expects: the last migration's number.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 4;
 
 pub fn now_utc() -> String {
     OffsetDateTime::now_utc()
@@ -230,6 +234,18 @@ impl Store {
     }
 
     pub async fn begin_write(&self) -> Result<WriteTx, StorageError> {
+        self.begin(true).await
+    }
+
+    /// A write transaction for rows that carry no audit record and are locked row by row (a
+    /// job's lease and progress): on PostgreSQL it skips the advisory lock, which only orders the
+    /// audit chain, so the claims of many workers do not queue behind every audited write. SQLite
+    /// has one writer either way. Never append to the audit log in it.
+    pub(crate) async fn begin_unaudited(&self) -> Result<WriteTx, StorageError> {
+        self.begin(false).await
+    }
+
+    async fn begin(&self, audited: bool) -> Result<WriteTx, StorageError> {
         match &self.db {
             Db::Sqlite(pool) => {
                 let guard = self.sqlite_writer.clone().lock_owned().await;
@@ -241,9 +257,11 @@ impl Store {
             }
             Db::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
-                sqlx::query("SELECT pg_advisory_xact_lock(727001)")
-                    .execute(&mut *tx)
-                    .await?;
+                if audited {
+                    sqlx::query("SELECT pg_advisory_xact_lock(727001)")
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 Ok(WriteTx {
                     inner: TxInner::Postgres(tx),
                     _writer: None,

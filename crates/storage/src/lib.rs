@@ -65,6 +65,10 @@ pub enum StorageError {
     Database(#[from] sqlx::Error),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// A worker reported on a job that is no longer its own: its lease ran out and another
+    /// worker took the job, or the job ended. The worker stops; nothing was changed.
+    #[error("job {id} is no longer held by worker {worker}")]
+    LeaseLost { id: i64, worker: String },
     /// The assignment workflow refused an action; nothing was changed.
     #[error(transparent)]
     Refused(#[from] megapolis_assignments::WorkflowError),

@@ -166,6 +166,7 @@ error-login = Wrong e-mail or password.
 error-login-throttled = Too many failed attempts. Try again in 15 minutes.
 error-400 = The request could not be processed.
 error-403 = You have no access to this page.
+error-413 = The request is too large. Shorten the text or the file and send it again.
 error-404 = There is no such page.
 error-500 = Internal error. We know about it; please try later.
 error-home = Home page

@@ -14,6 +14,9 @@ use utoipa::ToSchema;
 pub struct ApiError {
     pub error: String,
     pub status: u16,
+    /// A stable code: not_found, bad_request, unprocessable, too_large, invalid_fields, a workflow
+    /// refusal (`workflow-…`), …
+    pub code: String,
     pub fields: Option<Vec<ApiFieldError>>,
 }
 
@@ -35,6 +38,7 @@ pub(crate) fn invalid(errors: megapolis_domain::FieldErrors) -> Response {
     let body = ApiError {
         error: "invalid input".into(),
         status: 422,
+        code: "invalid_fields".into(),
         fields: Some(fields),
     };
     (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()

@@ -1,6 +1,6 @@
 //! Who is asking: the session cookie (pages) or a bearer token (API), the form token that
 //! protects every form, and the guard that checks a route's [`Access`].
-use crate::error::AppError;
+use crate::error::{json_error, AppError};
 use crate::forms::urlencode;
 use crate::state::AppState;
 use axum::extract::Request;
@@ -14,7 +14,6 @@ use axum::middleware::Next;
 use axum::response::IntoResponse;
 use axum::response::Redirect;
 use axum::response::Response;
-use axum::Json;
 use megapolis_domain::role::Access;
 use megapolis_domain::Lang;
 use megapolis_domain::Person;
@@ -98,14 +97,6 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-fn json_error(status: StatusCode, message: &str) -> Response {
-    (
-        status,
-        Json(serde_json::json!({ "error": message, "status": status.as_u16() })),
-    )
-        .into_response()
-}
-
 /// Finds the visitor and checks the origin of every unsafe request.
 pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let headers = request.headers().clone();
@@ -143,7 +134,11 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
             match found {
                 Some(p) => person = Some(p),
                 None => {
-                    return json_error(StatusCode::UNAUTHORIZED, "invalid or unknown bearer token")
+                    return json_error(
+                        StatusCode::UNAUTHORIZED,
+                        "unauthorized",
+                        "invalid or unknown bearer token",
+                    )
                 }
             }
         }
@@ -219,8 +214,16 @@ pub async fn guard(State(access): State<Access>, request: Request, next: Next) -
         return next.run(request).await;
     }
     match (visitor.person.is_some(), visitor.api) {
-        (false, true) => json_error(StatusCode::UNAUTHORIZED, "a bearer token is required"),
-        (true, true) => json_error(StatusCode::FORBIDDEN, "your role may not do this"),
+        (false, true) => json_error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "a bearer token is required",
+        ),
+        (true, true) => json_error(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "your role may not do this",
+        ),
         (false, false) => {
             let next_path = urlencode(request.uri().path());
             Redirect::to(&format!("/login?next={next_path}")).into_response()

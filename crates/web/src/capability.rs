@@ -1,8 +1,10 @@
 //! What a capability registers with the portal: its routes (each with the access it requires),
-//! its entry in the navigation, its templates, its translations and its part of the OpenAPI
-//! document. The router, the navigation, the template environment, the translations, the role
-//! matrix test and the OpenAPI document all read [`crate::capabilities`]; adding a capability
-//! adds one line there and edits no other capability.
+//! its entry in the navigation, its templates, its translations, its part of the OpenAPI
+//! document and the kinds of background job it runs. The router, the navigation, the template
+//! environment, the translations, the role matrix test, the OpenAPI document and the job workers
+//! all read [`crate::capabilities`]; adding a capability adds one line there and edits no other
+//! capability.
+use crate::jobs::JobKind;
 use crate::state::AppState;
 use axum::routing::MethodRouter;
 use megapolis_domain::role::Access;
@@ -15,10 +17,20 @@ pub struct RouteInfo {
     pub access: Access,
 }
 
-/// One route: its method, path, access and handler.
+/// One route: its method, path, access and handler, and the largest body it reads when that is
+/// less than the site's [`crate::router::MAX_UPLOAD_BYTES`].
 pub struct Route {
     pub info: RouteInfo,
     pub handler: MethodRouter<AppState>,
+    pub body_limit: Option<usize>,
+}
+
+impl Route {
+    /// Refuses bodies over `bytes` with 413 before the handler reads them.
+    pub fn with_body_limit(mut self, bytes: usize) -> Route {
+        self.body_limit = Some(bytes);
+        self
+    }
 }
 
 /// Declares a route.
@@ -35,6 +47,7 @@ pub fn route(
             access,
         },
         handler,
+        body_limit: None,
     }
 }
 
@@ -62,6 +75,8 @@ pub struct Capability {
     pub locales: &'static [Locale],
     /// The capability's paths and schemas, merged into the one OpenAPI document.
     pub openapi: Option<fn() -> utoipa::openapi::OpenApi>,
+    /// The kinds of background job it runs, each with its handler.
+    pub jobs: Vec<JobKind>,
 }
 
 impl Capability {
@@ -74,6 +89,7 @@ impl Capability {
             templates: &[],
             locales: &[],
             openapi: None,
+            jobs: Vec::new(),
         }
     }
 }

@@ -135,9 +135,13 @@ impl FromRequest<AppState> for CsrfMultipart {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("multipart/form-data"));
         if !multipart {
-            let RawForm(bytes) = RawForm::from_request(request, state)
-                .await
-                .map_err(|e| AppError::BadRequest(e.to_string()))?;
+            let RawForm(bytes) =
+                RawForm::from_request(request, state)
+                    .await
+                    .map_err(|e| AppError::Rejected {
+                        status: e.status(),
+                        message: e.body_text(),
+                    })?;
             let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
                 .map_err(|e| AppError::BadRequest(e.to_string()))?;
             let form = CsrfMultipart {
@@ -148,12 +152,18 @@ impl FromRequest<AppState> for CsrfMultipart {
         }
         let mut multipart = axum::extract::Multipart::from_request(request, state)
             .await
-            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+            .map_err(|e| AppError::Rejected {
+                status: e.status(),
+                message: e.body_text(),
+            })?;
         let mut form = CsrfMultipart {
             fields: Vec::new(),
             files: Vec::new(),
         };
-        let bad = |e: axum::extract::multipart::MultipartError| AppError::BadRequest(e.body_text());
+        let bad = |e: axum::extract::multipart::MultipartError| AppError::Rejected {
+            status: e.status(),
+            message: e.body_text(),
+        };
         while let Some(field) = multipart.next_field().await.map_err(bad)? {
             let name = field.name().unwrap_or_default().to_string();
             match field.file_name().map(str::to_string) {

@@ -7,6 +7,7 @@
 //! templates, the translations, the OpenAPI document and the role matrix test read it.
 
 mod api;
+mod application;
 mod assets;
 mod auth;
 mod capability;
@@ -26,9 +27,11 @@ mod admin;
 mod assignments;
 mod control;
 mod decisions;
+pub mod jobs;
 mod notices;
 mod org;
 
+pub use application::{Application, BuildError, Settings};
 pub use auth::{new_token, token_hash};
 pub use capability::{Capability, RouteInfo};
 pub use i18n::Translations;
@@ -52,6 +55,7 @@ pub fn capabilities() -> Vec<Capability> {
         notices::capability(),
         accounts::capability(),
         admin::capability(),
+        jobs::capability(),
     ]
 }
 

@@ -1,8 +1,9 @@
-//! The scheduler inside the server: on every tick it queues the reminders of assignments due
-//! soon or overdue (once per assignment and deadline, in the store) and, when SMTP is
-//! configured, sends what waits in the outbox. A message is marked sent only after the mail
-//! server accepted it; a failed one is tried again later with a doubling delay, so nothing is
-//! lost while the mail server is down. A failed tick is logged and the next one runs as usual.
+//! The scheduler inside the server: on every tick it asks for a `reminders` job, which a job
+//! worker runs to queue the reminders of assignments due soon or overdue (once per assignment and
+//! deadline, in the store), and, when SMTP is configured, sends what waits in the outbox. A
+//! message is marked sent only after the mail server accepted it; a failed one is tried again
+//! later with a doubling delay, so nothing is lost while the mail server is down. A failed tick
+//! is logged and the next one runs as usual.
 use crate::i18n::Translations;
 use fluent_bundle::FluentValue;
 use lettre::message::header::ContentType;
@@ -230,6 +231,10 @@ pub fn spawn(
 
 /// One pass: queue reminders, then send what the outbox holds. Errors are logged, not returned:
 /// a database or mail server that is down now may be back at the next tick.
+///
+/// The reminders are a job, asked for only when none is pending, so that servers sharing a
+/// database queue them once. The tick waits for it (at most one interval, the delay the outbox
+/// would have anyway) so that its reminders go out in this pass.
 pub async fn tick(
     store: Store,
     translations: Arc<Translations>,
@@ -238,16 +243,20 @@ pub async fn tick(
 ) -> TickReport {
     let mut report = TickReport::default();
     let today = crate::state::today();
-    match store
-        .assignments()
-        .queue_reminders(today, config.reminder_days)
-        .await
+    match crate::assignments::reminders::request(
+        &store,
+        today,
+        config.reminder_days,
+        config.interval,
+    )
+    .await
     {
-        Ok(queued) => {
+        Ok(Some(queued)) => {
             report.reminders = queued.due_soon;
             report.overdue = queued.overdue;
         }
-        Err(e) => tracing::error!("scheduler: queueing reminders failed: {e}"),
+        Ok(None) => {}
+        Err(e) => tracing::error!("scheduler: asking for reminders failed: {e}"),
     }
     let Some(mailer) = mailer else {
         return report;
@@ -307,17 +316,17 @@ pub fn retry_delay(base: Duration, attempts: i64) -> Duration {
     base.saturating_mul(factor).min(MAX_RETRY_DELAY)
 }
 
-/// The subject and body of a notification's mail: Russian first, then English, since the
-/// person's language is not stored.
+/// The subject and body of a notice's mail: in the recipient's language, then again in the
+/// other one (a mail may be forwarded to a colleague who reads the other language).
 pub fn mail_text(
     mail: &OutgoingMail,
     translations: &Translations,
     public_url: &str,
 ) -> (String, String) {
-    let n = &mail.notification;
-    let task = n.task.clone().unwrap_or_default();
-    let short_task: String = {
-        let first_line = task.lines().next().unwrap_or_default();
+    let n = &mail.notice;
+    let title = n.title.trim();
+    let short_title: String = {
+        let first_line = title.lines().next().unwrap_or_default();
         if first_line.chars().count() > 80 {
             format!(
                 "{}…",
@@ -327,25 +336,27 @@ pub fn mail_text(
             first_line.to_string()
         }
     };
-    let event = |lang: Lang| translations.get(lang, &format!("assignment-event-{}", n.kind), &[]);
+    let message = crate::notices::pages::notice_message(&n.subject_kind, &n.kind);
+    let event = |lang: Lang| translations.get(lang, &message, &[]);
+    let first = mail.language;
     let subject = translations.get(
-        Lang::Ru,
+        first,
         "mail-subject",
         &[
-            ("event", FluentValue::from(event(Lang::Ru))),
-            ("task", FluentValue::from(short_task.as_str())),
+            ("event", FluentValue::from(event(first))),
+            ("task", FluentValue::from(short_title.as_str())),
         ],
     );
-    let link = n
-        .assignment_id
-        .map(|id| format!("{}/assignments/{id}", public_url.trim_end_matches('/')));
+    let link =
+        (!n.link.is_empty()).then(|| format!("{}{}", public_url.trim_end_matches('/'), n.link));
     let mut body = String::new();
-    for lang in [Lang::Ru, Lang::En] {
+    for lang in [first, first.other()] {
         let t = |key: &str| translations.get(lang, key, &[]);
         body.push_str(&event(lang));
         body.push_str("\n\n");
-        if !task.is_empty() {
-            body.push_str(&format!("{}: {task}\n", t("mail-assignment")));
+        if !title.is_empty() {
+            let about = t(&format!("mail-about-{}", n.subject_kind));
+            body.push_str(&format!("{about}: {title}\n"));
         }
         if !n.text.trim().is_empty() {
             body.push_str(&format!("{}: {}\n", t("mail-comment"), n.text.trim()));
@@ -356,7 +367,7 @@ pub fn mail_text(
         body.push('\n');
         body.push_str(&t("mail-footer"));
         body.push('\n');
-        if lang == Lang::Ru {
+        if lang == first {
             body.push_str("\n----------------------------------------\n\n");
         }
     }
@@ -386,7 +397,7 @@ fn compose(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use megapolis_storage::notices::Notification;
+    use megapolis_storage::notices::Notice;
 
     #[test]
     fn retry_delay_doubles_up_to_six_hours() {
@@ -421,13 +432,16 @@ mod tests {
             id: 1,
             to_address: "board@megapolis.example".into(),
             attempts: 0,
-            notification: Notification {
+            language: Lang::Ru,
+            notice: Notice {
                 id: 7,
                 at: "2026-11-25T09:00:00Z".into(),
+                subject_kind: "assignment".into(),
+                subject_id: "42".into(),
                 kind: "reminder".into(),
-                assignment_id: Some(42),
-                task: Some("Подготовить обзор цифровых сервисов".into()),
+                title: "Подготовить обзор цифровых сервисов".into(),
                 text: String::new(),
+                link: "/assignments/42".into(),
                 read: false,
             },
         };

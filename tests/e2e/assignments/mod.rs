@@ -2,7 +2,7 @@
 //! a file, the controller accepts or returns, extensions, cancellation, recurring assignments,
 //! and the refusals a user must understand. Runs on SQLite and, in CI, on PostgreSQL.
 use crate::support::{csrf_of, spawn_app, TestApp};
-use megapolis_assignments::workflow::State;
+use megapolis_assignments::workflow::AssignmentState;
 use megapolis_assignments::Doubt;
 use megapolis_storage::assignments::{AssignmentFilter, AssignmentRecord};
 use serde_json::json;
@@ -91,7 +91,7 @@ async fn the_lead_reports_with_a_file_and_the_controller_accepts() {
     let app = spawn_app().await;
     // 32nd session, item 1.2: the Secretariat leads, the Board controls; still new.
     let assignment = demo_assignment(&app, 32, "ru", "1.2").await;
-    assert_eq!(assignment.state, State::New);
+    assert_eq!(assignment.state, AssignmentState::New);
     let secretariat = app.login_as("secretariat").await;
     let page = app
         .get(&secretariat, &format!("/assignments/{}", assignment.id))
@@ -125,7 +125,7 @@ async fn the_lead_reports_with_a_file_and_the_controller_accepts() {
     assert_eq!(response.status(), 303, "report accepted for review");
     assert_eq!(
         reload(&app, assignment.id).await.state,
-        State::ReportSubmitted
+        AssignmentState::ReportSubmitted
     );
     assert_eq!(
         board_unread(&app).await,
@@ -168,7 +168,7 @@ async fn the_lead_reports_with_a_file_and_the_controller_accepts() {
     .await;
     assert_eq!(response.status(), 303);
     let accepted = reload(&app, assignment.id).await;
-    assert_eq!(accepted.state, State::Accepted);
+    assert_eq!(accepted.state, AssignmentState::Accepted);
     assert_eq!(accepted.progress, 100);
 
     let events = app
@@ -203,7 +203,7 @@ async fn only_the_controlling_body_accepts_and_a_cancelled_assignment_takes_no_r
     let app = spawn_app().await;
     // 31st session, item 1.3: the Secretariat's report waits for the Board.
     let submitted = demo_assignment(&app, 31, "ru", "1.3").await;
-    assert_eq!(submitted.state, State::ReportSubmitted);
+    assert_eq!(submitted.state, AssignmentState::ReportSubmitted);
 
     // The Expert Council's member is not the controller: refused with a message, nothing changes.
     let council = app
@@ -218,7 +218,7 @@ async fn only_the_controlling_body_accepts_and_a_cancelled_assignment_takes_no_r
     );
     assert_eq!(
         reload(&app, submitted.id).await.state,
-        State::ReportSubmitted
+        AssignmentState::ReportSubmitted
     );
 
     // Returning needs a comment.
@@ -253,7 +253,10 @@ async fn only_the_controlling_body_accepts_and_a_cancelled_assignment_takes_no_r
     )
     .await;
     assert_eq!(response.status(), 303);
-    assert_eq!(reload(&app, open.id).await.state, State::Cancelled);
+    assert_eq!(
+        reload(&app, open.id).await.state,
+        AssignmentState::Cancelled
+    );
     let response = act(
         &app,
         &secretariat,
@@ -345,7 +348,7 @@ async fn a_granted_extension_moves_the_deadline_and_a_returned_report_goes_back_
     .await;
     assert_eq!(response.status(), 303);
     let returned = reload(&app, pending.id).await;
-    assert_eq!(returned.state, State::InProgress);
+    assert_eq!(returned.state, AssignmentState::InProgress);
     assert_eq!(returned.progress, 80);
 
     // A deadline earlier than the current one is refused.
@@ -419,7 +422,7 @@ async fn accepting_a_recurring_assignment_opens_the_next_one_through_the_api() {
         .as_i64()
         .expect("the next occurrence");
     let next = reload(&app, next_id).await;
-    assert_eq!(next.state, State::New);
+    assert_eq!(next.state, AssignmentState::New);
     assert_eq!(next.previous_id, Some(monthly.id));
     assert_eq!(
         next.deadline,
@@ -636,4 +639,78 @@ async fn a_second_decision_of_a_session_must_agree_on_its_date() {
         before,
         "nothing saved"
     );
+}
+
+#[tokio::test]
+async fn sixty_four_concurrent_writers_all_succeed() {
+    // Each action reads the assignment inside its own write transaction, so writers do not
+    // wait for a second pool connection while holding the writer's lock (PostgreSQL stalled
+    // with more than 16 before).
+    let app = spawn_app().await;
+    let today = time::OffsetDateTime::now_utc().date();
+    let secretariat = app
+        .store
+        .accounts()
+        .people()
+        .await
+        .expect("people")
+        .into_iter()
+        .find(|p| p.role == megapolis_domain::Role::Secretariat)
+        .expect("a Secretariat person");
+    let open: Vec<_> = app
+        .store
+        .assignments()
+        .list(
+            &AssignmentFilter {
+                open: true,
+                ..AssignmentFilter::default()
+            },
+            today,
+        )
+        .await
+        .expect("list")
+        .into_iter()
+        .filter(|a| a.lead.is_some())
+        .collect();
+    assert!(!open.is_empty());
+    let mut writers = tokio::task::JoinSet::new();
+    for writer in 0..64_usize {
+        let store = app.store.clone();
+        let person = secretariat.clone();
+        let assignment = open[writer % open.len()].clone();
+        writers.spawn(async move {
+            for round in 0..3 {
+                let edit = megapolis_storage::assignments::AssignmentEdit {
+                    task: format!("{} ({writer}.{round})", assignment.task),
+                    lead: assignment.lead.clone(),
+                    co_executors: assignment.co_executors.clone(),
+                    deadline: assignment.deadline,
+                    deadline_text: assignment.deadline_text.clone(),
+                    recurrence: assignment.recurrence,
+                };
+                store
+                    .assignments()
+                    .edit(assignment.id, &person, &edit, today)
+                    .await?;
+            }
+            Ok::<_, megapolis_storage::StorageError>(())
+        });
+    }
+    let mut failures = Vec::new();
+    while let Some(done) = writers.join_next().await {
+        if let Err(e) = done.expect("a writer") {
+            failures.push(e.to_string());
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} writes failed: {failures:?}",
+        failures.len()
+    );
+    let edits = app
+        .sql()
+        .await
+        .count("SELECT COUNT(*) FROM assignment_events WHERE kind = 'edited'")
+        .await;
+    assert_eq!(edits, 64 * 3);
 }

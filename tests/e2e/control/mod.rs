@@ -480,7 +480,11 @@ async fn inbox_shows_notifications_and_marks_them_read() {
         .await
         .expect("inbox")
         .into_iter()
-        .find(|n| n.kind == "reported" && n.assignment_id == Some(accepted))
+        .find(|n| {
+            n.kind == "reported"
+                && n.subject_kind == "assignment"
+                && n.subject_id == accepted.to_string()
+        })
         .expect("the report's notification");
     let item_at = html
         .find(&format!("id=\"notification-{}\"", reported.id))

@@ -831,11 +831,13 @@ async fn appendices_download_by_publication() {
         .expect("file id");
     let path = format!("/files/{file_id}");
 
-    // A draft's appendix: signed-in people only.
+    // A draft's appendix: the Secretariat only (a draft is not yet a decision of the
+    // association; signed-in members used to read it, which the hardening issue calls a leak).
     let anonymous = crate::support::client();
     assert_eq!(app.get(&anonymous, &path).await.status(), 404);
     let member = app.login_as("city-rep").await;
-    assert_eq!(app.get(&member, &path).await.status(), 200);
+    assert_eq!(app.get(&member, &path).await.status(), 404);
+    assert_eq!(app.get(&staff, &path).await.status(), 200);
 
     app.store
         .decisions()
@@ -1048,4 +1050,179 @@ async fn the_api_parses_and_imports() {
         tried += 1;
     }
     assert!(tried > 0, "the examples folder has examples");
+}
+
+#[tokio::test]
+async fn a_draft_decision_is_staff_only_everywhere_and_no_figure_counts_it() {
+    use megapolis_assignments::{AssignmentKind, Executor, NewAssignment};
+    use megapolis_decisions::{NewAppendix, NewDecision, SessionInfo};
+    use megapolis_domain::file::NewFile;
+    let app = spawn_app().await;
+    let today = time::OffsetDateTime::now_utc().date();
+    let before = app
+        .store
+        .assignments()
+        .dashboard(today, 30)
+        .await
+        .expect("dashboard");
+    let secretariat_body = Some(Executor {
+        body_id: Some(megapolis_domain::BodyId::parse("secretariat").expect("id")),
+        name: "Секретариат МАГ".into(),
+    });
+    let draft = NewDecision {
+        session: SessionInfo {
+            number: 77,
+            date: Some(today),
+            place: "Казань".into(),
+        },
+        title: "Черновик решения, который ещё не принят".into(),
+        language: "ru".into(),
+        source_text: "РЕШЕНИЕ\n".into(),
+        controller: None,
+        published: false,
+        items: vec![],
+        appendices: vec![NewAppendix {
+            title: "Проект плана".into(),
+            link: None,
+            file: Some(NewFile {
+                name: "plan.txt".into(),
+                content_type: "text/plain".into(),
+                content: b"draft plan".to_vec(),
+            }),
+        }],
+        assignments: vec![NewAssignment {
+            item: "1.1".into(),
+            kind: AssignmentKind::Assignment,
+            task: "Подготовить проект, которого ещё нет".into(),
+            lead: secretariat_body,
+            co_executors: vec![],
+            deadline: Some(today - time::Duration::days(3)),
+            deadline_text: None,
+            recurrence: None,
+            doubts: vec![],
+        }],
+    };
+    let decision = app
+        .store
+        .decisions()
+        .save("tests", &draft)
+        .await
+        .expect("save the draft");
+    let record = app
+        .store
+        .decisions()
+        .get(decision)
+        .await
+        .expect("read")
+        .expect("the draft");
+    let file = record.appendices[0].file.as_ref().expect("a file").id;
+    let assignment = app
+        .store
+        .assignments()
+        .list(
+            &megapolis_storage::assignments::AssignmentFilter {
+                decision: Some(decision),
+                ..Default::default()
+            },
+            today,
+        )
+        .await
+        .expect("list")[0]
+        .id;
+
+    let member = app.login_as("body-member").await;
+    let expert = app.login_as("expert").await;
+    for reader in [&app.client, &member, &expert] {
+        let listed: Value = app
+            .get(reader, &format!("/api/v1/assignments?decision={decision}"))
+            .await
+            .json()
+            .await
+            .expect("JSON");
+        assert_eq!(listed, json!([]), "the API lists no draft assignment");
+        for path in [
+            format!("/api/v1/assignments/{assignment}"),
+            format!("/files/{file}"),
+            format!("/decisions/{decision}"),
+            format!("/api/v1/decisions/{decision}"),
+        ] {
+            assert_eq!(app.get(reader, &path).await.status(), 404, "{path}");
+        }
+    }
+    for reader in [&member, &expert] {
+        assert_eq!(
+            app.get(reader, &format!("/assignments/{assignment}"))
+                .await
+                .status(),
+            404
+        );
+        let page = app
+            .get(reader, &format!("/assignments?decision={decision}"))
+            .await
+            .text()
+            .await
+            .expect("page");
+        assert!(
+            !page.contains("Подготовить проект, которого ещё нет"),
+            "{page}"
+        );
+    }
+    let secretariat = app.login_as("secretariat").await;
+    for path in [
+        format!("/assignments/{assignment}"),
+        format!("/files/{file}"),
+        format!("/decisions/{decision}"),
+    ] {
+        assert_eq!(app.get(&secretariat, &path).await.status(), 200, "{path}");
+    }
+    let page = app
+        .get(&secretariat, &format!("/assignments?decision={decision}"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("Подготовить проект, которого ещё нет"));
+
+    // No figure counts the draft: its overdue assignment changes no count.
+    let after = app
+        .store
+        .assignments()
+        .dashboard(today, 30)
+        .await
+        .expect("dashboard");
+    assert_eq!(after.total, before.total);
+    assert_eq!(after.by_state, before.by_state);
+    assert!(after.by_decision.iter().all(|d| d.decision_id != decision));
+}
+
+#[tokio::test]
+async fn a_huge_decision_text_is_refused_with_413_before_it_is_read() {
+    let app = spawn_app().await;
+    let secretariat = app.login_as("secretariat").await;
+    let token = app.api_token(&secretariat).await;
+    // Two megabytes of text: four times what a decision may be.
+    let text = "1. О плане.\n".repeat(2 * 1024 * 1024 / 20);
+    let response = crate::support::client()
+        .post(app.url("/api/v1/decisions/parse"))
+        .bearer_auth(&token)
+        .json(&json!({ "text": text }))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 413);
+    let body: Value = response.json().await.expect("JSON");
+    assert_eq!(body["code"], "too_large", "{body}");
+    // A paste larger than any decision file on the import page gets the site's page saying so.
+    let text = text.repeat(5);
+    let page = app
+        .post_form(
+            &secretariat,
+            "/decisions/import",
+            "/decisions/import",
+            &[("text", text.as_str())],
+        )
+        .await;
+    assert_eq!(page.status(), 413);
+    let html = page.text().await.expect("page");
+    assert!(html.contains("Запрос слишком велик"), "{html}");
 }

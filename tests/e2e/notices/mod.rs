@@ -330,8 +330,8 @@ async fn a_reminder_reaches_the_mail_server_exactly_once() {
     let mut sql = app.sql().await;
     let unsent = sql
         .count(&format!(
-            "SELECT COUNT(*) FROM mail_outbox o JOIN notifications n ON n.id = o.notification_id \
-             WHERE n.kind = 'reminder' AND n.assignment_id = {id} AND o.sent_at IS NULL"
+            "SELECT COUNT(*) FROM notice_outbox o JOIN notices n ON n.id = o.notice_id \
+             WHERE n.kind = 'reminder' AND n.subject_kind = 'assignment' AND n.subject_id = '{id}' AND o.sent_at IS NULL"
         ))
         .await;
     assert_eq!(unsent, 0);
@@ -359,8 +359,8 @@ async fn mail_waits_in_the_outbox_while_the_server_is_down() {
     let handle =
         scheduler::spawn(app.store.clone(), translations, config(port)).expect("scheduler");
     let row = format!(
-        "FROM mail_outbox o JOIN notifications n ON n.id = o.notification_id \
-         WHERE n.kind = 'reminder' AND n.assignment_id = {id}"
+        "FROM notice_outbox o JOIN notices n ON n.id = o.notice_id \
+         WHERE n.kind = 'reminder' AND n.subject_kind = 'assignment' AND n.subject_id = '{id}'"
     );
     let mut sql = app.sql().await;
     let mut failed = false;
@@ -406,5 +406,59 @@ async fn mail_waits_in_the_outbox_while_the_server_is_down() {
         sql.count(&format!("SELECT COUNT(*) {row} AND o.sent_at IS NOT NULL"))
             .await,
         1
+    );
+}
+
+#[tokio::test]
+async fn a_notice_is_mailed_in_the_language_its_reader_chose_and_links_to_its_subject() {
+    let app = spawn_app().await;
+    // The Board member reads in English: the language switch remembers it for mail too.
+    let board = app.login_with(BOARD_EMAIL, "demo-board-pass").await;
+    let switched = app.get(&board, "/lang/en?back=/inbox").await;
+    assert!(switched.status().is_redirection() || switched.status().is_success());
+    let task = "Check that notices follow the language of their reader";
+    let id = board_assignment(&app, 92, task, 3).await;
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let inbox = smtp_sink(listener).await;
+    let translations = Arc::new(megapolis_web::Translations::load());
+    let handle =
+        scheduler::spawn(app.store.clone(), translations, config(port)).expect("scheduler");
+    let reminder = |inbox: &Inbox| {
+        inbox
+            .lock()
+            .expect("sink inbox")
+            .iter()
+            .find(|m| {
+                m.subject().starts_with("Reminder")
+                    && m.subject().contains(task)
+                    && m.to == vec![BOARD_EMAIL.to_string()]
+            })
+            .cloned()
+    };
+    assert!(
+        eventually(20, || reminder(&inbox).is_some()).await,
+        "the reminder reached the sink"
+    );
+    handle.abort();
+    let mail = reminder(&inbox).expect("the reminder");
+    assert_eq!(
+        mail.subject(),
+        format!("Reminder: the deadline is near: {task}")
+    );
+    let body = mail.body();
+    let (en, ru) = (
+        body.find("Assignment:").expect("English"),
+        body.find("Поручение:").expect("Russian"),
+    );
+    assert!(en < ru, "the reader's language first: {body}");
+    assert!(body.contains(&format!("http://portal.test/assignments/{id}")));
+
+    // The inbox line names the subject and links to its page, in the reader's language.
+    let page = app.get(&board, "/inbox").await.text().await.expect("page");
+    assert!(page.contains("Reminder: the deadline is near"), "{page}");
+    assert!(
+        page.contains(&format!("<a href=\"/assignments/{id}\">{task}</a>")),
+        "{page}"
     );
 }

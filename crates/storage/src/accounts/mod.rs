@@ -4,7 +4,7 @@ use crate::audit::{audit_entry, event_entry};
 use crate::db::{now_utc, on_pool, on_tx, utc_after};
 use crate::StorageError;
 use megapolis_domain::person::Membership;
-use megapolis_domain::{BodyId, CityCode, Email, Person, PersonDraft, Position, Role};
+use megapolis_domain::{BodyId, CityCode, Email, Lang, Person, PersonDraft, Position, Role};
 use serde::Serialize;
 
 type PersonRow = (i64, String, String, String, Option<String>, bool);
@@ -19,6 +19,13 @@ struct PersonAudit<'a> {
     role: &'a str,
     city: Option<&'a str>,
     membership: Option<&'a Membership>,
+}
+
+/// How many login attempts one account and one address may make within the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginLimits {
+    pub per_account: i64,
+    pub per_address: i64,
 }
 
 crate::facet!(
@@ -171,6 +178,19 @@ impl Accounts<'_> {
         Ok(id)
     }
 
+    /// Remembers the language a person reads in, for the notices mailed to them. Not audited:
+    /// a preference, not a record of the association.
+    pub async fn set_language(&self, person_id: i64, language: Lang) -> Result<(), StorageError> {
+        let mut tx = self.begin_write().await?;
+        on_tx!(tx, conn => sqlx::query("UPDATE people SET language = $1 WHERE id = $2")
+            .bind(language.code())
+            .bind(person_id)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))?;
+        tx.commit().await
+    }
+
     /// Replaces a person's password hash; the audit log records that it changed, not the value.
     pub async fn set_password(
         &self,
@@ -250,29 +270,20 @@ impl Accounts<'_> {
         Ok(())
     }
 
-    pub async fn record_login_failure(
-        &self,
-        account: &str,
-        address: &str,
-    ) -> Result<(), StorageError> {
-        on_pool!(self, pool => sqlx::query("INSERT INTO login_failures (account, address, at) VALUES ($1, $2, $3)")
-            .bind(account)
-            .bind(address)
-            .bind(now_utc())
-            .execute(pool)
-            .await.map(|r| r.rows_affected()))?;
-        Ok(())
-    }
-
-    /// Failed logins in the last `window` for this account and for this address.
-    pub async fn recent_login_failures(
+    /// Admits one login attempt, or refuses it when the account or the address has used up
+    /// its attempts in the last `window`. Checking and counting are one step under the writer's
+    /// lock, so parallel guesses cannot all slip past the check: an admitted attempt counts as
+    /// a failure until [`Accounts::clear_login_failures`] clears it after a right password.
+    pub async fn admit_login(
         &self,
         account: &str,
         address: &str,
         window: time::Duration,
-    ) -> Result<(i64, i64), StorageError> {
+        limits: LoginLimits,
+    ) -> Result<bool, StorageError> {
         let since = utc_after(-window);
-        let counts: (i64, i64) = on_pool!(self, pool => {
+        let mut tx = self.begin_write().await?;
+        let (by_account, by_address): (i64, i64) = on_tx!(tx, conn => {
             sqlx::query_as(
                 "SELECT (SELECT COUNT(*) FROM login_failures WHERE account = $1 AND at > $3), \
                         (SELECT COUNT(*) FROM login_failures WHERE address = $2 AND at > $3)",
@@ -280,10 +291,20 @@ impl Accounts<'_> {
             .bind(account)
             .bind(address)
             .bind(since)
-            .fetch_one(pool)
+            .fetch_one(conn)
             .await?
         });
-        Ok(counts)
+        if by_account >= limits.per_account || by_address >= limits.per_address {
+            return Ok(false);
+        }
+        on_tx!(tx, conn => sqlx::query("INSERT INTO login_failures (account, address, at) VALUES ($1, $2, $3)")
+            .bind(account)
+            .bind(address)
+            .bind(now_utc())
+            .execute(conn)
+            .await.map(|r| r.rows_affected()))?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     pub async fn clear_login_failures(&self, account: &str) -> Result<(), StorageError> {

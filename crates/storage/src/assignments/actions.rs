@@ -1,14 +1,13 @@
 //! The workflow's actions and the Secretariat's corrections, each one transaction: read under
 //! the writer's lock, let the domain decide, write the state, the event, the notices and the
 //! audit record.
-use super::{doubts_to_text, insert_assignment, insert_event, load, Assignments};
+use super::{doubts_to_text, insert_assignment, insert_event, load, notify_parties, Assignments};
 use crate::audit::audit_entry;
 use crate::db::Reader;
 use crate::db::{now_utc, on_tx};
 use crate::files::insert_file;
-use crate::notices::notify;
 use crate::{date_to_text, StorageError};
-use megapolis_assignments::workflow::{self, Action, EventKind, State, Status};
+use megapolis_assignments::workflow::{self, Action, AssignmentState, EventKind, Status};
 use megapolis_assignments::{Doubt, Executor, NewAssignment, Parties, Recurrence};
 use megapolis_domain::file::NewFile;
 use megapolis_domain::{BodyId, Person};
@@ -41,7 +40,7 @@ struct EditAudit<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionDone {
     pub event_id: i64,
-    pub state: State,
+    pub state: AssignmentState,
     /// The next occurrence a recurring assignment opened.
     pub next_occurrence: Option<i64>,
 }
@@ -115,9 +114,10 @@ impl Assignments<'_> {
                 .execute(conn)
                 .await.map(|r| r.rows_affected()))?;
         }
-        notify(
+        notify_parties(
             &mut tx,
             id,
+            &current.task,
             &current.parties(),
             outcome.event,
             action.text(),
@@ -228,9 +228,10 @@ impl Assignments<'_> {
         let mut status = current.status();
         status.deadline = edit.deadline;
         insert_event(&mut tx, id, Some(person), EventKind::Edited, "", &status).await?;
-        notify(
+        notify_parties(
             &mut tx,
             id,
+            edit.task.trim(),
             &Parties::new(
                 edit.lead.as_ref(),
                 &edit.co_executors,

@@ -5,7 +5,7 @@ use super::Assignments;
 use crate::db::on_pool;
 use crate::decisions::body_id_from_text;
 use crate::StorageError;
-use megapolis_assignments::State;
+use megapolis_assignments::AssignmentState;
 use megapolis_domain::BodyId;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -42,11 +42,16 @@ pub struct DecisionLoad {
 pub struct Dashboard {
     pub today: Date,
     pub due_soon_days: i64,
-    pub by_state: Vec<(State, i64)>,
+    pub by_state: Vec<(AssignmentState, i64)>,
     pub total: Load,
     pub by_body: Vec<BodyLoad>,
     pub by_decision: Vec<DecisionLoad>,
 }
+
+/// The assignments the figures count: those of published decisions. A draft is the
+/// Secretariat's work in progress, not a decision of the association.
+const OFFICIAL: &str =
+    "FROM assignments a JOIN decisions d ON d.id = a.decision_id AND d.published = TRUE";
 
 impl Assignments<'_> {
     /// The Board's dashboard on `today`, with "due soon" meaning within `due_soon_days`.
@@ -63,7 +68,8 @@ impl Assignments<'_> {
              SUM(CASE WHEN a.state NOT IN ('accepted', 'cancelled') AND a.deadline >= $1 AND a.deadline <= $2 THEN 1 ELSE 0 END), \
              SUM(CASE WHEN a.state = 'accepted' THEN 1 ELSE 0 END)";
         let by_state: Vec<(String, i64)> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT state, COUNT(*) FROM assignments GROUP BY state",
+            "SELECT a.state, COUNT(*) FROM assignments a JOIN decisions d ON d.id = a.decision_id \
+             WHERE d.published = TRUE GROUP BY a.state",
         )
         .fetch_all(pool)
         .await?);
@@ -75,14 +81,14 @@ impl Assignments<'_> {
             due_soon: due_soon.unwrap_or(0),
             accepted: accepted.unwrap_or(0),
         };
-        let total_sql = format!("SELECT {counts} FROM assignments a");
+        let total_sql = format!("SELECT {counts} {OFFICIAL}");
         let total: LoadRow = on_pool!(self, pool => sqlx::query_as(&total_sql)
             .bind(&today_text)
             .bind(&soon)
             .fetch_one(pool)
             .await?);
         let body_sql = format!(
-            "SELECT a.lead_body_id, COALESCE(a.lead_name, ''), {counts} FROM assignments a \
+            "SELECT a.lead_body_id, COALESCE(a.lead_name, ''), {counts} {OFFICIAL} \
              GROUP BY a.lead_body_id, a.lead_name"
         );
         type BodyRow = (
@@ -124,7 +130,7 @@ impl Assignments<'_> {
             (b.load.overdue, b.load.open, &a.name).cmp(&(a.load.overdue, a.load.open, &b.name))
         });
         let decision_sql = format!(
-            "SELECT d.id, d.title, s.number, {counts} FROM assignments a JOIN decisions d ON d.id = a.decision_id \
+            "SELECT d.id, d.title, s.number, {counts} {OFFICIAL} \
              JOIN assembly_sessions s ON s.id = d.session_id GROUP BY d.id, d.title, s.number ORDER BY s.number DESC, d.id DESC"
         );
         type DecisionRow = (
@@ -145,14 +151,14 @@ impl Assignments<'_> {
         let mut states = BTreeMap::new();
         for (state, count) in by_state {
             let state = state
-                .parse::<State>()
+                .parse::<AssignmentState>()
                 .map_err(|e| StorageError::Corrupt(e.to_string()))?;
             states.insert(state.as_str(), (state, count));
         }
         Ok(Dashboard {
             today,
             due_soon_days,
-            by_state: State::ALL
+            by_state: AssignmentState::ALL
                 .into_iter()
                 .map(|s| (s, states.get(s.as_str()).map_or(0, |(_, n)| *n)))
                 .collect(),

@@ -7,10 +7,11 @@ use crate::decisions::body_id_from_text;
 use crate::notices::notify;
 use crate::{date_to_text, text_to_date, StorageError};
 use megapolis_assignments::workflow::{
-    self, Capacities, EventKind, PendingExtension, State, Status,
+    self, AssignmentState, Capacities, EventKind, PendingExtension, Status,
 };
 use megapolis_assignments::{AssignmentKind, Doubt, Executor, NewAssignment, Parties, Recurrence};
 use megapolis_domain::file::FileInfo;
+use megapolis_domain::notice::Subject;
 use megapolis_domain::{BodyId, Person};
 use serde::Serialize;
 use sqlx::Row;
@@ -34,7 +35,7 @@ pub struct AssignmentRecord {
     pub deadline: Option<Date>,
     pub deadline_text: Option<String>,
     pub recurrence: Option<Recurrence>,
-    pub state: State,
+    pub state: AssignmentState,
     pub progress: i64,
     pub extension: Option<PendingExtension>,
     pub previous_id: Option<i64>,
@@ -95,7 +96,7 @@ pub struct AssignmentEvent {
     pub actor: String,
     pub kind: EventKind,
     pub text: String,
-    pub state_after: State,
+    pub state_after: AssignmentState,
     pub deadline_after: Option<Date>,
     pub progress_after: i64,
     pub files: Vec<FileInfo>,
@@ -104,7 +105,7 @@ pub struct AssignmentEvent {
 /// Which assignments a list shows. The default shows every one.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AssignmentFilter {
-    pub state: Option<State>,
+    pub state: Option<AssignmentState>,
     /// Only open assignments (neither accepted nor cancelled).
     pub open: bool,
     /// Only open assignments past their deadline.
@@ -221,7 +222,7 @@ macro_rules! assignment_from_row {
         let id: i64 = row.try_get("id")?;
         let state_text: String = row.try_get("state")?;
         let state = state_text
-            .parse::<State>()
+            .parse::<AssignmentState>()
             .map_err(|e| StorageError::Corrupt(format!("assignment {id}: {e}")))?;
         let deadline = text_to_date(row.try_get("deadline")?)?;
         let lead_body = body_id_from_text(row.try_get("lead_body_id")?, "assignment lead")?;
@@ -372,7 +373,7 @@ impl Assignments<'_> {
         rows.into_iter()
             .map(
                 |(id, at, actor, kind, text, state_after, deadline_after, progress_after)| {
-                    let corrupt = |e: workflow::UnknownState| {
+                    let corrupt = |e: megapolis_assignments::UnknownCode| {
                         StorageError::Corrupt(format!("assignment event {id}: {e}"))
                     };
                     Ok(AssignmentEvent {
@@ -424,6 +425,33 @@ pub(crate) async fn load(
         })
         .collect::<Result<_, StorageError>>()?;
     Ok(Some(record))
+}
+
+/// Tells the bodies an event concerns, with the assignment as the notice's subject.
+pub(crate) async fn notify_parties(
+    tx: &mut WriteTx,
+    id: i64,
+    task: &str,
+    parties: &Parties<'_>,
+    kind: EventKind,
+    text: &str,
+    except: Option<i64>,
+) -> Result<usize, StorageError> {
+    let subject = Subject {
+        kind: "assignment",
+        id: id.to_string(),
+        title: task.trim().to_string(),
+        link: format!("/assignments/{id}"),
+    };
+    notify(
+        tx,
+        &subject,
+        kind.as_str(),
+        text,
+        &parties.audience(kind),
+        except,
+    )
+    .await
 }
 
 /// Appends an event to an assignment's timeline.
@@ -536,7 +564,7 @@ pub(crate) async fn insert_assignment(
     .bind(date_to_text(assignment.deadline))
     .bind(assignment.deadline_text.as_deref())
     .bind(assignment.recurrence.map(Recurrence::as_str))
-    .bind(State::New.as_str())
+    .bind(AssignmentState::New.as_str())
     .bind(previous)
     .bind(doubts_to_text(&assignment.doubts))
     .bind(&now)
@@ -561,7 +589,7 @@ pub(crate) async fn insert_assignment(
     .bind(&now)
     .bind(actor)
     .bind(EventKind::Created.as_str())
-    .bind(State::New.as_str())
+    .bind(AssignmentState::New.as_str())
     .bind(date_to_text(assignment.deadline))
     .execute(conn)
     .await.map(|r| r.rows_affected()))?;
@@ -569,9 +597,10 @@ pub(crate) async fn insert_assignment(
         .map(BodyId::parse)
         .transpose()
         .map_err(|e| StorageError::Corrupt(e.to_string()))?;
-    notify(
+    notify_parties(
         tx,
         id,
+        &assignment.task,
         &Parties::new(
             assignment.lead.as_ref(),
             &assignment.co_executors,

@@ -1,10 +1,9 @@
 //! Reminders: once per assignment and deadline, a "due soon" and an "overdue" notice, however
 //! often the scheduler runs.
-use super::{insert_event, load, Assignments};
+use super::{insert_event, load, notify_parties, Assignments};
 use crate::audit::audit_entry;
 use crate::db::Reader;
 use crate::db::{now_utc, on_pool, on_tx};
-use crate::notices::notify;
 use crate::StorageError;
 use megapolis_assignments::EventKind;
 use time::Date;
@@ -72,7 +71,16 @@ impl Assignments<'_> {
                     continue;
                 }
                 insert_event(&mut tx, id, None, kind, "", &assignment.status()).await?;
-                notify(&mut tx, id, &assignment.parties(), kind, "", None).await?;
+                notify_parties(
+                    &mut tx,
+                    id,
+                    &assignment.task,
+                    &assignment.parties(),
+                    kind,
+                    "",
+                    None,
+                )
+                .await?;
                 tx.audit(&audit_entry(
                     "system:scheduler",
                     kind.as_str(),

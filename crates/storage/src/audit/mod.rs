@@ -1,7 +1,7 @@
 //! Reading the audit log: the filtered page administrators browse, and the whole chain check.
 use crate::db::{now_utc, on_pool};
 use crate::StorageError;
-use megapolis_domain::audit::{verify_chain, ChainBreak};
+use megapolis_domain::audit::{verify_chain, ChainBreak, Checkpoint};
 use megapolis_domain::{AuditEntry, AuditRecord};
 use serde::Serialize;
 
@@ -124,8 +124,43 @@ impl Audit<'_> {
         rows.into_iter().map(record_from_row).collect()
     }
 
+    /// The head of the chain now, to keep elsewhere.
+    pub async fn checkpoint(&self) -> Result<Checkpoint, StorageError> {
+        let head: Option<(i64, String)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(match head {
+            Some((id, hash)) => Checkpoint {
+                records: u64::try_from(id).unwrap_or(0),
+                hash,
+            },
+            None => Checkpoint {
+                records: 0,
+                hash: megapolis_domain::audit::GENESIS.to_string(),
+            },
+        })
+    }
+
+    /// Checks the chain and, when given, that it still holds everything up to `checkpoint`.
+    pub async fn verify_chain_since(
+        &self,
+        checkpoint: &Checkpoint,
+    ) -> Result<ChainReport, StorageError> {
+        let (report, records) = self.read_and_verify().await?;
+        Ok(match (report, checkpoint.check(&records)) {
+            (ChainReport::Intact { .. }, Err(broken)) => ChainReport::Broken(broken),
+            (report, _) => report,
+        })
+    }
+
     /// Checks the whole chain from the first record; reports the first one altered or removed.
     pub async fn verify_chain(&self) -> Result<ChainReport, StorageError> {
+        Ok(self.read_and_verify().await?.0)
+    }
+
+    async fn read_and_verify(&self) -> Result<(ChainReport, Vec<AuditRecord>), StorageError> {
         let rows: Vec<AuditRow> = on_pool!(self, pool => {
             sqlx::query_as(&format!("SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY id"))
                 .fetch_all(pool)
@@ -138,14 +173,15 @@ impl Audit<'_> {
                 // A record whose JSON no longer parses was altered by hand.
                 Err(StorageError::Corrupt(_)) => {
                     let id = records.last().map_or(1, |r: &AuditRecord| r.id + 1);
-                    return Ok(ChainReport::Broken(ChainBreak::Altered { id }));
+                    return Ok((ChainReport::Broken(ChainBreak::Altered { id }), records));
                 }
                 Err(e) => return Err(e),
             }
         }
-        Ok(match verify_chain(&records) {
+        let report = match verify_chain(&records) {
             Ok(count) => ChainReport::Intact { records: count },
             Err(broken) => ChainReport::Broken(broken),
-        })
+        };
+        Ok((report, records))
     }
 }

@@ -3,7 +3,7 @@
 use crate::audit::audit_entry;
 use crate::db::{now_utc, on_pool, on_tx, WriteTx};
 use crate::StorageError;
-use megapolis_domain::file::{FileInfo, NewFile, StoredFile};
+use megapolis_domain::file::{FileInfo, NewFile, Readers, StoredFile};
 use sha2::{Digest, Sha256};
 
 crate::facet!(
@@ -32,17 +32,28 @@ impl Files<'_> {
         }))
     }
 
-    /// Whether a file is an appendix of a published decision, and so public.
-    pub async fn is_public(&self, id: i64) -> Result<bool, StorageError> {
-        let count: i64 = on_pool!(self, pool => sqlx::query_scalar(
-            "SELECT COUNT(*) FROM decision_appendices a JOIN decisions d ON d.id = a.decision_id \
-             WHERE a.file_id = $1 AND d.published = $2",
+    /// Who may read a file, from what it belongs to: an appendix of a published decision is
+    /// public; an attachment of a published decision's assignment is for members; anything of a
+    /// draft (or of nothing) is for the Secretariat.
+    pub async fn readers(&self, id: i64) -> Result<Readers, StorageError> {
+        let (appendix, attachment): (i64, i64) = on_pool!(self, pool => sqlx::query_as(
+            "SELECT \
+             (SELECT COUNT(*) FROM decision_appendices a JOIN decisions d ON d.id = a.decision_id \
+              WHERE a.file_id = $1 AND d.published = TRUE), \
+             (SELECT COUNT(*) FROM event_files f JOIN assignment_events e ON e.id = f.event_id \
+              JOIN assignments s ON s.id = e.assignment_id JOIN decisions d ON d.id = s.decision_id \
+              WHERE f.file_id = $1 AND d.published = TRUE)",
         )
         .bind(id)
-        .bind(true)
         .fetch_one(pool)
         .await?);
-        Ok(count > 0)
+        Ok(if appendix > 0 {
+            Readers::Everyone
+        } else if attachment > 0 {
+            Readers::Members
+        } else {
+            Readers::Staff
+        })
     }
 }
 

@@ -1,70 +1,86 @@
-//! The in-app inbox, the e-mail outbox and the reminders the scheduler queues.
+//! Notices: the in-app inbox and the e-mail outbox, for a subject of any capability.
 //!
-//! Every notification is written to the inbox and, in the same transaction, to the outbox; the
+//! Every notice is written to the inbox and, in the same transaction, to the outbox; the
 //! mailer takes messages from the outbox and marks them sent only after the mail server accepted
 //! them, so nothing is lost while it is down.
 use crate::db::{now_utc, on_pool, on_tx, utc_after, WriteTx};
 use crate::StorageError;
-use megapolis_assignments::EventKind;
-use megapolis_assignments::Parties;
+use megapolis_domain::notice::Subject;
+use megapolis_domain::{BodyId, Lang};
 use serde::Serialize;
+use sqlx::Row;
 use std::collections::BTreeMap;
 
-/// A notification in a person's inbox.
+/// A notice in a person's inbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Notification {
+pub struct Notice {
     pub id: i64,
     pub at: String,
+    /// The kind of its subject (`assignment`), or "" for a notice about nothing in particular.
+    pub subject_kind: String,
+    pub subject_id: String,
+    /// What happened (`reported`, `reminder`, …), in the subject kind's vocabulary.
     pub kind: String,
-    pub assignment_id: Option<i64>,
-    /// The assignment's task, for the line in the inbox.
-    pub task: Option<String>,
+    pub title: String,
     /// The comment or report that came with the event.
     pub text: String,
+    /// The path of the subject's page, or "".
+    pub link: String,
     pub read: bool,
 }
 
-/// A message waiting in the outbox, with what the mail needs to say.
+/// A message waiting in the outbox, with what the mail needs to say and the language of its
+/// recipient.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutgoingMail {
     pub id: i64,
     pub to_address: String,
     pub attempts: i64,
-    pub notification: Notification,
+    pub language: Lang,
+    pub notice: Notice,
 }
 
-/// The state of the outbox, for the administrator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-pub struct OutboxSummary {
-    pub waiting: i64,
-    pub sent: i64,
-    pub failing: i64,
+const NOTICE_COLUMNS: &str =
+    "n.id, n.at, n.subject_kind, n.subject_id, n.kind, n.title, n.text, n.link, n.read_at";
+
+fn notice_from_row(row: &impl NoticeRow) -> Result<Notice, sqlx::Error> {
+    Ok(Notice {
+        id: row.get_i64("id")?,
+        at: row.get_text("at")?,
+        subject_kind: row.get_text("subject_kind")?,
+        subject_id: row.get_text("subject_id")?,
+        kind: row.get_text("kind")?,
+        title: row.get_text("title")?,
+        text: row.get_text("text")?,
+        link: row.get_text("link")?,
+        read: row.get_optional_text("read_at")?.is_some(),
+    })
 }
 
-type NotificationRow = (
-    i64,
-    String,
-    String,
-    Option<i64>,
-    Option<String>,
-    String,
-    Option<String>,
-);
-
-fn notification_from_row(row: NotificationRow) -> Notification {
-    let (id, at, kind, assignment_id, task, text, read_at) = row;
-    Notification {
-        id,
-        at,
-        kind,
-        assignment_id,
-        task,
-        text,
-        read: read_at.is_some(),
-    }
+/// Reads the columns of a notice by name from a row of either database.
+trait NoticeRow {
+    fn get_i64(&self, column: &str) -> Result<i64, sqlx::Error>;
+    fn get_text(&self, column: &str) -> Result<String, sqlx::Error>;
+    fn get_optional_text(&self, column: &str) -> Result<Option<String>, sqlx::Error>;
 }
 
-const NOTIFICATION_COLUMNS: &str = "n.id, n.at, n.kind, n.assignment_id, a.task, n.text, n.read_at";
+macro_rules! notice_row {
+    ($row:ty) => {
+        impl NoticeRow for $row {
+            fn get_i64(&self, column: &str) -> Result<i64, sqlx::Error> {
+                self.try_get(column)
+            }
+            fn get_text(&self, column: &str) -> Result<String, sqlx::Error> {
+                self.try_get(column)
+            }
+            fn get_optional_text(&self, column: &str) -> Result<Option<String>, sqlx::Error> {
+                self.try_get(column)
+            }
+        }
+    };
+}
+notice_row!(sqlx::sqlite::SqliteRow);
+notice_row!(sqlx::postgres::PgRow);
 
 crate::facet!(
     /// Notices to people: the inbox and the e-mail outbox.
@@ -74,26 +90,24 @@ crate::facet!(
 
 impl Notices<'_> {
     /// A person's inbox, newest first.
-    pub async fn inbox(
-        &self,
-        person_id: i64,
-        limit: i64,
-    ) -> Result<Vec<Notification>, StorageError> {
+    pub async fn inbox(&self, person_id: i64, limit: i64) -> Result<Vec<Notice>, StorageError> {
         let sql = format!(
-            "SELECT {NOTIFICATION_COLUMNS} FROM notifications n LEFT JOIN assignments a ON a.id = n.assignment_id \
-             WHERE n.person_id = $1 ORDER BY n.id DESC LIMIT $2"
+            "SELECT {NOTICE_COLUMNS} FROM notices n WHERE n.person_id = $1 ORDER BY n.id DESC LIMIT $2"
         );
-        let rows: Vec<NotificationRow> = on_pool!(self, pool => sqlx::query_as(&sql)
+        let notices = on_pool!(self, pool => sqlx::query(&sql)
             .bind(person_id)
             .bind(limit)
             .fetch_all(pool)
-            .await?);
-        Ok(rows.into_iter().map(notification_from_row).collect())
+            .await?
+            .iter()
+            .map(notice_from_row)
+            .collect::<Result<Vec<_>, _>>()?);
+        Ok(notices)
     }
 
     pub async fn unread(&self, person_id: i64) -> Result<i64, StorageError> {
         let count: i64 = on_pool!(self, pool => sqlx::query_scalar(
-            "SELECT COUNT(*) FROM notifications WHERE person_id = $1 AND read_at IS NULL",
+            "SELECT COUNT(*) FROM notices WHERE person_id = $1 AND read_at IS NULL",
         )
         .bind(person_id)
         .fetch_one(pool)
@@ -101,11 +115,11 @@ impl Notices<'_> {
         Ok(count)
     }
 
-    /// Marks a person's notifications read: one, or all when `id` is `None`.
+    /// Marks a person's notices read: one, or all when `id` is `None`.
     pub async fn mark_read(&self, person_id: i64, id: Option<i64>) -> Result<u64, StorageError> {
         let mut tx = self.begin_write().await?;
         let changed = on_tx!(tx, conn => sqlx::query(
-            "UPDATE notifications SET read_at = $1 WHERE person_id = $2 AND read_at IS NULL AND ($3 IS NULL OR id = $3)",
+            "UPDATE notices SET read_at = $1 WHERE person_id = $2 AND read_at IS NULL AND ($3 IS NULL OR id = $3)",
         )
         .bind(now_utc())
         .bind(person_id)
@@ -116,57 +130,39 @@ impl Notices<'_> {
         Ok(changed)
     }
 
-    /// Messages the mailer should try now, oldest first.
+    /// Messages the mailer should try now, oldest first, each with its recipient's language.
     pub async fn mail_due(&self, limit: i64) -> Result<Vec<OutgoingMail>, StorageError> {
-        type Row = (
-            i64,
-            String,
-            i64,
-            i64,
-            String,
-            String,
-            Option<i64>,
-            Option<String>,
-            String,
-            Option<String>,
+        let sql = format!(
+            "SELECT o.id AS outbox_id, o.to_address, o.attempts, p.language, {NOTICE_COLUMNS} \
+             FROM notice_outbox o JOIN notices n ON n.id = o.notice_id JOIN people p ON p.id = n.person_id \
+             WHERE o.sent_at IS NULL AND o.next_attempt_at <= $1 ORDER BY o.id LIMIT $2"
         );
-        let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT o.id, o.to_address, o.attempts, n.id, n.at, n.kind, n.assignment_id, a.task, n.text, n.read_at \
-             FROM mail_outbox o JOIN notifications n ON n.id = o.notification_id \
-             LEFT JOIN assignments a ON a.id = n.assignment_id \
-             WHERE o.sent_at IS NULL AND o.next_attempt_at <= $1 ORDER BY o.id LIMIT $2",
-        )
-        .bind(now_utc())
-        .bind(limit)
-        .fetch_all(pool)
-        .await?);
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, to_address, attempts, nid, at, kind, assignment_id, task, text, read_at)| {
-                    OutgoingMail {
-                        id,
-                        to_address,
-                        attempts,
-                        notification: notification_from_row((
-                            nid,
-                            at,
-                            kind,
-                            assignment_id,
-                            task,
-                            text,
-                            read_at,
-                        )),
-                    }
-                },
-            )
-            .collect())
+        let mail = on_pool!(self, pool => {
+            let rows = sqlx::query(&sql)
+                .bind(now_utc())
+                .bind(limit)
+                .fetch_all(pool)
+                .await?;
+            rows.iter()
+                .map(|row| {
+                    let language: String = row.try_get("language")?;
+                    Ok(OutgoingMail {
+                        id: row.try_get("outbox_id")?,
+                        to_address: row.try_get("to_address")?,
+                        attempts: row.try_get("attempts")?,
+                        language: Lang::from_tag(&language).unwrap_or_default(),
+                        notice: notice_from_row(row)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, sqlx::Error>>()?
+        });
+        Ok(mail)
     }
 
     /// Records that the mail server accepted a message.
     pub async fn mail_sent(&self, id: i64) -> Result<(), StorageError> {
         let mut tx = self.begin_write().await?;
-        on_tx!(tx, conn => sqlx::query("UPDATE mail_outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2")
+        on_tx!(tx, conn => sqlx::query("UPDATE notice_outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2")
             .bind(now_utc())
             .bind(id)
             .execute(conn)
@@ -185,7 +181,7 @@ impl Notices<'_> {
         let next = utc_after(delay);
         let mut tx = self.begin_write().await?;
         on_tx!(tx, conn => sqlx::query(
-            "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3",
+            "UPDATE notice_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3",
         )
         .bind(error)
         .bind(next)
@@ -195,37 +191,20 @@ impl Notices<'_> {
         .map(|r| r.rows_affected()))?;
         tx.commit().await
     }
-
-    pub async fn outbox_summary(&self) -> Result<OutboxSummary, StorageError> {
-        let (waiting, sent, failing): (i64, i64, i64) = on_pool!(self, pool => sqlx::query_as(
-            "SELECT \
-             COALESCE(SUM(CASE WHEN sent_at IS NULL THEN 1 ELSE 0 END), 0), \
-             COALESCE(SUM(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END), 0), \
-             COALESCE(SUM(CASE WHEN sent_at IS NULL AND last_error IS NOT NULL THEN 1 ELSE 0 END), 0) \
-             FROM mail_outbox",
-        )
-        .fetch_one(pool)
-        .await?);
-        Ok(OutboxSummary {
-            waiting,
-            sent,
-            failing,
-        })
-    }
 }
 
-/// Puts a notification in the inbox of every active member of the bodies concerned (but not
-/// the person who acted) and queues its e-mail in the outbox.
+/// Puts a notice about `subject` in the inbox of every active member of `bodies` (but not the
+/// person who acted) and queues its e-mail in the outbox, in the same transaction as the event.
 pub(crate) async fn notify(
     tx: &mut WriteTx,
-    assignment_id: i64,
-    parties: &Parties<'_>,
-    kind: EventKind,
+    subject: &Subject,
+    kind: &str,
     text: &str,
+    bodies: &[&BodyId],
     except: Option<i64>,
 ) -> Result<usize, StorageError> {
     let mut recipients: BTreeMap<i64, String> = BTreeMap::new();
-    for body in parties.audience(kind) {
+    for body in bodies {
         let members: Vec<(i64, String)> = on_tx!(tx, conn => sqlx::query_as(
             "SELECT p.id, p.email FROM people p JOIN memberships m ON m.person_id = p.id WHERE m.body_id = $1 AND p.active = $2",
         )
@@ -241,20 +220,24 @@ pub(crate) async fn notify(
     let now = now_utc();
     let excerpt: String = text.trim().chars().take(500).collect();
     for (person_id, email) in &recipients {
-        let notification: i64 = on_tx!(tx, conn => sqlx::query_scalar(
-            "INSERT INTO notifications (person_id, at, kind, assignment_id, text) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        let notice: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+            "INSERT INTO notices (person_id, at, subject_kind, subject_id, kind, title, text, link) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(person_id)
         .bind(&now)
-        .bind(kind.as_str())
-        .bind(assignment_id)
+        .bind(subject.kind)
+        .bind(&subject.id)
+        .bind(kind)
+        .bind(&subject.title)
         .bind(&excerpt)
+        .bind(&subject.link)
         .fetch_one(conn)
         .await?);
         on_tx!(tx, conn => sqlx::query(
-            "INSERT INTO mail_outbox (notification_id, to_address, created_at, attempts, next_attempt_at) VALUES ($1, $2, $3, 0, $3)",
+            "INSERT INTO notice_outbox (notice_id, to_address, created_at, attempts, next_attempt_at) VALUES ($1, $2, $3, 0, $3)",
         )
-        .bind(notification)
+        .bind(notice)
         .bind(email)
         .bind(&now)
         .execute(conn)

@@ -29,6 +29,7 @@ use megapolis_domain::person::check_password;
 use megapolis_domain::Email;
 use megapolis_domain::FieldErrors;
 use megapolis_domain::Lang;
+use megapolis_storage::accounts::LoginLimits;
 use minijinja::context;
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -40,16 +41,59 @@ pub struct Back {
 
 /// Only a path on this site is a place to go back to.
 pub(crate) fn local_path(path: Option<String>) -> String {
-    path.filter(|p| p.starts_with('/') && !p.starts_with("//"))
+    path.filter(|p| is_local_path(p))
         .unwrap_or_else(|| "/".into())
+}
+
+/// A path on this site: one leading `/`, and no `\` or control character, which browsers read as
+/// a `/` or drop (`/\evil.example/` would leave the site).
+fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(char::is_control)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_on_this_site_are_places_to_go_back_to() {
+        for local in [
+            "/",
+            "/profile",
+            "/assignments?state=new",
+            "/decisions/3#items",
+        ] {
+            assert_eq!(local_path(Some(local.into())), local);
+        }
+        for away in [
+            "//evil.example/",
+            "/\\evil.example/",
+            "/\\/evil.example",
+            "https://evil.example/",
+            "evil.example",
+            "/\t/evil.example",
+            "",
+        ] {
+            assert_eq!(local_path(Some(away.into())), "/", "{away:?}");
+        }
+        assert_eq!(local_path(None), "/");
+    }
 }
 
 pub async fn switch_language(
     State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
     Path(code): Path<String>,
     Query(back): Query<Back>,
 ) -> PageResult {
     let lang = Lang::from_tag(&code).ok_or(AppError::NotFound)?;
+    // A signed-in person's choice also sets the language of the notices mailed to them.
+    if let Some(person) = &visitor.person {
+        state.store.accounts().set_language(person.id, lang).await?;
+    }
     let mut response = see_other(&local_path(back.back));
     response.headers_mut().append(
         header::SET_COOKIE,
@@ -87,9 +131,14 @@ pub struct LoginInput {
 /// Failures within this window count against an account and an address.
 pub(crate) const THROTTLE_WINDOW: time::Duration = time::Duration::minutes(15);
 
-pub(crate) const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+pub(crate) const LOGIN_LIMITS: LoginLimits = LoginLimits {
+    per_account: 5,
+    per_address: 20,
+};
 
-pub(crate) const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+/// An argon2 hash no password is known to match, made once per process.
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash_password(&new_token()).unwrap_or_default());
 
 pub async fn login(
     State(state): State<AppState>,
@@ -108,28 +157,31 @@ pub async fn login(
         );
         Ok((status, html).into_response())
     };
-    let (by_account, by_address) = state
+    let admitted = state
         .store
         .accounts()
-        .recent_login_failures(&account, &address, THROTTLE_WINDOW)
+        .admit_login(&account, &address, THROTTLE_WINDOW, LOGIN_LIMITS)
         .await?;
-    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
+    if !admitted {
         return refuse("error-login-throttled", StatusCode::TOO_MANY_REQUESTS);
     }
     let candidate = match Email::parse(&account) {
         Some(email) => state.store.accounts().login_candidate(&email).await?,
         None => None,
     };
-    let person = match candidate {
-        Some((person, Some(hash))) if verify_password(&input.password, &hash) => person,
-        _ => {
-            state
-                .store
-                .accounts()
-                .record_login_failure(&account, &address)
-                .await?;
-            return refuse("error-login", StatusCode::UNAUTHORIZED);
-        }
+    let (person, hash) = match candidate {
+        Some((person, Some(hash))) => (Some(person), hash),
+        // Without an account the password is still checked, against a hash of nothing, so the
+        // answer takes as long and does not tell which e-mails have accounts.
+        _ => (None, DUMMY_HASH.clone()),
+    };
+    let password = input.password.clone();
+    // argon2 takes tens of milliseconds of CPU: off the async workers.
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    let Some(person) = person.filter(|_| matches) else {
+        return refuse("error-login", StatusCode::UNAUTHORIZED);
     };
     state
         .store

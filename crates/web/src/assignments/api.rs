@@ -4,6 +4,7 @@
 use crate::assignments::pages::load;
 use crate::assignments::pages::ActionInput;
 use crate::assignments::pages::ListQuery;
+use crate::assignments::views::{PublicAssignment, StaffAssignment};
 use crate::auth::Visitor;
 use crate::error::AppError;
 use crate::render::signed_in;
@@ -16,66 +17,57 @@ use axum::response::IntoResponse;
 use axum::response::Response;
 use axum::Extension;
 use axum::Json;
-use megapolis_storage::assignments::AssignmentRecord;
-use serde::Serialize;
 
 // ---- API ----
 
-/// An assignment in the API. Comments and reports are in `timeline` for signed-in callers only.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct AssignmentJson {
-    #[schema(value_type = Object)]
-    #[serde(flatten)]
-    assignment: AssignmentRecord,
-    #[schema(value_type = Option<Vec<Object>>)]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    timeline: Option<Vec<megapolis_storage::assignments::AssignmentEvent>>,
-}
-
 /// Assignments matching the dashboard's filters; the public sees those of published decisions.
 #[utoipa::path(get, path = "/api/v1/assignments", params(ListQuery),
-    responses((status = 200, description = "Assignments", body = [Object]), (status = 400, description = "A bad filter")))]
+    responses((status = 200, description = "Assignments: the public view for anonymous callers, the staff view (without timelines) for signed-in ones", body = [PublicAssignment]), (status = 400, description = "A bad filter")))]
 pub async fn api_list(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Query(query): Query<ListQuery>,
 ) -> Response {
     let result = async {
-        let filter = query.filter(visitor.person.is_none())?;
+        let filter = query.filter_for(&visitor)?;
         Ok::<_, AppError>(state.store.assignments().list(&filter, today()).await?)
     }
     .await;
     match result {
-        Ok(list) => Json(list).into_response(),
+        Ok(list) if visitor.person.is_none() => {
+            Json(list.iter().map(PublicAssignment::of).collect::<Vec<_>>()).into_response()
+        }
+        Ok(list) => Json(
+            list.iter()
+                .map(|a| StaffAssignment::of(a, None))
+                .collect::<Vec<_>>(),
+        )
+        .into_response(),
         Err(e) => e.into_json(),
     }
 }
 
 /// One assignment; signed-in callers also get its timeline.
 #[utoipa::path(get, path = "/api/v1/assignments/{id}", params(("id" = i64, Path, description = "Assignment id")),
-    responses((status = 200, description = "The assignment", body = AssignmentJson), (status = 404, description = "No such assignment")))]
+    responses((status = 200, description = "The assignment: the public view for anonymous callers, the staff view with its timeline for signed-in ones", body = StaffAssignment), (status = 404, description = "No such assignment")))]
 pub async fn api_get(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(id): Path<i64>,
 ) -> Response {
     let result = async {
-        let assignment = load(&state, id).await?;
-        if visitor.person.is_none() && !assignment.published {
-            return Err(AppError::NotFound);
-        }
-        let timeline = match visitor.person {
-            Some(_) => Some(state.store.assignments().events(id).await?),
-            None => None,
-        };
-        Ok(AssignmentJson {
-            assignment,
-            timeline,
+        let assignment = load(&state, &visitor, id).await?;
+        Ok::<_, AppError>(match visitor.person {
+            Some(_) => {
+                let timeline = state.store.assignments().events(id).await?;
+                Json(StaffAssignment::of(&assignment, Some(&timeline))).into_response()
+            }
+            None => Json(PublicAssignment::of(&assignment)).into_response(),
         })
     }
     .await;
     match result {
-        Ok(json) => Json(json).into_response(),
+        Ok(response) => response,
         Err(e) => e.into_json(),
     }
 }
@@ -95,6 +87,7 @@ pub async fn api_act(
 ) -> Response {
     let result = async {
         let person = signed_in(&visitor)?;
+        load(&state, &visitor, id).await?;
         let action = input
             .parse()
             .map_err(|bad| AppError::Unprocessable(bad.message))?;
@@ -121,7 +114,11 @@ pub async fn api_act(
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(api_list, api_get, api_act),
-    components(schemas(AssignmentJson, crate::assignments::pages::ActionInput))
+    components(schemas(
+        PublicAssignment,
+        StaffAssignment,
+        crate::assignments::pages::ActionInput
+    ))
 )]
 pub(crate) struct Api;
 

@@ -2,6 +2,8 @@
 //! the forms its workflow offers the visitor, the actions and corrections, and the API.
 pub mod api;
 pub mod pages;
+pub mod reminders;
+pub mod views;
 
 use crate::capability::{route, Capability, NavEntry};
 use axum::routing::{get, post};
@@ -36,6 +38,7 @@ pub fn capability() -> Capability {
         ),
         locales: crate::locales!(),
         openapi: Some(api::openapi),
+        jobs: vec![reminders::job()],
         ..Capability::named("assignments")
     }
 }

@@ -19,7 +19,7 @@ use axum::response::Redirect;
 use axum::response::Response;
 use axum::Extension;
 use megapolis_assignments::workflow::Action;
-use megapolis_assignments::workflow::State as WorkflowState;
+use megapolis_assignments::AssignmentState;
 use megapolis_domain::BodyId;
 use megapolis_storage::assignments::AssignmentEdit;
 use megapolis_storage::assignments::AssignmentFilter;
@@ -56,11 +56,18 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
-    pub(crate) fn filter(&self, published_only: bool) -> Result<AssignmentFilter, AppError> {
+    /// The filter for `visitor`: assignments of published decisions only, except for the
+    /// Secretariat looking at one decision (a draft it is preparing), so a list matches the
+    /// dashboard figure it drills down from.
+    pub(crate) fn filter_for(&self, visitor: &Visitor) -> Result<AssignmentFilter, AppError> {
+        self.filter(!(visitor.is_staff() && self.decision.is_some()))
+    }
+
+    fn filter(&self, published_only: bool) -> Result<AssignmentFilter, AppError> {
         let flag = |v: &Option<String>| v.as_deref().is_some_and(|v| v == "1" || v == "true");
         Ok(AssignmentFilter {
             state: match self.state.as_deref().filter(|s| !s.is_empty()) {
-                Some(s) => Some(s.parse::<WorkflowState>().map_err(|_| {
+                Some(s) => Some(s.parse::<AssignmentState>().map_err(|_| {
                     AppError::BadRequest(format!(
                         "state must be one of new, in_progress, report_submitted, accepted, cancelled, not {s:?}"
                     ))
@@ -101,7 +108,7 @@ pub async fn list(
     Extension(visitor): Extension<Visitor>,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    let filter = query.filter(false)?;
+    let filter = query.filter_for(&visitor)?;
     let assignments = state.store.assignments().list(&filter, today()).await?;
     let bodies = bodies_by_id(&state).await?;
     let decision = match query.decision {
@@ -130,12 +137,18 @@ pub async fn list(
     .into_response())
 }
 
-pub(crate) async fn load(state: &AppState, id: i64) -> Result<AssignmentRecord, AppError> {
+/// The assignment `id` if `visitor` may see it: those of a draft decision only the Secretariat.
+pub(crate) async fn load(
+    state: &AppState,
+    visitor: &Visitor,
+    id: i64,
+) -> Result<AssignmentRecord, AppError> {
     state
         .store
         .assignments()
         .get(id, today())
         .await?
+        .filter(|a| a.published || visitor.is_staff())
         .ok_or(AppError::NotFound)
 }
 
@@ -148,7 +161,7 @@ pub(crate) async fn detail_page(
     status: StatusCode,
     refusal: Option<&str>,
 ) -> Result<Response, AppError> {
-    let assignment = load(state, id).await?;
+    let assignment = load(state, visitor, id).await?;
     let events = state.store.assignments().events(id).await?;
     let capacities = visitor
         .person
@@ -266,6 +279,7 @@ pub async fn act(
     form: CsrfMultipart,
 ) -> Result<Response, AppError> {
     let person = signed_in(&visitor)?;
+    load(&state, &visitor, id).await?;
     let input = ActionInput {
         action: form.text("action").to_string(),
         text: form.text("text").to_string(),
@@ -330,7 +344,7 @@ pub async fn edit(
     form: CsrfMultipart,
 ) -> Result<Response, AppError> {
     let person = signed_in(&visitor)?;
-    let current = load(&state, id).await?;
+    let current = load(&state, &visitor, id).await?;
     let language = state
         .store
         .decisions()

@@ -15,7 +15,7 @@ use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::Extension;
 use fluent_bundle::FluentValue;
-use megapolis_assignments::workflow::State as WorkflowState;
+use megapolis_assignments::AssignmentState;
 use megapolis_assignments::Executor;
 use megapolis_domain::Body;
 use megapolis_domain::Lang;
@@ -250,12 +250,18 @@ pub(crate) async fn execution_report(
     let records = state
         .store
         .assignments()
-        .list(&AssignmentFilter::default(), today)
+        .list(
+            &AssignmentFilter {
+                published_only: true,
+                ..AssignmentFilter::default()
+            },
+            today,
+        )
         .await?;
     let mut last_reports = state.store.assignments().last_reports().await?;
     let bodies = bodies_by_id(state).await?;
     let t = |key: &str| state.i18n.get(lang, key, &[]);
-    let state_label = |s: WorkflowState| t(&format!("assignment-state-{}", s.as_str()));
+    let state_label = |s: AssignmentState| t(&format!("assignment-state-{}", s.as_str()));
     let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
     let mut overdue = 0u64;
     let mut rows = Vec::with_capacity(records.len());
@@ -293,7 +299,7 @@ pub(crate) async fn execution_report(
             last_report: last_reports.remove(&record.id).unwrap_or_default(),
         });
     }
-    let mut totals: Vec<(String, u64)> = WorkflowState::ALL
+    let mut totals: Vec<(String, u64)> = AssignmentState::ALL
         .into_iter()
         .map(|s| (state_label(s), counts.get(s.as_str()).copied().unwrap_or(0)))
         .collect();
@@ -408,7 +414,10 @@ pub async fn report_pdf(
     let lang = report_lang(&query, &visitor)?;
     Ok((
         axum::http::StatusCode::NOT_IMPLEMENTED,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; charset=utf-8",
+        )],
         state.i18n.get(lang, "control-pdf-unavailable", &[]),
     )
         .into_response())

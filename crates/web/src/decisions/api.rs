@@ -31,12 +31,7 @@ use utoipa::ToSchema;
 pub(crate) type ApiResult = Result<Response, Response>;
 
 pub(crate) fn error(status: StatusCode, message: impl Into<String>) -> Response {
-    let body = ApiError {
-        error: message.into(),
-        status: status.as_u16(),
-        fields: None,
-    };
-    (status, Json(body)).into_response()
+    crate::error::json_error(status, crate::error::status_code(status), &message.into())
 }
 
 /// The session that adopted a decision.

@@ -9,13 +9,19 @@ use crate::capability::{route, Capability, NavEntry};
 use axum::routing::{get, post};
 use megapolis_domain::role::Access::{self, Public};
 
+/// A decision's text: the longest real ones are a few dozen kilobytes.
+const DECISION_TEXT_BYTES: usize = 512 * 1024;
+/// A decision's .docx or .txt with its form.
+const DECISION_FILE_BYTES: usize = 8 * 1024 * 1024;
+
 pub fn capability() -> Capability {
     const STAFF: Access = Access::STAFF;
     Capability {
         routes: vec![
             route("GET", "/decisions", Public, get(pages::register)),
             route("GET", "/decisions/import", STAFF, get(import::import_form)),
-            route("POST", "/decisions/import", STAFF, post(import::import)),
+            route("POST", "/decisions/import", STAFF, post(import::import))
+                .with_body_limit(DECISION_FILE_BYTES),
             route(
                 "POST",
                 "/decisions/import/confirm",
@@ -36,13 +42,15 @@ pub fn capability() -> Capability {
                 "/api/v1/decisions",
                 STAFF,
                 post(api::create_decision),
-            ),
+            )
+            .with_body_limit(DECISION_TEXT_BYTES),
             route(
                 "POST",
                 "/api/v1/decisions/parse",
                 STAFF,
                 post(api::parse_decision),
-            ),
+            )
+            .with_body_limit(DECISION_TEXT_BYTES),
             route(
                 "GET",
                 "/api/v1/decisions/{id}",

@@ -2,6 +2,7 @@
 //! the import flow (text or file → proposed structure beside the text → confirm) and the download
 //! of stored files. The parser proposes; a person corrects and confirms; storage saves the
 //! decision with all its assignments in one transaction.
+use crate::assignments::views::PublicAssignment;
 use crate::auth::Visitor;
 use crate::dates::human_date;
 use crate::downloads::content_disposition;
@@ -18,9 +19,9 @@ use axum::http::header;
 use axum::http::HeaderValue;
 use axum::response::IntoResponse;
 use axum::Extension;
-use megapolis_assignments::workflow::State as AssignmentState;
+use megapolis_assignments::AssignmentState;
 use megapolis_decisions::DecisionItem;
-use megapolis_decisions::Recurrence;
+use megapolis_domain::file::Readers;
 use megapolis_domain::Lang;
 use megapolis_storage::assignments::AssignmentFilter;
 use megapolis_storage::assignments::AssignmentRecord;
@@ -96,37 +97,19 @@ pub(crate) struct AppendixView {
     file_size: Option<i64>,
 }
 
-/// What the public may see of an assignment: never reports, comments or flags.
+/// A row of the public table: the public view of the assignment, with its deadline written
+/// for the reader.
 #[derive(Serialize)]
-pub(crate) struct PublicAssignment {
-    id: i64,
-    item: String,
-    kind: &'static str,
-    task: String,
-    lead: Option<String>,
-    co_executors: Vec<String>,
-    deadline: String,
-    deadline_text: Option<String>,
-    recurrence: Option<&'static str>,
-    state: &'static str,
-    progress: i64,
-    overdue: bool,
+pub(crate) struct PublicRow {
+    #[serde(flatten)]
+    assignment: PublicAssignment,
+    deadline_shown: String,
 }
 
-pub(crate) fn public_assignment(a: AssignmentRecord, lang: Lang) -> PublicAssignment {
-    PublicAssignment {
-        id: a.id,
-        item: a.item,
-        kind: a.kind.as_str(),
-        task: a.task,
-        lead: a.lead.map(|l| l.name),
-        co_executors: a.co_executors.into_iter().map(|c| c.name).collect(),
-        deadline: human_date(a.deadline, lang),
-        deadline_text: a.deadline_text,
-        recurrence: a.recurrence.map(Recurrence::as_str),
-        state: a.state.as_str(),
-        progress: a.progress.clamp(0, 100),
-        overdue: a.overdue,
+pub(crate) fn public_row(a: &AssignmentRecord, lang: Lang) -> PublicRow {
+    PublicRow {
+        assignment: PublicAssignment::of(a),
+        deadline_shown: human_date(a.deadline, lang),
     }
 }
 
@@ -187,9 +170,9 @@ pub async fn show(
         .filter(|a| a.state == AssignmentState::Accepted)
         .count();
     let overdue = records.iter().filter(|a| a.overdue).count();
-    let assignments: Vec<PublicAssignment> = records
+    let assignments: Vec<PublicRow> = records
         .into_iter()
-        .map(|a| public_assignment(a, visitor.lang))
+        .map(|a| public_row(&a, visitor.lang))
         .collect();
     let appendices: Vec<AppendixView> = decision
         .appendices
@@ -265,7 +248,12 @@ pub async fn file(
     Path(id): Path<String>,
 ) -> PageResult {
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
-    if visitor.person.is_none() && !state.store.files().is_public(id).await? {
+    let may_read = match state.store.files().readers(id).await? {
+        Readers::Everyone => true,
+        Readers::Members => visitor.person.is_some(),
+        Readers::Staff => visitor.is_staff(),
+    };
+    if !may_read {
         return Err(AppError::NotFound);
     }
     let file = state

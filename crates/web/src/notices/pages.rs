@@ -29,6 +29,16 @@ pub(crate) fn short_time(at: &str) -> String {
     }
 }
 
+/// The translation key of what happened to a subject: `{subject kind}-event-{kind}`, so each
+/// capability writes its notices' messages in its own translation files.
+pub(crate) fn notice_message(subject_kind: &str, kind: &str) -> String {
+    if subject_kind.is_empty() {
+        format!("notice-event-{kind}")
+    } else {
+        format!("{subject_kind}-event-{kind}")
+    }
+}
+
 pub(crate) fn excerpt(text: &str) -> String {
     let text = text.trim();
     if text.chars().count() <= EXCERPT_CHARS {
@@ -54,8 +64,9 @@ pub async fn inbox(
                 at => n.at,
                 at_text => short_time(&n.at),
                 kind => n.kind,
-                assignment_id => n.assignment_id,
-                task => n.task,
+                message => notice_message(&n.subject_kind, &n.kind),
+                title => n.title,
+                link => n.link,
                 text => excerpt(&n.text),
                 read => n.read,
             }

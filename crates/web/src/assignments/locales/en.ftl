@@ -106,3 +106,4 @@ assignment-edit-save = Save
 assignment-date-invalid = The deadline is a date as YYYY-MM-DD.
 recurrence-label = Repeats
 assignments-open = open
+mail-about-assignment = Assignment

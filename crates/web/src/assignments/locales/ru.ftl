@@ -107,3 +107,4 @@ assignment-edit-save = Сохранить
 assignment-date-invalid = Срок — дата в формате ГГГГ-ММ-ДД.
 recurrence-label = Повторение
 assignments-open = открытые
+mail-about-assignment = Поручение

@@ -1,0 +1,17 @@
+nav-jobs = Jobs
+jobs-title = Background jobs
+jobs-lead = Work the server does in the background, newest first. A job whose worker stopped is taken up by another once its lease runs out; a failed attempt is tried again later.
+jobs-kind = Kind
+jobs-state = State
+jobs-progress = Progress
+jobs-attempts = Attempts
+jobs-attempts-of = { $attempts } of { $max }
+jobs-error = Last error
+jobs-worker = Worker
+jobs-updated = Updated (UTC)
+jobs-created-by = Asked by
+jobs-empty = No jobs yet.
+job-state-queued = queued
+job-state-running = running
+job-state-done = done
+job-state-failed = failed

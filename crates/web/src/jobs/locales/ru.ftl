@@ -1,0 +1,17 @@
+nav-jobs = Задания
+jobs-title = Фоновые задания
+jobs-lead = Работа, которую сервер выполняет в фоне, — сначала новые. Задание, исполнитель которого остановился, подхватывает другой, когда истекает срок аренды; неудачную попытку сервер повторяет позже.
+jobs-kind = Вид
+jobs-state = Состояние
+jobs-progress = Выполнено
+jobs-attempts = Попытки
+jobs-attempts-of = { $attempts } из { $max }
+jobs-error = Последняя ошибка
+jobs-worker = Исполнитель
+jobs-updated = Обновлено (UTC)
+jobs-created-by = Кто поставил
+jobs-empty = Заданий пока нет.
+job-state-queued = в очереди
+job-state-running = выполняется
+job-state-done = выполнено
+job-state-failed = не выполнено
