@@ -4,6 +4,7 @@ mod commands;
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
+use megapolis_domain::audit::Checkpoint;
 use megapolis_domain::person::PersonInput;
 use megapolis_storage::audit::ChainReport;
 use megapolis_storage::demo::{load_demo, DEMO_LOGINS};
@@ -120,8 +121,16 @@ enum UserCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Check the hash chain; report the first record that was altered or removed.
-    Verify,
+    /// Check the hash chain; report the first record that was altered or removed. With
+    /// --checkpoint, also report records removed from the end since that checkpoint.
+    Verify {
+        /// A checkpoint printed earlier by `megapolis audit checkpoint` (COUNT:HASH).
+        #[arg(long)]
+        checkpoint: Option<Checkpoint>,
+    },
+    /// Print the head of the chain (COUNT:HASH) to keep somewhere else: a later `audit verify
+    /// --checkpoint` notices the newest records removed. The server logs one every day.
+    Checkpoint,
 }
 
 const CLI_ACTOR: &str = "system:cli";
@@ -231,14 +240,32 @@ async fn run(
             Ok(())
         }
         Command::Audit {
-            command: AuditCommand::Verify,
-        } => match store.audit().verify_chain().await? {
-            ChainReport::Intact { records } => {
-                println!("audit log intact: {records} records");
-                Ok(())
+            command: AuditCommand::Verify { checkpoint },
+        } => {
+            let report = match &checkpoint {
+                Some(checkpoint) => store.audit().verify_chain_since(checkpoint).await?,
+                None => store.audit().verify_chain().await?,
+            };
+            match report {
+                ChainReport::Intact { records } => {
+                    match checkpoint {
+                        Some(checkpoint) => println!(
+                            "audit log intact: {records} records, all {} of the checkpoint among them",
+                            checkpoint.records
+                        ),
+                        None => println!("audit log intact: {records} records"),
+                    }
+                    Ok(())
+                }
+                ChainReport::Broken(broken) => bail!("{broken}"),
             }
-            ChainReport::Broken(broken) => bail!("{broken}"),
-        },
+        }
+        Command::Audit {
+            command: AuditCommand::Checkpoint,
+        } => {
+            println!("{}", store.audit().checkpoint().await?);
+            Ok(())
+        }
         Command::Index { .. } | Command::Decision { .. } => unreachable_command(),
     }
 }
@@ -429,10 +456,26 @@ async fn serve(
         workers.job_lease_seconds
     );
     start_scheduler(&store, app.state(), scheduler, local)?;
+    log_audit_checkpoints(store.clone());
     app.run_until(shutdown_signal()).await?;
     store.close().await;
     println!("Megapolis stopped");
     Ok(())
+}
+
+/// Logs the head of the audit chain at start and then every day, so the log (kept by the host,
+/// apart from the database) holds checkpoints for `audit verify --checkpoint`.
+fn log_audit_checkpoints(store: Store) {
+    tokio::spawn(async move {
+        let mut daily = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
+        loop {
+            daily.tick().await;
+            match store.audit().checkpoint().await {
+                Ok(checkpoint) => tracing::info!(%checkpoint, "audit checkpoint"),
+                Err(e) => tracing::warn!("audit checkpoint: {e}"),
+            }
+        }
+    });
 }
 
 async fn shutdown_signal() {

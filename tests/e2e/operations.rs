@@ -551,6 +551,7 @@ fn every_command_has_help() {
         "backup",
         "restore",
         "audit verify",
+        "audit checkpoint",
     ] {
         assert!(
             seen.iter().any(|s| s == expected),
@@ -838,4 +839,57 @@ async fn overlapping_edits_of_one_city_keep_each_audit_before_equal_to_the_previ
             pair[1].id, pair[0].id
         );
     }
+}
+
+#[tokio::test]
+async fn a_checkpoint_notices_the_newest_audit_records_removed() {
+    let app = spawn_app().await;
+    set_population(&app.store, "moscow", 13_300_000).await;
+    // The CLI prints the head of the chain; someone keeps it elsewhere.
+    let checkpoint = run(megapolis()
+        .args(["--database-url", &app.database_url])
+        .args(["audit", "checkpoint"]));
+    assert!(checkpoint.status.success(), "{}", text(&checkpoint.stderr));
+    let checkpoint = text(&checkpoint.stdout).trim().to_string();
+    let (count, hash) = checkpoint.split_once(':').expect("COUNT:HASH");
+    let count: i64 = count.parse().expect("a count");
+    assert_eq!(hash.len(), 64);
+    let verify = |checkpoint: &str| {
+        run(megapolis()
+            .args(["--database-url", &app.database_url])
+            .args(["audit", "verify", "--checkpoint", checkpoint]))
+    };
+    let intact = verify(&checkpoint);
+    assert!(intact.status.success(), "{}", text(&intact.stderr));
+
+    // The two newest records are removed: the chain that is left is intact in itself...
+    let mut sql = app.sql().await;
+    disable_audit_protection(&mut sql).await;
+    let removed = sql
+        .execute(&format!("DELETE FROM audit_log WHERE id > {}", count - 2))
+        .await
+        .expect("remove");
+    assert_eq!(removed, 2);
+    assert!(matches!(
+        app.store.audit().verify_chain().await.expect("verify"),
+        ChainReport::Intact { .. }
+    ));
+    // ...but not to the checkpoint.
+    let broken = verify(&checkpoint);
+    assert!(!broken.status.success());
+    let message = text(&broken.stderr);
+    assert!(
+        message.contains(&format!(
+            "the checkpoint names {count} records, but only {} are left",
+            count - 2
+        )),
+        "{message}"
+    );
+    let bad = verify("twelve");
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad.stderr).contains("COUNT:HASH"),
+        "{}",
+        text(&bad.stderr)
+    );
 }

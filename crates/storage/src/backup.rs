@@ -18,7 +18,7 @@ use std::path::Path;
 const FORMAT: &str = "megapolis-backup";
 
 #[derive(Clone, Copy)]
-enum Kind {
+pub(crate) enum Kind {
     Text,
     Int,
     Real,
@@ -27,261 +27,29 @@ enum Kind {
     Bytes,
 }
 
-/// Every table a backup holds, parents before children. Sessions and login failures are
-/// transient and left out: a restore signs everyone out.
-const TABLES: &[(&str, &[(&str, Kind)])] = &[
-    (
-        "association",
-        &[
-            ("id", Kind::Int),
-            ("name_ru", Kind::Text),
-            ("name_en", Kind::Text),
-            ("short_ru", Kind::Text),
-            ("short_en", Kind::Text),
-        ],
-    ),
-    (
-        "cities",
-        &[
-            ("code", Kind::Text),
-            ("name_ru", Kind::Text),
-            ("name_en", Kind::Text),
-            ("country_code", Kind::Text),
-            ("country_ru", Kind::Text),
-            ("country_en", Kind::Text),
-            ("population", Kind::Int),
-            ("status", Kind::Text),
-            ("member_since", Kind::Text),
-            ("latitude", Kind::Real),
-            ("longitude", Kind::Real),
-        ],
-    ),
-    (
-        "bodies",
-        &[
-            ("id", Kind::Text),
-            ("kind", Kind::Text),
-            ("name_ru", Kind::Text),
-            ("name_en", Kind::Text),
-            ("short_ru", Kind::Text),
-            ("short_en", Kind::Text),
-        ],
-    ),
-    (
-        "people",
-        &[
-            ("id", Kind::Int),
-            ("email", Kind::Text),
-            ("name", Kind::Text),
-            ("role", Kind::Text),
-            ("city", Kind::Text),
-            ("password_hash", Kind::Text),
-            ("active", Kind::Bool),
-            ("language", Kind::Text),
-        ],
-    ),
-    (
-        "memberships",
-        &[
-            ("person_id", Kind::Int),
-            ("body_id", Kind::Text),
-            ("position", Kind::Text),
-        ],
-    ),
-    (
-        "invitations",
-        &[
-            ("token_hash", Kind::Text),
-            ("person_id", Kind::Int),
-            ("expires_at", Kind::Text),
-            ("used_at", Kind::Text),
-        ],
-    ),
-    (
-        "api_tokens",
-        &[
-            ("token_hash", Kind::Text),
-            ("person_id", Kind::Int),
-            ("name", Kind::Text),
-            ("created_at", Kind::Text),
-        ],
-    ),
-    (
-        "assembly_sessions",
-        &[
-            ("id", Kind::Int),
-            ("number", Kind::Int),
-            ("held_on", Kind::Text),
-            ("place", Kind::Text),
-        ],
-    ),
-    (
-        "files",
-        &[
-            ("id", Kind::Int),
-            ("name", Kind::Text),
-            ("content_type", Kind::Text),
-            ("size", Kind::Int),
-            ("sha256", Kind::Text),
-            ("content", Kind::Bytes),
-            ("uploaded_at", Kind::Text),
-            ("uploaded_by", Kind::Text),
-        ],
-    ),
-    (
-        "decisions",
-        &[
-            ("id", Kind::Int),
-            ("session_id", Kind::Int),
-            ("title", Kind::Text),
-            ("language", Kind::Text),
-            ("source_text", Kind::Text),
-            ("controller_body_id", Kind::Text),
-            ("controller_name", Kind::Text),
-            ("published", Kind::Bool),
-            ("created_at", Kind::Text),
-            ("created_by", Kind::Text),
-        ],
-    ),
-    (
-        "decision_items",
-        &[
-            ("decision_id", Kind::Int),
-            ("position", Kind::Int),
-            ("number", Kind::Text),
-            ("depth", Kind::Int),
-            ("heading", Kind::Text),
-            ("text", Kind::Text),
-        ],
-    ),
-    (
-        "decision_appendices",
-        &[
-            ("id", Kind::Int),
-            ("decision_id", Kind::Int),
-            ("title", Kind::Text),
-            ("link", Kind::Text),
-            ("file_id", Kind::Int),
-        ],
-    ),
-    (
-        "assignments",
-        &[
-            ("id", Kind::Int),
-            ("decision_id", Kind::Int),
-            ("item", Kind::Text),
-            ("position", Kind::Int),
-            ("kind", Kind::Text),
-            ("task", Kind::Text),
-            ("lead_body_id", Kind::Text),
-            ("lead_name", Kind::Text),
-            ("controller_body_id", Kind::Text),
-            ("deadline", Kind::Text),
-            ("deadline_text", Kind::Text),
-            ("recurrence", Kind::Text),
-            ("state", Kind::Text),
-            ("progress", Kind::Int),
-            ("extension_until", Kind::Text),
-            ("extension_reason", Kind::Text),
-            ("previous_id", Kind::Int),
-            ("flags", Kind::Text),
-            ("updated_at", Kind::Text),
-        ],
-    ),
-    (
-        "assignment_co_executors",
-        &[
-            ("assignment_id", Kind::Int),
-            ("position", Kind::Int),
-            ("body_id", Kind::Text),
-            ("name", Kind::Text),
-        ],
-    ),
-    (
-        "assignment_events",
-        &[
-            ("id", Kind::Int),
-            ("assignment_id", Kind::Int),
-            ("at", Kind::Text),
-            ("person_id", Kind::Int),
-            ("actor", Kind::Text),
-            ("kind", Kind::Text),
-            ("text", Kind::Text),
-            ("state_after", Kind::Text),
-            ("deadline_after", Kind::Text),
-            ("progress_after", Kind::Int),
-        ],
-    ),
-    (
-        "event_files",
-        &[("event_id", Kind::Int), ("file_id", Kind::Int)],
-    ),
-    (
-        "notices",
-        &[
-            ("id", Kind::Int),
-            ("person_id", Kind::Int),
-            ("at", Kind::Text),
-            ("subject_kind", Kind::Text),
-            ("subject_id", Kind::Text),
-            ("kind", Kind::Text),
-            ("title", Kind::Text),
-            ("text", Kind::Text),
-            ("link", Kind::Text),
-            ("read_at", Kind::Text),
-        ],
-    ),
-    (
-        "notice_outbox",
-        &[
-            ("id", Kind::Int),
-            ("notice_id", Kind::Int),
-            ("to_address", Kind::Text),
-            ("created_at", Kind::Text),
-            ("attempts", Kind::Int),
-            ("next_attempt_at", Kind::Text),
-            ("last_error", Kind::Text),
-            ("sent_at", Kind::Text),
-        ],
-    ),
-    (
-        "reminders_sent",
-        &[
-            ("assignment_id", Kind::Int),
-            ("kind", Kind::Text),
-            ("deadline", Kind::Text),
-            ("sent_at", Kind::Text),
-        ],
-    ),
-    (
-        "audit_log",
-        &[
-            ("id", Kind::Int),
-            ("at", Kind::Text),
-            ("actor", Kind::Text),
-            ("action", Kind::Text),
-            ("entity", Kind::Text),
-            ("entity_id", Kind::Text),
-            ("before_json", Kind::Text),
-            ("after_json", Kind::Text),
-            ("prev_hash", Kind::Text),
-            ("hash", Kind::Text),
-        ],
-    ),
-];
+/// A table a backup holds: its columns, and whether PostgreSQL generates its `id`. Each
+/// capability lists its tables beside its SQL, in its own module.
+pub(crate) struct Table {
+    pub(crate) name: &'static str,
+    pub(crate) identity: bool,
+    pub(crate) columns: &'static [(&'static str, Kind)],
+}
 
-/// Backed-up tables whose `id` PostgreSQL generates.
-const IDENTITY_TABLES: &[&str] = &[
-    "people",
-    "assembly_sessions",
-    "files",
-    "decisions",
-    "decision_appendices",
-    "assignments",
-    "assignment_events",
-    "notices",
-    "notice_outbox",
-];
+/// Every table a backup holds, parents before children: one line per capability. Sessions,
+/// login failures and jobs are transient and left out: a restore signs everyone out.
+fn backed_up_tables() -> impl Iterator<Item = &'static Table> {
+    [
+        crate::org::TABLES,
+        crate::accounts::TABLES,
+        crate::files::TABLES,
+        crate::decisions::TABLES,
+        crate::assignments::TABLES,
+        crate::notices::TABLES,
+        crate::audit::TABLES,
+    ]
+    .into_iter()
+    .flatten()
+}
 
 /// The tables the schema must have beyond those a backup holds. Jobs are work in flight: a
 /// restored database starts with none, and its scheduler asks for what is due again.
@@ -295,9 +63,8 @@ pub const TRANSIENT_TABLES: &[&str] = &[
 
 /// Table name → its columns, for the schema-parity test.
 pub fn backed_up_columns() -> Vec<(&'static str, Vec<&'static str>)> {
-    TABLES
-        .iter()
-        .map(|(table, columns)| (*table, columns.iter().map(|(c, _)| *c).collect()))
+    backed_up_tables()
+        .map(|t| (t.name, t.columns.iter().map(|(c, _)| *c).collect()))
         .collect()
 }
 
@@ -349,7 +116,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            for (table, columns) in TABLES {
+            for Table { name: table, columns, .. } in backed_up_tables() {
                 let names: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
                 let sql = format!("SELECT {} FROM {table} ORDER BY {}", names.join(", "), names[0]);
                 let rows = sqlx::query(&sql).fetch_all(&mut *tx).await?;
@@ -411,7 +178,12 @@ impl Store {
                 "the checksum does not match: the file is damaged".into()
             ));
         }
-        for (table, columns) in TABLES {
+        for Table {
+            name: table,
+            columns,
+            ..
+        } in backed_up_tables()
+        {
             let rows = backup
                 .tables
                 .get(*table)
@@ -432,16 +204,20 @@ impl Store {
 
         let mut tx = self.begin_write().await?;
         on_tx!(tx, conn => sqlx::query("UPDATE maintenance SET restoring = 1 WHERE id = 1").execute(conn).await.map(|r| r.rows_affected()))?;
-        for table in
-            TABLES
-                .iter()
-                .rev()
-                .map(|(t, _)| *t)
-                .chain(["sessions", "login_failures", "jobs"])
+        let backed_up: Vec<&str> = backed_up_tables().map(|t| t.name).collect();
+        for table in backed_up
+            .into_iter()
+            .rev()
+            .chain(["sessions", "login_failures", "jobs"])
         {
             on_tx!(tx, conn => sqlx::query(&format!("DELETE FROM {table}")).execute(conn).await.map(|r| r.rows_affected()))?;
         }
-        for (table, columns) in TABLES {
+        for Table {
+            name: table,
+            columns,
+            ..
+        } in backed_up_tables()
+        {
             let names: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
             let placeholders: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
@@ -479,7 +255,7 @@ impl Store {
         }
         if self.backend() == "postgres" {
             // Rows came with their ids; move each identity past them for the next insert.
-            for table in IDENTITY_TABLES {
+            for table in backed_up_tables().filter(|t| t.identity).map(|t| t.name) {
                 let sql = format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)");
                 on_tx!(tx, conn => sqlx::query(&sql).execute(conn).await.map(|r| r.rows_affected()))?;
             }

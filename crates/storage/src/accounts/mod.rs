@@ -1,11 +1,59 @@
 //! People, their memberships, sign-in sessions, login throttling, invitations and API tokens.
 //! Secrets are stored only as SHA-256 hashes of random tokens, and passwords as argon2id hashes.
 use crate::audit::{audit_entry, event_entry};
+use crate::backup::{Kind, Table};
 use crate::db::{now_utc, on_pool, on_tx, utc_after};
 use crate::StorageError;
 use megapolis_domain::person::Membership;
 use megapolis_domain::{BodyId, CityCode, Email, Lang, Person, PersonDraft, Position, Role};
 use serde::Serialize;
+
+/// What a backup holds of people, their memberships, invitations and API tokens, parents before children.
+pub(crate) const TABLES: &[Table] = &[
+    Table {
+        name: "people",
+        identity: true,
+        columns: &[
+            ("id", Kind::Int),
+            ("email", Kind::Text),
+            ("name", Kind::Text),
+            ("role", Kind::Text),
+            ("city", Kind::Text),
+            ("password_hash", Kind::Text),
+            ("active", Kind::Bool),
+            ("language", Kind::Text),
+        ],
+    },
+    Table {
+        name: "memberships",
+        identity: false,
+        columns: &[
+            ("person_id", Kind::Int),
+            ("body_id", Kind::Text),
+            ("position", Kind::Text),
+        ],
+    },
+    Table {
+        name: "invitations",
+        identity: false,
+        columns: &[
+            ("token_hash", Kind::Text),
+            ("person_id", Kind::Int),
+            ("expires_at", Kind::Text),
+            ("used_at", Kind::Text),
+        ],
+    },
+    Table {
+        name: "api_tokens",
+        identity: false,
+        columns: &[
+            ("token_hash", Kind::Text),
+            ("person_id", Kind::Int),
+            ("name", Kind::Text),
+            ("created_at", Kind::Text),
+        ],
+    },
+];
 
 type PersonRow = (i64, String, String, String, Option<String>, bool);
 

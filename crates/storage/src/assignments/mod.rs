@@ -2,6 +2,7 @@
 //! the workflow (each in one transaction with its event, files, notifications and audit record),
 //! and the figures of the Board's dashboard.
 use crate::audit::audit_entry;
+use crate::backup::{Kind, Table};
 use crate::db::{now_utc, on_pool, on_reader, on_tx, Reader, WriteTx};
 use crate::decisions::body_id_from_text;
 use crate::notices::notify;
@@ -17,6 +18,76 @@ use serde::Serialize;
 use sqlx::Row;
 use std::collections::BTreeMap;
 use time::Date;
+
+/// What a backup holds of assignments, their timelines and the reminders sent, parents before children.
+pub(crate) const TABLES: &[Table] = &[
+    Table {
+        name: "assignments",
+        identity: true,
+        columns: &[
+            ("id", Kind::Int),
+            ("decision_id", Kind::Int),
+            ("item", Kind::Text),
+            ("position", Kind::Int),
+            ("kind", Kind::Text),
+            ("task", Kind::Text),
+            ("lead_body_id", Kind::Text),
+            ("lead_name", Kind::Text),
+            ("controller_body_id", Kind::Text),
+            ("deadline", Kind::Text),
+            ("deadline_text", Kind::Text),
+            ("recurrence", Kind::Text),
+            ("state", Kind::Text),
+            ("progress", Kind::Int),
+            ("extension_until", Kind::Text),
+            ("extension_reason", Kind::Text),
+            ("previous_id", Kind::Int),
+            ("flags", Kind::Text),
+            ("updated_at", Kind::Text),
+        ],
+    },
+    Table {
+        name: "assignment_co_executors",
+        identity: false,
+        columns: &[
+            ("assignment_id", Kind::Int),
+            ("position", Kind::Int),
+            ("body_id", Kind::Text),
+            ("name", Kind::Text),
+        ],
+    },
+    Table {
+        name: "assignment_events",
+        identity: true,
+        columns: &[
+            ("id", Kind::Int),
+            ("assignment_id", Kind::Int),
+            ("at", Kind::Text),
+            ("person_id", Kind::Int),
+            ("actor", Kind::Text),
+            ("kind", Kind::Text),
+            ("text", Kind::Text),
+            ("state_after", Kind::Text),
+            ("deadline_after", Kind::Text),
+            ("progress_after", Kind::Int),
+        ],
+    },
+    Table {
+        name: "event_files",
+        identity: false,
+        columns: &[("event_id", Kind::Int), ("file_id", Kind::Int)],
+    },
+    Table {
+        name: "reminders_sent",
+        identity: false,
+        columns: &[
+            ("assignment_id", Kind::Int),
+            ("kind", Kind::Text),
+            ("deadline", Kind::Text),
+            ("sent_at", Kind::Text),
+        ],
+    },
+];
 
 /// An assignment as lists and pages show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -1,9 +1,28 @@
 //! Reading the audit log: the filtered page administrators browse, and the whole chain check.
+use crate::backup::{Kind, Table};
 use crate::db::{now_utc, on_pool};
 use crate::StorageError;
 use megapolis_domain::audit::{verify_chain, ChainBreak, Checkpoint};
 use megapolis_domain::{AuditEntry, AuditRecord};
 use serde::Serialize;
+
+/// What a backup holds of the audit chain, parents before children.
+pub(crate) const TABLES: &[Table] = &[Table {
+    name: "audit_log",
+    identity: false,
+    columns: &[
+        ("id", Kind::Int),
+        ("at", Kind::Text),
+        ("actor", Kind::Text),
+        ("action", Kind::Text),
+        ("entity", Kind::Text),
+        ("entity_id", Kind::Text),
+        ("before_json", Kind::Text),
+        ("after_json", Kind::Text),
+        ("prev_hash", Kind::Text),
+        ("hash", Kind::Text),
+    ],
+}];
 
 /// Which records to show; empty fields match everything.
 #[derive(Debug, Clone, Default)]

@@ -3,6 +3,7 @@
 //! transaction; the assignment workflow lives in `assignments.rs`.
 use crate::assignments::insert_assignment;
 use crate::audit::{audit_entry, event_entry};
+use crate::backup::{Kind, Table};
 use crate::db::{now_utc, on_pool, on_tx, WriteTx};
 use crate::files::insert_file;
 use crate::{date_to_text, text_to_date, StorageError};
@@ -12,6 +13,59 @@ use megapolis_domain::file::FileInfo;
 use megapolis_domain::BodyId;
 use serde::Serialize;
 use time::Date;
+
+/// What a backup holds of sessions and their decisions, parents before children.
+pub(crate) const TABLES: &[Table] = &[
+    Table {
+        name: "assembly_sessions",
+        identity: true,
+        columns: &[
+            ("id", Kind::Int),
+            ("number", Kind::Int),
+            ("held_on", Kind::Text),
+            ("place", Kind::Text),
+        ],
+    },
+    Table {
+        name: "decisions",
+        identity: true,
+        columns: &[
+            ("id", Kind::Int),
+            ("session_id", Kind::Int),
+            ("title", Kind::Text),
+            ("language", Kind::Text),
+            ("source_text", Kind::Text),
+            ("controller_body_id", Kind::Text),
+            ("controller_name", Kind::Text),
+            ("published", Kind::Bool),
+            ("created_at", Kind::Text),
+            ("created_by", Kind::Text),
+        ],
+    },
+    Table {
+        name: "decision_items",
+        identity: false,
+        columns: &[
+            ("decision_id", Kind::Int),
+            ("position", Kind::Int),
+            ("number", Kind::Text),
+            ("depth", Kind::Int),
+            ("heading", Kind::Text),
+            ("text", Kind::Text),
+        ],
+    },
+    Table {
+        name: "decision_appendices",
+        identity: true,
+        columns: &[
+            ("id", Kind::Int),
+            ("decision_id", Kind::Int),
+            ("title", Kind::Text),
+            ("link", Kind::Text),
+            ("file_id", Kind::Int),
+        ],
+    },
+];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Appendix {

@@ -1,10 +1,27 @@
 //! Stored files: appendices of decisions, attachments of reports; later the attachments of
 //! every capability. A file is written inside the transaction of what it belongs to.
 use crate::audit::audit_entry;
+use crate::backup::{Kind, Table};
 use crate::db::{now_utc, on_pool, on_tx, WriteTx};
 use crate::StorageError;
 use megapolis_domain::file::{FileInfo, NewFile, Readers, StoredFile};
 use sha2::{Digest, Sha256};
+
+/// What a backup holds of stored files, parents before children.
+pub(crate) const TABLES: &[Table] = &[Table {
+    name: "files",
+    identity: true,
+    columns: &[
+        ("id", Kind::Int),
+        ("name", Kind::Text),
+        ("content_type", Kind::Text),
+        ("size", Kind::Int),
+        ("sha256", Kind::Text),
+        ("content", Kind::Bytes),
+        ("uploaded_at", Kind::Text),
+        ("uploaded_by", Kind::Text),
+    ],
+}];
 
 crate::facet!(
     /// Stored files and who may read them.

@@ -3,6 +3,7 @@
 //! Every notice is written to the inbox and, in the same transaction, to the outbox; the
 //! mailer takes messages from the outbox and marks them sent only after the mail server accepted
 //! them, so nothing is lost while it is down.
+use crate::backup::{Kind, Table};
 use crate::db::{now_utc, on_pool, on_tx, utc_after, WriteTx};
 use crate::StorageError;
 use megapolis_domain::notice::Subject;
@@ -10,6 +11,40 @@ use megapolis_domain::{BodyId, Lang};
 use serde::Serialize;
 use sqlx::Row;
 use std::collections::BTreeMap;
+
+/// What a backup holds of notices and their e-mail, parents before children.
+pub(crate) const TABLES: &[Table] = &[
+    Table {
+        name: "notices",
+        identity: true,
+        columns: &[
+            ("id", Kind::Int),
+            ("person_id", Kind::Int),
+            ("at", Kind::Text),
+            ("subject_kind", Kind::Text),
+            ("subject_id", Kind::Text),
+            ("kind", Kind::Text),
+            ("title", Kind::Text),
+            ("text", Kind::Text),
+            ("link", Kind::Text),
+            ("read_at", Kind::Text),
+        ],
+    },
+    Table {
+        name: "notice_outbox",
+        identity: true,
+        columns: &[
+            ("id", Kind::Int),
+            ("notice_id", Kind::Int),
+            ("to_address", Kind::Text),
+            ("created_at", Kind::Text),
+            ("attempts", Kind::Int),
+            ("next_attempt_at", Kind::Text),
+            ("last_error", Kind::Text),
+            ("sent_at", Kind::Text),
+        ],
+    },
+];
 
 /// A notice in a person's inbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -1,9 +1,54 @@
 //! The association, its member cities and its bodies.
 use crate::audit::{audit_entry, upsert_entry};
+use crate::backup::{Kind, Table};
 use crate::db::{on_pool, on_reader, on_tx, Reader};
 use crate::{date_to_text, text_to_date, StorageError};
 use megapolis_domain::{Body, BodyId, City, CityCode, MembershipStatus, Position};
 use serde::{Deserialize, Serialize};
+
+/// What a backup holds of the association, its cities and bodies, parents before children.
+pub(crate) const TABLES: &[Table] = &[
+    Table {
+        name: "association",
+        identity: false,
+        columns: &[
+            ("id", Kind::Int),
+            ("name_ru", Kind::Text),
+            ("name_en", Kind::Text),
+            ("short_ru", Kind::Text),
+            ("short_en", Kind::Text),
+        ],
+    },
+    Table {
+        name: "cities",
+        identity: false,
+        columns: &[
+            ("code", Kind::Text),
+            ("name_ru", Kind::Text),
+            ("name_en", Kind::Text),
+            ("country_code", Kind::Text),
+            ("country_ru", Kind::Text),
+            ("country_en", Kind::Text),
+            ("population", Kind::Int),
+            ("status", Kind::Text),
+            ("member_since", Kind::Text),
+            ("latitude", Kind::Real),
+            ("longitude", Kind::Real),
+        ],
+    },
+    Table {
+        name: "bodies",
+        identity: false,
+        columns: &[
+            ("id", Kind::Text),
+            ("kind", Kind::Text),
+            ("name_ru", Kind::Text),
+            ("name_en", Kind::Text),
+            ("short_ru", Kind::Text),
+            ("short_en", Kind::Text),
+        ],
+    },
+];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Association {
