@@ -1,7 +1,10 @@
 //! The workflow's actions and the Secretariat's corrections, each one transaction: read under
 //! the writer's lock, let the domain decide, write the state, the event, the notices and the
 //! audit record.
-use super::{doubts_to_text, insert_assignment, insert_event, load, notify_parties, Assignments};
+use super::{
+    doubts_to_text, insert_assignment, insert_event, load, notify_parties, write_co_executors,
+    Assignments,
+};
 use crate::audit::audit_entry;
 use crate::db::Reader;
 use crate::db::{now_utc, on_tx};
@@ -210,21 +213,7 @@ impl Assignments<'_> {
         .bind(id)
         .execute(conn)
         .await.map(|r| r.rows_affected()))?;
-        on_tx!(tx, conn => sqlx::query("DELETE FROM assignment_co_executors WHERE assignment_id = $1")
-            .bind(id)
-            .execute(conn)
-            .await.map(|r| r.rows_affected()))?;
-        for (index, co) in edit.co_executors.iter().enumerate() {
-            on_tx!(tx, conn => sqlx::query(
-                "INSERT INTO assignment_co_executors (assignment_id, position, body_id, name) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(id)
-            .bind(index as i64)
-            .bind(co.body_id.as_ref().map(BodyId::as_str))
-            .bind(&co.name)
-            .execute(conn)
-            .await.map(|r| r.rows_affected()))?;
-        }
+        write_co_executors(&mut tx, id, &edit.co_executors).await?;
         let mut status = current.status();
         status.deadline = edit.deadline;
         insert_event(&mut tx, id, Some(person), EventKind::Edited, "", &status).await?;

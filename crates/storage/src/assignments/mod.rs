@@ -498,6 +498,31 @@ pub(crate) async fn load(
     Ok(Some(record))
 }
 
+/// Replaces the co-executors of assignment `id` with `co_executors`, in their order.
+pub(crate) async fn write_co_executors(
+    tx: &mut WriteTx,
+    id: i64,
+    co_executors: &[Executor],
+) -> Result<(), StorageError> {
+    on_tx!(tx, conn => sqlx::query("DELETE FROM assignment_co_executors WHERE assignment_id = $1")
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    for (index, co) in co_executors.iter().enumerate() {
+        on_tx!(tx, conn => sqlx::query(
+            "INSERT INTO assignment_co_executors (assignment_id, position, body_id, name) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(index as i64)
+        .bind(co.body_id.as_ref().map(BodyId::as_str))
+        .bind(&co.name)
+        .execute(conn)
+        .await.map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
 /// Tells the bodies an event concerns, with the assignment as the notice's subject.
 pub(crate) async fn notify_parties(
     tx: &mut WriteTx,
@@ -641,17 +666,7 @@ pub(crate) async fn insert_assignment(
     .bind(&now)
     .fetch_one(conn)
     .await?);
-    for (index, co) in assignment.co_executors.iter().enumerate() {
-        on_tx!(tx, conn => sqlx::query(
-            "INSERT INTO assignment_co_executors (assignment_id, position, body_id, name) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(id)
-        .bind(index as i64)
-        .bind(co.body_id.as_ref().map(BodyId::as_str))
-        .bind(&co.name)
-        .execute(conn)
-        .await.map(|r| r.rows_affected()))?;
-    }
+    write_co_executors(tx, id, &assignment.co_executors).await?;
     on_tx!(tx, conn => sqlx::query(
         "INSERT INTO assignment_events (assignment_id, at, person_id, actor, kind, text, state_after, deadline_after, progress_after) \
          VALUES ($1, $2, NULL, $3, $4, '', $5, $6, 0)",

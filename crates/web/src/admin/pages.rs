@@ -79,13 +79,7 @@ pub async fn edit_city_form(
     Extension(visitor): Extension<Visitor>,
     Path(code): Path<String>,
 ) -> PageResult {
-    let code = CityCode::parse(&code).map_err(|_| AppError::NotFound)?;
-    let city = state
-        .store
-        .org()
-        .city(&code)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let city = crate::org::find_city(&state, &code).await?;
     Ok(city_form(
         &state,
         &visitor,
@@ -144,14 +138,8 @@ pub async fn update_city(
     Path(code): Path<String>,
     CsrfForm(input): CsrfForm<CityInput>,
 ) -> PageResult {
-    let code = CityCode::parse(&code).map_err(|_| AppError::NotFound)?;
-    state
-        .store
-        .org()
-        .city(&code)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    save_city_form(&state, &visitor, input, Some(code)).await
+    let city = crate::org::find_city(&state, &code).await?;
+    save_city_form(&state, &visitor, input, Some(city.code)).await
 }
 
 pub async fn admin_bodies(

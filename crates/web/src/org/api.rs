@@ -15,9 +15,7 @@ use crate::state::AppState;
 use megapolis_domain::body::BodyInput;
 use megapolis_domain::city::CityInput;
 use megapolis_domain::Body;
-use megapolis_domain::BodyId;
 use megapolis_domain::City;
-use megapolis_domain::CityCode;
 use serde::Deserialize;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -115,14 +113,7 @@ pub async fn list_cities(State(state): State<AppState>) -> ApiResult {
     params(("code" = String, Path, description = "city code")),
     responses((status = 200, body = ApiCity), (status = 404, body = ApiError)))]
 pub async fn get_city(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult {
-    let code = CityCode::parse(&code).map_err(|_| fail(AppError::NotFound))?;
-    let city = state
-        .store
-        .org()
-        .city(&code)
-        .await
-        .map_err(fail)?
-        .ok_or_else(|| fail(AppError::NotFound))?;
+    let city = super::find_city(&state, &code).await.map_err(fail)?;
     Ok(Json(ApiCity::from(city)).into_response())
 }
 
@@ -169,14 +160,7 @@ pub async fn update_city(
     Path(code): Path<String>,
     Json(body): Json<ApiCity>,
 ) -> ApiResult {
-    let code = CityCode::parse(&code).map_err(|_| fail(AppError::NotFound))?;
-    state
-        .store
-        .org()
-        .city(&code)
-        .await
-        .map_err(fail)?
-        .ok_or_else(|| fail(AppError::NotFound))?;
+    let code = super::find_city(&state, &code).await.map_err(fail)?.code;
     let city = body.to_input().parse().map_err(invalid)?;
     if city.code != code {
         return Err(fail(AppError::BadRequest(
@@ -202,14 +186,7 @@ pub async fn list_bodies(State(state): State<AppState>) -> ApiResult {
     params(("id" = String, Path, description = "body id")),
     responses((status = 200, body = ApiBody), (status = 404, body = ApiError)))]
 pub async fn get_body(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult {
-    let id = BodyId::parse(&id).map_err(|_| fail(AppError::NotFound))?;
-    let body = state
-        .store
-        .org()
-        .body(&id)
-        .await
-        .map_err(fail)?
-        .ok_or_else(|| fail(AppError::NotFound))?;
+    let body = super::find_body(&state, &id).await.map_err(fail)?;
     Ok(Json(ApiBody::from(body)).into_response())
 }
 

@@ -2,6 +2,27 @@
 pub mod api;
 pub mod pages;
 
+use crate::error::AppError;
+use crate::state::AppState;
+use megapolis_domain::{Body, BodyId, City, CityCode};
+
+/// The city a path names, or 404 (also for a code that cannot be one).
+pub(crate) async fn find_city(state: &AppState, code: &str) -> Result<City, AppError> {
+    let code = CityCode::parse(code).map_err(|_| AppError::NotFound)?;
+    state
+        .store
+        .org()
+        .city(&code)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The body a path names, or 404.
+pub(crate) async fn find_body(state: &AppState, id: &str) -> Result<Body, AppError> {
+    let id = BodyId::parse(id).map_err(|_| AppError::NotFound)?;
+    state.store.org().body(&id).await?.ok_or(AppError::NotFound)
+}
+
 use crate::capability::{route, Capability, NavEntry};
 use axum::routing::{get, post, put};
 use megapolis_domain::role::Access::{self, Public};

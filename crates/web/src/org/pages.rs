@@ -11,8 +11,6 @@ use axum::response::IntoResponse;
 use axum::response::Response;
 use axum::Extension;
 use megapolis_domain::Body;
-use megapolis_domain::BodyId;
-use megapolis_domain::CityCode;
 use megapolis_domain::Lang;
 use minijinja::context;
 use minijinja::value::Value;
@@ -65,13 +63,7 @@ pub async fn city(
     Extension(visitor): Extension<Visitor>,
     Path(code): Path<String>,
 ) -> PageResult {
-    let code = CityCode::parse(&code).map_err(|_| AppError::NotFound)?;
-    let city = state
-        .store
-        .org()
-        .city(&code)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let city = super::find_city(&state, &code).await?;
     page(&state, &visitor, "city.html", context! { city => city })
 }
 
@@ -93,14 +85,8 @@ pub async fn body(
     Extension(visitor): Extension<Visitor>,
     Path(id): Path<String>,
 ) -> PageResult {
-    let id = BodyId::parse(&id).map_err(|_| AppError::NotFound)?;
-    let body = state
-        .store
-        .org()
-        .body(&id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let members = state.store.org().body_members(&id).await?;
+    let body = super::find_body(&state, &id).await?;
+    let members = state.store.org().body_members(&body.id).await?;
     page(
         &state,
         &visitor,
