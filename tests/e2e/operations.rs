@@ -893,3 +893,166 @@ async fn a_checkpoint_notices_the_newest_audit_records_removed() {
         text(&bad.stderr)
     );
 }
+
+/// The server as its own process, killed with SIGKILL when dropped.
+struct ServerProcess {
+    child: std::process::Child,
+    base: String,
+}
+
+impl ServerProcess {
+    async fn start(database_url: &str) -> ServerProcess {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("a free port")
+            .local_addr()
+            .expect("addr")
+            .port();
+        let child = megapolis()
+            .args(["--database-url", database_url])
+            .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the server");
+        let base = format!("http://127.0.0.1:{port}");
+        for _ in 0..200 {
+            if let Ok(response) = reqwest::get(format!("{base}/healthz")).await {
+                if response.status().is_success() {
+                    return ServerProcess { child, base };
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the server did not answer on {base}");
+    }
+
+    fn kill(&mut self) {
+        // SIGKILL: no shutdown, no flush, like a power cut of the application server.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+#[tokio::test]
+async fn acknowledged_writes_survive_a_kill_of_the_server() {
+    let dir = tempfile::tempdir().expect("dir");
+    let database_url = fresh_database_url(dir.path()).await;
+    let mut server = ServerProcess::start(&database_url).await;
+    // A Secretariat token for the API.
+    let browser = crate::support::client();
+    let login_page = browser
+        .get(format!("{}/login", server.base))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("page");
+    let (email, password) = crate::support::demo_login("secretariat");
+    let response = browser
+        .post(format!("{}/login", server.base))
+        .header("Origin", &server.base)
+        .form(&[
+            ("email", email),
+            ("password", password),
+            ("_csrf", &crate::support::csrf_of(&login_page)),
+        ])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(response.status(), 303);
+    let profile = browser
+        .get(format!("{}/profile", server.base))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("page");
+    let created = browser
+        .post(format!("{}/profile/tokens", server.base))
+        .header("Origin", &server.base)
+        .form(&[
+            ("name", "durability"),
+            ("_csrf", &crate::support::csrf_of(&profile)),
+        ])
+        .send()
+        .await
+        .expect("token")
+        .text()
+        .await
+        .expect("page");
+    let token = crate::support::element_text(&created, "new-token").expect("a token");
+
+    // Eight writers, one city each, count up until the server dies; each remembers the last
+    // value the server acknowledged.
+    let cities = [
+        "moscow", "minsk", "astana", "baku", "yerevan", "bishkek", "dushanbe", "tashkent",
+    ];
+    let api = reqwest::Client::new();
+    let mut writers = tokio::task::JoinSet::new();
+    for code in cities {
+        let (api, token, base) = (api.clone(), token.clone(), server.base.clone());
+        writers.spawn(async move {
+            let mut city: serde_json::Value = api
+                .get(format!("{base}/api/v1/cities/{code}"))
+                .send()
+                .await
+                .expect("GET")
+                .json()
+                .await
+                .expect("JSON");
+            let mut acknowledged = None;
+            for n in 1..100_000_i64 {
+                city["population"] = serde_json::json!(1_000_000 + n);
+                let sent = api
+                    .put(format!("{base}/api/v1/cities/{code}"))
+                    .bearer_auth(&token)
+                    .json(&city)
+                    .send()
+                    .await;
+                match sent {
+                    Ok(response) if response.status().is_success() => {
+                        acknowledged = Some(1_000_000 + n)
+                    }
+                    Ok(response) => panic!("{code}: {}", response.status()),
+                    Err(_) => break,
+                }
+            }
+            (code, acknowledged)
+        });
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    server.kill();
+    let mut acknowledged = Vec::new();
+    while let Some(done) = writers.join_next().await {
+        acknowledged.push(done.expect("a writer"));
+    }
+
+    // Restarted on the same database: every acknowledged write is there, the chain intact.
+    let server = ServerProcess::start(&database_url).await;
+    for (code, last) in acknowledged {
+        let last = last.unwrap_or_else(|| panic!("{code}: no write was acknowledged"));
+        let city: serde_json::Value = reqwest::get(format!("{}/api/v1/cities/{code}", server.base))
+            .await
+            .expect("GET")
+            .json()
+            .await
+            .expect("JSON");
+        let population = city["population"].as_i64().expect("a population");
+        assert!(
+            population == last || population == last + 1,
+            "{code}: acknowledged {last}, found {population}"
+        );
+    }
+    let verify = run(megapolis()
+        .args(["--database-url", &database_url])
+        .args(["audit", "verify"]));
+    assert!(verify.status.success(), "{}", text(&verify.stderr));
+}
