@@ -1,7 +1,7 @@
 //! Whole flows as a person or a machine client goes through them: signing in and out, refused
 //! attempts, forms with errors, the audit trail of an edit, invitations, the API.
 use crate::support::{
-    client, content_type, demo_login, element_text, location, spawn_app, TestApp,
+    client, content_type, demo_login, element_text, location, spawn_app, spawn_empty_app, TestApp,
 };
 use megapolis_domain::{BodyId, CityCode};
 use serde_json::{json, Value};
@@ -1044,7 +1044,8 @@ async fn bodies_are_imported_from_csv_and_a_bad_file_changes_nothing() {
 
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
-    let app = spawn_app().await;
+    // Seeded with only what it needs: one Secretariat person.
+    let app = spawn_empty_app().await;
     let header = |response: &reqwest::Response, name: &str| {
         response
             .headers()
@@ -1084,7 +1085,7 @@ async fn every_response_carries_the_security_headers() {
     }
     let anonymous = app.get(&client(), "/decisions").await;
     assert_ne!(header(&anonymous, "cache-control"), "no-store");
-    let secretariat = app.login_as("secretariat").await;
+    let (secretariat, _) = app.seed_person("secretariat", None).await;
     for path in ["/profile", "/assignments", "/control", "/inbox"] {
         let response = app.get(&secretariat, path).await;
         assert_eq!(response.status(), 200, "{path}");
@@ -1283,8 +1284,8 @@ async fn the_public_api_carries_nothing_the_public_page_hides() {
 
 #[tokio::test]
 async fn every_error_is_the_site_page_or_the_api_error_object() {
-    let app = spawn_app().await;
-    let secretariat = app.login_as("secretariat").await;
+    let app = spawn_empty_app().await;
+    let (secretariat, _) = app.seed_person("secretariat", None).await;
     // Pages: the site's page in the reader's language, never the framework's plain text.
     for (path, status, text) in [
         ("/assignments/abc", 404, "Такой страницы нет."),
@@ -1367,4 +1368,138 @@ async fn every_error_is_the_site_page_or_the_api_error_object() {
         "unauthorized",
     )
     .await;
+}
+
+#[tokio::test]
+async fn failing_on_purpose_from_elsewhere_does_not_lock_a_person_out() {
+    let app = spawn_app().await;
+    let (email, password) = demo_login("city-rep");
+    // Someone at 127.0.0.1 fails five times on this account.
+    for attempt in 1..=5 {
+        let response = app
+            .post_form(
+                &client(),
+                "/login",
+                "/login",
+                &[("email", email), ("password", "not-the-password")],
+            )
+            .await;
+        assert_eq!(response.status(), 401, "attempt {attempt}");
+    }
+    let again = app
+        .post_form(
+            &client(),
+            "/login",
+            "/login",
+            &[("email", email), ("password", password)],
+        )
+        .await;
+    assert_eq!(again.status(), 429, "that address waits");
+    // The person, at another address, signs in at once.
+    let elsewhere = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .expect("client");
+    let response = app
+        .post_form(
+            &elsewhere,
+            "/login",
+            "/login",
+            &[("email", email), ("password", password)],
+        )
+        .await;
+    assert_eq!(response.status(), 303, "the owner is not locked out");
+}
+
+#[tokio::test]
+async fn tokens_are_listed_with_their_last_use_and_revoked_from_the_profile() {
+    let app = spawn_app().await;
+    let secretariat = app.login_as("secretariat").await;
+    let token = app.api_token(&secretariat).await;
+    let profile = app
+        .get(&secretariat, "/profile")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(profile.contains("id=\"tokens\""), "{profile}");
+    assert!(profile.contains("ещё не использовался"), "{profile}");
+    // A call with the token shows as its last use.
+    let used = client()
+        .get(app.url("/api/v1/assignments"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(used.status(), 200);
+    let profile = app
+        .get(&secretariat, "/profile")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(!profile.contains("ещё не использовался"), "{profile}");
+    // Revoked from the profile: the token no longer opens the API.
+    let revoked = app
+        .post_form(
+            &secretariat,
+            "/profile",
+            "/profile/tokens/revoke",
+            &[("token", "")],
+        )
+        .await;
+    assert_eq!(revoked.status(), 200);
+    let html = revoked.text().await.expect("page");
+    assert!(
+        element_text(&html, "tokens-revoked").is_some_and(|t| t.contains("1")),
+        "{html}"
+    );
+    let refused = client()
+        .get(app.url("/api/v1/jobs/1"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(refused.status(), 401);
+}
+
+#[tokio::test]
+async fn a_password_change_signs_out_everywhere_and_can_revoke_the_tokens() {
+    let app = spawn_app().await;
+    let (email, password) = demo_login("expert");
+    let first = app.login_as("expert").await;
+    let second = app.login_as("expert").await;
+    let token = app.api_token(&first).await;
+    let changed = app
+        .post_form(
+            &first,
+            "/profile",
+            "/profile/password",
+            &[
+                ("current", password),
+                ("new", "a-new-long-password-2026"),
+                ("confirm", "a-new-long-password-2026"),
+                ("revoke_tokens", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status(), 303);
+    for session in [&first, &second] {
+        let response = app.get(session, "/profile").await;
+        assert_eq!(response.status(), 303, "the old sessions are signed out");
+    }
+    let refused = client()
+        .get(app.url("/api/v1/assignments"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(
+        refused.status(),
+        401,
+        "the token went with the old password"
+    );
+    app.login_with(email, "a-new-long-password-2026").await;
 }

@@ -73,6 +73,7 @@ const EXPECTED: &[Expect] = &[
     // A wrong current password: the form comes back with the error, nothing changes.
     e("POST", "/profile/password",              "/profile/password",              SIGNED_IN, 422),
     e("POST", "/profile/tokens",                "/profile/tokens",                SIGNED_IN, 200),
+    e("POST", "/profile/tokens/revoke",         "/profile/tokens/revoke",         SIGNED_IN, 200),
     // Administration of the organisation: administrators and the Secretariat.
     e("GET",  "/admin/cities",                  "/admin/cities",                  STAFF,     200),
     e("GET",  "/admin/cities/new",              "/admin/cities/new",              STAFF,     200),
@@ -102,6 +103,7 @@ const EXPECTED: &[Expect] = &[
     e("POST", "/decisions/import/confirm",      "/decisions/import/confirm",      STAFF,     422),
     e("GET",  "/decisions/{id}",                "/decisions/1",                   ALL,       200),
     e("POST", "/decisions/{id}/publish",        "/decisions/1/publish",           STAFF,     303),
+    e("POST", "/decisions/{id}/delete",         "/decisions/999999/delete",       STAFF,     404),
     // No such file, for everybody alike (who may download which file: tests/e2e/decisions.rs).
     e("GET",  "/files/{id}",                    "/files/999999",                  ALL,       404),
     e("GET",  "/api/v1/decisions",              "/api/v1/decisions",              ALL,       200),
@@ -275,6 +277,8 @@ async fn send(
                     ("confirm", "a-long-new-password".into()),
                 ],
                 "/profile/tokens" => vec![("name", format!("matrix {me}"))],
+                // A hash no token has: revoking it leaves the role's own token for the API rows.
+                "/profile/tokens/revoke" => vec![("token", "0".repeat(64))],
                 "/admin/cities/new" => city_fields(&new_city(&format!("matrix-{me}"))),
                 "/admin/cities/{code}/edit" => {
                     let mut input = stored_city(app, "bishkek").await;
@@ -295,6 +299,7 @@ async fn send(
                 ],
                 "/decisions/import" | "/decisions/import/confirm" => vec![],
                 "/decisions/{id}/publish" => vec![("published", "1".into())],
+                "/decisions/{id}/delete" => vec![("confirm", "1".into())],
                 "/inbox/read" => vec![],
                 "/assignments/{id}/act" => vec![("action", "bogus".into())],
                 "/assignments/{id}/edit" => vec![("task", " ".into())],

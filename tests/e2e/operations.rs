@@ -907,18 +907,22 @@ impl ServerProcess {
             .local_addr()
             .expect("addr")
             .port();
-        let child = megapolis()
-            .args(["--database-url", database_url])
-            .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the server");
-        let base = format!("http://127.0.0.1:{port}");
+        // Held by the struct at once, so that every way out (a panic too) kills and reaps it.
+        let server = ServerProcess {
+            child: megapolis()
+                .args(["--database-url", database_url])
+                .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start the server"),
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        let base = server.base.clone();
         for _ in 0..200 {
             if let Ok(response) = reqwest::get(format!("{base}/healthz")).await {
                 if response.status().is_success() {
-                    return ServerProcess { child, base };
+                    return server;
                 }
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;

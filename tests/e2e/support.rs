@@ -56,14 +56,25 @@ pub fn backend_under_test() -> &'static str {
 }
 
 /// The real application (`Application::build`, as `megapolis serve` builds it) on a fresh
-/// database of the backend under test, with the demo organisation, on a random port.
+/// database of the backend under test, with the whole demo organisation, on a random port: for
+/// the smoke tests and the stories that walk the demo.
 pub async fn spawn_app() -> TestApp {
+    spawn(true).await
+}
+
+/// The real application on an empty database: a test seeds what it needs with
+/// [`TestApp::seed_person`] and the store's own API.
+pub async fn spawn_empty_app() -> TestApp {
+    spawn(false).await
+}
+
+async fn spawn(demo: bool) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let database_url = fresh_database_url(dir.path()).await;
     let settings = Settings {
         database_url: database_url.clone(),
         address: "127.0.0.1:0".into(),
-        demo: true,
+        demo,
         secure_cookies: false,
         // Workers look for work often, so tests do not wait for a job.
         workers: WorkerConfig {
@@ -87,6 +98,58 @@ pub async fn spawn_app() -> TestApp {
         client: client(),
         _dir: dir,
         shutdown: Some(tx),
+    }
+}
+
+impl TestApp {
+    /// A person of `role` (`admin`, `secretariat`, `body-member`, `city-rep`, `expert`), member of
+    /// `body` when given (a body created on the fly, of kind `council`), signed in. Returns the
+    /// client and the e-mail.
+    pub async fn seed_person(&self, role: &str, body: Option<&str>) -> (reqwest::Client, String) {
+        let actor = "tests";
+        if let Some(id) = body {
+            let id = megapolis_domain::BodyId::parse(id).expect("a body id");
+            if self.store.org().body(&id).await.expect("read").is_none() {
+                let body = megapolis_domain::body::BodyInput {
+                    id: id.as_str().into(),
+                    kind: "council".into(),
+                    name_ru: format!("Орган {id}"),
+                    name_en: format!("Body {id}"),
+                    short_ru: String::new(),
+                    short_en: String::new(),
+                }
+                .parse()
+                .expect("a body");
+                self.store
+                    .org()
+                    .save_bodies(actor, &[body])
+                    .await
+                    .expect("save the body");
+            }
+        }
+        let email = format!("{role}-{}@megapolis.test", &megapolis_web::new_token()[..8]);
+        let password = "a-seeded-password-2026";
+        let draft = megapolis_domain::person::PersonInput {
+            email: email.clone(),
+            name: format!("Seeded {role}"),
+            role: role.into(),
+            body: body.unwrap_or_default().into(),
+            position: if body.is_some() {
+                "member".into()
+            } else {
+                String::new()
+            },
+            ..Default::default()
+        }
+        .parse()
+        .expect("a person");
+        let hash = megapolis_domain::password::hash_password(password).expect("hash");
+        self.store
+            .accounts()
+            .create_person(actor, &draft, Some(&hash))
+            .await
+            .expect("save the person");
+        (self.login_with(&email, password).await, email)
     }
 }
 

@@ -541,6 +541,18 @@ pub fn is_overdue(state: AssignmentState, deadline: Option<Date>, today: Date) -
     state.is_open() && deadline.is_some_and(|d| d < today)
 }
 
+/// How many days an overdue assignment is past its deadline (1 the day after it), and the
+/// deadline; `None` when it is not overdue.
+pub fn overdue_by(
+    state: AssignmentState,
+    deadline: Option<Date>,
+    today: Date,
+) -> Option<(i64, Date)> {
+    deadline
+        .filter(|_| is_overdue(state, deadline, today))
+        .map(|d| ((today - d).whole_days(), d))
+}
+
 /// The deadline of the next occurrence of a recurring assignment. A deadline on the last day of
 /// its month stays on the last day (31 March → 30 June); another day keeps its number, clamped
 /// to the length of the month (31 January → 28 or 29 February).
@@ -862,6 +874,36 @@ mod tests {
             date!(2010 - 10 - 01)
         ));
         assert!(!is_overdue(AssignmentState::New, None, today));
+    }
+
+    #[test]
+    fn overdue_by_counts_the_days_past_the_deadline() {
+        let deadline = date!(2026 - 12 - 01);
+        assert_eq!(
+            overdue_by(
+                AssignmentState::InProgress,
+                Some(deadline),
+                date!(2026 - 12 - 04)
+            ),
+            Some((3, deadline))
+        );
+        assert_eq!(
+            overdue_by(AssignmentState::New, Some(deadline), date!(2026 - 12 - 02)),
+            Some((1, deadline))
+        );
+        assert_eq!(
+            overdue_by(AssignmentState::New, Some(deadline), deadline),
+            None
+        );
+        assert_eq!(
+            overdue_by(
+                AssignmentState::Accepted,
+                Some(deadline),
+                date!(2027 - 01 - 01)
+            ),
+            None
+        );
+        assert_eq!(overdue_by(AssignmentState::New, None, deadline), None);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod city;
 pub mod field;
 pub mod file;
 pub mod lang;
+pub mod login;
 pub mod notice;
 pub mod password;
 pub mod person;

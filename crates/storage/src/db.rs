@@ -105,6 +105,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/sqlite/0002_decisions.sql")),
     (3, include_str!("../migrations/sqlite/0003_jobs.sql")),
     (4, include_str!("../migrations/sqlite/0004_notices.sql")),
+    (
+        5,
+        include_str!("../migrations/sqlite/0005_api_token_use.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -114,10 +118,14 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/postgres/0002_decisions.sql")),
     (3, include_str!("../migrations/postgres/0003_jobs.sql")),
     (4, include_str!("../migrations/postgres/0004_notices.sql")),
+    (
+        5,
+        include_str!("../migrations/postgres/0005_api_token_use.sql"),
+    ),
 ];
 
 /// The schema version this build expects: the last migration's number.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 pub fn now_utc() -> String {
     OffsetDateTime::now_utc()

@@ -170,3 +170,18 @@ error-413 = The request is too large. Shorten the text or the file and send it a
 error-404 = There is no such page.
 error-500 = Internal error. We know about it; please try later.
 error-home = Home page
+password-change-signs-out = After a password change all your sessions end and you sign in again.
+password-change-revoke-tokens = { $count ->
+    [one] Revoke the API token as well
+   *[other] Revoke the { $count } API tokens as well
+}
+api-token-created-at = Created
+api-token-last-used = Last used
+api-token-never-used = not used yet
+api-token-revoke = Revoke
+api-token-revoke-all = Revoke all tokens
+api-tokens-revoked = { $count ->
+    [0] The token was already revoked.
+    [one] { $count } token revoked.
+   *[other] { $count } tokens revoked.
+}

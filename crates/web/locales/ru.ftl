@@ -175,3 +175,20 @@ error-413 = Запрос слишком велик. Сократите текс�
 error-404 = Такой страницы нет.
 error-500 = Внутренняя ошибка. Мы уже знаем о ней; попробуйте позже.
 error-home = На главную
+password-change-signs-out = После смены пароля все ваши сеансы завершатся, и нужно будет войти снова.
+password-change-revoke-tokens = { $count ->
+    [one] Отозвать и { $count } API-токен
+    [few] Отозвать и { $count } API-токена
+   *[many] Отозвать и { $count } API-токенов
+}
+api-token-created-at = Создан
+api-token-last-used = Последнее использование
+api-token-never-used = ещё не использовался
+api-token-revoke = Отозвать
+api-token-revoke-all = Отозвать все токены
+api-tokens-revoked = { $count ->
+    [0] Токен уже был отозван.
+    [one] Отозван { $count } токен.
+    [few] Отозвано { $count } токена.
+   *[many] Отозвано { $count } токенов.
+}

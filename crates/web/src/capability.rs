@@ -4,10 +4,14 @@
 //! environment, the translations, the role matrix test, the OpenAPI document and the job workers
 //! all read [`crate::capabilities`]; adding a capability adds one line there and edits no other
 //! capability.
+use crate::error::AppError;
 use crate::jobs::JobKind;
 use crate::state::AppState;
 use axum::routing::MethodRouter;
 use megapolis_domain::role::Access;
+use megapolis_domain::Person;
+use std::future::Future;
+use std::pin::Pin;
 
 /// What the matrix test needs to know of a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +62,25 @@ pub struct NavEntry {
     /// The translation key of the label.
     pub label: &'static str,
     pub access: Access,
+    /// A figure shown beside the label for signed-in people, when it is not zero.
+    pub badge: Option<NavBadge>,
 }
+
+/// The figure beside a navigation entry (the unread notices beside "Inbox"): counted for the
+/// signed-in visitor once each time a page is rendered, so it must be cheap.
+#[derive(Debug, Clone, Copy)]
+pub struct NavBadge {
+    /// The translation key of what the figure means, with `$count` (what a screen reader says).
+    pub label: &'static str,
+    pub count: BadgeCount,
+}
+
+/// Counts a badge's figure for a person.
+pub type BadgeCount =
+    for<'a> fn(
+        &'a AppState,
+        &'a Person,
+    ) -> Pin<Box<dyn Future<Output = Result<i64, AppError>> + Send + 'a>>;
 
 /// A template: its name (as `{% extends %}` and `render` know it) and its source.
 pub type Template = (&'static str, &'static str);

@@ -154,7 +154,7 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
     if is_rejection(&response) {
         let (status, message) = rejection_status(response).await;
         return match visitor {
-            Some(visitor) if !api && !visitor.api => error_page(&state, &visitor, status),
+            Some(visitor) if !api && !visitor.api => error_page(&state, &visitor, status).await,
             _ => json_error(status, status_code(status), &message),
         };
     }
@@ -166,12 +166,14 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
     }
     let is_page_error = response.extensions().get::<ErrorPage>().is_some() || unmarked_404;
     match visitor {
-        Some(visitor) if is_page_error && !visitor.api => error_page(&state, &visitor, status),
+        Some(visitor) if is_page_error && !visitor.api => {
+            error_page(&state, &visitor, status).await
+        }
         _ => response,
     }
 }
 
-fn error_page(state: &AppState, visitor: &Visitor, status: StatusCode) -> Response {
+async fn error_page(state: &AppState, visitor: &Visitor, status: StatusCode) -> Response {
     let key = match status.as_u16() {
         403 => "error-403",
         404 => "error-404",
@@ -184,6 +186,7 @@ fn error_page(state: &AppState, visitor: &Visitor, status: StatusCode) -> Respon
         visitor,
         "error.html",
         minijinja::context! { status => status.as_u16(), message_key => key },
-    );
+    )
+    .await;
     (status, page).into_response()
 }

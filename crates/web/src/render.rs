@@ -16,8 +16,15 @@ use std::collections::BTreeMap;
 
 pub(crate) type PageResult = Result<Response, AppError>;
 
-/// Renders a template with what every page needs: language, visitor, form token, association.
-pub fn render(state: &AppState, visitor: &Visitor, template: &str, page: Value) -> Html<String> {
+/// Renders a template with what every page needs: language, visitor, form token, association,
+/// and the navigation with its badges counted for the visitor.
+pub async fn render(
+    state: &AppState,
+    visitor: &Visitor,
+    template: &str,
+    page: Value,
+) -> Html<String> {
+    let nav = navigation(state, visitor).await;
     let base = context! {
         lang => visitor.lang.code(),
         other_lang => match visitor.lang { Lang::Ru => "en", Lang::En => "ru" },
@@ -27,10 +34,7 @@ pub fn render(state: &AppState, visitor: &Visitor, template: &str, page: Value) 
         csrf => visitor.csrf,
         path => visitor.path,
         demo => state.config.demo,
-        nav => state.nav.iter()
-            .filter(|entry| entry.access.allows(visitor.role()))
-            .map(|entry| context! { href => entry.href, label => entry.label })
-            .collect::<Vec<_>>(),
+        nav => nav,
     };
     let ctx = context! { ..page, ..base };
     let html = state
@@ -44,8 +48,39 @@ pub fn render(state: &AppState, visitor: &Visitor, template: &str, page: Value) 
     Html(html)
 }
 
-pub(crate) fn page(state: &AppState, visitor: &Visitor, template: &str, ctx: Value) -> PageResult {
-    Ok(render(state, visitor, template, ctx).into_response())
+/// The navigation entries the visitor's role may see, each with its badge's figure for a
+/// signed-in visitor when it is not zero. A figure that cannot be counted is left out (and
+/// logged) rather than failing the page.
+async fn navigation(state: &AppState, visitor: &Visitor) -> Vec<Value> {
+    let mut entries = Vec::new();
+    for entry in state
+        .nav
+        .iter()
+        .filter(|entry| entry.access.allows(visitor.role()))
+    {
+        let badge = match (&visitor.person, entry.badge) {
+            (Some(person), Some(badge)) => match (badge.count)(state, person).await {
+                Ok(count) if count > 0 => Some(context! { count => count, label => badge.label }),
+                Ok(_) => None,
+                Err(e) => {
+                    tracing::warn!("the badge of {}: {e}", entry.href);
+                    None
+                }
+            },
+            _ => None,
+        };
+        entries.push(context! { href => entry.href, label => entry.label, badge => badge });
+    }
+    entries
+}
+
+pub(crate) async fn page(
+    state: &AppState,
+    visitor: &Visitor,
+    template: &str,
+    ctx: Value,
+) -> PageResult {
+    Ok(render(state, visitor, template, ctx).await.into_response())
 }
 
 /// Field errors as `{field: translation key}` for the templates.

@@ -12,7 +12,7 @@ fn today() -> time::Date {
 }
 
 /// The open assignment of `item` in the demo decision of session `session` (in `language`).
-async fn demo_assignment(
+pub(crate) async fn demo_assignment(
     app: &TestApp,
     session: i64,
     language: &str,
@@ -713,4 +713,305 @@ async fn sixty_four_concurrent_writers_all_succeed() {
         .count("SELECT COUNT(*) FROM assignment_events WHERE kind = 'edited'")
         .await;
     assert_eq!(edits, 64 * 3);
+}
+
+/// The ids of the assignments a list page shows, in order.
+fn listed_ids(html: &str) -> Vec<i64> {
+    html.split("<td><a href=\"/assignments/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next()?.parse().ok())
+        .collect()
+}
+
+/// The open assignments of published decisions on which `bodies` must act, as the rule says:
+/// lead or co-executor; controller when a report or an extension request waits for it.
+async fn work_of(app: &TestApp, bodies: &[&str]) -> Vec<i64> {
+    let is =
+        |id: Option<&megapolis_domain::BodyId>| id.is_some_and(|b| bodies.contains(&b.as_str()));
+    app.store
+        .assignments()
+        .list(
+            &AssignmentFilter {
+                published_only: true,
+                ..AssignmentFilter::default()
+            },
+            today(),
+        )
+        .await
+        .expect("assignments")
+        .into_iter()
+        .filter(|a| a.state.is_open())
+        .filter(|a| {
+            is(a.lead.as_ref().and_then(|l| l.body_id.as_ref()))
+                || a.co_executors.iter().any(|c| is(c.body_id.as_ref()))
+                || (is(a.controller_body_id.as_ref())
+                    && (a.state == AssignmentState::ReportSubmitted || a.extension.is_some()))
+        })
+        .map(|a| a.id)
+        .collect()
+}
+
+#[tokio::test]
+async fn my_work_lists_what_the_visitors_bodies_must_act_on() {
+    let app = spawn_app().await;
+    // The Expert Council leads the 31st session's 1.2 (an extension asked) and the English
+    // decision's 1.2; its 2.2 of the 31st is accepted: nothing more to do.
+    let council = app
+        .login_with("council@megapolis.example", "demo-council-pass")
+        .await;
+    let expected = work_of(&app, &["expert-council"]).await;
+    let indicators = demo_assignment(&app, 31, "ru", "1.2").await;
+    let open_data = demo_assignment(&app, 32, "en", "1.2").await;
+    assert!(expected.contains(&indicators.id) && expected.contains(&open_data.id));
+    let list = app
+        .get(&council, "/assignments")
+        .await
+        .text()
+        .await
+        .expect("list");
+    assert!(
+        list.contains("href=\"/assignments?mine=1\""),
+        "a link to my work"
+    );
+    let html = app
+        .get(&council, "/assignments?mine=1")
+        .await
+        .text()
+        .await
+        .expect("my work");
+    assert_eq!(listed_ids(&html), expected);
+    assert!(html.contains("id=\"mine-hint\""));
+    assert!(html.contains("<span class=\"badge\">Моя работа</span>"));
+    let all = listed_ids(&list);
+    assert!(all.len() > expected.len(), "my work is not everything");
+
+    // The Board controls: its work is the report submitted on the 31st's 1.3 and the extension
+    // asked on its 1.2, not the Secretariat's work in progress on 2.1.
+    let board = app.login_as("body-member").await;
+    let expected = work_of(&app, &["board"]).await;
+    let reported = app
+        .store
+        .assignments()
+        .list(
+            &AssignmentFilter {
+                state: Some(AssignmentState::ReportSubmitted),
+                ..AssignmentFilter::default()
+            },
+            today(),
+        )
+        .await
+        .expect("reported");
+    assert!(!reported.is_empty());
+    for a in &reported {
+        assert!(expected.contains(&a.id), "a report waits for the Board");
+    }
+    assert!(
+        expected.contains(&indicators.id),
+        "an extension waits for the Board"
+    );
+    let plan = demo_assignment(&app, 31, "ru", "2.1").await;
+    assert!(!expected.contains(&plan.id));
+    let html = app
+        .get(&board, "/assignments?mine=1")
+        .await
+        .text()
+        .await
+        .expect("my work");
+    assert_eq!(listed_ids(&html), expected);
+    // With a state narrowing it, and as the dashboard counts it.
+    let html = app
+        .get(&board, "/assignments?mine=1&state=report_submitted")
+        .await
+        .text()
+        .await
+        .expect("my work");
+    assert_eq!(
+        listed_ids(&html),
+        reported.iter().map(|a| a.id).collect::<Vec<_>>()
+    );
+    let dashboard = app
+        .get(&board, "/control")
+        .await
+        .text()
+        .await
+        .expect("dashboard");
+    assert!(dashboard.contains("href=\"/assignments?mine=1\""));
+    assert_eq!(
+        crate::support::element_text(&dashboard, "count-mine"),
+        Some(expected.len().to_string())
+    );
+
+    // Through the API, for the caller of the token; an anonymous caller has no work.
+    let token = app.api_token(&board).await;
+    let response = app
+        .client
+        .get(app.url("/api/v1/assignments?mine=1"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(response.status(), 200);
+    let body: Vec<serde_json::Value> = response.json().await.expect("JSON");
+    let ids: Vec<i64> = body.iter().filter_map(|a| a["id"].as_i64()).collect();
+    assert_eq!(ids, expected);
+    let response = app
+        .client
+        .get(app.url("/api/v1/assignments?mine=1"))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(response.status(), 400);
+
+    // Someone of no body: no link, no card, nothing listed.
+    let expert = app.login_as("expert").await;
+    let list = app
+        .get(&expert, "/assignments")
+        .await
+        .text()
+        .await
+        .expect("list");
+    assert!(!list.contains("href=\"/assignments?mine=1\""));
+    let html = app
+        .get(&expert, "/assignments?mine=1")
+        .await
+        .text()
+        .await
+        .expect("my work");
+    assert!(listed_ids(&html).is_empty());
+    let dashboard = app
+        .get(&expert, "/control")
+        .await
+        .text()
+        .await
+        .expect("dashboard");
+    assert!(!dashboard.contains("id=\"count-mine\""));
+}
+
+#[tokio::test]
+async fn an_overdue_assignment_says_why_in_words_in_both_languages() {
+    use megapolis_assignments::{AssignmentKind, Executor, NewAssignment};
+    use megapolis_decisions::{NewDecision, SessionInfo};
+    let app = spawn_app().await;
+    let today = today();
+    let days_ago = [1_i64, 3, 5, 21, 0];
+    let decision = NewDecision {
+        session: SessionInfo {
+            number: 92,
+            date: Some(today - time::Duration::days(200)),
+            place: "Минск".into(),
+        },
+        title: "О сроках".into(),
+        language: "ru".into(),
+        source_text: "РЕШЕНИЕ\n1. О сроках.\n".into(),
+        controller: None,
+        published: true,
+        items: vec![],
+        appendices: vec![],
+        assignments: days_ago
+            .iter()
+            .enumerate()
+            .map(|(i, days)| NewAssignment {
+                item: format!("1.{}", i + 1),
+                kind: AssignmentKind::Assignment,
+                task: format!("Задача со сроком {days} дн. назад"),
+                lead: Some(Executor {
+                    body_id: Some(megapolis_domain::BodyId::parse("secretariat").expect("id")),
+                    name: "Секретариату МАГ".into(),
+                }),
+                co_executors: vec![],
+                deadline: Some(today - time::Duration::days(*days)),
+                deadline_text: None,
+                recurrence: None,
+                doubts: vec![],
+            })
+            .collect(),
+    };
+    let decision_id = app
+        .store
+        .decisions()
+        .save("tests", &decision)
+        .await
+        .expect("save");
+    let ids: Vec<i64> = app
+        .store
+        .assignments()
+        .list(
+            &AssignmentFilter {
+                decision: Some(decision_id),
+                ..AssignmentFilter::default()
+            },
+            today,
+        )
+        .await
+        .expect("list")
+        .iter()
+        .map(|a| a.id)
+        .collect();
+    assert_eq!(ids.len(), days_ago.len());
+    let board = app.login_as("body-member").await;
+    let reason = |html: &str| crate::support::element_text(html, "overdue-reason");
+    let ru = [
+        "Срок истёк 1 день назад",
+        "Срок истёк 3 дня назад",
+        "Срок истёк 5 дней назад",
+        "Срок истёк 21 день назад",
+    ];
+    for (i, expected) in ru.iter().enumerate() {
+        let deadline = today - time::Duration::days(days_ago[i]);
+        let html = app
+            .get(&board, &format!("/assignments/{}", ids[i]))
+            .await
+            .text()
+            .await
+            .expect("page");
+        assert_eq!(
+            reason(&html),
+            Some(format!(
+                "{expected}: {:02}.{:02}.{}",
+                deadline.day(),
+                u8::from(deadline.month()),
+                deadline.year()
+            ))
+        );
+    }
+    // Due today: not overdue, no reason.
+    let html = app
+        .get(&board, &format!("/assignments/{}", ids[4]))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert_eq!(reason(&html), None);
+    assert!(!html.contains("id=\"overdue\""));
+
+    app.get(&board, "/lang/en?back=/assignments").await;
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    for (i, expected) in [
+        "Overdue by 1 day",
+        "Overdue by 3 days",
+        "Overdue by 5 days",
+        "Overdue by 21 days",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let deadline = today - time::Duration::days(days_ago[i]);
+        let html = app
+            .get(&board, &format!("/assignments/{}", ids[i]))
+            .await
+            .text()
+            .await
+            .expect("page");
+        assert_eq!(
+            reason(&html),
+            Some(format!(
+                "{expected}: since {} {} {}",
+                deadline.day(),
+                MONTHS[usize::from(u8::from(deadline.month())) - 1],
+                deadline.year()
+            ))
+        );
+    }
 }

@@ -277,9 +277,13 @@ async fn dashboard_counts_and_drill_downs_in_russian_and_english() {
         count_of(&html, &format!("{decision}&amp;state=accepted")),
         1
     );
-    // The executor outside the directory is a row of its own, drilling into without_body.
-    assert!(html.contains(UNKNOWN_EXECUTOR));
-    assert!(html.contains("href=\"/assignments?without_body=1\""));
+    // The executor outside the directory is a row of its own, drilling into exactly its name.
+    let unknown = format!("/assignments?lead_name={}", query_text(UNKNOWN_EXECUTOR));
+    assert_eq!(
+        link_text(&html, &unknown).as_deref(),
+        Some(UNKNOWN_EXECUTOR)
+    );
+    assert_eq!(count_of(&html, &format!("{unknown}&amp;open=1")), 1);
     // The downloads.
     assert!(html.contains("href=\"/control/report.pdf?lang=ru\""));
     assert!(html.contains("href=\"/control/report.xlsx?lang=ru\""));
@@ -550,4 +554,480 @@ async fn inbox_shows_notifications_and_marks_them_read() {
         .post_form(&client, "/inbox", "/inbox/read", &[("id", "x")])
         .await;
     assert_eq!(response.status(), 400);
+}
+
+/// `text` percent-encoded as the pages write a query value.
+fn query_text(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The text of some HTML without its tags.
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Every link of a page to a list of assignments that shows a figure (the whole text of the link,
+/// or its `<span class="count">`): (the address as a browser asks for it, the figure).
+fn count_links(html: &str) -> Vec<(String, i64)> {
+    let mut links = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("<a ") {
+        rest = &rest[at..];
+        let tag_end = rest.find('>').expect("the end of a tag");
+        let close = rest.find("</a>").expect("</a>");
+        let (tag, inner) = (&rest[..tag_end], &rest[tag_end + 1..close]);
+        rest = &rest[close..];
+        let Some(href) = tag
+            .split("href=\"")
+            .nth(1)
+            .and_then(|h| h.split('"').next())
+        else {
+            continue;
+        };
+        let href = crate::support::unescape(href);
+        if href != "/assignments" && !href.starts_with("/assignments?") {
+            continue;
+        }
+        let figure = match inner.find("class=\"count\"") {
+            Some(at) => {
+                let span = &inner[at..];
+                let start = span.find('>').expect("a span") + 1;
+                let end = span.find('<').expect("the end of the span");
+                span[start..end].trim().parse().ok()
+            }
+            None => strip_tags(inner).trim().parse().ok(),
+        };
+        if let Some(n) = figure {
+            links.push((href, n));
+        }
+    }
+    links
+}
+
+/// The rows of a list of assignments.
+fn list_rows(html: &str) -> usize {
+    html.matches("<td class=\"item-number\">").count()
+}
+
+/// The rows of the table by lead executor: (the address of the row's list, its label).
+fn executor_rows(html: &str) -> Vec<(String, String)> {
+    let start = html
+        .find("<table id=\"by-body\"")
+        .expect("the table by executor");
+    let table = &html[start..start + html[start..].find("</table>").expect("its end")];
+    table
+        .split("<th scope=\"row\"><a href=\"")
+        .skip(1)
+        .map(|row| {
+            let href = row.split('"').next().expect("an address");
+            let label = row
+                .split_once('>')
+                .and_then(|(_, rest)| rest.split('<').next())
+                .expect("a label");
+            (
+                crate::support::unescape(href),
+                crate::support::unescape(label.trim()),
+            )
+        })
+        .collect()
+}
+
+/// Opens every figure of the dashboard that links to a list and checks the list has exactly that
+/// many rows; returns the figures by address.
+async fn check_every_figure(
+    app: &TestApp,
+    client: &reqwest::Client,
+    html: &str,
+) -> std::collections::BTreeMap<String, i64> {
+    let mut figures = std::collections::BTreeMap::new();
+    for (href, n) in count_links(html) {
+        if let Some(seen) = figures.insert(href.clone(), n) {
+            assert_eq!(seen, n, "two figures for {href}");
+        }
+    }
+    assert!(figures.len() > 20, "the dashboard's figures: {figures:?}");
+    for (href, n) in &figures {
+        let response = app.get(client, href).await;
+        assert_eq!(response.status(), 200, "{href}");
+        let list = response.text().await.expect("list");
+        assert_eq!(list_rows(&list) as i64, *n, "the list behind {href}");
+    }
+    figures
+}
+
+#[tokio::test]
+async fn every_dashboard_figure_opens_a_list_of_exactly_that_many_assignments() {
+    let app = spawn_app().await;
+    seed(&app).await;
+    // An English decision names the same executor outside the directory, our body, and nobody.
+    let today = today();
+    let decision = NewDecision {
+        session: SessionInfo {
+            number: 91,
+            date: Some(today - Duration::days(50)),
+            place: "Astana".into(),
+        },
+        title: "On the control of execution".into(),
+        language: "en".into(),
+        source_text: "DECISION\n1. On control.\n".into(),
+        controller: executor("board"),
+        published: true,
+        items: vec![],
+        appendices: vec![],
+        assignments: vec![
+            assignment(
+                "1.1",
+                "Study the open data of the member cities",
+                Some(Executor {
+                    body_id: None,
+                    name: UNKNOWN_EXECUTOR.into(),
+                }),
+                Some(today - Duration::days(2)),
+            ),
+            assignment(
+                "1.2",
+                "Prepare the calendar of the training",
+                executor(BODY),
+                Some(today + Duration::days(20)),
+            ),
+            assignment("1.3", "Endorse the principles of open data", None, None),
+        ],
+    };
+    app.store
+        .decisions()
+        .save("tests", &decision)
+        .await
+        .expect("save the English decision");
+    let client = app.login_as("body-member").await;
+    let html = app
+        .get(&client, "/control")
+        .await
+        .text()
+        .await
+        .expect("dashboard");
+
+    // Every row of the table by executor has a filter of its own: a body, a name as written, or
+    // nobody named; none shares its list with another.
+    let rows = executor_rows(&html);
+    let hrefs: std::collections::BTreeSet<&str> = rows.iter().map(|(h, _)| h.as_str()).collect();
+    assert_eq!(hrefs.len(), rows.len(), "each row its own list: {rows:?}");
+    assert!(
+        !hrefs.iter().any(|h| h.contains("without_body")),
+        "{rows:?}"
+    );
+    let unknown = format!("/assignments?lead_name={}", query_text(UNKNOWN_EXECUTOR));
+    assert!(
+        rows.contains(&(unknown.clone(), UNKNOWN_EXECUTOR.to_string())),
+        "{rows:?}"
+    );
+    assert!(
+        rows.contains(&(
+            "/assignments?no_lead=1".to_string(),
+            "Исполнитель не назван".to_string()
+        )),
+        "{rows:?}"
+    );
+    assert!(rows.contains(&(format!("/assignments?lead={BODY}"), BODY_RU.to_string())));
+
+    // Every figure that links to a list (cards, rows, decisions, extension requests, my work)
+    // opens a list of exactly that many assignments.
+    let figures = check_every_figure(&app, &client, &html).await;
+    // The name written in the Russian and the English decision is one row of both, and so are
+    // our body's assignments in both.
+    assert_eq!(figures.get(&unknown), Some(&2));
+    assert_eq!(figures.get(&format!("/assignments?lead={BODY}")), Some(&4));
+    let nobody = app
+        .store
+        .assignments()
+        .count(
+            &megapolis_storage::assignments::AssignmentFilter {
+                no_lead: true,
+                published_only: true,
+                ..Default::default()
+            },
+            today,
+        )
+        .await
+        .expect("count");
+    assert!(nobody >= 2, "the demo's and ours");
+    assert_eq!(figures.get("/assignments?no_lead=1"), Some(&nobody));
+    // The rows add up to the total.
+    let total: i64 = rows.iter().map(|(h, _)| figures[h.as_str()]).sum();
+    assert_eq!(Some(&total), figures.get("/assignments"), "{figures:?}");
+
+    // In English: the same rows and figures, the row of nobody translated.
+    app.get(&client, "/lang/en?back=/control").await;
+    let html = app
+        .get(&client, "/control")
+        .await
+        .text()
+        .await
+        .expect("dashboard");
+    assert!(html.contains("<html lang=\"en\""));
+    let rows_en = executor_rows(&html);
+    assert!(rows_en.contains(&(
+        "/assignments?no_lead=1".to_string(),
+        "No executor named".to_string()
+    )));
+    assert_eq!(rows_en.len(), rows.len());
+    let figures_en: std::collections::BTreeMap<String, i64> =
+        count_links(&html).into_iter().collect();
+    assert_eq!(figures_en, figures);
+}
+
+#[tokio::test]
+async fn waiting_extension_requests_are_counted_and_listed_on_the_dashboard() {
+    let app = spawn_app().await;
+    let today = today();
+    // The demo waits on one (31st session, 1.2); the Secretariat asks for another (32nd, 1.2).
+    let webinar = crate::assignments::demo_assignment(&app, 32, "ru", "1.2").await;
+    let until = today + Duration::days(90);
+    let secretariat = person(&app, "secretariat").await;
+    app.store
+        .assignments()
+        .act(
+            webinar.id,
+            &secretariat,
+            &Action::RequestExtension {
+                until,
+                reason: "Лектор из Москвы сможет выступить только в следующем квартале.".into(),
+            },
+            &[],
+            today,
+        )
+        .await
+        .expect("request an extension");
+    let waiting = megapolis_storage::assignments::AssignmentFilter {
+        extension: true,
+        ..Default::default()
+    };
+    let expected = app
+        .store
+        .assignments()
+        .list(&waiting, today)
+        .await
+        .expect("waiting requests");
+    assert_eq!(expected.len(), 2, "the demo's and ours");
+
+    let board = app.login_as("body-member").await;
+    let html = app
+        .get(&board, "/control")
+        .await
+        .text()
+        .await
+        .expect("dashboard");
+    assert_eq!(
+        element_text(&html, "count-extensions").as_deref(),
+        Some("2")
+    );
+    assert_eq!(
+        count_links(&html)
+            .iter()
+            .filter(|(h, n)| h == "/assignments?extension=1" && *n == 2)
+            .count(),
+        1
+    );
+    let list = app
+        .get(&board, "/assignments?extension=1")
+        .await
+        .text()
+        .await
+        .expect("list");
+    assert_eq!(list_rows(&list), 2);
+    for a in &expected {
+        assert!(list.contains(&format!("href=\"/assignments/{}\"", a.id)));
+    }
+    // The dashboard lists them, each a link to its assignment, with the deadline asked for.
+    let at = html
+        .find("id=\"extension-requests\"")
+        .expect("the list of waiting requests");
+    let section = &html[at..at + html[at..].find("</section>").expect("its end")];
+    for a in &expected {
+        assert!(
+            section.contains(&format!("href=\"/assignments/{}\"", a.id)),
+            "{section}"
+        );
+    }
+    assert!(
+        section.contains(&format!(
+            "{:02}.{:02}.{}",
+            until.day(),
+            u8::from(until.month()),
+            until.year()
+        )),
+        "{section}"
+    );
+    assert!(section.contains("Секретариат МАГ"), "{section}");
+
+    // The Board grants ours: one waits.
+    let board_person = person(&app, "body-member").await;
+    app.store
+        .assignments()
+        .act(
+            webinar.id,
+            &board_person,
+            &Action::GrantExtension {
+                comment: String::new(),
+            },
+            &[],
+            today,
+        )
+        .await
+        .expect("grant");
+    let html = app
+        .get(&board, "/control")
+        .await
+        .text()
+        .await
+        .expect("dashboard");
+    assert_eq!(
+        element_text(&html, "count-extensions").as_deref(),
+        Some("1")
+    );
+    let list = app
+        .get(&board, "/assignments?extension=1")
+        .await
+        .text()
+        .await
+        .expect("list");
+    assert_eq!(list_rows(&list), 1);
+    assert!(!list.contains(&format!("href=\"/assignments/{}\"", webinar.id)));
+}
+
+/// The inside of the first link to `href` (written as is, or HTML-escaped as the navigation
+/// writes it).
+fn link_inner(html: &str, href: &str) -> String {
+    let escaped = href.replace('/', "&#x2f;");
+    let at = html
+        .find(&format!("href=\"{href}\""))
+        .or_else(|| html.find(&format!("href=\"{escaped}\"")))
+        .unwrap_or_else(|| panic!("a link to {href}"));
+    let start = at + html[at..].find('>').expect("the end of the tag") + 1;
+    let end = start + html[start..].find("</a>").expect("</a>");
+    html[start..end].to_string()
+}
+
+#[tokio::test]
+async fn the_inbox_entry_shows_the_unread_count_until_it_is_read() {
+    let app = spawn_app().await;
+    let today = today();
+    let board = app.login_as("body-member").await;
+    // Everything the demo told the Board read: no figure beside "Inbox".
+    let response = app.post_form(&board, "/inbox", "/inbox/read", &[]).await;
+    assert_eq!(response.status(), 303);
+    let html = app
+        .get(&board, "/control")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert_eq!(strip_tags(&link_inner(&html, "/inbox")).trim(), "Входящие");
+    assert!(!html.contains("nav-badge"));
+
+    // The Secretariat reports on an assignment the Board controls: one unread.
+    let webinar = crate::assignments::demo_assignment(&app, 32, "ru", "1.2").await;
+    let secretariat = person(&app, "secretariat").await;
+    app.store
+        .assignments()
+        .act(
+            webinar.id,
+            &secretariat,
+            &Action::Report {
+                text: "Вебинар проведён.".into(),
+                progress: 100,
+            },
+            &[],
+            today,
+        )
+        .await
+        .expect("report");
+    let html = app
+        .get(&board, "/assignments")
+        .await
+        .text()
+        .await
+        .expect("page");
+    let inbox = link_inner(&html, "/inbox");
+    assert!(
+        inbox.contains("<span class=\"nav-badge\" aria-hidden=\"true\">1</span>"),
+        "{inbox}"
+    );
+    assert!(
+        inbox.contains("<span class=\"sr-only\"> (1 непрочитанное)</span>"),
+        "{inbox}"
+    );
+    assert_eq!(
+        strip_tags(&inbox)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+        "Входящие 1 (1 непрочитанное)"
+    );
+
+    // And asks for more time on another: two, also in English, on every page.
+    let plan = crate::assignments::demo_assignment(&app, 31, "ru", "2.1").await;
+    app.store
+        .assignments()
+        .act(
+            plan.id,
+            &secretariat,
+            &Action::RequestExtension {
+                until: plan.deadline.expect("a deadline") + Duration::days(30),
+                reason: "Ждём согласования Управления информатизации.".into(),
+            },
+            &[],
+            today,
+        )
+        .await
+        .expect("request an extension");
+    app.get(&board, "/lang/en?back=/inbox").await;
+    for path in ["/inbox", "/cities", "/no-such-page"] {
+        let html = app.get(&board, path).await.text().await.expect("page");
+        let inbox = link_inner(&html, "/inbox");
+        assert!(
+            inbox.contains("<span class=\"nav-badge\" aria-hidden=\"true\">2</span>"),
+            "{path}: {inbox}"
+        );
+        assert!(inbox.contains("(2 unread)"), "{path}: {inbox}");
+    }
+    // Someone else has nothing unread of it; an anonymous visitor sees no inbox at all.
+    let expert = app.login_as("expert").await;
+    let html = app
+        .get(&expert, "/cities")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(!html.contains("nav-badge"));
+    let html = app
+        .get(&crate::support::client(), "/cities")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(!html.contains("href=\"&#x2f;inbox\"") && !html.contains("href=\"/inbox\""));
+
+    // All read: the figure is gone.
+    let response = app.post_form(&board, "/inbox", "/inbox/read", &[]).await;
+    assert_eq!(response.status(), 303);
+    let html = app.get(&board, "/inbox").await.text().await.expect("page");
+    assert!(!html.contains("nav-badge"), "{html}");
+    assert_eq!(strip_tags(&link_inner(&html, "/inbox")).trim(), "Inbox");
 }

@@ -1226,3 +1226,99 @@ async fn a_huge_decision_text_is_refused_with_413_before_it_is_read() {
     let html = page.text().await.expect("page");
     assert!(html.contains("Запрос слишком велик"), "{html}");
 }
+
+#[tokio::test]
+async fn the_same_text_again_warns_and_a_draft_can_be_deleted() {
+    let app = spawn_app().await;
+    let staff = app.login_as("secretariat").await;
+    let first = import_decision(&app, &staff, false).await;
+    // The same text again: the review says so and links to the decision it made.
+    let review = paste(&app, &staff, DECISION).await;
+    assert_eq!(review.status(), 200);
+    let html = review.text().await.expect("review");
+    let warning_at = html
+        .find("id=\"duplicate-warning\"")
+        .expect("a warning: {html}");
+    assert!(
+        html[warning_at..].contains(&format!("href=\"/decisions/{first}\"")),
+        "{html}"
+    );
+    let today = time::OffsetDateTime::now_utc().date();
+    let of_first = |app: &TestApp| {
+        let store = app.store.clone();
+        async move {
+            store
+                .assignments()
+                .list(
+                    &megapolis_storage::assignments::AssignmentFilter {
+                        decision: Some(first),
+                        ..Default::default()
+                    },
+                    today,
+                )
+                .await
+                .expect("list")
+                .len()
+        }
+    };
+    assert_eq!(of_first(&app).await as i64, ASSIGNMENTS);
+
+    // The draft is deleted with its assignments; the page and the audit log say so.
+    let page = app
+        .get(&staff, &format!("/decisions/{first}"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("id=\"delete-draft\""), "{page}");
+    let deleted = app
+        .post_form(
+            &staff,
+            &format!("/decisions/{first}"),
+            &format!("/decisions/{first}/delete"),
+            &[("confirm", "1")],
+        )
+        .await;
+    assert_eq!(deleted.status(), 303);
+    assert_eq!(
+        app.get(&staff, &format!("/decisions/{first}"))
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(of_first(&app).await, 0);
+    let audit = app
+        .store
+        .audit()
+        .records(&megapolis_storage::audit::AuditFilter {
+            entity: "decision".into(),
+            entity_id: first.to_string(),
+            actor: String::new(),
+            limit: 10,
+        })
+        .await
+        .expect("audit");
+    assert!(audit.iter().any(|r| r.entry.action == "delete"));
+    assert!(matches!(
+        app.store.audit().verify_chain().await.expect("verify"),
+        megapolis_storage::audit::ChainReport::Intact { .. }
+    ));
+
+    // A published decision is part of the record: it is not deleted.
+    let published = import_decision(&app, &staff, true).await;
+    let refused = app
+        .post_form(
+            &staff,
+            &format!("/decisions/{published}"),
+            &format!("/decisions/{published}/delete"),
+            &[("confirm", "1")],
+        )
+        .await;
+    assert_eq!(refused.status(), 409);
+    assert_eq!(
+        app.get(&staff, &format!("/decisions/{published}"))
+            .await
+            .status(),
+        200
+    );
+}

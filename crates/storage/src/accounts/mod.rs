@@ -4,9 +4,13 @@ use crate::audit::{audit_entry, event_entry};
 use crate::backup::{Kind, Table};
 use crate::db::{now_utc, on_pool, on_tx, utc_after};
 use crate::StorageError;
+use megapolis_domain::login::{LoginLimits, RecentFailures};
 use megapolis_domain::person::Membership;
 use megapolis_domain::{BodyId, CityCode, Email, Lang, Person, PersonDraft, Position, Role};
 use serde::Serialize;
+use sqlx::Row;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 
 /// What a backup holds of people, their memberships, invitations and API tokens, parents before children.
 pub(crate) const TABLES: &[Table] = &[
@@ -51,6 +55,7 @@ pub(crate) const TABLES: &[Table] = &[
             ("person_id", Kind::Int),
             ("name", Kind::Text),
             ("created_at", Kind::Text),
+            ("last_used_at", Kind::Text),
         ],
     },
 ];
@@ -69,11 +74,14 @@ struct PersonAudit<'a> {
     membership: Option<&'a Membership>,
 }
 
-/// How many login attempts one account and one address may make within the window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LoginLimits {
-    pub per_account: i64,
-    pub per_address: i64,
+/// An API token as its owner sees it listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiToken {
+    /// The SHA-256 of the token: names it in a revoke form; the token itself is never stored.
+    pub hash: String,
+    pub name: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
 }
 
 crate::facet!(
@@ -318,10 +326,10 @@ impl Accounts<'_> {
         Ok(())
     }
 
-    /// Admits one login attempt, or refuses it when the account or the address has used up
-    /// its attempts in the last `window`. Checking and counting are one step under the writer's
-    /// lock, so parallel guesses cannot all slip past the check: an admitted attempt counts as
-    /// a failure until [`Accounts::clear_login_failures`] clears it after a right password.
+    /// Admits one login attempt, or refuses it, as `limits` say for the failures of the last
+    /// `window`. Checking and counting are one step under the writer's lock, so parallel
+    /// guesses cannot all slip past the check: an admitted attempt counts as a failure until
+    /// [`Accounts::clear_login_failures`] clears it after a right password.
     pub async fn admit_login(
         &self,
         account: &str,
@@ -331,9 +339,11 @@ impl Accounts<'_> {
     ) -> Result<bool, StorageError> {
         let since = utc_after(-window);
         let mut tx = self.begin_write().await?;
-        let (by_account, by_address): (i64, i64) = on_tx!(tx, conn => {
+        let (pair, pair_last, by_account, by_address): (i64, Option<String>, i64, i64) = on_tx!(tx, conn => {
             sqlx::query_as(
-                "SELECT (SELECT COUNT(*) FROM login_failures WHERE account = $1 AND at > $3), \
+                "SELECT (SELECT COUNT(*) FROM login_failures WHERE account = $1 AND address = $2 AND at > $3), \
+                        (SELECT MAX(at) FROM login_failures WHERE account = $1 AND address = $2 AND at > $3), \
+                        (SELECT COUNT(*) FROM login_failures WHERE account = $1 AND at > $3), \
                         (SELECT COUNT(*) FROM login_failures WHERE address = $2 AND at > $3)",
             )
             .bind(account)
@@ -342,7 +352,19 @@ impl Accounts<'_> {
             .fetch_one(conn)
             .await?
         });
-        if by_account >= limits.per_account || by_address >= limits.per_address {
+        let failures = RecentFailures {
+            pair,
+            pair_last: pair_last
+                .map(|at| {
+                    OffsetDateTime::parse(&at, &Rfc3339).map_err(|e| {
+                        StorageError::Corrupt(format!("login failure time {at:?}: {e}"))
+                    })
+                })
+                .transpose()?,
+            account: by_account,
+            address: by_address,
+        };
+        if !limits.admits(&failures, OffsetDateTime::now_utc()) {
             return Ok(false);
         }
         on_tx!(tx, conn => sqlx::query("INSERT INTO login_failures (account, address, at) VALUES ($1, $2, $3)")
@@ -464,7 +486,31 @@ impl Accounts<'_> {
         tx.commit().await
     }
 
+    /// The person a token belongs to, noting that it was used. The note is written at most
+    /// once a minute a token, and needs no audit record; on SQLite it still goes through the one
+    /// writer, since a write beside it would break another writer's snapshot.
     pub async fn api_token_person(&self, token_hash: &str) -> Result<Option<Person>, StorageError> {
+        let a_minute_ago = utc_after(-time::Duration::MINUTE);
+        let stale: i64 = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM api_tokens WHERE token_hash = $1 AND (last_used_at IS NULL OR last_used_at < $2)",
+        )
+        .bind(token_hash)
+        .bind(&a_minute_ago)
+        .fetch_one(pool)
+        .await?);
+        if stale > 0 {
+            let mut tx = self.begin_unaudited().await?;
+            on_tx!(tx, conn => sqlx::query(
+                "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2 AND (last_used_at IS NULL OR last_used_at < $3)",
+            )
+            .bind(now_utc())
+            .bind(token_hash)
+            .bind(&a_minute_ago)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))?;
+            tx.commit().await?;
+        }
         let person_id: Option<i64> = on_pool!(self, pool => {
             sqlx::query_scalar(
                 "SELECT t.person_id FROM api_tokens t JOIN people p ON p.id = t.person_id WHERE t.token_hash = $1 AND p.active = $2",
@@ -478,5 +524,59 @@ impl Accounts<'_> {
             Some(id) => self.person(id).await,
             None => Ok(None),
         }
+    }
+
+    /// A person's API tokens, newest first: what the profile lists (never the tokens, which are
+    /// kept only as hashes).
+    pub async fn api_tokens(&self, person_id: i64) -> Result<Vec<ApiToken>, StorageError> {
+        let tokens = on_pool!(self, pool => {
+            sqlx::query(
+                "SELECT token_hash, name, created_at, last_used_at FROM api_tokens WHERE person_id = $1 \
+                 ORDER BY created_at DESC",
+            )
+            .bind(person_id)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok::<_, sqlx::Error>(ApiToken {
+                    hash: row.try_get("token_hash")?,
+                    name: row.try_get("name")?,
+                    created_at: row.try_get("created_at")?,
+                    last_used_at: row.try_get("last_used_at")?,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?
+        });
+        Ok(tokens)
+    }
+
+    /// Revokes one of a person's tokens (`Some(hash)`) or all of them; returns how many.
+    pub async fn revoke_api_tokens(
+        &self,
+        actor: &str,
+        person_id: i64,
+        hash: Option<&str>,
+    ) -> Result<u64, StorageError> {
+        let mut tx = self.begin_write().await?;
+        let revoked = on_tx!(tx, conn => sqlx::query(
+            "DELETE FROM api_tokens WHERE person_id = $1 AND ($2 IS NULL OR token_hash = $2)",
+        )
+        .bind(person_id)
+        .bind(hash)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+        if revoked > 0 {
+            tx.audit(&event_entry(
+                actor,
+                "revoke",
+                "api-token",
+                &person_id.to_string(),
+            ))
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(revoked)
     }
 }

@@ -1,7 +1,7 @@
 //! What the Board's control needs beyond the assignment store: the last report of every
 //! assignment for the execution report (one query), and a stamp that says when the dashboard's
 //! figures may have changed.
-use super::Assignments;
+use super::{filter_sql, AssignmentFilter, AssignmentRecord, Assignments, Param};
 use crate::db::on_pool;
 use crate::decisions::body_id_from_text;
 use crate::StorageError;
@@ -21,10 +21,23 @@ pub struct Load {
     pub accepted: i64,
 }
 
+/// Whom a row of the dashboard's table by lead executor counts. Each kind has a filter of its own
+/// that lists exactly the row's assignments: `AssignmentFilter::lead`, `lead_name`, `no_lead`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum LeadOf {
+    /// A body of the directory, however the decisions wrote its name.
+    Body(BodyId),
+    /// An executor outside the directory, by the name exactly as the decision wrote it.
+    Named(String),
+    /// No lead executor named.
+    Nobody,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BodyLoad {
-    /// `None` for executors outside the directory, grouped under their name.
-    pub body_id: Option<BodyId>,
+    pub lead: LeadOf,
+    /// The name as a decision wrote it ("" when nobody is named).
     pub name: String,
     pub load: Load,
 }
@@ -46,7 +59,14 @@ pub struct Dashboard {
     pub total: Load,
     pub by_body: Vec<BodyLoad>,
     pub by_decision: Vec<DecisionLoad>,
+    /// Open assignments whose extension request waits for the controlling body's answer.
+    pub extensions_waiting: i64,
+    /// The first [`EXTENSION_REQUESTS_LISTED`] of them.
+    pub extension_requests: Vec<AssignmentRecord>,
 }
+
+/// How many waiting extension requests the dashboard lists; its count links to all of them.
+pub const EXTENSION_REQUESTS_LISTED: i64 = 10;
 
 /// The assignments the figures count: those of published decisions. A draft is the
 /// Secretariat's work in progress, not a decision of the association.
@@ -105,20 +125,22 @@ impl Assignments<'_> {
             .bind(&soon)
             .fetch_all(pool)
             .await?);
-        // A body named in Russian and in English decisions is one row.
-        let mut bodies: BTreeMap<(Option<String>, String), BodyLoad> = BTreeMap::new();
+        // A body named in Russian and in English decisions is one row; an executor outside the
+        // directory is a row of its exact name; the assignments that name nobody are one row.
+        // Each row counts exactly what its filter (`lead`, `lead_name`, `no_lead`) lists.
+        let mut bodies: BTreeMap<LeadOf, BodyLoad> = BTreeMap::new();
         for (body_id, name, t, o, od, ds, ac) in body_rows {
-            let key = match &body_id {
-                Some(id) => (Some(id.clone()), String::new()),
-                None => (None, name.clone()),
+            let lead = match body_id_from_text(body_id, "dashboard")? {
+                Some(id) => LeadOf::Body(id),
+                None if name.is_empty() => LeadOf::Nobody,
+                None => LeadOf::Named(name.clone()),
             };
             let row_load = load((t, o, od, ds, ac));
-            let entry = bodies.entry(key).or_insert_with(|| BodyLoad {
-                body_id: None,
-                name: name.clone(),
+            let entry = bodies.entry(lead.clone()).or_insert_with(|| BodyLoad {
+                lead,
+                name,
                 load: Load::default(),
             });
-            entry.body_id = body_id_from_text(body_id, "dashboard")?;
             entry.load.total += row_load.total;
             entry.load.open += row_load.open;
             entry.load.overdue += row_load.overdue;
@@ -127,7 +149,12 @@ impl Assignments<'_> {
         }
         let mut by_body: Vec<BodyLoad> = bodies.into_values().collect();
         by_body.sort_by(|a, b| {
-            (b.load.overdue, b.load.open, &a.name).cmp(&(a.load.overdue, a.load.open, &b.name))
+            (b.load.overdue, b.load.open, &a.name, &a.lead).cmp(&(
+                a.load.overdue,
+                a.load.open,
+                &b.name,
+                &b.lead,
+            ))
         });
         let decision_sql = format!(
             "SELECT d.id, d.title, s.number, {counts} {OFFICIAL} \
@@ -148,6 +175,21 @@ impl Assignments<'_> {
             .bind(&soon)
             .fetch_all(pool)
             .await?);
+        let waiting = AssignmentFilter {
+            extension: true,
+            published_only: true,
+            ..AssignmentFilter::default()
+        };
+        let extensions_waiting = self.count(&waiting, today).await?;
+        let extension_requests = self
+            .list(
+                &AssignmentFilter {
+                    limit: Some(EXTENSION_REQUESTS_LISTED),
+                    ..waiting
+                },
+                today,
+            )
+            .await?;
         let mut states = BTreeMap::new();
         for (state, count) in by_state {
             let state = state
@@ -175,7 +217,23 @@ impl Assignments<'_> {
                     },
                 )
                 .collect(),
+            extensions_waiting,
+            extension_requests,
         })
+    }
+
+    /// How many assignments `filter` matches, its `limit` aside: the figure beside a link to the
+    /// list of them.
+    pub async fn count(&self, filter: &AssignmentFilter, today: Date) -> Result<i64, StorageError> {
+        let mut params: Vec<Param> = Vec::new();
+        let condition = filter_sql(filter, today, &mut params);
+        let sql = format!(
+            "SELECT COUNT(*) FROM assignments a JOIN decisions d ON d.id = a.decision_id {condition}"
+        );
+        let count: i64 = on_pool!(self, pool => {
+            bind_params!(sqlx::query_scalar(&sql), &params).fetch_one(pool).await?
+        });
+        Ok(count)
     }
 }
 

@@ -189,6 +189,17 @@ pub struct AssignmentFilter {
     pub lead: Option<BodyId>,
     /// Only assignments with no executor in the directory (lead unknown or missing).
     pub without_body: bool,
+    /// Lead only, an executor outside the directory: exactly this name as the decision wrote it,
+    /// with no body (the dashboard's row of that name).
+    pub lead_name: Option<String>,
+    /// Only assignments that name no lead executor at all (the dashboard's row of them).
+    pub no_lead: bool,
+    /// Only open assignments with an extension request waiting for the controlling body.
+    pub extension: bool,
+    /// Only open assignments on which one of these bodies must act: as the lead executor or a
+    /// co-executor, or as the controlling body when a report or an extension request waits for
+    /// its answer. `Some` of no bodies matches nothing.
+    pub waiting_on: Option<Vec<BodyId>>,
     pub decision: Option<i64>,
     /// Only assignments of published decisions (the public page and anonymous API).
     pub published_only: bool,
@@ -205,6 +216,14 @@ const ASSIGNMENT_FROM: &str = "FROM assignments a JOIN decisions d ON d.id = a.d
 
 /// The SQL condition "still to be done": neither accepted nor cancelled.
 pub(crate) const OPEN_SQL: &str = "a.state NOT IN ('accepted', 'cancelled')";
+
+/// The SQL condition "names no lead executor": no body and no name (the dashboard groups a
+/// missing name and an empty one together, and so does this).
+pub(crate) const NO_LEAD_SQL: &str =
+    "(a.lead_body_id IS NULL AND (a.lead_name IS NULL OR a.lead_name = ''))";
+
+/// The SQL condition "an extension request waits for the controlling body's answer".
+pub(crate) const EXTENSION_WAITING_SQL: &str = "a.extension_until IS NOT NULL";
 
 pub(crate) enum Param {
     Text(String),
@@ -256,6 +275,32 @@ pub(crate) fn filter_sql(
     }
     if filter.without_body {
         conditions.push("a.lead_body_id IS NULL".into());
+    }
+    if let Some(name) = &filter.lead_name {
+        let n = push(params, Param::Text(name.clone()));
+        conditions.push(format!("(a.lead_body_id IS NULL AND a.lead_name = ${n})"));
+    }
+    if filter.no_lead {
+        conditions.push(NO_LEAD_SQL.into());
+    }
+    if filter.extension {
+        conditions.push(format!("({OPEN_SQL} AND {EXTENSION_WAITING_SQL})"));
+    }
+    if let Some(bodies) = &filter.waiting_on {
+        if bodies.is_empty() {
+            conditions.push("1 = 0".into());
+        } else {
+            let list = bodies
+                .iter()
+                .map(|b| format!("${}", push(params, Param::Text(b.as_str().into()))))
+                .collect::<Vec<_>>()
+                .join(", ");
+            conditions.push(format!(
+                "({OPEN_SQL} AND (a.lead_body_id IN ({list}) \
+                 OR EXISTS (SELECT 1 FROM assignment_co_executors c WHERE c.assignment_id = a.id AND c.body_id IN ({list})) \
+                 OR (a.controller_body_id IN ({list}) AND (a.state = 'report_submitted' OR {EXTENSION_WAITING_SQL}))))"
+            ));
+        }
     }
     if let Some(decision) = filter.decision {
         let n = push(params, Param::Int(decision));
@@ -724,5 +769,5 @@ mod dashboard;
 mod reminders;
 
 pub use actions::{ActionDone, AssignmentEdit};
-pub use dashboard::{BodyLoad, Dashboard, DecisionLoad, Load};
+pub use dashboard::{BodyLoad, Dashboard, DecisionLoad, LeadOf, Load, EXTENSION_REQUESTS_LISTED};
 pub use reminders::RemindersQueued;

@@ -256,6 +256,86 @@ impl Decisions<'_> {
         tx.commit().await
     }
 
+    /// A decision already saved from exactly this text, if any: an import of the same text
+    /// again is most likely a mistake.
+    pub async fn with_source(
+        &self,
+        source_text: &str,
+    ) -> Result<Option<(i64, String)>, StorageError> {
+        let found: Option<(i64, String)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, title FROM decisions WHERE source_text = $1 ORDER BY id LIMIT 1",
+        )
+        .bind(source_text)
+        .fetch_optional(pool)
+        .await?);
+        Ok(found)
+    }
+
+    /// Deletes a draft (an unpublished decision) with its items, appendices and their files,
+    /// and its assignments with their timelines, in one transaction with an audit record. A
+    /// published decision is part of the association's record and is never deleted.
+    pub async fn delete_draft(&self, actor: &str, id: i64) -> Result<(), StorageError> {
+        let mut tx = self.begin_write().await?;
+        let published: Option<bool> = on_tx!(tx, conn => sqlx::query_scalar(
+            "SELECT published FROM decisions WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(conn)
+        .await?);
+        match published {
+            None => return Err(StorageError::NotFound(format!("decision {id}"))),
+            Some(true) => {
+                return Err(StorageError::Conflict(
+                    "a published decision cannot be deleted; withdraw it from publication first"
+                        .into(),
+                ))
+            }
+            Some(false) => {}
+        }
+        let title: String = on_tx!(tx, conn => sqlx::query_scalar("SELECT title FROM decisions WHERE id = $1")
+            .bind(id)
+            .fetch_one(conn)
+            .await?);
+        // The files of the appendices and of the reports go with them.
+        let files: Vec<i64> = on_tx!(tx, conn => sqlx::query_scalar(
+            "SELECT file_id FROM decision_appendices WHERE decision_id = $1 AND file_id IS NOT NULL \
+             UNION SELECT f.file_id FROM event_files f JOIN assignment_events e ON e.id = f.event_id \
+             JOIN assignments a ON a.id = e.assignment_id WHERE a.decision_id = $1",
+        )
+        .bind(id)
+        .fetch_all(conn)
+        .await?);
+        // Children before parents.
+        let statements = [
+            "DELETE FROM event_files WHERE event_id IN (SELECT e.id FROM assignment_events e \
+             JOIN assignments a ON a.id = e.assignment_id WHERE a.decision_id = $1)",
+            "DELETE FROM assignment_events WHERE assignment_id IN (SELECT id FROM assignments WHERE decision_id = $1)",
+            "DELETE FROM reminders_sent WHERE assignment_id IN (SELECT id FROM assignments WHERE decision_id = $1)",
+            "UPDATE assignments SET previous_id = NULL WHERE decision_id = $1",
+            "DELETE FROM assignment_co_executors WHERE assignment_id IN (SELECT id FROM assignments WHERE decision_id = $1)",
+            "DELETE FROM assignments WHERE decision_id = $1",
+            "DELETE FROM decision_appendices WHERE decision_id = $1",
+            "DELETE FROM decision_items WHERE decision_id = $1",
+            "DELETE FROM decisions WHERE id = $1",
+        ];
+        for statement in statements {
+            on_tx!(tx, conn => sqlx::query(statement).bind(id).execute(conn).await.map(|r| r.rows_affected()))?;
+        }
+        for file in files {
+            on_tx!(tx, conn => sqlx::query("DELETE FROM files WHERE id = $1").bind(file).execute(conn).await.map(|r| r.rows_affected()))?;
+        }
+        tx.audit(&audit_entry(
+            actor,
+            "delete",
+            "decision",
+            &id.to_string(),
+            Some(&serde_json::json!({ "title": title, "published": false })),
+            None,
+        ))
+        .await?;
+        tx.commit().await
+    }
+
     /// The register of decisions, newest session first; `published_only` for the public.
     pub async fn list(
         &self,

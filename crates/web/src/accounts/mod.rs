@@ -38,6 +38,12 @@ pub fn capability() -> Capability {
                 SignedIn,
                 post(pages::create_api_token),
             ),
+            route(
+                "POST",
+                "/profile/tokens/revoke",
+                SignedIn,
+                post(pages::revoke_api_tokens),
+            ),
         ],
         templates: crate::templates!("login.html", "profile.html", "invitation.html"),
         ..Capability::named("accounts")

@@ -23,14 +23,16 @@ use axum::http::header;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Extension;
+use megapolis_domain::login::LoginLimits;
 use megapolis_domain::password::hash_password;
 use megapolis_domain::password::verify_password;
 use megapolis_domain::person::check_password;
 use megapolis_domain::Email;
 use megapolis_domain::FieldErrors;
 use megapolis_domain::Lang;
-use megapolis_storage::accounts::LoginLimits;
+use megapolis_domain::Person;
 use minijinja::context;
+use minijinja::value::Value;
 use serde::Deserialize;
 use std::net::SocketAddr;
 
@@ -118,6 +120,7 @@ pub async fn login_form(
         "login.html",
         context! { next => local_path(query.next) },
     )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -132,8 +135,11 @@ pub struct LoginInput {
 pub(crate) const THROTTLE_WINDOW: time::Duration = time::Duration::minutes(15);
 
 pub(crate) const LOGIN_LIMITS: LoginLimits = LoginLimits {
-    per_account: 5,
+    per_pair: 5,
+    per_account: 50,
     per_address: 20,
+    first_wait: time::Duration::seconds(30),
+    max_wait: THROTTLE_WINDOW,
 };
 
 /// An argon2 hash no password is known to match, made once per process.
@@ -148,13 +154,14 @@ pub async fn login(
 ) -> PageResult {
     let account = input.email.trim().to_lowercase();
     let address = peer.ip().to_string();
-    let refuse = |key: &str, status: StatusCode| -> PageResult {
+    let refuse = async |key: &str, status: StatusCode| -> PageResult {
         let html = render(
             &state,
             &visitor,
             "login.html",
             context! { next => local_path(Some(input.next.clone())), email => input.email.clone(), error => key },
-        );
+        )
+        .await;
         Ok((status, html).into_response())
     };
     let admitted = state
@@ -163,7 +170,7 @@ pub async fn login(
         .admit_login(&account, &address, THROTTLE_WINDOW, LOGIN_LIMITS)
         .await?;
     if !admitted {
-        return refuse("error-login-throttled", StatusCode::TOO_MANY_REQUESTS);
+        return refuse("error-login-throttled", StatusCode::TOO_MANY_REQUESTS).await;
     }
     let candidate = match Email::parse(&account) {
         Some(email) => state.store.accounts().login_candidate(&email).await?,
@@ -181,7 +188,7 @@ pub async fn login(
         .await
         .unwrap_or(false);
     let Some(person) = person.filter(|_| matches) else {
-        return refuse("error-login", StatusCode::UNAUTHORIZED);
+        return refuse("error-login", StatusCode::UNAUTHORIZED).await;
     };
     state
         .store
@@ -236,12 +243,26 @@ pub async fn profile(
     Extension(visitor): Extension<Visitor>,
 ) -> PageResult {
     let person = signed_in(&visitor)?;
-    page(
-        &state,
-        &visitor,
+    profile_page(&state, &visitor, person, context! {}, StatusCode::OK).await
+}
+
+/// The profile with the person's API tokens, and `extra` (a new token, errors, a message).
+async fn profile_page(
+    state: &AppState,
+    visitor: &Visitor,
+    person: &Person,
+    extra: Value,
+    status: StatusCode,
+) -> PageResult {
+    let tokens = state.store.accounts().api_tokens(person.id).await?;
+    let html = render(
+        state,
+        visitor,
         "profile.html",
-        context! { person => person },
+        context! { person => person, tokens => tokens, ..extra },
     )
+    .await;
+    Ok((status, html).into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -250,6 +271,8 @@ pub struct PasswordInput {
     current: String,
     new: String,
     confirm: String,
+    /// "1": revoke the API tokens too (a password change signs every session out anyway).
+    revoke_tokens: String,
 }
 
 /// Checks a new password and its confirmation, with errors beside the fields.
@@ -282,13 +305,14 @@ pub async fn change_password(
     }
     new_password(&mut errors, &input.new, &input.confirm);
     if !errors.is_empty() {
-        let html = render(
+        return profile_page(
             &state,
             &visitor,
-            "profile.html",
-            context! { person => person, errors => errors_map(&errors) },
-        );
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+            person,
+            context! { errors => errors_map(&errors) },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     let hash = hash_password(&input.new).map_err(anyhow::Error::from)?;
     state
@@ -296,6 +320,13 @@ pub async fn change_password(
         .accounts()
         .set_password(&visitor.actor(), person.id, &hash)
         .await?;
+    if input.revoke_tokens == "1" {
+        state
+            .store
+            .accounts()
+            .revoke_api_tokens(&visitor.actor(), person.id, None)
+            .await?;
+    }
     Ok(see_other("/login?next=/profile"))
 }
 
@@ -321,12 +352,43 @@ pub async fn create_api_token(
         .accounts()
         .create_api_token(&visitor.actor(), person.id, &token_hash(&token), name)
         .await?;
-    page(
+    profile_page(
         &state,
         &visitor,
-        "profile.html",
-        context! { person => person, new_token => token },
+        person,
+        context! { new_token => token },
+        StatusCode::OK,
     )
+    .await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RevokeInput {
+    /// The hash of one token, or empty for all of them.
+    token: String,
+}
+
+pub async fn revoke_api_tokens(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    CsrfForm(input): CsrfForm<RevokeInput>,
+) -> PageResult {
+    let person = signed_in(&visitor)?;
+    let one = Some(input.token.trim()).filter(|t| !t.is_empty());
+    let revoked = state
+        .store
+        .accounts()
+        .revoke_api_tokens(&visitor.actor(), person.id, one)
+        .await?;
+    profile_page(
+        &state,
+        &visitor,
+        person,
+        context! { revoked => revoked },
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// The person an invitation link is for; a used, expired or unknown link is a 404.
@@ -354,6 +416,7 @@ pub async fn invitation_form(
         "invitation.html",
         context! { person => person, token => token },
     )
+    .await
 }
 
 pub async fn accept_invitation(
@@ -371,7 +434,8 @@ pub async fn accept_invitation(
             &visitor,
             "invitation.html",
             context! { person => person, token => token, errors => errors_map(&errors) },
-        );
+        )
+        .await;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
     }
     let hash = hash_password(&input.new).map_err(anyhow::Error::from)?;

@@ -40,6 +40,7 @@ pub fn capability() -> Capability {
             href: "/admin/cities",
             label: "nav-admin",
             access: STAFF,
+            badge: None,
         }],
         templates: crate::templates!(
             "admin_cities.html",

@@ -41,9 +41,10 @@ pub async fn admin_cities(
         "admin_cities.html",
         context! { cities => cities },
     )
+    .await
 }
 
-pub(crate) fn city_form(
+pub(crate) async fn city_form(
     state: &AppState,
     visitor: &Visitor,
     input: &CityInput,
@@ -61,6 +62,7 @@ pub(crate) fn city_form(
             statuses => MembershipStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
         },
     )
+    .await
 }
 
 pub async fn new_city_form(
@@ -71,7 +73,11 @@ pub async fn new_city_form(
         status: "member".into(),
         ..Default::default()
     };
-    Ok(city_form(&state, &visitor, &input, true, &FieldErrors::default()).into_response())
+    Ok(
+        city_form(&state, &visitor, &input, true, &FieldErrors::default())
+            .await
+            .into_response(),
+    )
 }
 
 pub async fn edit_city_form(
@@ -87,6 +93,7 @@ pub async fn edit_city_form(
         false,
         &FieldErrors::default(),
     )
+    .await
     .into_response())
 }
 
@@ -118,7 +125,7 @@ pub(crate) async fn save_city_form(
         }
         Err(errors) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            city_form(state, visitor, &input, is_new, &errors),
+            city_form(state, visitor, &input, is_new, &errors).await,
         )
             .into_response()),
     }
@@ -153,6 +160,7 @@ pub async fn admin_bodies(
         "admin_bodies.html",
         context! { bodies => bodies },
     )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -180,6 +188,7 @@ pub async fn import_bodies(
                 "admin_bodies.html",
                 context! { bodies => bodies, imported => changed },
             )
+            .await
         }
         Err(error) => {
             let bodies = state.store.org().bodies().await?;
@@ -188,7 +197,8 @@ pub async fn import_bodies(
                 &visitor,
                 "admin_bodies.html",
                 context! { bodies => bodies, csv => input.csv, import_error => error.to_string() },
-            );
+            )
+            .await;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
     }
@@ -214,7 +224,8 @@ pub(crate) async fn people_page(
         visitor,
         "admin_people.html",
         context! { ..extra, ..ctx },
-    ))
+    )
+    .await)
 }
 
 pub async fn admin_people(
@@ -322,5 +333,5 @@ pub async fn admin_audit(
         &visitor,
         "admin_audit.html",
         context! { records => records, filter => context! { entity => filter.entity, entity_id => filter.entity_id, actor => filter.actor } },
-    )
+    ).await
 }

@@ -30,6 +30,7 @@ pub fn capability() -> Capability {
             href: "/assignments",
             label: "nav-assignments",
             access: SignedIn,
+            badge: None,
         }],
         templates: crate::templates!(
             "assignments.html",

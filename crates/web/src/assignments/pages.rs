@@ -51,6 +51,16 @@ pub struct ListQuery {
     pub lead: Option<String>,
     /// `1`: no lead executor from the directory.
     pub without_body: Option<String>,
+    /// A lead executor outside the directory, by its name exactly as the decision wrote it.
+    pub lead_name: Option<String>,
+    /// `1`: no lead executor named at all.
+    pub no_lead: Option<String>,
+    /// `1`: open, with an extension request waiting for the controlling body.
+    pub extension: Option<String>,
+    /// `1`: the caller's work: open assignments on which a body of the caller must act (as lead
+    /// executor or co-executor; as the controlling body, when a report or an extension request
+    /// waits for its answer). Signed-in callers only.
+    pub mine: Option<String>,
     /// A decision id.
     pub decision: Option<i64>,
 }
@@ -60,11 +70,24 @@ impl ListQuery {
     /// Secretariat looking at one decision (a draft it is preparing), so a list matches the
     /// dashboard figure it drills down from.
     pub(crate) fn filter_for(&self, visitor: &Visitor) -> Result<AssignmentFilter, AppError> {
-        self.filter(!(visitor.is_staff() && self.decision.is_some()))
+        let waiting_on = match (flag(&self.mine), &visitor.person) {
+            (false, _) => None,
+            (true, Some(person)) => {
+                Some(person.memberships.iter().map(|m| m.body.clone()).collect())
+            }
+            (true, None) => {
+                return Err(AppError::BadRequest(
+                    "mine=1 lists the caller's work: sign in or send a bearer token".into(),
+                ))
+            }
+        };
+        Ok(AssignmentFilter {
+            waiting_on,
+            ..self.filter(!(visitor.is_staff() && self.decision.is_some()))?
+        })
     }
 
     fn filter(&self, published_only: bool) -> Result<AssignmentFilter, AppError> {
-        let flag = |v: &Option<String>| v.as_deref().is_some_and(|v| v == "1" || v == "true");
         Ok(AssignmentFilter {
             state: match self.state.as_deref().filter(|s| !s.is_empty()) {
                 Some(s) => Some(s.parse::<AssignmentState>().map_err(|_| {
@@ -87,11 +110,20 @@ impl ListQuery {
             body: body_param(&self.body)?,
             lead: body_param(&self.lead)?,
             without_body: flag(&self.without_body),
+            lead_name: self.lead_name.clone().filter(|name| !name.is_empty()),
+            no_lead: flag(&self.no_lead),
+            extension: flag(&self.extension),
+            waiting_on: None,
             decision: self.decision,
             published_only,
             limit: Some(LIST_LIMIT),
         })
     }
+}
+
+/// A yes/no parameter: `1` or `true` is yes.
+fn flag(value: &Option<String>) -> bool {
+    value.as_deref().is_some_and(|v| v == "1" || v == "true")
 }
 
 pub(crate) fn body_param(value: &Option<String>) -> Result<Option<BodyId>, AppError> {
@@ -130,10 +162,15 @@ pub async fn list(
             query => query,
             filtered_body => filtered_body,
             filtered_decision => decision.map(|d| context! { id => d.id, title => d.title, session => d.session }),
+            filtered_lead_name => filter.lead_name,
+            mine => filter.waiting_on.is_some(),
+            no_lead => filter.no_lead,
+            extension => filter.extension,
+            has_bodies => visitor.person.as_ref().is_some_and(|p| !p.memberships.is_empty()),
             limited => assignments.len() as i64 >= LIST_LIMIT,
-            filtered => filter != AssignmentFilter { limit: Some(LIST_LIMIT), ..AssignmentFilter::default() },
+            filtered => filter != AssignmentFilter { limit: Some(LIST_LIMIT), published_only: filter.published_only, ..AssignmentFilter::default() },
         },
-    )
+    ).await
     .into_response())
 }
 
@@ -169,6 +206,11 @@ pub(crate) async fn detail_page(
         .map(|p| assignment.capacities_of(p))
         .unwrap_or_default();
     let offered = megapolis_assignments::workflow::offered(&assignment.status(), capacities);
+    let overdue_by =
+        megapolis_assignments::workflow::overdue_by(assignment.state, assignment.deadline, today())
+            .map(|(days, deadline)| {
+                context! { days => days, since => crate::dates::short_date(deadline, visitor.lang) }
+            });
     let can: BTreeMap<&str, bool> = offered.iter().map(|form| (*form, true)).collect();
     let page = render(
         state,
@@ -182,9 +224,11 @@ pub(crate) async fn detail_page(
             any_action => can.values().any(|allowed| *allowed),
             can => can,
             refusal => refusal,
+            overdue_by => overdue_by,
             today => today().to_string(),
         },
-    );
+    )
+    .await;
     Ok((status, page).into_response())
 }
 

@@ -28,6 +28,7 @@ pub fn capability() -> Capability {
             href: "/control",
             label: "nav-control",
             access: SignedIn,
+            badge: None,
         }],
         templates: crate::templates!("control.html", "control_macros.html"),
         locales: crate::locales!(),

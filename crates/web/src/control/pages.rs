@@ -1,6 +1,7 @@
 //! The Board's control of execution: the dashboard (aggregates counted in SQL, every figure a
 //! drill-down into `/assignments?…`), the execution report as XLSX and PDF, and the inbox of
 //! notifications.
+use crate::assignments::pages::ListQuery;
 use crate::auth::Visitor;
 use crate::downloads::download;
 use crate::error::AppError;
@@ -24,6 +25,7 @@ use megapolis_reports::Labels;
 use megapolis_reports::ReportRow;
 use megapolis_storage::assignments::AssignmentFilter;
 use megapolis_storage::assignments::Dashboard;
+use megapolis_storage::assignments::LeadOf;
 use megapolis_storage::assignments::Load;
 use minijinja::context;
 use serde::Deserialize;
@@ -39,7 +41,7 @@ pub const DUE_SOON_DAYS: i64 = 30;
 #[derive(Serialize)]
 pub(crate) struct LoadRow {
     label: String,
-    /// E.g. `body=board`, `without_body=1`, `decision=3`.
+    /// E.g. `lead=board`, `lead_name=…`, `no_lead=1`, `decision=3`.
     query: String,
     load: Load,
     /// Width of the whole bar, percent of the largest row.
@@ -145,12 +147,13 @@ pub async fn dashboard(
         .map(|b| b.load.total)
         .max()
         .unwrap_or(0);
+    // Each row drills down to exactly its own assignments: a body, a name as written, nobody.
     let by_body: Vec<LoadRow> = dashboard
         .by_body
         .iter()
         .map(|row| {
-            let (label, query) = match &row.body_id {
-                Some(id) => (
+            let (label, query) = match &row.lead {
+                LeadOf::Body(id) => (
                     executor_name(
                         &Executor {
                             body_id: Some(id.clone()),
@@ -161,7 +164,14 @@ pub async fn dashboard(
                     ),
                     format!("lead={}", crate::forms::urlencode(id.as_str())),
                 ),
-                None => (row.name.clone(), String::from("without_body=1")),
+                LeadOf::Named(name) => (
+                    name.clone(),
+                    format!("lead_name={}", crate::forms::urlencode(name)),
+                ),
+                LeadOf::Nobody => (
+                    state.i18n.get(lang, "assignments-no-lead", &[]),
+                    String::from("no_lead=1"),
+                ),
             };
             load_row(label, query, row.load.clone(), max_body)
         })
@@ -197,6 +207,37 @@ pub async fn dashboard(
         .iter()
         .map(|(s, n)| context! { code => s.as_str(), count => n })
         .collect();
+    let extension_requests: Vec<_> = dashboard
+        .extension_requests
+        .iter()
+        .map(|a| {
+            context! {
+                id => a.id,
+                item => a.item,
+                task => a.task,
+                lead => a.lead.as_ref().map(|l| executor_name(l, &bodies, lang)),
+                deadline => a.deadline.map(|d| crate::dates::short_date(d, lang)),
+                until => a.extension.as_ref().map(|e| crate::dates::short_date(e.until, lang)),
+            }
+        })
+        .collect();
+    // The visitor's own work, counted as its list counts it.
+    let my_work = match &visitor.person {
+        Some(person) if !person.memberships.is_empty() => {
+            let mine = ListQuery {
+                mine: Some("1".into()),
+                ..ListQuery::default()
+            };
+            Some(
+                state
+                    .store
+                    .assignments()
+                    .count(&mine.filter_for(&visitor)?, today)
+                    .await?,
+            )
+        }
+        _ => None,
+    };
     Ok(render(
         &state,
         &visitor,
@@ -209,8 +250,12 @@ pub async fn dashboard(
             by_state => by_state,
             by_body => by_body,
             by_decision => by_decision,
+            extensions_waiting => dashboard.extensions_waiting,
+            extension_requests => extension_requests,
+            my_work => my_work,
         },
     )
+    .await
     .into_response())
 }
 

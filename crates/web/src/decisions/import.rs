@@ -67,13 +67,13 @@ pub(crate) fn parse_error_message(error: &ParseError) -> Message {
     }
 }
 
-pub(crate) fn unprocessable(
+pub(crate) async fn unprocessable(
     state: &AppState,
     visitor: &Visitor,
     template: &str,
     ctx: minijinja::Value,
 ) -> PageResult {
-    let html = render(state, visitor, template, ctx);
+    let html = render(state, visitor, template, ctx).await;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
 }
 
@@ -83,7 +83,7 @@ pub async fn import_form(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
 ) -> PageResult {
-    page(&state, &visitor, "decisions_import.html", context! {})
+    page(&state, &visitor, "decisions_import.html", context! {}).await
 }
 
 /// The text of an uploaded file: .txt as UTF-8 (a byte order mark dropped), .docx through the
@@ -139,6 +139,7 @@ pub async fn import(
                 "decisions_import.html",
                 context! { text => pasted, error => error },
             )
+            .await
         }
     };
     let bodies = state.store.org().bodies().await?;
@@ -155,13 +156,17 @@ pub async fn import(
                 &BTreeMap::new(),
                 StatusCode::OK,
             )
+            .await
         }
-        Err(error) => unprocessable(
-            &state,
-            &visitor,
-            "decisions_import.html",
-            context! { text => text, error => parse_error_message(&error) },
-        ),
+        Err(error) => {
+            unprocessable(
+                &state,
+                &visitor,
+                "decisions_import.html",
+                context! { text => text, error => parse_error_message(&error) },
+            )
+            .await
+        }
     }
 }
 
@@ -218,7 +223,7 @@ pub(crate) struct BodyOption {
     name_en: String,
 }
 
-pub(crate) fn review_page(
+pub(crate) async fn review_page(
     state: &AppState,
     visitor: &Visitor,
     review: &Draft,
@@ -236,6 +241,13 @@ pub(crate) fn review_page(
         })
         .collect();
     let warnings: Vec<Message> = parsed.warnings.iter().map(warning_message).collect();
+    // The same text imported before: most likely a second click, or the wrong file.
+    let existing = state
+        .store
+        .decisions()
+        .with_source(&review.source)
+        .await?
+        .map(|(id, title)| context! { id => id, title => title });
     let flagged = review
         .assignments
         .iter()
@@ -252,9 +264,10 @@ pub(crate) fn review_page(
             warnings => warnings,
             flagged => flagged,
             errors => errors,
+            existing => existing,
             recurrences => ["monthly", "quarterly", "yearly"],
         },
-    );
+    ).await;
     Ok((status, html).into_response())
 }
 
@@ -275,6 +288,7 @@ pub async fn confirm(
                 "decisions_import.html",
                 context! { text => review.source, error => parse_error_message(&error) },
             )
+            .await
         }
     };
     let appendix_files: Vec<Option<NewFile>> = (0..APPENDIX_SLOTS)
@@ -304,19 +318,23 @@ pub async fn confirm(
                         &errors,
                         StatusCode::CONFLICT,
                     )
+                    .await
                 }
                 Err(e) => Err(e.into()),
             }
         }
-        Err(errors) => review_page(
-            &state,
-            &visitor,
-            &review,
-            &parsed,
-            &bodies,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
+        Err(errors) => {
+            review_page(
+                &state,
+                &visitor,
+                &review,
+                &parsed,
+                &bodies,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
     }
 }
 

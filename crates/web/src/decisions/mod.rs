@@ -35,6 +35,7 @@ pub fn capability() -> Capability {
                 STAFF,
                 post(pages::publish),
             ),
+            route("POST", "/decisions/{id}/delete", STAFF, post(pages::delete)),
             route("GET", "/files/{id}", Public, get(pages::file)),
             route("GET", "/api/v1/decisions", Public, get(api::list_decisions)),
             route(
@@ -62,6 +63,7 @@ pub fn capability() -> Capability {
             href: "/decisions",
             label: "nav-decisions",
             access: Public,
+            badge: None,
         }],
         templates: crate::templates!(
             "decisions.html",

@@ -76,6 +76,7 @@ pub async fn register(
         "decisions.html",
         context! { decisions => decisions },
     )
+    .await
 }
 
 // ---- The public accountability page ----
@@ -208,6 +209,7 @@ pub async fn show(
             overdue => overdue,
         },
     )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -238,6 +240,33 @@ pub async fn publish(
         .set_published(&visitor.actor(), id, published)
         .await?;
     Ok(see_other(&format!("/decisions/{id}")))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DeleteInput {
+    confirm: String,
+}
+
+/// Deletes a draft with everything it gave; a published decision is refused (409).
+pub async fn delete(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<String>,
+    CsrfForm(input): CsrfForm<DeleteInput>,
+) -> PageResult {
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    if input.confirm != "1" {
+        return Err(AppError::BadRequest(
+            "tick the box to confirm the deletion".into(),
+        ));
+    }
+    state
+        .store
+        .decisions()
+        .delete_draft(&visitor.actor(), id)
+        .await?;
+    Ok(see_other("/decisions?deleted=1"))
 }
 
 /// A stored file: an appendix of a published decision for anybody, any other file for people

@@ -22,6 +22,7 @@ pub fn capability() -> Capability {
             href: "/jobs",
             label: "nav-jobs",
             access: STAFF,
+            badge: None,
         }],
         templates: crate::templates!("jobs.html"),
         locales: crate::locales!(),

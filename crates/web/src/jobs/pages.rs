@@ -35,5 +35,5 @@ pub async fn list(
             }
         })
         .collect();
-    page(&state, &visitor, "jobs.html", context! { jobs => jobs })
+    page(&state, &visitor, "jobs.html", context! { jobs => jobs }).await
 }

@@ -1,7 +1,7 @@
 //! Notices: the inbox of each person, and the messages of every capability's notices.
 pub mod pages;
 
-use crate::capability::{route, Capability, NavEntry};
+use crate::capability::{route, Capability, NavBadge, NavEntry};
 use axum::routing::{get, post};
 use megapolis_domain::role::Access::SignedIn;
 
@@ -15,6 +15,10 @@ pub fn capability() -> Capability {
             href: "/inbox",
             label: "nav-inbox",
             access: SignedIn,
+            badge: Some(NavBadge {
+                label: "inbox-unread",
+                count: pages::unread_count,
+            }),
         }],
         templates: crate::templates!("inbox.html"),
         locales: crate::locales!(),

@@ -1,6 +1,5 @@
-//! The Board's control of execution: the dashboard (aggregates counted in SQL, every figure a
-//! drill-down into `/assignments?…`), the execution report as XLSX and PDF, and the inbox of
-//! notifications.
+//! The inbox of notices: each person's list, marking read, and the unread figure beside "Inbox"
+//! in the navigation.
 use crate::auth::Visitor;
 use crate::error::AppError;
 use crate::forms::CsrfForm;
@@ -12,8 +11,11 @@ use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::response::Redirect;
 use axum::Extension;
+use megapolis_domain::Person;
 use minijinja::context;
 use serde::Deserialize;
+use std::future::Future;
+use std::pin::Pin;
 
 /// How many notifications the inbox shows.
 pub(crate) const INBOX_LIMIT: i64 = 200;
@@ -78,7 +80,16 @@ pub async fn inbox(
         "inbox.html",
         context! { notifications => items, unread => unread },
     )
+    .await
     .into_response())
+}
+
+/// The unread notices of `person`: the figure beside "Inbox" in the navigation.
+pub(crate) fn unread_count<'a>(
+    state: &'a AppState,
+    person: &'a Person,
+) -> Pin<Box<dyn Future<Output = Result<i64, AppError>> + Send + 'a>> {
+    Box::pin(async move { Ok(state.store.notices().unread(person.id).await?) })
 }
 
 #[derive(Deserialize, Default)]

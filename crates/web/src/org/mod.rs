@@ -50,11 +50,13 @@ pub fn capability() -> Capability {
                 href: "/cities",
                 label: "nav-cities",
                 access: Public,
+                badge: None,
             },
             NavEntry {
                 href: "/bodies",
                 label: "nav-bodies",
                 access: Public,
+                badge: None,
             },
         ],
         templates: crate::templates!(

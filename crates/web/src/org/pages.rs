@@ -39,6 +39,7 @@ pub async fn home(
             body_count => summary.bodies,
         },
     )
+    .await
 }
 
 pub async fn cities(
@@ -56,6 +57,7 @@ pub async fn cities(
         "cities.html",
         context! { cities => cities },
     )
+    .await
 }
 
 pub async fn city(
@@ -64,7 +66,7 @@ pub async fn city(
     Path(code): Path<String>,
 ) -> PageResult {
     let city = super::find_city(&state, &code).await?;
-    page(&state, &visitor, "city.html", context! { city => city })
+    page(&state, &visitor, "city.html", context! { city => city }).await
 }
 
 pub async fn bodies(
@@ -78,6 +80,7 @@ pub async fn bodies(
         "bodies.html",
         context! { bodies => bodies },
     )
+    .await
 }
 
 pub async fn body(
@@ -93,6 +96,7 @@ pub async fn body(
         "body.html",
         context! { body => body, members => members },
     )
+    .await
 }
 
 pub async fn healthz(State(state): State<AppState>) -> Response {

@@ -107,3 +107,12 @@ assignment-date-invalid = The deadline is a date as YYYY-MM-DD.
 recurrence-label = Repeats
 assignments-open = open
 mail-about-assignment = Assignment
+assignments-no-lead = No executor named
+assignments-extension = extension request waiting
+assignments-mine = My work
+assignments-mine-hint = Open assignments your bodies must act on: as lead executor or co-executor, and as the controlling body when a report or an extension request waits for its answer.
+assignments-mine-no-bodies = You are not a member of any body, so there is nothing here for you to act on.
+assignment-overdue-reason = Overdue by { $days } { $days ->
+    [one] day
+   *[other] days
+}: since { $date }

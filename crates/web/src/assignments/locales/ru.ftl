@@ -108,3 +108,13 @@ assignment-date-invalid = Срок — дата в формате ГГГГ-ММ-
 recurrence-label = Повторение
 assignments-open = открытые
 mail-about-assignment = Поручение
+assignments-no-lead = Исполнитель не назван
+assignments-extension = ждёт решения о продлении
+assignments-mine = Моя работа
+assignments-mine-hint = Открытые поручения, по которым действовать вашим органам: как ответственному исполнителю или соисполнителю, а как контролирующему органу — когда ждут решения отчёт или запрос о продлении срока.
+assignments-mine-no-bodies = Вы не входите ни в один орган, поэтому здесь нет поручений для вас.
+assignment-overdue-reason = Срок истёк { $days } { $days ->
+    [one] день
+    [few] дня
+   *[many] дней
+} назад: { $date }

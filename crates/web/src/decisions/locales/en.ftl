@@ -89,3 +89,6 @@ decisions-error-unknown-body = There is no such body in the directory.
 decisions-error-link = A link starts with /, http:// or https://.
 decisions-error-appendix-empty = Give a link or attach a file.
 decisions-error-session-date-conflict = This session is already recorded with another date. Correct the date or the session number.
+decisions-duplicate = This text has been imported already:
+decisions-delete = Delete the draft
+decisions-delete-confirm = Delete it with its assignments

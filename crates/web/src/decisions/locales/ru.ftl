@@ -91,3 +91,6 @@ decisions-error-unknown-body = Такого органа нет в справо�
 decisions-error-link = Ссылка должна начинаться с /, http:// или https://.
 decisions-error-appendix-empty = Укажите ссылку или приложите файл.
 decisions-error-session-date-conflict = Эта сессия уже записана с другой датой. Исправьте дату или номер сессии.
+decisions-duplicate = Этот текст уже импортирован:
+decisions-delete = Удалить черновик
+decisions-delete-confirm = Удалить вместе с поручениями
