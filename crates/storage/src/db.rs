@@ -109,6 +109,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         5,
         include_str!("../migrations/sqlite/0005_api_token_use.sql"),
     ),
+    (
+        6,
+        include_str!("../migrations/sqlite/0006_notices_unread.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -122,10 +126,14 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         5,
         include_str!("../migrations/postgres/0005_api_token_use.sql"),
     ),
+    (
+        6,
+        include_str!("../migrations/postgres/0006_notices_unread.sql"),
+    ),
 ];
 
 /// The schema version this build expects: the last migration's number.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 pub fn now_utc() -> String {
     OffsetDateTime::now_utc()

@@ -100,6 +100,8 @@ pub(crate) struct CachedDashboard {
     key: (Date, (i64, i64, i64)),
     at: std::time::Instant,
     dashboard: Arc<Dashboard>,
+    /// "My work" counted for a set of bodies (their ids joined), on the same data.
+    my_work: std::collections::HashMap<String, i64>,
 }
 
 pub(crate) const CACHE_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(30);
@@ -128,9 +130,53 @@ pub(crate) async fn current_dashboard(
             key,
             at: std::time::Instant::now(),
             dashboard: dashboard.clone(),
+            my_work: std::collections::HashMap::new(),
         });
     }
     Ok(dashboard)
+}
+
+/// How many assignments wait for the visitor's bodies, counted as the "my work" list counts
+/// them, and kept beside the dashboard's figures for the same data: every member of a body asks
+/// the same question.
+async fn my_work_count(
+    state: &AppState,
+    visitor: &Visitor,
+    today: Date,
+) -> Result<Option<i64>, AppError> {
+    let Some(person) = visitor.person.as_ref().filter(|p| !p.memberships.is_empty()) else {
+        return Ok(None);
+    };
+    let bodies = person
+        .memberships
+        .iter()
+        .map(|m| m.body.as_str())
+        .collect::<Vec<_>>()
+        .join(",");
+    let cached = state
+        .dashboard_cache
+        .last
+        .lock()
+        .ok()
+        .and_then(|last| last.as_ref().and_then(|c| c.my_work.get(&bodies).copied()));
+    if let Some(count) = cached {
+        return Ok(Some(count));
+    }
+    let mine = ListQuery {
+        mine: Some("1".into()),
+        ..ListQuery::default()
+    };
+    let count = state
+        .store
+        .assignments()
+        .count(&mine.filter_for(visitor)?, today)
+        .await?;
+    if let Ok(mut last) = state.dashboard_cache.last.lock() {
+        if let Some(cached) = last.as_mut() {
+            cached.my_work.insert(bodies, count);
+        }
+    }
+    Ok(Some(count))
 }
 
 pub async fn dashboard(
@@ -221,23 +267,7 @@ pub async fn dashboard(
             }
         })
         .collect();
-    // The visitor's own work, counted as its list counts it.
-    let my_work = match &visitor.person {
-        Some(person) if !person.memberships.is_empty() => {
-            let mine = ListQuery {
-                mine: Some("1".into()),
-                ..ListQuery::default()
-            };
-            Some(
-                state
-                    .store
-                    .assignments()
-                    .count(&mine.filter_for(&visitor)?, today)
-                    .await?,
-            )
-        }
-        _ => None,
-    };
+    let my_work = my_work_count(&state, &visitor, today).await?;
     Ok(render(
         &state,
         &visitor,
