@@ -144,7 +144,11 @@ async fn my_work_count(
     visitor: &Visitor,
     today: Date,
 ) -> Result<Option<i64>, AppError> {
-    let Some(person) = visitor.person.as_ref().filter(|p| !p.memberships.is_empty()) else {
+    let Some(person) = visitor
+        .person
+        .as_ref()
+        .filter(|p| !p.memberships.is_empty())
+    else {
         return Ok(None);
     };
     let bodies = person
