@@ -69,6 +69,44 @@ macro_rules! on_reader {
 }
 pub(crate) use {on_pool, on_reader, on_tx};
 
+/// A row of either database read by column name, so decoding never depends on the order of a
+/// SELECT list.
+pub(crate) trait NamedRow {
+    fn text(&self, column: &str) -> Result<String, sqlx::Error>;
+    fn text_or_none(&self, column: &str) -> Result<Option<String>, sqlx::Error>;
+    fn int(&self, column: &str) -> Result<i64, sqlx::Error>;
+    fn int_or_none(&self, column: &str) -> Result<Option<i64>, sqlx::Error>;
+    fn real_or_none(&self, column: &str) -> Result<Option<f64>, sqlx::Error>;
+    fn flag(&self, column: &str) -> Result<bool, sqlx::Error>;
+}
+
+macro_rules! named_row {
+    ($row:ty) => {
+        impl NamedRow for $row {
+            fn text(&self, column: &str) -> Result<String, sqlx::Error> {
+                sqlx::Row::try_get(self, column)
+            }
+            fn text_or_none(&self, column: &str) -> Result<Option<String>, sqlx::Error> {
+                sqlx::Row::try_get(self, column)
+            }
+            fn int(&self, column: &str) -> Result<i64, sqlx::Error> {
+                sqlx::Row::try_get(self, column)
+            }
+            fn int_or_none(&self, column: &str) -> Result<Option<i64>, sqlx::Error> {
+                sqlx::Row::try_get(self, column)
+            }
+            fn real_or_none(&self, column: &str) -> Result<Option<f64>, sqlx::Error> {
+                sqlx::Row::try_get(self, column)
+            }
+            fn flag(&self, column: &str) -> Result<bool, sqlx::Error> {
+                sqlx::Row::try_get(self, column)
+            }
+        }
+    };
+}
+named_row!(sqlx::sqlite::SqliteRow);
+named_row!(sqlx::postgres::PgRow);
+
 #[derive(Debug, Clone)]
 pub enum Db {
     Sqlite(SqlitePool),

@@ -2,7 +2,7 @@
 //! Secrets are stored only as SHA-256 hashes of random tokens, and passwords as argon2id hashes.
 use crate::audit::{audit_entry, event_entry};
 use crate::backup::{Kind, Table};
-use crate::db::{now_utc, on_pool, on_tx, utc_after};
+use crate::db::{now_utc, on_pool, on_tx, utc_after, NamedRow};
 use crate::StorageError;
 use megapolis_domain::login::{LoginLimits, RecentFailures};
 use megapolis_domain::person::Membership;
@@ -60,7 +60,28 @@ pub(crate) const TABLES: &[Table] = &[
     },
 ];
 
-type PersonRow = (i64, String, String, String, Option<String>, bool);
+/// A person's own columns, read by name; memberships come separately.
+struct PersonRow {
+    id: i64,
+    email: String,
+    name: String,
+    role: String,
+    city: Option<String>,
+    active: bool,
+}
+
+impl PersonRow {
+    fn read(row: &impl NamedRow) -> Result<PersonRow, sqlx::Error> {
+        Ok(PersonRow {
+            id: row.int("id")?,
+            email: row.text("email")?,
+            name: row.text("name")?,
+            role: row.text("role")?,
+            city: row.text_or_none("city")?,
+            active: row.flag("active")?,
+        })
+    }
+}
 
 const PERSON_COLUMNS: &str = "p.id, p.email, p.name, p.role, p.city, p.active";
 
@@ -92,7 +113,14 @@ crate::facet!(
 
 impl Accounts<'_> {
     async fn person_from_row(&self, row: PersonRow) -> Result<Person, StorageError> {
-        let (id, email, name, role, city, active) = row;
+        let PersonRow {
+            id,
+            email,
+            name,
+            role,
+            city,
+            active,
+        } = row;
         let memberships: Vec<(String, String)> = on_pool!(self, pool => {
             sqlx::query_as("SELECT body_id, position FROM memberships WHERE person_id = $1 ORDER BY body_id")
                 .bind(id)
@@ -124,10 +152,13 @@ impl Accounts<'_> {
     }
 
     pub async fn people(&self) -> Result<Vec<Person>, StorageError> {
-        let rows: Vec<PersonRow> = on_pool!(self, pool => {
-            sqlx::query_as(&format!("SELECT {PERSON_COLUMNS} FROM people p ORDER BY p.id"))
+        let rows = on_pool!(self, pool => {
+            sqlx::query(&format!("SELECT {PERSON_COLUMNS} FROM people p ORDER BY p.id"))
                 .fetch_all(pool)
                 .await?
+                .iter()
+                .map(PersonRow::read)
+                .collect::<Result<Vec<_>, _>>()?
         });
         let mut people = Vec::with_capacity(rows.len());
         for row in rows {
@@ -137,11 +168,14 @@ impl Accounts<'_> {
     }
 
     pub async fn person(&self, id: i64) -> Result<Option<Person>, StorageError> {
-        let row: Option<PersonRow> = on_pool!(self, pool => {
-            sqlx::query_as(&format!("SELECT {PERSON_COLUMNS} FROM people p WHERE p.id = $1"))
+        let row = on_pool!(self, pool => {
+            sqlx::query(&format!("SELECT {PERSON_COLUMNS} FROM people p WHERE p.id = $1"))
                 .bind(id)
                 .fetch_optional(pool)
                 .await?
+                .as_ref()
+                .map(PersonRow::read)
+                .transpose()?
         });
         match row {
             Some(row) => Ok(Some(self.person_from_row(row).await?)),

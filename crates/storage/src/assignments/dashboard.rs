@@ -2,7 +2,7 @@
 //! assignment for the execution report (one query), and a stamp that says when the dashboard's
 //! figures may have changed.
 use super::{filter_sql, AssignmentFilter, AssignmentRecord, Assignments, Param};
-use crate::db::on_pool;
+use crate::db::{on_pool, NamedRow};
 use crate::decisions::body_id_from_text;
 use crate::StorageError;
 use megapolis_assignments::AssignmentState;
@@ -68,6 +68,18 @@ pub struct Dashboard {
 /// How many waiting extension requests the dashboard lists; its count links to all of them.
 pub const EXTENSION_REQUESTS_LISTED: i64 = 10;
 
+/// The counts of one row of the dashboard, read by the names `counts` gives them (a `SUM` of
+/// no rows is NULL: zero).
+fn load_of(row: &impl NamedRow) -> Result<Load, sqlx::Error> {
+    Ok(Load {
+        total: row.int("total")?,
+        open: row.int_or_none("open")?.unwrap_or(0),
+        overdue: row.int_or_none("overdue")?.unwrap_or(0),
+        due_soon: row.int_or_none("due_soon")?.unwrap_or(0),
+        accepted: row.int_or_none("accepted")?.unwrap_or(0),
+    })
+}
+
 /// The assignments the figures count: those of published decisions. A draft is the
 /// Secretariat's work in progress, not a decision of the association.
 const OFFICIAL: &str =
@@ -82,60 +94,47 @@ impl Assignments<'_> {
     ) -> Result<Dashboard, StorageError> {
         let soon = (today + time::Duration::days(due_soon_days)).to_string();
         let today_text = today.to_string();
-        let counts = "COUNT(*), \
-             SUM(CASE WHEN a.state NOT IN ('accepted', 'cancelled') THEN 1 ELSE 0 END), \
-             SUM(CASE WHEN a.state NOT IN ('accepted', 'cancelled') AND a.deadline < $1 THEN 1 ELSE 0 END), \
-             SUM(CASE WHEN a.state NOT IN ('accepted', 'cancelled') AND a.deadline >= $1 AND a.deadline <= $2 THEN 1 ELSE 0 END), \
-             SUM(CASE WHEN a.state = 'accepted' THEN 1 ELSE 0 END)";
+        let counts = "COUNT(*) AS total, \
+             SUM(CASE WHEN a.state NOT IN ('accepted', 'cancelled') THEN 1 ELSE 0 END) AS open, \
+             SUM(CASE WHEN a.state NOT IN ('accepted', 'cancelled') AND a.deadline < $1 THEN 1 ELSE 0 END) AS overdue, \
+             SUM(CASE WHEN a.state NOT IN ('accepted', 'cancelled') AND a.deadline >= $1 AND a.deadline <= $2 THEN 1 ELSE 0 END) AS due_soon, \
+             SUM(CASE WHEN a.state = 'accepted' THEN 1 ELSE 0 END) AS accepted";
         let by_state: Vec<(String, i64)> = on_pool!(self, pool => sqlx::query_as(
             "SELECT a.state, COUNT(*) FROM assignments a JOIN decisions d ON d.id = a.decision_id \
              WHERE d.published = TRUE GROUP BY a.state",
         )
         .fetch_all(pool)
         .await?);
-        type LoadRow = (i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
-        let load = |(total, open, overdue, due_soon, accepted): LoadRow| Load {
-            total,
-            open: open.unwrap_or(0),
-            overdue: overdue.unwrap_or(0),
-            due_soon: due_soon.unwrap_or(0),
-            accepted: accepted.unwrap_or(0),
-        };
         let total_sql = format!("SELECT {counts} {OFFICIAL}");
-        let total: LoadRow = on_pool!(self, pool => sqlx::query_as(&total_sql)
-            .bind(&today_text)
-            .bind(&soon)
-            .fetch_one(pool)
-            .await?);
+        let total = on_pool!(self, pool => load_of(
+            &sqlx::query(&total_sql)
+                .bind(&today_text)
+                .bind(&soon)
+                .fetch_one(pool)
+                .await?,
+        )?);
         let body_sql = format!(
-            "SELECT a.lead_body_id, COALESCE(a.lead_name, ''), {counts} {OFFICIAL} \
+            "SELECT a.lead_body_id, COALESCE(a.lead_name, '') AS lead_name, {counts} {OFFICIAL} \
              GROUP BY a.lead_body_id, a.lead_name"
         );
-        type BodyRow = (
-            Option<String>,
-            String,
-            i64,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-        );
-        let body_rows: Vec<BodyRow> = on_pool!(self, pool => sqlx::query_as(&body_sql)
+        let body_rows: Vec<(Option<String>, String, Load)> = on_pool!(self, pool => sqlx::query(&body_sql)
             .bind(&today_text)
             .bind(&soon)
             .fetch_all(pool)
-            .await?);
+            .await?
+            .iter()
+            .map(|row| Ok::<_, sqlx::Error>((row.text_or_none("lead_body_id")?, row.text("lead_name")?, load_of(row)?)))
+            .collect::<Result<Vec<_>, _>>()?);
         // A body named in Russian and in English decisions is one row; an executor outside the
         // directory is a row of its exact name; the assignments that name nobody are one row.
         // Each row counts exactly what its filter (`lead`, `lead_name`, `no_lead`) lists.
         let mut bodies: BTreeMap<LeadOf, BodyLoad> = BTreeMap::new();
-        for (body_id, name, t, o, od, ds, ac) in body_rows {
+        for (body_id, name, row_load) in body_rows {
             let lead = match body_id_from_text(body_id, "dashboard")? {
                 Some(id) => LeadOf::Body(id),
                 None if name.is_empty() => LeadOf::Nobody,
                 None => LeadOf::Named(name.clone()),
             };
-            let row_load = load((t, o, od, ds, ac));
             let entry = bodies.entry(lead.clone()).or_insert_with(|| BodyLoad {
                 lead,
                 name,
@@ -160,21 +159,21 @@ impl Assignments<'_> {
             "SELECT d.id, d.title, s.number, {counts} {OFFICIAL} \
              JOIN assembly_sessions s ON s.id = d.session_id GROUP BY d.id, d.title, s.number ORDER BY s.number DESC, d.id DESC"
         );
-        type DecisionRow = (
-            i64,
-            String,
-            i64,
-            i64,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-        );
-        let decision_rows: Vec<DecisionRow> = on_pool!(self, pool => sqlx::query_as(&decision_sql)
+        let by_decision = on_pool!(self, pool => sqlx::query(&decision_sql)
             .bind(&today_text)
             .bind(&soon)
             .fetch_all(pool)
-            .await?);
+            .await?
+            .iter()
+            .map(|row| {
+                Ok::<_, sqlx::Error>(DecisionLoad {
+                    decision_id: row.int("id")?,
+                    title: row.text("title")?,
+                    session_number: row.int("number")?,
+                    load: load_of(row)?,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?);
         let waiting = AssignmentFilter {
             extension: true,
             published_only: true,
@@ -204,19 +203,9 @@ impl Assignments<'_> {
                 .into_iter()
                 .map(|s| (s, states.get(s.as_str()).map_or(0, |(_, n)| *n)))
                 .collect(),
-            total: load(total),
+            total,
             by_body,
-            by_decision: decision_rows
-                .into_iter()
-                .map(
-                    |(decision_id, title, session_number, t, o, od, ds, ac)| DecisionLoad {
-                        decision_id,
-                        title,
-                        session_number,
-                        load: load((t, o, od, ds, ac)),
-                    },
-                )
-                .collect(),
+            by_decision,
             extensions_waiting,
             extension_requests,
         })

@@ -3,7 +3,7 @@
 //! and the figures of the Board's dashboard.
 use crate::audit::audit_entry;
 use crate::backup::{Kind, Table};
-use crate::db::{now_utc, on_pool, on_reader, on_tx, Reader, WriteTx};
+use crate::db::{now_utc, on_pool, on_reader, on_tx, NamedRow, Reader, WriteTx};
 use crate::decisions::body_id_from_text;
 use crate::notices::notify;
 use crate::{date_to_text, text_to_date, StorageError};
@@ -452,60 +452,58 @@ impl Assignments<'_> {
 
     /// The timeline of an assignment, oldest first, with the files of each event.
     pub async fn events(&self, id: i64) -> Result<Vec<AssignmentEvent>, StorageError> {
-        type EventRow = (
-            i64,
-            String,
-            String,
-            String,
-            String,
-            String,
-            Option<String>,
-            i64,
-        );
-        let rows: Vec<EventRow> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT id, at, actor, kind, text, state_after, deadline_after, progress_after \
-             FROM assignment_events WHERE assignment_id = $1 ORDER BY id",
-        )
-        .bind(id)
-        .fetch_all(pool)
-        .await?);
-        let files: Vec<(i64, i64, String, String, i64)> = on_pool!(self, pool => sqlx::query_as(
+        let files = on_pool!(self, pool => sqlx::query(
             "SELECT ef.event_id, f.id, f.name, f.content_type, f.size FROM event_files ef \
              JOIN files f ON f.id = ef.file_id JOIN assignment_events e ON e.id = ef.event_id \
              WHERE e.assignment_id = $1 ORDER BY f.id",
         )
         .bind(id)
         .fetch_all(pool)
-        .await?);
-        let mut by_event: BTreeMap<i64, Vec<FileInfo>> = BTreeMap::new();
-        for (event_id, id, name, content_type, size) in files {
-            by_event.entry(event_id).or_default().push(FileInfo {
-                id,
-                name,
-                content_type,
-                size,
-            });
-        }
-        rows.into_iter()
-            .map(
-                |(id, at, actor, kind, text, state_after, deadline_after, progress_after)| {
-                    let corrupt = |e: megapolis_assignments::UnknownCode| {
-                        StorageError::Corrupt(format!("assignment event {id}: {e}"))
-                    };
-                    Ok(AssignmentEvent {
-                        id,
-                        at,
-                        actor,
-                        kind: kind.parse().map_err(corrupt)?,
-                        text,
-                        state_after: state_after.parse().map_err(corrupt)?,
-                        deadline_after: text_to_date(deadline_after)?,
-                        progress_after,
-                        files: by_event.remove(&id).unwrap_or_default(),
-                    })
+        .await?
+        .iter()
+        .map(|row| {
+            Ok::<_, sqlx::Error>((
+                row.int("event_id")?,
+                FileInfo {
+                    id: row.int("id")?,
+                    name: row.text("name")?,
+                    content_type: row.text("content_type")?,
+                    size: row.int("size")?,
                 },
-            )
-            .collect()
+            ))
+        })
+        .collect::<Result<Vec<_>, _>>()?);
+        let mut by_event: BTreeMap<i64, Vec<FileInfo>> = BTreeMap::new();
+        for (event_id, file) in files {
+            by_event.entry(event_id).or_default().push(file);
+        }
+        let events = on_pool!(self, pool => sqlx::query(
+            "SELECT id, at, actor, kind, text, state_after, deadline_after, progress_after \
+             FROM assignment_events WHERE assignment_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| {
+            let id = row.int("id")?;
+            let corrupt = |e: megapolis_assignments::UnknownCode| {
+                StorageError::Corrupt(format!("assignment event {id}: {e}"))
+            };
+            Ok(AssignmentEvent {
+                id,
+                at: row.text("at")?,
+                actor: row.text("actor")?,
+                kind: row.text("kind")?.parse().map_err(corrupt)?,
+                text: row.text("text")?,
+                state_after: row.text("state_after")?.parse().map_err(corrupt)?,
+                deadline_after: text_to_date(row.text_or_none("deadline_after")?)?,
+                progress_after: row.int("progress_after")?,
+                files: by_event.remove(&id).unwrap_or_default(),
+            })
+        })
+        .collect::<Result<Vec<_>, StorageError>>()?);
+        Ok(events)
     }
 }
 

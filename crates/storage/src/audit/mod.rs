@@ -1,6 +1,6 @@
 //! Reading the audit log: the filtered page administrators browse, and the whole chain check.
 use crate::backup::{Kind, Table};
-use crate::db::{now_utc, on_pool};
+use crate::db::{now_utc, on_pool, NamedRow};
 use crate::StorageError;
 use megapolis_domain::audit::{verify_chain, ChainBreak, Checkpoint};
 use megapolis_domain::{AuditEntry, AuditRecord};
@@ -33,24 +33,18 @@ pub struct AuditFilter {
     pub limit: i64,
 }
 
-type AuditRow = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-);
-
 const AUDIT_COLUMNS: &str =
     "id, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash";
 
-fn record_from_row(row: AuditRow) -> Result<AuditRecord, StorageError> {
-    let (id, at, actor, action, entity, entity_id, before, after, prev_hash, hash) = row;
+fn record_from_row(row: &impl NamedRow) -> Result<AuditRecord, StorageError> {
+    let id = row.int("id")?;
+    let (at, actor, action) = (row.text("at")?, row.text("actor")?, row.text("action")?);
+    let (entity, entity_id) = (row.text("entity")?, row.text("entity_id")?);
+    let (before, after) = (
+        row.text_or_none("before_json")?,
+        row.text_or_none("after_json")?,
+    );
+    let (prev_hash, hash) = (row.text("prev_hash")?, row.text("hash")?);
     let json = |text: Option<String>| {
         text.map(|t| {
             serde_json::from_str(&t)
@@ -127,8 +121,8 @@ impl Audit<'_> {
     /// The newest records first, filtered.
     pub async fn records(&self, filter: &AuditFilter) -> Result<Vec<AuditRecord>, StorageError> {
         let limit = if filter.limit > 0 { filter.limit } else { 200 };
-        let rows: Vec<AuditRow> = on_pool!(self, pool => {
-            sqlx::query_as(&format!(
+        let records = on_pool!(self, pool => {
+            sqlx::query(&format!(
                 "SELECT {AUDIT_COLUMNS} FROM audit_log \
                  WHERE ($1 = '' OR entity = $1) AND ($2 = '' OR entity_id = $2) AND ($3 = '' OR actor = $3) \
                  ORDER BY id DESC LIMIT $4"
@@ -139,8 +133,11 @@ impl Audit<'_> {
             .bind(limit)
             .fetch_all(pool)
             .await?
+            .iter()
+            .map(record_from_row)
+            .collect::<Result<Vec<_>, _>>()?
         });
-        rows.into_iter().map(record_from_row).collect()
+        Ok(records)
     }
 
     /// The head of the chain now, to keep elsewhere.
@@ -180,14 +177,18 @@ impl Audit<'_> {
     }
 
     async fn read_and_verify(&self) -> Result<(ChainReport, Vec<AuditRecord>), StorageError> {
-        let rows: Vec<AuditRow> = on_pool!(self, pool => {
-            sqlx::query_as(&format!("SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY id"))
+        // Each row decoded on its own: a record whose JSON no longer parses is reported, not lost.
+        let decoded: Vec<Result<AuditRecord, StorageError>> = on_pool!(self, pool => {
+            sqlx::query(&format!("SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY id"))
                 .fetch_all(pool)
                 .await?
+                .iter()
+                .map(record_from_row)
+                .collect()
         });
-        let mut records = Vec::with_capacity(rows.len());
-        for row in rows {
-            match record_from_row(row) {
+        let mut records = Vec::with_capacity(decoded.len());
+        for record in decoded {
+            match record {
                 Ok(record) => records.push(record),
                 // A record whose JSON no longer parses was altered by hand.
                 Err(StorageError::Corrupt(_)) => {

@@ -4,7 +4,7 @@
 use crate::assignments::insert_assignment;
 use crate::audit::{audit_entry, event_entry};
 use crate::backup::{Kind, Table};
-use crate::db::{now_utc, on_pool, on_tx, WriteTx};
+use crate::db::{now_utc, on_pool, on_tx, NamedRow, WriteTx};
 use crate::files::insert_file;
 use crate::{date_to_text, text_to_date, StorageError};
 use megapolis_assignments::Executor;
@@ -125,19 +125,6 @@ pub(crate) fn body_id_from_text(
     })
     .transpose()
 }
-
-type SummaryRow = (
-    i64,
-    i64,
-    Option<String>,
-    String,
-    String,
-    String,
-    bool,
-    i64,
-    i64,
-    i64,
-);
 
 crate::facet!(
     /// The register of sessions and their decisions.
@@ -343,156 +330,121 @@ impl Decisions<'_> {
         today: Date,
     ) -> Result<Vec<DecisionSummary>, StorageError> {
         let sql = "SELECT d.id, s.number, s.held_on, s.place, d.title, d.language, d.published, \
-             (SELECT COUNT(*) FROM assignments a WHERE a.decision_id = d.id), \
-             (SELECT COUNT(*) FROM assignments a WHERE a.decision_id = d.id AND a.state = 'accepted'), \
-             (SELECT COUNT(*) FROM assignments a WHERE a.decision_id = d.id AND a.state NOT IN ('accepted', 'cancelled') AND a.deadline < $1) \
+             (SELECT COUNT(*) FROM assignments a WHERE a.decision_id = d.id) AS assignments, \
+             (SELECT COUNT(*) FROM assignments a WHERE a.decision_id = d.id AND a.state = 'accepted') AS accepted, \
+             (SELECT COUNT(*) FROM assignments a WHERE a.decision_id = d.id AND a.state NOT IN ('accepted', 'cancelled') AND a.deadline < $1) AS overdue \
              FROM decisions d JOIN assembly_sessions s ON s.id = d.session_id WHERE (d.published OR NOT $2) \
              ORDER BY s.number DESC, d.id DESC";
-        let rows: Vec<SummaryRow> = on_pool!(self, pool => sqlx::query_as(sql)
+        let summaries = on_pool!(self, pool => sqlx::query(sql)
             .bind(today.to_string())
             .bind(published_only)
             .fetch_all(pool)
-            .await?);
-        rows.into_iter()
-            .map(
-                |(
-                    id,
-                    number,
-                    held_on,
-                    place,
-                    title,
-                    language,
-                    published,
-                    assignments,
-                    accepted,
-                    overdue,
-                )| {
-                    Ok(DecisionSummary {
-                        id,
-                        session: SessionInfo {
-                            number,
-                            date: text_to_date(held_on)?,
-                            place,
-                        },
-                        title,
-                        language,
-                        published,
-                        assignments,
-                        accepted,
-                        overdue,
-                    })
-                },
-            )
-            .collect()
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(DecisionSummary {
+                    id: row.int("id")?,
+                    session: SessionInfo {
+                        number: row.int("number")?,
+                        date: text_to_date(row.text_or_none("held_on")?)?,
+                        place: row.text("place")?,
+                    },
+                    title: row.text("title")?,
+                    language: row.text("language")?,
+                    published: row.flag("published")?,
+                    assignments: row.int("assignments")?,
+                    accepted: row.int("accepted")?,
+                    overdue: row.int("overdue")?,
+                })
+            })
+            .collect::<Result<Vec<_>, StorageError>>()?);
+        Ok(summaries)
     }
 
     /// One decision with its items and appendices.
     pub async fn get(&self, id: i64) -> Result<Option<DecisionRecord>, StorageError> {
-        type Row = (
-            i64,
-            Option<String>,
-            String,
-            String,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            bool,
-            String,
-            String,
-        );
-        let row: Option<Row> = on_pool!(self, pool => sqlx::query_as(
+        let decision = on_pool!(self, pool => sqlx::query(
             "SELECT s.number, s.held_on, s.place, d.title, d.language, d.source_text, d.controller_body_id, d.controller_name, d.published, d.created_at, d.created_by \
              FROM decisions d JOIN assembly_sessions s ON s.id = d.session_id WHERE d.id = $1",
         )
         .bind(id)
         .fetch_optional(pool)
-        .await?);
-        let Some((
-            number,
-            held_on,
-            place,
-            title,
-            language,
-            source_text,
-            controller_body,
-            controller_name,
-            published,
-            created_at,
-            created_by,
-        )) = row
-        else {
+        .await?
+        .as_ref()
+        .map(|row| {
+            Ok::<_, StorageError>(DecisionRecord {
+                id,
+                session: SessionInfo {
+                    number: row.int("number")?,
+                    date: text_to_date(row.text_or_none("held_on")?)?,
+                    place: row.text("place")?,
+                },
+                title: row.text("title")?,
+                language: row.text("language")?,
+                source_text: row.text("source_text")?,
+                controller: match (
+                    body_id_from_text(row.text_or_none("controller_body_id")?, "decision controller")?,
+                    row.text_or_none("controller_name")?,
+                ) {
+                    (None, None) => None,
+                    (body_id, name) => Some(Executor {
+                        name: name.unwrap_or_default(),
+                        body_id,
+                    }),
+                },
+                published: row.flag("published")?,
+                created_at: row.text("created_at")?,
+                created_by: row.text("created_by")?,
+                items: Vec::new(),
+                appendices: Vec::new(),
+            })
+        })
+        .transpose()?);
+        let Some(mut decision) = decision else {
             return Ok(None);
         };
-        let items: Vec<(String, i64, String, String)> = on_pool!(self, pool => sqlx::query_as(
+        decision.items = on_pool!(self, pool => sqlx::query(
             "SELECT number, depth, heading, text FROM decision_items WHERE decision_id = $1 ORDER BY position",
         )
         .bind(id)
         .fetch_all(pool)
-        .await?);
-        type AppendixRow = (
-            i64,
-            String,
-            Option<String>,
-            Option<i64>,
-            Option<String>,
-            Option<String>,
-            Option<i64>,
-        );
-        let appendices: Vec<AppendixRow> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT a.id, a.title, a.link, f.id, f.name, f.content_type, f.size FROM decision_appendices a \
-             LEFT JOIN files f ON f.id = a.file_id WHERE a.decision_id = $1 ORDER BY a.id",
+        .await?
+        .iter()
+        .map(|row| {
+            Ok::<_, sqlx::Error>(DecisionItem {
+                number: row.text("number")?,
+                depth: row.int("depth")?,
+                heading: row.text("heading")?,
+                text: row.text("text")?,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?);
+        decision.appendices = on_pool!(self, pool => sqlx::query(
+            "SELECT a.id, a.title, a.link, f.id AS file_id, f.name AS file_name, f.content_type, f.size \
+             FROM decision_appendices a LEFT JOIN files f ON f.id = a.file_id WHERE a.decision_id = $1 ORDER BY a.id",
         )
         .bind(id)
         .fetch_all(pool)
-        .await?);
-        let controller_body_id = body_id_from_text(controller_body, "decision controller")?;
-        Ok(Some(DecisionRecord {
-            id,
-            session: SessionInfo {
-                number,
-                date: text_to_date(held_on)?,
-                place,
-            },
-            title,
-            language,
-            source_text,
-            controller: match (controller_body_id, controller_name) {
-                (None, None) => None,
-                (body_id, name) => Some(Executor {
-                    name: name.unwrap_or_default(),
-                    body_id,
-                }),
-            },
-            published,
-            created_at,
-            created_by,
-            items: items
-                .into_iter()
-                .map(|(number, depth, heading, text)| DecisionItem {
-                    number,
-                    depth,
-                    heading,
-                    text,
-                })
-                .collect(),
-            appendices: appendices
-                .into_iter()
-                .map(
-                    |(id, title, link, file_id, name, content_type, size)| Appendix {
-                        id,
-                        title,
-                        link,
-                        file: file_id.map(|file_id| FileInfo {
-                            id: file_id,
-                            name: name.unwrap_or_default(),
-                            content_type: content_type.unwrap_or_default(),
-                            size: size.unwrap_or_default(),
-                        }),
-                    },
-                )
-                .collect(),
-        }))
+        .await?
+        .iter()
+        .map(|row| {
+            Ok::<_, sqlx::Error>(Appendix {
+                id: row.int("id")?,
+                title: row.text("title")?,
+                link: row.text_or_none("link")?,
+                file: match row.int_or_none("file_id")? {
+                    Some(file_id) => Some(FileInfo {
+                        id: file_id,
+                        name: row.text_or_none("file_name")?.unwrap_or_default(),
+                        content_type: row.text_or_none("content_type")?.unwrap_or_default(),
+                        size: row.int_or_none("size")?.unwrap_or_default(),
+                    }),
+                    None => None,
+                },
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?);
+        Ok(Some(decision))
     }
 }
 

@@ -4,7 +4,7 @@
 //! mailer takes messages from the outbox and marks them sent only after the mail server accepted
 //! them, so nothing is lost while it is down.
 use crate::backup::{Kind, Table};
-use crate::db::{now_utc, on_pool, on_tx, utc_after, WriteTx};
+use crate::db::{now_utc, on_pool, on_tx, utc_after, NamedRow, WriteTx};
 use crate::StorageError;
 use megapolis_domain::notice::Subject;
 use megapolis_domain::{BodyId, Lang};
@@ -78,44 +78,19 @@ pub struct OutgoingMail {
 const NOTICE_COLUMNS: &str =
     "n.id, n.at, n.subject_kind, n.subject_id, n.kind, n.title, n.text, n.link, n.read_at";
 
-fn notice_from_row(row: &impl NoticeRow) -> Result<Notice, sqlx::Error> {
+fn notice_from_row(row: &impl NamedRow) -> Result<Notice, sqlx::Error> {
     Ok(Notice {
-        id: row.get_i64("id")?,
-        at: row.get_text("at")?,
-        subject_kind: row.get_text("subject_kind")?,
-        subject_id: row.get_text("subject_id")?,
-        kind: row.get_text("kind")?,
-        title: row.get_text("title")?,
-        text: row.get_text("text")?,
-        link: row.get_text("link")?,
-        read: row.get_optional_text("read_at")?.is_some(),
+        id: row.int("id")?,
+        at: row.text("at")?,
+        subject_kind: row.text("subject_kind")?,
+        subject_id: row.text("subject_id")?,
+        kind: row.text("kind")?,
+        title: row.text("title")?,
+        text: row.text("text")?,
+        link: row.text("link")?,
+        read: row.text_or_none("read_at")?.is_some(),
     })
 }
-
-/// Reads the columns of a notice by name from a row of either database.
-trait NoticeRow {
-    fn get_i64(&self, column: &str) -> Result<i64, sqlx::Error>;
-    fn get_text(&self, column: &str) -> Result<String, sqlx::Error>;
-    fn get_optional_text(&self, column: &str) -> Result<Option<String>, sqlx::Error>;
-}
-
-macro_rules! notice_row {
-    ($row:ty) => {
-        impl NoticeRow for $row {
-            fn get_i64(&self, column: &str) -> Result<i64, sqlx::Error> {
-                self.try_get(column)
-            }
-            fn get_text(&self, column: &str) -> Result<String, sqlx::Error> {
-                self.try_get(column)
-            }
-            fn get_optional_text(&self, column: &str) -> Result<Option<String>, sqlx::Error> {
-                self.try_get(column)
-            }
-        }
-    };
-}
-notice_row!(sqlx::sqlite::SqliteRow);
-notice_row!(sqlx::postgres::PgRow);
 
 crate::facet!(
     /// Notices to people: the inbox and the e-mail outbox.

@@ -1,7 +1,7 @@
 //! The association, its member cities and its bodies.
 use crate::audit::{audit_entry, upsert_entry};
 use crate::backup::{Kind, Table};
-use crate::db::{on_pool, on_reader, on_tx, Reader};
+use crate::db::{on_pool, on_reader, on_tx, NamedRow, Reader};
 use crate::{date_to_text, text_to_date, StorageError};
 use megapolis_domain::{Body, BodyId, City, CityCode, MembershipStatus, Position};
 use serde::{Deserialize, Serialize};
@@ -75,77 +75,56 @@ pub struct BodyMember {
     pub position: Position,
 }
 
-type CityRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<i64>,
-    String,
-    Option<String>,
-    Option<f64>,
-    Option<f64>,
-);
-
 const CITY_COLUMNS: &str = "code, name_ru, name_en, country_code, country_ru, country_en, population, status, member_since, latitude, longitude";
 
-fn city_from_row(row: CityRow) -> Result<City, StorageError> {
-    let (
-        code,
-        name_ru,
-        name_en,
-        country_code,
-        country_ru,
-        country_en,
-        population,
-        status,
-        since,
-        lat,
-        lon,
-    ) = row;
+fn city_from_row(row: &impl NamedRow) -> Result<City, StorageError> {
+    let code = row.text("code")?;
+    let status = row.text("status")?;
     Ok(City {
         code: CityCode::parse(&code).map_err(|e| StorageError::Corrupt(e.to_string()))?,
-        name_ru,
-        name_en,
-        country_code,
-        country_ru,
-        country_en,
-        population,
+        name_ru: row.text("name_ru")?,
+        name_en: row.text("name_en")?,
+        country_code: row.text("country_code")?,
+        country_ru: row.text("country_ru")?,
+        country_en: row.text("country_en")?,
+        population: row.int_or_none("population")?,
         status: status
             .parse::<MembershipStatus>()
             .map_err(|_| StorageError::Corrupt(format!("city {code}: status {status:?}")))?,
-        member_since: text_to_date(since)?,
-        latitude: lat,
-        longitude: lon,
+        member_since: text_to_date(row.text_or_none("member_since")?)?,
+        latitude: row.real_or_none("latitude")?,
+        longitude: row.real_or_none("longitude")?,
     })
 }
 
-type BodyRow = (String, String, String, String, String, String);
+const BODY_COLUMNS: &str = "id, kind, name_ru, name_en, short_ru, short_en";
 
-fn body_from_row(row: BodyRow) -> Result<Body, StorageError> {
-    let (id, kind, name_ru, name_en, short_ru, short_en) = row;
+fn body_from_row(row: &impl NamedRow) -> Result<Body, StorageError> {
+    let id = row.text("id")?;
+    let kind = row.text("kind")?;
     Ok(Body {
         id: BodyId::parse(&id).map_err(|e| StorageError::Corrupt(e.to_string()))?,
         kind: kind
             .parse()
             .map_err(|_| StorageError::Corrupt(format!("body {id}: kind {kind:?}")))?,
-        name_ru,
-        name_en,
-        short_ru,
-        short_en,
+        name_ru: row.text("name_ru")?,
+        name_en: row.text("name_en")?,
+        short_ru: row.text("short_ru")?,
+        short_en: row.text("short_en")?,
     })
 }
 
 async fn load_city(reader: &mut Reader<'_>, code: &CityCode) -> Result<Option<City>, StorageError> {
-    let row: Option<CityRow> = on_reader!(reader, conn => {
-        sqlx::query_as(&format!("SELECT {CITY_COLUMNS} FROM cities WHERE code = $1"))
+    let city = on_reader!(reader, conn => {
+        sqlx::query(&format!("SELECT {CITY_COLUMNS} FROM cities WHERE code = $1"))
             .bind(code.as_str())
             .fetch_optional(conn)
             .await?
+            .as_ref()
+            .map(city_from_row)
+            .transpose()?
     });
-    row.map(city_from_row).transpose()
+    Ok(city)
 }
 
 crate::facet!(
@@ -222,15 +201,14 @@ impl Org<'_> {
     /// Member cities, ordered by their Russian name (folded in Rust, since SQLite cannot fold
     /// Cyrillic case).
     pub async fn cities(&self) -> Result<Vec<City>, StorageError> {
-        let rows: Vec<CityRow> = on_pool!(self, pool => {
-            sqlx::query_as(&format!("SELECT {CITY_COLUMNS} FROM cities"))
+        let mut cities = on_pool!(self, pool => {
+            sqlx::query(&format!("SELECT {CITY_COLUMNS} FROM cities"))
                 .fetch_all(pool)
                 .await?
+                .iter()
+                .map(city_from_row)
+                .collect::<Result<Vec<_>, _>>()?
         });
-        let mut cities = rows
-            .into_iter()
-            .map(city_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
         cities.sort_by_cached_key(|c| c.name_ru.to_lowercase());
         Ok(cities)
     }
@@ -274,15 +252,14 @@ impl Org<'_> {
     }
 
     pub async fn bodies(&self) -> Result<Vec<Body>, StorageError> {
-        let rows: Vec<BodyRow> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT id, kind, name_ru, name_en, short_ru, short_en FROM bodies ORDER BY id")
+        let mut bodies = on_pool!(self, pool => {
+            sqlx::query(&format!("SELECT {BODY_COLUMNS} FROM bodies ORDER BY id"))
                 .fetch_all(pool)
                 .await?
+                .iter()
+                .map(body_from_row)
+                .collect::<Result<Vec<_>, _>>()?
         });
-        let mut bodies = rows
-            .into_iter()
-            .map(body_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
         // The association's own bodies first, in the order of its charter.
         bodies.sort_by_key(|b| {
             megapolis_domain::BodyKind::ALL
@@ -293,13 +270,16 @@ impl Org<'_> {
     }
 
     pub async fn body(&self, id: &BodyId) -> Result<Option<Body>, StorageError> {
-        let row: Option<BodyRow> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT id, kind, name_ru, name_en, short_ru, short_en FROM bodies WHERE id = $1")
+        let body = on_pool!(self, pool => {
+            sqlx::query(&format!("SELECT {BODY_COLUMNS} FROM bodies WHERE id = $1"))
                 .bind(id.as_str())
                 .fetch_optional(pool)
                 .await?
+                .as_ref()
+                .map(body_from_row)
+                .transpose()?
         });
-        row.map(body_from_row).transpose()
+        Ok(body)
     }
 
     /// Creates or updates each body, all in one transaction: an import is whole or not at all.
