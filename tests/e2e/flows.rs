@@ -1503,3 +1503,120 @@ async fn a_password_change_signs_out_everywhere_and_can_revoke_the_tokens() {
     );
     app.login_with(email, "a-new-long-password-2026").await;
 }
+
+/// The home page shows the live sections as live with today's figures: the decisions section
+/// links to the register and counts exactly the decisions the public API lists (a draft is not
+/// counted), and is not marked as in preparation — in both languages.
+#[tokio::test]
+async fn the_home_page_shows_the_decisions_section_live_with_public_figures() {
+    use megapolis_decisions::{NewDecision, SessionInfo};
+    let app = spawn_app().await;
+    // A draft: the Secretariat's work, no public figure counts it.
+    app.store
+        .decisions()
+        .save(
+            "tests",
+            &NewDecision {
+                session: SessionInfo {
+                    number: 95,
+                    date: None,
+                    place: "Минск".into(),
+                },
+                title: "Черновик решения для главной страницы".into(),
+                language: "ru".into(),
+                source_text: "РЕШЕНИЕ\n1. Черновик.\n".into(),
+                controller: None,
+                published: false,
+                items: vec![],
+                appendices: vec![],
+                assignments: vec![],
+            },
+        )
+        .await
+        .expect("a draft");
+    let browser = client();
+    let listed: Vec<Value> = app
+        .get(&browser, "/api/v1/decisions")
+        .await
+        .json()
+        .await
+        .expect("the public register");
+    assert!(!listed.is_empty(), "the demo data has published decisions");
+    assert!(listed.iter().all(|d| d["published"] == json!(true)));
+
+    for (lang, soon) in [("ru", "Готовится"), ("en", "In preparation")] {
+        assert_eq!(
+            app.get(&browser, &format!("/lang/{lang}")).await.status(),
+            303
+        );
+        let html = app.get(&browser, "/").await.text().await.expect("home");
+        assert!(html.contains(&format!("<html lang=\"{lang}\"")));
+        // Sections still to come stay marked as such.
+        assert!(html.contains(soon), "{lang}: {html}");
+        let start = html
+            .find("id=\"door-decisions\"")
+            .unwrap_or_else(|| panic!("{lang}: no decisions section in {html}"));
+        let door = &html[start..start + html[start..].find("</li>").expect("end of the section")];
+        assert!(door.contains("href=\"/decisions\""), "{lang}: {door}");
+        assert!(!door.contains(soon), "{lang}: {door}");
+        let figure = &door[door.find("class=\"decision-count\">").expect("the count")
+            + "class=\"decision-count\">".len()..];
+        let count: usize = figure
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{lang}: no number in {figure}"));
+        assert_eq!(count, listed.len(), "{lang}: {door}");
+        // The cities and bodies sections are live too, with today's counts.
+        for id in ["door-cities", "door-bodies"] {
+            let at = html.find(&format!("id=\"{id}\"")).expect(id);
+            let door = &html[at..at + html[at..].find("</li>").expect("end")];
+            assert!(!door.contains(soon), "{lang}: {door}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_profile_and_the_people_list_name_cities_and_bodies_not_their_codes() {
+    let app = spawn_app().await;
+    let minsk = app.login_as("city-rep").await;
+    let profile = app
+        .get(&minsk, "/profile")
+        .await
+        .text()
+        .await
+        .expect("page");
+    let at = profile.find("id=\"profile-city\"").expect("the city");
+    let city = &profile[at..at + profile[at..].find("</dd>").expect("end")];
+    assert!(
+        city.contains("Минск") && !city.contains(">minsk<"),
+        "{city}"
+    );
+    let board = app.login_as("body-member").await;
+    let profile = app
+        .get(&board, "/profile")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(profile.contains("Правление"), "{profile}");
+    assert!(!profile.contains(">board<"), "{profile}");
+    let admin = app.login_as("admin").await;
+    let people = app
+        .get(&admin, "/admin/people")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(people.contains("Минск"), "{people}");
+    assert!(!people.contains("<td>minsk</td>"), "{people}");
+    // In English, the English names.
+    app.get(&admin, "/lang/en?back=/admin/people").await;
+    let people = app
+        .get(&admin, "/admin/people")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(people.contains("Minsk"), "{people}");
+}

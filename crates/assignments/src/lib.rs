@@ -239,10 +239,17 @@ impl<'a> Parties<'a> {
     }
 
     /// The capacities in which `person` acts on the assignment: through the bodies they are a
-    /// member of, and the Secretariat's role.
-    pub fn capacities_of(&self, person: &Person) -> Capacities {
+    /// member of, and the Secretariat's role. A body of `member_groups` (the administrations of
+    /// the member cities) has the representatives of the member cities as its members, so each
+    /// city acts on what is addressed to all of them.
+    pub fn capacities_of(&self, person: &Person, member_groups: &[BodyId]) -> Capacities {
         let member_of = |body: Option<&BodyId>| {
-            body.is_some_and(|b| person.memberships.iter().any(|m| &m.body == b))
+            body.is_some_and(|b| {
+                person.memberships.iter().any(|m| &m.body == b)
+                    || (member_groups.contains(b)
+                        && person.role == Role::CityRep
+                        && person.city.is_some())
+            })
         };
         Capacities {
             lead: member_of(self.lead),
@@ -337,6 +344,30 @@ mod tests {
             assert_eq!(recurrence.as_str().parse::<Recurrence>(), Ok(recurrence));
         }
         assert!("weekly".parse::<Recurrence>().is_err());
+    }
+
+    #[test]
+    fn city_representatives_act_for_the_group_of_member_cities() {
+        let group = executor("member-cities");
+        let controller = BodyId::parse("board").expect("a body id");
+        let parties = Parties::new(Some(&group), &[], Some(&controller));
+        let groups = [BodyId::parse("member-cities").expect("a body id")];
+        let representative = Person {
+            id: 7,
+            email: megapolis_domain::Email::parse("minsk@city.example").expect("an e-mail"),
+            name: "Minsk".into(),
+            role: Role::CityRep,
+            city: Some(megapolis_domain::CityCode::parse("minsk").expect("a code")),
+            memberships: vec![],
+            active: true,
+        };
+        assert!(parties.capacities_of(&representative, &groups).lead);
+        assert!(!parties.capacities_of(&representative, &[]).lead);
+        let expert = Person {
+            role: Role::Expert,
+            ..representative
+        };
+        assert!(!parties.capacities_of(&expert, &groups).lead);
     }
 
     #[test]

@@ -25,6 +25,7 @@
 //!         overdue: false,
 //!         progress: 0,
 //!         last_report: String::new(),
+//!         returned: false,
 //!     }],
 //! };
 //! let bytes = to_xlsx(&report).expect("a workbook");
@@ -68,6 +69,10 @@ pub struct Labels {
     pub overdue: String,
     pub totals: String,
     pub last_report: String,
+    /// Shown instead of an empty lead executor, e.g. «Исполнитель не назван».
+    pub no_lead: String,
+    /// The mark of a report returned to work, e.g. «Отчёт возвращён».
+    pub returned: String,
 }
 
 impl Labels {
@@ -85,6 +90,8 @@ impl Labels {
             overdue: "Overdue".into(),
             totals: "Totals".into(),
             last_report: "Last report".into(),
+            no_lead: "No executor named".into(),
+            returned: "Report returned".into(),
         }
     }
 
@@ -102,6 +109,8 @@ impl Labels {
             overdue: "Просрочено".into(),
             totals: "Итого".into(),
             last_report: "Последний отчёт".into(),
+            no_lead: "Исполнитель не назван".into(),
+            returned: "Отчёт возвращён".into(),
         }
     }
 }
@@ -114,7 +123,7 @@ pub struct ReportRow {
     /// The item number, e.g. "1.2".
     pub item: String,
     pub task: String,
-    /// May be empty.
+    /// May be empty: the report then shows [`Labels::no_lead`].
     pub lead: String,
     /// Joined with ", ".
     pub co_executors: String,
@@ -128,6 +137,37 @@ pub struct ReportRow {
     pub progress: u8,
     /// May be empty.
     pub last_report: String,
+    /// The controller returned the last report and the work goes on: the report shows
+    /// [`Labels::returned`] beside the state.
+    pub returned: bool,
+}
+
+impl ReportRow {
+    /// The lead executor as the report shows it: the name, or the label of no executor.
+    pub(crate) fn lead_or<'a>(&'a self, labels: &'a Labels) -> &'a str {
+        if self.lead.trim().is_empty() {
+            &labels.no_lead
+        } else {
+            &self.lead
+        }
+    }
+}
+
+/// The rows grouped by decision, the groups in the order their first row comes in, the rows of
+/// each group in their order: a decision's title is written once, above its rows, even when the
+/// caller's rows of a decision are not together.
+#[cfg_attr(not(feature = "pdf"), allow(dead_code))]
+pub(crate) fn by_decision(rows: &[ReportRow]) -> Vec<(&str, Vec<&ReportRow>)> {
+    let mut groups: Vec<(&str, Vec<&ReportRow>)> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for row in rows {
+        let at = *index.entry(row.decision.as_str()).or_insert_with(|| {
+            groups.push((row.decision.as_str(), Vec::new()));
+            groups.len() - 1
+        });
+        groups[at].1.push(row);
+    }
+    groups
 }
 
 /// Why a report could not be rendered.

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use megapolis_documents::{format_date, render_pdf, typst_str, Document};
 
-use crate::{ExecutionReport, ReportError, ReportRow};
+use crate::{ExecutionReport, Labels, ReportError, ReportRow};
 
 /// Renders the report as a PDF (A4 landscape).
 pub fn to_pdf(report: &ExecutionReport) -> Result<Vec<u8>, ReportError> {
@@ -85,14 +85,18 @@ fn totals(m: &mut String, report: &ExecutionReport) {
     m.push_str("\n))\n");
 }
 
-/// The table of assignments, its header repeated on every page.
+/// How many columns the table has: the decision is the heading of its group of rows, not a
+/// column.
+const COLUMNS: usize = 8;
+
+/// The table of assignments, its header repeated on every page; the rows of each decision under
+/// one heading row with the decision's title.
 fn table(m: &mut String, report: &ExecutionReport) {
     let l = &report.labels;
     m.push_str(
-        "#table(\n  columns: (12%, auto, 1fr, 11%, 11%, 6.6em, 7.5em, 5.6em, 15%),\n  fill: (x, y) => if y == 0 { luma(228) },\n  table.header(",
+        "#table(\n  columns: (auto, 1fr, 13%, 12%, 6.6em, 7.5em, 5.6em, 17%),\n  fill: (x, y) => if y == 0 { luma(228) },\n  table.header(",
     );
-    for label in [
-        &l.decision,
+    let header = [
         &l.item,
         &l.task,
         &l.lead,
@@ -101,36 +105,62 @@ fn table(m: &mut String, report: &ExecutionReport) {
         &l.state,
         &l.progress,
         &l.last_report,
-    ] {
+    ];
+    debug_assert_eq!(header.len(), COLUMNS);
+    for label in header {
         let _ = write!(m, "strong({}), ", typst_str(label));
     }
     m.push_str("),\n");
-    for row in &report.rows {
-        table_row(m, row, &l.overdue);
+    for (decision, rows) in crate::by_decision(&report.rows) {
+        let _ = writeln!(
+            m,
+            "  table.cell(colspan: {COLUMNS}, fill: luma(242), strong({})),",
+            typst_str(decision)
+        );
+        for row in rows {
+            table_row(m, row, l);
+        }
     }
     m.push_str(")\n");
 }
 
-fn table_row(m: &mut String, row: &ReportRow, overdue_label: &str) {
+fn table_row(m: &mut String, row: &ReportRow, labels: &Labels) {
     let deadline = match row.deadline {
         Some(d) => format_date(d),
         None => row.deadline_text.clone(),
     };
     let progress = row.progress.min(100);
-    let state = if row.overdue {
-        format!(
-            "stack(dir: ttb, spacing: 3pt, {}, text(weight: \"bold\", size: 8pt, \"! \" + {}))",
-            typst_str(&row.state),
-            typst_str(overdue_label)
-        )
-    } else {
+    let mut marks = Vec::new();
+    if row.overdue {
+        marks.push(format!(
+            "text(weight: \"bold\", size: 8pt, \"! \" + {})",
+            typst_str(&labels.overdue)
+        ));
+    }
+    if row.returned {
+        marks.push(format!(
+            "text(weight: \"bold\", size: 8pt, {})",
+            typst_str(&labels.returned)
+        ));
+    }
+    let state = if marks.is_empty() {
         typst_str(&row.state)
+    } else {
+        format!(
+            "stack(dir: ttb, spacing: 3pt, {}, {})",
+            typst_str(&row.state),
+            marks.join(", ")
+        )
+    };
+    let lead = if row.lead.trim().is_empty() {
+        format!("emph({})", typst_str(row.lead_or(labels)))
+    } else {
+        typst_str(&row.lead)
     };
     let cells = [
-        typst_str(&row.decision),
         typst_str(&row.item),
         typst_str(&row.task),
-        typst_str(&row.lead),
+        lead,
         typst_str(&row.co_executors),
         typst_str(&deadline),
         state,

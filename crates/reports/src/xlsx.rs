@@ -3,11 +3,13 @@
 //! Layout of the single sheet "Report": the title, the subtitle, the totals block (state label
 //! and count, one per line), an empty line, then the table with a bold frozen header row and an
 //! autofilter. Deadlines are real date cells (`dd.mm.yyyy`), progress is a number in percent
-//! format, overdue is a boolean, overdue rows are filled light red.
+//! format, overdue is a boolean, overdue rows are filled light red. The decision stays a column
+//! (to filter by); an empty lead executor reads [`Labels::no_lead`](crate::Labels::no_lead), and
+//! a returned report is marked in the state cell.
 
 use megapolis_documents::{render_xlsx, Cell, Column, Row, Sheet};
 
-use crate::{ExecutionReport, ReportError, ReportRow};
+use crate::{ExecutionReport, Labels, ReportError, ReportRow};
 
 /// Column widths of the table, in characters, in column order.
 const WIDTHS: [f64; 10] = [28.0, 7.0, 60.0, 24.0, 28.0, 11.0, 14.0, 10.0, 11.0, 40.0];
@@ -54,12 +56,12 @@ fn sheet(report: &ExecutionReport) -> Sheet {
             wrap,
         })
         .collect();
-    sheet.rows = report.rows.iter().map(row).collect();
+    sheet.rows = report.rows.iter().map(|r| row(r, l)).collect();
     sheet.landscape = true;
     sheet
 }
 
-fn row(row: &ReportRow) -> Row {
+fn row(row: &ReportRow, labels: &Labels) -> Row {
     let deadline = match row.deadline {
         Some(date) => Cell::Date(date),
         None => Cell::from(row.deadline_text.as_str()),
@@ -69,14 +71,24 @@ fn row(row: &ReportRow) -> Row {
             Cell::from(row.decision.as_str()),
             Cell::from(row.item.as_str()),
             Cell::from(row.task.as_str()),
-            Cell::from(row.lead.as_str()),
+            Cell::from(row.lead_or(labels)),
             Cell::from(row.co_executors.as_str()),
             deadline,
-            Cell::from(row.state.as_str()),
+            Cell::from(state(row, labels)),
             Cell::Percent(f64::from(row.progress.min(100)) / 100.0),
             Cell::Bool(row.overdue),
             Cell::from(row.last_report.as_str()),
         ],
         highlight: row.overdue,
+    }
+}
+
+/// The state, with the mark of a returned report after it ("In progress (Report returned)"):
+/// the column's filter then tells returned work apart.
+fn state(row: &ReportRow, labels: &Labels) -> String {
+    if row.returned {
+        format!("{} ({})", row.state, labels.returned)
+    } else {
+        row.state.clone()
     }
 }

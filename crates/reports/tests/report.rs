@@ -25,6 +25,7 @@ fn row(item: &str, task: &str) -> ReportRow {
         overdue: false,
         progress: 40,
         last_report: String::new(),
+        returned: false,
     }
 }
 
@@ -147,6 +148,48 @@ fn xlsx_of_an_empty_report() {
     assert_eq!(range.height() - header, 1);
 }
 
+/// Two decisions whose rows come interleaved, a row with no lead executor and a returned report.
+fn grouped_report() -> ExecutionReport {
+    let mut report = report();
+    let mut other = row("4.1", "Provide the figures of open data portals");
+    other.decision = "Session 19: On open data".into();
+    let mut returned = row("4.2", "Collect the cities' answers on the survey");
+    returned.decision = other.decision.clone();
+    returned.returned = true;
+    returned.last_report = "Answers of 12 cities collected".into();
+    report.rows.insert(1, other);
+    report.rows.push(returned);
+    report
+}
+
+#[test]
+fn xlsx_labels_a_missing_lead_and_marks_a_returned_report() {
+    let report = grouped_report();
+    let range = sheet(to_xlsx(&report).unwrap());
+    let header = (0..range.height())
+        .find(|&r| text(&range, r, 0) == report.labels.decision)
+        .expect("a header row");
+    let row_of = |task: &str| {
+        (header + 1..range.height())
+            .find(|&r| text(&range, r, 2) == task)
+            .unwrap_or_else(|| panic!("a row for {task}"))
+    };
+    // The decision stays a column, to filter by.
+    assert_eq!(
+        text(&range, row_of(RUSSIAN_TASK), 0),
+        "Сессия 18, 2 июня 2010 г."
+    );
+    assert_eq!(
+        text(&range, row_of(ENGLISH_TASK), 3),
+        "Исполнитель не назван"
+    );
+    assert_eq!(text(&range, row_of(RUSSIAN_TASK), 3), "Секретариат МАГ");
+    let returned = row_of("Collect the cities' answers on the survey");
+    assert_eq!(text(&range, returned, 6), "В работе (Отчёт возвращён)");
+    assert_eq!(text(&range, returned, 9), "Answers of 12 cities collected");
+    assert_eq!(text(&range, row_of(RUSSIAN_TASK), 6), "В работе");
+}
+
 #[cfg(feature = "pdf")]
 mod pdf {
     use std::process::Command;
@@ -193,6 +236,16 @@ mod pdf {
             .filter(|c| !c.is_whitespace() && *c != '-')
             .collect();
         hay.contains(&needle)
+    }
+
+    /// How often `needle` occurs, spaces and hyphenation aside.
+    fn count_words(haystack: &str, needle: &str) -> usize {
+        let squeeze = |s: &str| -> String {
+            s.chars()
+                .filter(|c| !c.is_whitespace() && *c != '-' && *c != '\u{ad}')
+                .collect()
+        };
+        squeeze(haystack).matches(&squeeze(needle)).count()
     }
 
     #[test]
@@ -292,5 +345,29 @@ mod pdf {
                 "header missing on a page"
             );
         }
+    }
+
+    #[test]
+    fn pdf_names_each_decision_once_labels_a_missing_lead_and_marks_a_returned_report() {
+        let report = grouped_report();
+        let pdf = to_pdf(&report).unwrap();
+        assert!(pdf.starts_with(b"%PDF"));
+        let Some(text) = pdftotext(&pdf) else {
+            return;
+        };
+        let flat = words(&text);
+        for decision in ["Сессия 18, 2 июня 2010 г.", "Session 19: On open data"] {
+            assert_eq!(count_words(&text, decision), 1, "{decision} in {flat}");
+        }
+        // The first decision's rows come under its heading, the interleaved row moved after them.
+        let first = flat.find("Сессия 18").unwrap();
+        let second = flat.find("Session 19").unwrap();
+        assert!(first < second, "{flat}");
+        assert!(
+            flat.find("Prepare the annual plan").unwrap() < second,
+            "{flat}"
+        );
+        assert!(contains_words(&text, "Исполнитель не назван"), "{flat}");
+        assert_eq!(count_words(&text, "Отчёт возвращён"), 1, "{flat}");
     }
 }

@@ -185,3 +185,14 @@ api-tokens-revoked = { $count ->
     [one] { $count } token revoked.
    *[other] { $count } tokens revoked.
 }
+control-report-returned = Report returned
+home-live = Live
+home-decisions-published = { $count ->
+    [one] { $count } published decision
+   *[other] { $count } published decisions
+}
+home-assignments-open = { $count ->
+    [one] { $count } open assignment
+   *[other] { $count } open assignments
+}
+home-assignments-overdue = { $count } overdue

@@ -192,3 +192,16 @@ api-tokens-revoked = { $count ->
     [few] Отозвано { $count } токена.
    *[many] Отозвано { $count } токенов.
 }
+control-report-returned = Отчёт возвращён
+home-live = Работает
+home-decisions-published = { $count ->
+    [one] { $count } опубликованное решение
+    [few] { $count } опубликованных решения
+   *[many] { $count } опубликованных решений
+}
+home-assignments-open = { $count ->
+    [one] { $count } поручение в работе
+    [few] { $count } поручения в работе
+   *[many] { $count } поручений в работе
+}
+home-assignments-overdue = просрочено: { $count }

@@ -1015,3 +1015,75 @@ async fn an_overdue_assignment_says_why_in_words_in_both_languages() {
         );
     }
 }
+
+#[tokio::test]
+async fn city_representatives_act_on_what_is_addressed_to_the_member_cities() {
+    let app = spawn_app().await;
+    let open_to_cities = app
+        .store
+        .assignments()
+        .list(
+            &AssignmentFilter {
+                lead: Some(megapolis_domain::BodyId::parse("city-admins").expect("id")),
+                open: true,
+                published_only: true,
+                ..AssignmentFilter::default()
+            },
+            today(),
+        )
+        .await
+        .expect("list");
+    let assignment = open_to_cities
+        .iter()
+        .find(|a| a.state != AssignmentState::ReportSubmitted)
+        .expect("the demo addresses an open assignment to the member cities' administrations");
+    // Minsk's representative is told, and may report.
+    let minsk = app.login_as("city-rep").await;
+    let inbox = app.get(&minsk, "/inbox").await.text().await.expect("inbox");
+    assert!(
+        inbox.contains(&format!("/assignments/{}", assignment.id)),
+        "the city hears of it: {inbox}"
+    );
+    let page = app
+        .get(&minsk, &format!("/assignments/{}", assignment.id))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("id=\"form-report\""), "{page}");
+    let report = app
+        .post_form(
+            &minsk,
+            &format!("/assignments/{}", assignment.id),
+            &format!("/assignments/{}/act", assignment.id),
+            &[
+                ("action", "report"),
+                ("text", "Минск: сведения направлены в Секретариат."),
+                ("progress", "40"),
+            ],
+        )
+        .await;
+    assert_eq!(report.status(), 303);
+    let after = app
+        .store
+        .assignments()
+        .get(assignment.id, today())
+        .await
+        .expect("read")
+        .expect("the assignment");
+    assert_eq!(after.state, AssignmentState::ReportSubmitted);
+    // Someone with no part in it is told who may act instead of seeing no forms at all.
+    let expert = app.login_as("expert").await;
+    let other = open_to_cities
+        .iter()
+        .find(|a| a.id != assignment.id)
+        .unwrap_or(assignment);
+    let page = app
+        .get(&expert, &format!("/assignments/{}", other.id))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("id=\"who-may-act\""), "{page}");
+    assert!(!page.contains("id=\"form-report\""), "{page}");
+}

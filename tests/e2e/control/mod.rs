@@ -1031,3 +1031,147 @@ async fn the_inbox_entry_shows_the_unread_count_until_it_is_read() {
     assert!(!html.contains("nav-badge"), "{html}");
     assert_eq!(strip_tags(&link_inner(&html, "/inbox")).trim(), "Inbox");
 }
+
+/// Hardening of the execution report: a decision's title heads its rows once in the PDF, an
+/// assignment with no lead executor says so, and a report the Board returned is marked, in the
+/// PDF (read through `pdftotext` when installed) and in the XLSX.
+#[tokio::test]
+async fn execution_report_groups_by_decision_labels_no_lead_and_marks_returned_reports() {
+    use calamine::Reader;
+    const TASK_NO_LEAD: &str = "Обобщить предложения городов по единому порталу";
+    const TASK_RETURNED: &str = "Подготовить обзор практик открытых данных городов";
+    let app = spawn_app().await;
+    seed(&app).await;
+    let today = today();
+    let decision = NewDecision {
+        session: SessionInfo {
+            number: 91,
+            date: Some(today - Duration::days(40)),
+            place: "Астана".into(),
+        },
+        title: "Об открытых данных городов".into(),
+        language: "ru".into(),
+        source_text: "РЕШЕНИЕ\n1. Об открытых данных.\n".into(),
+        controller: executor("board"),
+        published: true,
+        items: vec![],
+        appendices: vec![],
+        assignments: vec![
+            assignment("1.1", TASK_NO_LEAD, None, Some(today + Duration::days(20))),
+            assignment(
+                "1.2",
+                TASK_RETURNED,
+                executor("secretariat"),
+                Some(today + Duration::days(30)),
+            ),
+        ],
+    };
+    let decision_id = app
+        .store
+        .decisions()
+        .save("tests", &decision)
+        .await
+        .expect("save decision");
+    let returned = app
+        .store
+        .assignments()
+        .list(
+            &megapolis_storage::assignments::AssignmentFilter {
+                decision: Some(decision_id),
+                ..Default::default()
+            },
+            today,
+        )
+        .await
+        .expect("assignments")
+        .into_iter()
+        .find(|a| a.task == TASK_RETURNED)
+        .expect("the assignment to return")
+        .id;
+    let secretariat = person(&app, "secretariat").await;
+    let board = person(&app, "body-member").await;
+    for (who, action) in [
+        (
+            &secretariat,
+            Action::Report {
+                text: "Обзор подготовлен.".into(),
+                progress: 80,
+            },
+        ),
+        (
+            &board,
+            Action::Return {
+                comment: "Дополнить примерами.".into(),
+            },
+        ),
+    ] {
+        app.store
+            .assignments()
+            .act(returned, who, &action, &[], today)
+            .await
+            .expect("act");
+    }
+    let client = app.login_as("body-member").await;
+
+    // The XLSX keeps the decision column, labels the missing lead and marks the returned report.
+    for (lang, no_lead, returned_state) in [
+        ("ru", "Исполнитель не назван", "В работе (Отчёт возвращён)"),
+        ("en", "No executor named", "In progress (Report returned)"),
+    ] {
+        let response = app
+            .get(&client, &format!("/control/report.xlsx?lang={lang}"))
+            .await;
+        assert_eq!(response.status(), 200);
+        let bytes = response.bytes().await.expect("body").to_vec();
+        let mut workbook: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an XLSX workbook");
+        let range = workbook
+            .worksheet_range("Report")
+            .expect("the Report sheet");
+        let row_of = |task: &str| {
+            (0..range.height())
+                .find(|&r| sheet_text(&range, r, 2) == task)
+                .unwrap_or_else(|| panic!("a row for {task}"))
+        };
+        assert_eq!(sheet_text(&range, row_of(TASK_NO_LEAD), 3), no_lead);
+        assert_eq!(sheet_text(&range, row_of(TASK_RETURNED), 6), returned_state);
+        // A report that was accepted is not marked.
+        assert!(!sheet_text(&range, row_of(TASK_ACCEPTED), 6).contains('('));
+    }
+
+    // The PDF: each decision's title once, above its rows.
+    let response = app.get(&client, "/control/report.pdf?lang=ru").await;
+    if !cfg!(feature = "pdf") {
+        assert_eq!(response.status(), 501);
+        return;
+    }
+    assert_eq!(response.status(), 200);
+    let bytes = response.bytes().await.expect("body").to_vec();
+    assert!(bytes.starts_with(b"%PDF"));
+    let Some(text) = pdf_text(&bytes) else {
+        eprintln!(
+            "SKIPPED: pdftotext is not installed (Debian poppler-utils); PDF text not checked"
+        );
+        return;
+    };
+    // pdftotext breaks lines and hyphenates inside cells: compare without spaces and hyphens.
+    let squeeze = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && *c != '-' && *c != '\u{ad}')
+            .collect()
+    };
+    let flat = squeeze(&text);
+    let count = |needle: &str| flat.matches(&squeeze(needle)).count();
+    for title in [
+        "Сессия 90: О контроле исполнения решений",
+        "Сессия 91: Об открытых данных городов",
+    ] {
+        assert_eq!(count(title), 1, "{title} once in {text}");
+    }
+    assert!(
+        flat.find(&squeeze("Сессия 91")) < flat.find(&squeeze(TASK_NO_LEAD)),
+        "the heading above its rows: {text}"
+    );
+    assert!(count("Исполнитель не назван") >= 1, "{text}");
+    assert!(count("Отчёт возвращён") >= 1, "{text}");
+}

@@ -2,8 +2,8 @@
 //! the writer's lock, let the domain decide, write the state, the event, the notices and the
 //! audit record.
 use super::{
-    doubts_to_text, insert_assignment, insert_event, load, notify_parties, write_co_executors,
-    Assignments,
+    doubts_to_text, insert_assignment, insert_event, load, member_groups, notify_parties,
+    write_co_executors, Assignments,
 };
 use crate::audit::audit_entry;
 use crate::db::Reader;
@@ -86,7 +86,8 @@ impl Assignments<'_> {
             .await?
             .ok_or_else(|| StorageError::NotFound(format!("assignment {id}")))?;
         let before = current.status();
-        let outcome = workflow::apply(&before, action, current.capacities_of(person))?;
+        let groups = member_groups(&mut tx).await?;
+        let outcome = workflow::apply(&before, action, current.capacities_of(person, &groups))?;
         let after = &outcome.status;
         on_tx!(tx, conn => sqlx::query(
             "UPDATE assignments SET state = $1, deadline = $2, progress = $3, extension_until = $4, extension_reason = $5, updated_at = $6 WHERE id = $7",
@@ -183,7 +184,8 @@ impl Assignments<'_> {
         let current = load(&mut Reader::Tx(&mut tx), id, today)
             .await?
             .ok_or_else(|| StorageError::NotFound(format!("assignment {id}")))?;
-        workflow::may_edit(current.state, current.capacities_of(person))?;
+        let groups = member_groups(&mut tx).await?;
+        workflow::may_edit(current.state, current.capacities_of(person, &groups))?;
         if edit.task.trim().is_empty() {
             return Err(workflow::WorkflowError::Required { field: "the task" }.into());
         }

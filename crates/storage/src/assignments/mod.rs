@@ -154,8 +154,8 @@ impl AssignmentRecord {
     }
 
     /// The capacities in which `person` acts on this assignment.
-    pub fn capacities_of(&self, person: &Person) -> Capacities {
-        self.parties().capacities_of(person)
+    pub fn capacities_of(&self, person: &Person, member_groups: &[BodyId]) -> Capacities {
+        self.parties().capacities_of(person, member_groups)
     }
 }
 
@@ -564,6 +564,19 @@ pub(crate) async fn write_co_executors(
         .await.map(|r| r.rows_affected()))?;
     }
     Ok(())
+}
+
+/// The bodies whose members are the representatives of the member cities.
+pub(crate) async fn member_groups(tx: &mut WriteTx) -> Result<Vec<BodyId>, StorageError> {
+    let ids: Vec<String> = on_tx!(tx, conn => sqlx::query_scalar("SELECT id FROM bodies WHERE kind = $1")
+        .bind(megapolis_domain::BodyKind::MemberGroup.as_str())
+        .fetch_all(conn)
+        .await?);
+    ids.into_iter()
+        .map(|id| {
+            BodyId::parse(&id).map_err(|e| StorageError::Corrupt(format!("body {id:?}: {e}")))
+        })
+        .collect()
 }
 
 /// Tells the bodies an event concerns, with the assignment as the notice's subject.

@@ -216,10 +216,15 @@ pub(crate) async fn notify(
     let mut recipients: BTreeMap<i64, String> = BTreeMap::new();
     for body in bodies {
         let members: Vec<(i64, String)> = on_tx!(tx, conn => sqlx::query_as(
-            "SELECT p.id, p.email FROM people p JOIN memberships m ON m.person_id = p.id WHERE m.body_id = $1 AND p.active = $2",
+            "SELECT p.id, p.email FROM people p JOIN memberships m ON m.person_id = p.id WHERE m.body_id = $1 AND p.active = $2 \
+             UNION SELECT p.id, p.email FROM people p JOIN bodies b ON b.id = $1 AND b.kind = $3 \
+             JOIN cities c ON c.code = p.city AND c.status = $4 WHERE p.role = $5 AND p.active = $2",
         )
         .bind(body.as_str())
         .bind(true)
+        .bind(megapolis_domain::BodyKind::MemberGroup.as_str())
+        .bind(megapolis_domain::MembershipStatus::Member.as_str())
+        .bind(megapolis_domain::Role::CityRep.as_str())
         .fetch_all(conn)
         .await?);
         recipients.extend(members);

@@ -198,6 +198,20 @@ impl Org<'_> {
         })
     }
 
+    /// How many decisions are published: the home page's public figure, the number the
+    /// anonymous register and `/api/v1/decisions` list. Drafts are not counted.
+    pub async fn published_decisions(&self) -> Result<i64, StorageError> {
+        let count: i64 = on_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM decisions d JOIN assembly_sessions s ON s.id = d.session_id \
+                 WHERE d.published = TRUE",
+            )
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(count)
+    }
+
     /// Member cities, ordered by their Russian name (folded in Rust, since SQLite cannot fold
     /// Cyrillic case).
     pub async fn cities(&self) -> Result<Vec<City>, StorageError> {

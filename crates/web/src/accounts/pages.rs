@@ -255,11 +255,19 @@ async fn profile_page(
     status: StatusCode,
 ) -> PageResult {
     let tokens = state.store.accounts().api_tokens(person.id).await?;
+    let cities_by_code = crate::org::pages::cities_by_code(state).await?;
+    let bodies_by_id = crate::org::pages::bodies_by_id(state).await?;
     let html = render(
         state,
         visitor,
         "profile.html",
-        context! { person => person, tokens => tokens, ..extra },
+        context! {
+            person => person,
+            tokens => tokens,
+            cities_by_code => cities_by_code,
+            bodies_by_id => bodies_by_id,
+            ..extra
+        },
     )
     .await;
     Ok((status, html).into_response())

@@ -29,6 +29,7 @@ use megapolis_storage::audit::AuditFilter;
 use minijinja::context;
 use minijinja::value::Value;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 pub async fn admin_cities(
     State(state): State<AppState>,
@@ -214,6 +215,8 @@ pub(crate) async fn people_page(
     let bodies = state.store.org().bodies().await?;
     let ctx = context! {
         people => people,
+        cities_by_code => cities.iter().map(|c| (c.code.as_str(), c)).collect::<BTreeMap<_, _>>(),
+        bodies_by_id => bodies.iter().map(|b| (b.id.as_str(), b)).collect::<BTreeMap<_, _>>(),
         cities => cities,
         bodies => bodies,
         roles => Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(),

@@ -200,10 +200,16 @@ pub(crate) async fn detail_page(
 ) -> Result<Response, AppError> {
     let assignment = load(state, visitor, id).await?;
     let events = state.store.assignments().events(id).await?;
+    let bodies = bodies_by_id(state).await?;
+    let member_groups: Vec<megapolis_domain::BodyId> = bodies
+        .values()
+        .filter(|b| b.kind == megapolis_domain::BodyKind::MemberGroup)
+        .map(|b| b.id.clone())
+        .collect();
     let capacities = visitor
         .person
         .as_ref()
-        .map(|p| assignment.capacities_of(p))
+        .map(|p| assignment.capacities_of(p, &member_groups))
         .unwrap_or_default();
     let offered = megapolis_assignments::workflow::offered(&assignment.status(), capacities);
     let overdue_by =
@@ -219,7 +225,7 @@ pub(crate) async fn detail_page(
         context! {
             assignment => assignment,
             events => events,
-            bodies => bodies_by_id(state).await?,
+            bodies => bodies,
             capacities => capacities,
             any_action => can.values().any(|allowed| *allowed),
             can => can,

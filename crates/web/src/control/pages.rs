@@ -17,6 +17,7 @@ use axum::response::IntoResponse;
 use axum::Extension;
 use fluent_bundle::FluentValue;
 use megapolis_assignments::AssignmentState;
+use megapolis_assignments::EventKind;
 use megapolis_assignments::Executor;
 use megapolis_domain::Body;
 use megapolis_domain::Lang;
@@ -24,6 +25,7 @@ use megapolis_reports::ExecutionReport;
 use megapolis_reports::Labels;
 use megapolis_reports::ReportRow;
 use megapolis_storage::assignments::AssignmentFilter;
+use megapolis_storage::assignments::AssignmentRecord;
 use megapolis_storage::assignments::Dashboard;
 use megapolis_storage::assignments::LeadOf;
 use megapolis_storage::assignments::Load;
@@ -338,6 +340,7 @@ pub(crate) async fn execution_report(
         )
         .await?;
     let mut last_reports = state.store.assignments().last_reports().await?;
+    let returned = returned_reports(state, &records).await?;
     let bodies = bodies_by_id(state).await?;
     let t = |key: &str| state.i18n.get(lang, key, &[]);
     let state_label = |s: AssignmentState| t(&format!("assignment-state-{}", s.as_str()));
@@ -376,6 +379,7 @@ pub(crate) async fn execution_report(
             overdue: record.overdue,
             progress: u8::try_from(record.progress.clamp(0, 100)).unwrap_or(0),
             last_report: last_reports.remove(&record.id).unwrap_or_default(),
+            returned: returned.contains(&record.id),
         });
     }
     let mut totals: Vec<(String, u64)> = AssignmentState::ALL
@@ -397,6 +401,33 @@ pub(crate) async fn execution_report(
     })
 }
 
+/// The assignments in progress whose report the controller returned: the latest of their
+/// report events (reported, returned, accepted) is `returned`. Notes, reminders and other events
+/// after the return do not settle it; a new report does. Only assignments in progress can be in
+/// that state, so only their timelines are read.
+async fn returned_reports(
+    state: &AppState,
+    records: &[AssignmentRecord],
+) -> Result<std::collections::BTreeSet<i64>, AppError> {
+    let mut returned = std::collections::BTreeSet::new();
+    for record in records
+        .iter()
+        .filter(|r| r.state == AssignmentState::InProgress)
+    {
+        let events = state.store.assignments().events(record.id).await?;
+        let last = events.iter().rev().find(|e| {
+            matches!(
+                e.kind,
+                EventKind::Reported | EventKind::Returned | EventKind::Accepted
+            )
+        });
+        if last.is_some_and(|e| e.kind == EventKind::Returned) {
+            returned.insert(record.id);
+        }
+    }
+    Ok(returned)
+}
+
 pub(crate) fn labels(i18n: &Translations, lang: Lang) -> Labels {
     let t = |key: &str| i18n.get(lang, key, &[]);
     Labels {
@@ -411,6 +442,8 @@ pub(crate) fn labels(i18n: &Translations, lang: Lang) -> Labels {
         overdue: t("assignment-overdue"),
         totals: t("control-col-totals"),
         last_report: t("control-col-last-report"),
+        no_lead: t("assignments-no-lead"),
+        returned: t("control-report-returned"),
     }
 }
 

@@ -12,6 +12,7 @@ use axum::response::Response;
 use axum::Extension;
 use megapolis_domain::Body;
 use megapolis_domain::Lang;
+use megapolis_storage::assignments::AssignmentFilter;
 use minijinja::context;
 use minijinja::value::Value;
 use std::collections::BTreeMap;
@@ -27,6 +28,30 @@ pub async fn home(
     Extension(visitor): Extension<Visitor>,
 ) -> PageResult {
     let summary = state.store.org().summary().await?;
+    // Public figures: published decisions and their assignments only, whoever visits.
+    let decisions = state.store.org().published_decisions().await?;
+    let today = crate::state::today();
+    let assignments = state.store.assignments();
+    let open = assignments
+        .count(
+            &AssignmentFilter {
+                published_only: true,
+                open: true,
+                ..AssignmentFilter::default()
+            },
+            today,
+        )
+        .await?;
+    let overdue = assignments
+        .count(
+            &AssignmentFilter {
+                published_only: true,
+                overdue: true,
+                ..AssignmentFilter::default()
+            },
+            today,
+        )
+        .await?;
     page(
         &state,
         &visitor,
@@ -37,6 +62,9 @@ pub async fn home(
             member_count => summary.members,
             country_count => summary.countries,
             body_count => summary.bodies,
+            decision_count => decisions,
+            open_count => open,
+            overdue_count => overdue,
         },
     )
     .await
@@ -126,5 +154,19 @@ pub(crate) async fn bodies_by_id(state: &AppState) -> Result<BTreeMap<String, Bo
         .await?
         .into_iter()
         .map(|b| (b.id.as_str().to_string(), b))
+        .collect())
+}
+
+/// The member cities by code, so a page names a person's city in the reader's language.
+pub(crate) async fn cities_by_code(
+    state: &AppState,
+) -> Result<BTreeMap<String, megapolis_domain::City>, AppError> {
+    Ok(state
+        .store
+        .org()
+        .cities()
+        .await?
+        .into_iter()
+        .map(|c| (c.code.as_str().to_string(), c))
         .collect())
 }

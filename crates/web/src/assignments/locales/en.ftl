@@ -116,3 +116,4 @@ assignment-overdue-reason = Overdue by { $days } { $days ->
     [one] day
    *[other] days
 }: since { $date }
+assignment-who-may-act = The lead executor ({ $lead }) acts on this assignment: starts it, reports, asks for a later deadline; the controlling body ({ $controller }) accepts the report.
