@@ -126,6 +126,15 @@ pub(crate) fn body_id_from_text(
     .transpose()
 }
 
+/// The session of a row that selected `s.number, s.held_on, s.place`.
+fn session_of(row: &impl NamedRow) -> Result<SessionInfo, StorageError> {
+    Ok(SessionInfo {
+        number: row.int("number")?,
+        date: text_to_date(row.text_or_none("held_on")?)?,
+        place: row.text("place")?,
+    })
+}
+
 crate::facet!(
     /// The register of sessions and their decisions.
     Decisions,
@@ -344,11 +353,7 @@ impl Decisions<'_> {
             .map(|row| {
                 Ok(DecisionSummary {
                     id: row.int("id")?,
-                    session: SessionInfo {
-                        number: row.int("number")?,
-                        date: text_to_date(row.text_or_none("held_on")?)?,
-                        place: row.text("place")?,
-                    },
+                    session: session_of(row)?,
                     title: row.text("title")?,
                     language: row.text("language")?,
                     published: row.flag("published")?,
@@ -374,11 +379,7 @@ impl Decisions<'_> {
         .map(|row| {
             Ok::<_, StorageError>(DecisionRecord {
                 id,
-                session: SessionInfo {
-                    number: row.int("number")?,
-                    date: text_to_date(row.text_or_none("held_on")?)?,
-                    place: row.text("place")?,
-                },
+                session: session_of(row)?,
                 title: row.text("title")?,
                 language: row.text("language")?,
                 source_text: row.text("source_text")?,
