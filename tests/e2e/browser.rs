@@ -585,6 +585,66 @@ async fn a_decision_from_text_to_accepted_report(driver: &ChromeDriver, app: &Te
     }
 }
 
+/// Every page, signed in as the Secretariat (who sees the most), fits a phone (390 px) and a
+/// laptop (1366 px) without a horizontal scroll bar, in both languages.
+async fn every_page_fits_phone_and_laptop_widths(driver: &ChromeDriver, app: &TestApp) {
+    let profile = tempfile::tempdir().expect("profile");
+    let browser = driver.session(profile.path()).await;
+    let (email, password) = crate::support::demo_login("secretariat");
+    sign_in(&browser, app, email, password).await;
+    let pages = [
+        "/",
+        "/cities",
+        "/cities/moscow",
+        "/bodies",
+        "/bodies/board",
+        "/decisions",
+        "/decisions/1",
+        "/decisions/import",
+        "/assignments",
+        "/assignments/1",
+        "/control",
+        "/inbox",
+        "/profile",
+        "/jobs",
+        "/admin/cities",
+        "/admin/bodies",
+    ];
+    let mut too_wide = Vec::new();
+    for lang in ["ru", "en"] {
+        browser
+            .goto(&app.url(&format!("/lang/{lang}?back=/")))
+            .await
+            .expect("switch language");
+        for (width, height) in [(390, 844), (1366, 900)] {
+            browser
+                .set_window_size(width, height)
+                .await
+                .expect("window size");
+            for page in pages {
+                browser.goto(&app.url(page)).await.expect("open page");
+                let sizes = browser
+                    .execute(
+                        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth];",
+                        vec![],
+                    )
+                    .await
+                    .expect("measure");
+                let scroll = sizes[0].as_f64().unwrap_or(0.0);
+                let client = sizes[1].as_f64().unwrap_or(0.0);
+                if scroll > client + 1.0 {
+                    too_wide.push(format!("{page} ({lang}, {width} px): {scroll} > {client}"));
+                }
+            }
+        }
+    }
+    browser.close().await.expect("close");
+    assert!(
+        too_wide.is_empty(),
+        "pages wider than the screen: {too_wide:#?}"
+    );
+}
+
 /// The whole browser module in one test: one chromedriver, one server, scenarios in sequence.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_flows() {
@@ -598,6 +658,7 @@ async fn browser_flows() {
     language_switch_is_remembered(&driver, &app).await;
     admin_edits_a_city(&driver, &app).await;
     a_decision_from_text_to_accepted_report(&driver, &app).await;
+    every_page_fits_phone_and_laptop_widths(&driver, &app).await;
     eprintln!(
         "browser flows passed in {:.1} s",
         started.elapsed().as_secs_f64()
