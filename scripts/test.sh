@@ -45,6 +45,20 @@ fi
 PG_BIN="$(pg_bin)"
 [ -n "$PG_BIN" ] || die "PostgreSQL's initdb/pg_ctl not found under /usr/lib/postgresql/*/bin"
 
+# axe-core for the accessibility checks of the browser tests, from its npm package (pinned in
+# tests/e2e/axe/package-lock.json); nothing is fetched when the tests run.
+if ! command -v npm >/dev/null 2>&1; then
+    stage "installing nodejs and npm (apt-get)"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update -q
+    as_root apt-get install -y -q --no-install-recommends nodejs npm
+fi
+if [ ! -f tests/e2e/axe/node_modules/axe-core/axe.min.js ]; then
+    stage "installing axe-core (npm ci)"
+    (cd tests/e2e/axe && npm ci --no-audit --no-fund)
+fi
+export MEGAPOLIS_REQUIRE_AXE=1
+
 for component in rustfmt clippy; do
     if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
         command -v rustup >/dev/null 2>&1 || die "cargo $component is missing and rustup is not available"

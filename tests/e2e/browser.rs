@@ -645,6 +645,70 @@ async fn every_page_fits_phone_and_laptop_widths(driver: &ChromeDriver, app: &Te
     );
 }
 
+/// axe-core from its npm package (`scripts/test.sh` installs it); `None` when it is not installed
+/// and the test command did not ask for it.
+fn axe_source() -> Option<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/e2e/axe/node_modules/axe-core/axe.min.js");
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(_) if std::env::var_os("MEGAPOLIS_REQUIRE_AXE").is_none() => {
+            eprintln!("axe-core is not installed ({}); accessibility checks skipped", path.display());
+            None
+        }
+        Err(e) => panic!("axe-core is required: {}: {e}", path.display()),
+    }
+}
+
+/// Every page in both languages, anonymous and as the Secretariat, has no serious or critical
+/// accessibility violation that axe-core finds (WCAG 2 A and AA rules).
+async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
+    let Some(axe) = axe_source() else {
+        return;
+    };
+    let profile = tempfile::tempdir().expect("profile");
+    let browser = driver.session(profile.path()).await;
+    let public = ["/", "/cities", "/cities/moscow", "/bodies", "/bodies/board", "/decisions", "/decisions/1", "/login"];
+    let staff = [
+        "/assignments", "/assignments/1", "/control", "/inbox", "/profile", "/jobs",
+        "/decisions/import", "/admin/cities", "/admin/cities/new", "/admin/bodies", "/admin/people",
+        "/admin/audit",
+    ];
+    let mut violations = Vec::new();
+    for signed_in in [false, true] {
+        if signed_in {
+            let (email, password) = crate::support::demo_login("admin");
+            sign_in(&browser, app, email, password).await;
+        }
+        let pages: Vec<&str> = if signed_in { staff.to_vec() } else { public.to_vec() };
+        for lang in ["ru", "en"] {
+            browser
+                .goto(&app.url(&format!("/lang/{lang}?back=/")))
+                .await
+                .expect("switch language");
+            for page in &pages {
+                browser.goto(&app.url(page)).await.expect("open page");
+                browser.execute(&axe, vec![]).await.expect("inject axe-core");
+                let found = browser
+                    .execute_async(
+                        "const done = arguments[arguments.length - 1];
+                         axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] }).then(r => done(
+                           r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                             .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))));",
+                        vec![],
+                    )
+                    .await
+                    .expect("run axe-core");
+                for violation in found.as_array().into_iter().flatten() {
+                    violations.push(format!("{page} ({lang}): {}", violation.as_str().unwrap_or_default()));
+                }
+            }
+        }
+    }
+    browser.close().await.expect("close");
+    assert!(violations.is_empty(), "accessibility violations: {violations:#?}");
+}
+
 /// The whole browser module in one test: one chromedriver, one server, scenarios in sequence.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_flows() {
@@ -659,6 +723,7 @@ async fn browser_flows() {
     admin_edits_a_city(&driver, &app).await;
     a_decision_from_text_to_accepted_report(&driver, &app).await;
     every_page_fits_phone_and_laptop_widths(&driver, &app).await;
+    every_page_passes_axe(&driver, &app).await;
     eprintln!(
         "browser flows passed in {:.1} s",
         started.elapsed().as_secs_f64()
