@@ -653,7 +653,10 @@ fn axe_source() -> Option<String> {
     match std::fs::read_to_string(&path) {
         Ok(source) => Some(source),
         Err(_) if std::env::var_os("MEGAPOLIS_REQUIRE_AXE").is_none() => {
-            eprintln!("axe-core is not installed ({}); accessibility checks skipped", path.display());
+            eprintln!(
+                "axe-core is not installed ({}); accessibility checks skipped",
+                path.display()
+            );
             None
         }
         Err(e) => panic!("axe-core is required: {}: {e}", path.display()),
@@ -668,10 +671,28 @@ async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
     };
     let profile = tempfile::tempdir().expect("profile");
     let browser = driver.session(profile.path()).await;
-    let public = ["/", "/cities", "/cities/moscow", "/bodies", "/bodies/board", "/decisions", "/decisions/1", "/login"];
+    let public = [
+        "/",
+        "/cities",
+        "/cities/moscow",
+        "/bodies",
+        "/bodies/board",
+        "/decisions",
+        "/decisions/1",
+        "/login",
+    ];
     let staff = [
-        "/assignments", "/assignments/1", "/control", "/inbox", "/profile", "/jobs",
-        "/decisions/import", "/admin/cities", "/admin/cities/new", "/admin/bodies", "/admin/people",
+        "/assignments",
+        "/assignments/1",
+        "/control",
+        "/inbox",
+        "/profile",
+        "/jobs",
+        "/decisions/import",
+        "/admin/cities",
+        "/admin/cities/new",
+        "/admin/bodies",
+        "/admin/people",
         "/admin/audit",
     ];
     let mut violations = Vec::new();
@@ -680,7 +701,11 @@ async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
             let (email, password) = crate::support::demo_login("admin");
             sign_in(&browser, app, email, password).await;
         }
-        let pages: Vec<&str> = if signed_in { staff.to_vec() } else { public.to_vec() };
+        let pages: Vec<&str> = if signed_in {
+            staff.to_vec()
+        } else {
+            public.to_vec()
+        };
         for lang in ["ru", "en"] {
             browser
                 .goto(&app.url(&format!("/lang/{lang}?back=/")))
@@ -688,7 +713,10 @@ async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
                 .expect("switch language");
             for page in &pages {
                 browser.goto(&app.url(page)).await.expect("open page");
-                browser.execute(&axe, vec![]).await.expect("inject axe-core");
+                browser
+                    .execute(&axe, vec![])
+                    .await
+                    .expect("inject axe-core");
                 let found = browser
                     .execute_async(
                         "const done = arguments[arguments.length - 1];
@@ -700,13 +728,19 @@ async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
                     .await
                     .expect("run axe-core");
                 for violation in found.as_array().into_iter().flatten() {
-                    violations.push(format!("{page} ({lang}): {}", violation.as_str().unwrap_or_default()));
+                    violations.push(format!(
+                        "{page} ({lang}): {}",
+                        violation.as_str().unwrap_or_default()
+                    ));
                 }
             }
         }
     }
     browser.close().await.expect("close");
-    assert!(violations.is_empty(), "accessibility violations: {violations:#?}");
+    assert!(
+        violations.is_empty(),
+        "accessibility violations: {violations:#?}"
+    );
 }
 
 /// The whole browser module in one test: one chromedriver, one server, scenarios in sequence.
