@@ -1,7 +1,8 @@
 //! Whole flows as a person or a machine client goes through them: signing in and out, refused
 //! attempts, forms with errors, the audit trail of an edit, invitations, the API.
 use crate::support::{
-    client, content_type, demo_login, element_text, location, spawn_app, spawn_empty_app, TestApp,
+    client, content_type, demo_login, element_text, location, spawn_app, spawn_empty_app, unescape,
+    TestApp,
 };
 use megapolis_domain::{BodyId, CityCode};
 use serde_json::{json, Value};
@@ -377,7 +378,7 @@ async fn an_admin_edits_a_city_and_the_audit_log_shows_before_and_after() {
         .await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.expect("page");
-    let rows: Vec<&str> = html.split("<tr>").skip(2).collect();
+    let rows: Vec<&str> = html.split("class=\"audit-record\"").skip(1).collect();
     assert_eq!(
         rows.len(),
         2,
@@ -386,11 +387,25 @@ async fn an_admin_edits_a_city_and_the_audit_log_shows_before_and_after() {
     let edit = rows[0];
     assert!(edit.contains("admin@megapolis.example"), "who: {edit}");
     assert!(edit.contains("tashkent"));
-    let cells: Vec<&str> = edit.split("<code class=\"json\">").skip(1).collect();
-    assert_eq!(cells.len(), 2, "before and after: {edit}");
-    assert!(cells[0].contains(&old.to_string()), "before: {}", cells[0]);
-    assert!(cells[1].contains(&new.to_string()), "after: {}", cells[1]);
-    assert!(cells[1].contains("Tashkent City"), "after: {}", cells[1]);
+    // The changed fields laid out as before (struck out) and after.
+    let before: Vec<&str> = edit.split("<del>").skip(1).collect();
+    let after: Vec<&str> = edit.split("<ins>").skip(1).collect();
+    assert!(
+        !before.is_empty() && !after.is_empty(),
+        "before and after: {edit}"
+    );
+    assert!(
+        before.iter().any(|c| c.starts_with(&old.to_string())),
+        "before: {edit}"
+    );
+    assert!(
+        after.iter().any(|c| c.starts_with(&new.to_string())),
+        "after: {edit}"
+    );
+    assert!(
+        after.iter().any(|c| c.contains("Tashkent City")),
+        "after: {edit}"
+    );
     // The filter really filters.
     let html = app
         .get(&admin, "/admin/audit?entity=city&entity_id=minsk")
@@ -1619,4 +1634,88 @@ async fn the_profile_and_the_people_list_name_cities_and_bodies_not_their_codes(
         .await
         .expect("page");
     assert!(people.contains("Minsk"), "{people}");
+}
+
+#[tokio::test]
+async fn the_audit_log_reads_as_changes_in_the_readers_language_page_by_page() {
+    let app = spawn_app().await;
+    let admin = app.login_as("admin").await;
+    let mut moscow = app
+        .store
+        .org()
+        .city(&CityCode::parse("moscow").expect("code"))
+        .await
+        .expect("read")
+        .expect("Moscow");
+    // More edits than a page shows, so there is an older page.
+    for step in 1..=30 {
+        moscow.population = Some(10_000_000 + step);
+        app.store
+            .org()
+            .save_city("admin@megapolis.example", &moscow)
+            .await
+            .expect("save");
+    }
+    let before = 10_000_030;
+    moscow.population = Some(before + 1);
+    app.store
+        .org()
+        .save_city("admin@megapolis.example", &moscow)
+        .await
+        .expect("save");
+    let page = app
+        .get(&admin, "/admin/audit?entity=city&entity_id=moscow")
+        .await
+        .text()
+        .await
+        .expect("page");
+    let at = page.find("class=\"audit-record\"").expect("a record");
+    let record = &page[at..at + page[at..].find("</tr>").expect("end")];
+    assert!(record.contains("изменение"), "{record}");
+    assert!(record.contains("город"), "{record}");
+    assert!(
+        record.contains(&format!(
+            "<dt>population</dt><dd><del>{before}</del> → <ins>{}</ins></dd>",
+            before + 1
+        )),
+        "only the changed field, before and after: {record}"
+    );
+    assert!(!record.contains("\"name_ru\""), "{record}");
+    // In English.
+    app.get(&admin, "/lang/en?back=/admin/audit").await;
+    let page = app
+        .get(&admin, "/admin/audit?entity=city&entity_id=moscow")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains("updated") && page.contains(">city "),
+        "{page}"
+    );
+    // Page by page: the next page starts below the last record shown.
+    let first = app
+        .get(&admin, "/admin/audit")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert_eq!(first.matches("class=\"audit-record\"").count(), 100);
+    let marker = "id=\"audit-older\" href=\"";
+    let at = first.find(marker).expect("a link to older records") + marker.len();
+    let next = unescape(&first[at..at + first[at..].find('"').expect("end")]);
+    let older = app.get(&admin, &next).await.text().await.expect("page");
+    let ids = |html: &str| -> Vec<i64> {
+        html.match_indices("id=\"audit-")
+            .filter_map(|(i, _)| html[i + 10..].split('"').next()?.parse().ok())
+            .collect()
+    };
+    let (newest, older_ids) = (ids(&first), ids(&older));
+    assert!(!older_ids.is_empty());
+    assert!(
+        older_ids
+            .iter()
+            .all(|id| id < newest.iter().min().expect("ids")),
+        "{older_ids:?}"
+    );
 }

@@ -823,6 +823,7 @@ async fn overlapping_edits_of_one_city_keep_each_audit_before_equal_to_the_previ
             entity_id: "moscow".into(),
             actor: String::new(),
             limit: 1000,
+            before_id: None,
         })
         .await
         .expect("audit");

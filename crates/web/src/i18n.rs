@@ -36,6 +36,17 @@ impl Translations {
         }
     }
 
+    /// The message `key` in `lang`, or `fallback` when there is none (a code the files do not
+    /// name yet, such as an action a newer capability records).
+    pub fn get_or(&self, lang: Lang, key: &str, fallback: &str) -> String {
+        let text = self.get(lang, key, &[]);
+        if text == key {
+            fallback.to_string()
+        } else {
+            text
+        }
+    }
+
     /// The message `key` in `lang`; the key itself when it is missing, so a gap shows.
     pub fn get(&self, lang: Lang, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
         let bundle = match lang {

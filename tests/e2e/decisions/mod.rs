@@ -1295,6 +1295,7 @@ async fn the_same_text_again_warns_and_a_draft_can_be_deleted() {
             entity_id: first.to_string(),
             actor: String::new(),
             limit: 10,
+            before_id: None,
         })
         .await
         .expect("audit");

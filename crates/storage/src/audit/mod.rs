@@ -31,6 +31,8 @@ pub struct AuditFilter {
     pub entity_id: String,
     pub actor: String,
     pub limit: i64,
+    /// Only records older than this one (the next page).
+    pub before_id: Option<i64>,
 }
 
 const AUDIT_COLUMNS: &str =
@@ -125,12 +127,13 @@ impl Audit<'_> {
             sqlx::query(&format!(
                 "SELECT {AUDIT_COLUMNS} FROM audit_log \
                  WHERE ($1 = '' OR entity = $1) AND ($2 = '' OR entity_id = $2) AND ($3 = '' OR actor = $3) \
-                 ORDER BY id DESC LIMIT $4"
+                 AND id < $5 ORDER BY id DESC LIMIT $4"
             ))
             .bind(&filter.entity)
             .bind(&filter.entity_id)
             .bind(&filter.actor)
             .bind(limit)
+            .bind(filter.before_id.unwrap_or(i64::MAX))
             .fetch_all(pool)
             .await?
             .iter()

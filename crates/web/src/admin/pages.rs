@@ -307,8 +307,63 @@ pub struct AuditQuery {
     entity: String,
     entity_id: String,
     actor: String,
+    /// The id below which the next page starts.
+    before: String,
 }
 
+/// How many audit records a page shows.
+const AUDIT_PAGE: i64 = 100;
+
+/// The entities the audit log names, for the filter's choices.
+const AUDIT_ENTITIES: &[&str] = &[
+    "association",
+    "city",
+    "body",
+    "person",
+    "api-token",
+    "decision",
+    "assignment",
+    "file",
+    "job",
+];
+
+/// A JSON value as a cell shows it: strings without quotes, nothing for null.
+fn shown(value: Option<&serde_json::Value>) -> String {
+    match value {
+        None | Some(serde_json::Value::Null) => String::new(),
+        Some(serde_json::Value::String(text)) => text.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// The fields a record changed, `(field, before, after)`: for objects, each field whose value
+/// differs; otherwise the whole value.
+fn changed_fields(
+    before: Option<&serde_json::Value>,
+    after: Option<&serde_json::Value>,
+) -> Vec<(String, String, String)> {
+    let object = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_object()).cloned();
+    match (object(before), object(after)) {
+        (b, a) if b.is_some() || a.is_some() => {
+            let (b, a) = (b.unwrap_or_default(), a.unwrap_or_default());
+            let mut fields: Vec<&String> = b.keys().chain(a.keys()).collect();
+            fields.sort();
+            fields.dedup();
+            fields
+                .into_iter()
+                .filter(|f| b.get(*f) != a.get(*f))
+                .map(|f| (f.clone(), shown(b.get(f)), shown(a.get(f))))
+                .collect()
+        }
+        _ if before.is_some() || after.is_some() => {
+            vec![(String::new(), shown(before), shown(after))]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The audit log as a person reads it: translated actions and entities, times without seconds,
+/// the fields each record changed laid out as before and after, filters and pages.
 pub async fn admin_audit(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
@@ -318,23 +373,45 @@ pub async fn admin_audit(
         entity: query.entity.trim().to_string(),
         entity_id: query.entity_id.trim().to_string(),
         actor: query.actor.trim().to_string(),
-        limit: 200,
+        limit: AUDIT_PAGE,
+        before_id: query.before.trim().parse().ok(),
     };
     let records = state.store.audit().records(&filter).await?;
-    let records: Vec<Value> = records
+    let lang = visitor.lang;
+    let i18n = &state.i18n;
+    let next_page = (records.len() as i64 == AUDIT_PAGE)
+        .then(|| records.last().map(|r| r.id))
+        .flatten();
+    let rows: Vec<Value> = records
         .into_iter()
         .map(|r| {
+            let fields = changed_fields(r.entry.before.as_ref(), r.entry.after.as_ref());
             context! {
-                id => r.id, at => r.entry.at, actor => r.entry.actor, action => r.entry.action,
-                entity => r.entry.entity, entity_id => r.entry.entity_id,
-                before => r.entry.before.map(|v| v.to_string()), after => r.entry.after.map(|v| v.to_string()),
+                id => r.id,
+                at => r.entry.at,
+                at_text => crate::notices::pages::short_time(&r.entry.at),
+                actor => r.entry.actor,
+                action => i18n.get_or(lang, &format!("audit-action-{}", r.entry.action), &r.entry.action),
+                entity => i18n.get_or(lang, &format!("audit-entity-{}", r.entry.entity), &r.entry.entity),
+                entity_id => r.entry.entity_id,
+                fields => fields.into_iter().map(|(field, before, after)| context! { field, before, after }).collect::<Vec<_>>(),
             }
         })
+        .collect();
+    let entities: Vec<Value> = AUDIT_ENTITIES
+        .iter()
+        .map(|code| context! { code => code, name => i18n.get_or(lang, &format!("audit-entity-{code}"), code) })
         .collect();
     page(
         &state,
         &visitor,
         "admin_audit.html",
-        context! { records => records, filter => context! { entity => filter.entity, entity_id => filter.entity_id, actor => filter.actor } },
-    ).await
+        context! {
+            records => rows,
+            entities => entities,
+            next_page => next_page,
+            filter => context! { entity => filter.entity, entity_id => filter.entity_id, actor => filter.actor },
+        },
+    )
+    .await
 }
