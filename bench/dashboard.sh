@@ -20,8 +20,8 @@ TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 BIN="$TARGET_DIR/release/megapolis"
 GEN="$TARGET_DIR/debug/examples/bench_data"
 
-die() { echo "bench: $*" >&2; exit 1; }
-log() { echo "bench: $*" >&2; }
+# shellcheck source=common.sh
+. bench/common.sh
 
 command -v wrk >/dev/null 2>&1 || die "wrk is missing (apt-get install -y wrk)"
 
@@ -36,23 +36,11 @@ fi
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/megapolis-dashboard.XXXXXX")"
 SERVER_PID=""
 cleanup() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
+    stop_server
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-to_ms() {
-    awk -v v="$1" 'BEGIN {
-        n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
-        if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000;
-        printf "%.2f", n }'
-}
 
 DB_URL="${BENCH_DATABASE_URL:-sqlite://$WORK/bench.db}"
 log "filling the database with $ASSIGNMENTS assignments"
@@ -92,7 +80,7 @@ echo "$OUT" >&2
 RPS="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$OUT")"
 P50="$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$OUT")")"
 P99="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$OUT")")"
-ERRORS="$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$OUT")"
+ERRORS="$(wrk_errors "$OUT")"
 HWM="$(awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER_PID/status")"
 
 # One XLSX report of all assignments, timed once.

@@ -20,8 +20,8 @@ PATHS=(/ /api/v1/cities)
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 BIN="$TARGET_DIR/release/megapolis"
 
-die() { echo "bench: $*" >&2; exit 1; }
-log() { echo "bench: $*" >&2; }
+# shellcheck source=common.sh
+. bench/common.sh
 
 command -v wrk >/dev/null 2>&1 || die "wrk is missing (apt-get install -y wrk)"
 
@@ -40,16 +40,6 @@ as_pg() {
     if [ "$(id -u)" -eq 0 ]; then (cd "$WORK" && runuser -u postgres -- "$@"); else (cd "$WORK" && "$@"); fi
 }
 
-stop_server() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    SERVER_PID=""
-}
-
 cleanup() {
     stop_server
     if [ -n "$PG_BIN" ] && [ -f "$WORK/pg/data/postmaster.pid" ]; then
@@ -62,14 +52,6 @@ trap 'exit 130' INT TERM
 
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# wrk's latency with its unit (us, ms, s) in milliseconds.
-to_ms() {
-    awk -v v="$1" 'BEGIN {
-        n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
-        if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000;
-        printf "%.2f", n }'
 }
 
 # start_server NAME [--database-url URL]: serve --demo on a free port, wait for /healthz.
@@ -114,7 +96,7 @@ measure() {
         rps="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")"
         p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")"
         p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
-        errors="$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$out")"
+        errors="$(wrk_errors "$out")"
         log "$backend $path: $rps req/s, p50 $p50 ms, p99 $p99 ms, errors $errors"
         ROWS+=("| $backend | \`$path\` | $rps | $p50 | $p99 | $errors |")
     done

@@ -17,8 +17,8 @@ THREADS="${BENCH_THREADS:-2}"
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 BIN="$TARGET_DIR/release/megapolis"
 
-die() { echo "bench: $*" >&2; exit 1; }
-log() { echo "bench: $*" >&2; }
+# shellcheck source=common.sh
+. bench/common.sh
 command -v wrk >/dev/null 2>&1 || die "wrk is missing (apt-get install -y wrk)"
 if [ -z "${BENCH_NO_BUILD:-}" ]; then
     log "building release ($TARGET_DIR)"
@@ -29,12 +29,7 @@ fi
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/megapolis-writers.XXXXXX")"
 SERVER_PID=""
 cleanup() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
+    stop_server
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -73,18 +68,12 @@ wrk.headers["Content-Type"] = "application/json"
 local f = io.open("$WORK/moscow.json"); wrk.body = f:read("*a"); f:close()
 LUA
 
-to_ms() {
-    awk -v v="$1" 'BEGIN {
-        n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
-        if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000;
-        printf "%.2f", n }'
-}
 row() { # label, wrk output
     local rps p50 p99 errors
     rps="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$2")"
     p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$2")")"
     p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$2")")"
-    errors="$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$2")"
+    errors="$(wrk_errors "$2")"
     echo "| ${DB_URL%%:*} | $1 | $rps | $p50 | $p99 | $errors |"
 }
 

@@ -5,7 +5,7 @@ use super::{filter_sql, AssignmentFilter, AssignmentRecord, Assignments, Param};
 use crate::db::{on_pool, NamedRow};
 use crate::decisions::body_id_from_text;
 use crate::StorageError;
-use megapolis_assignments::AssignmentState;
+use megapolis_assignments::{AssignmentState, EventKind};
 use megapolis_domain::BodyId;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -239,6 +239,26 @@ impl Assignments<'_> {
         .fetch_all(pool)
         .await?);
         Ok(rows.into_iter().collect())
+    }
+
+    /// The assignments in progress whose report the controller returned: the latest of their
+    /// report events (reported, returned, accepted) is a return. Notes, reminders and other
+    /// events after it do not settle it; a new report does. One query, like [`Self::last_reports`].
+    pub async fn returned_reports(&self) -> Result<std::collections::BTreeSet<i64>, StorageError> {
+        let ids: Vec<i64> = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT e.assignment_id FROM assignment_events e \
+             JOIN (SELECT assignment_id, MAX(id) AS id FROM assignment_events \
+                   WHERE kind IN ($1, $2, $3) GROUP BY assignment_id) last ON last.id = e.id \
+             JOIN assignments a ON a.id = e.assignment_id \
+             WHERE e.kind = $2 AND a.state = $4",
+        )
+        .bind(EventKind::Reported.as_str())
+        .bind(EventKind::Returned.as_str())
+        .bind(EventKind::Accepted.as_str())
+        .bind(AssignmentState::InProgress.as_str())
+        .fetch_all(pool)
+        .await?);
+        Ok(ids.into_iter().collect())
     }
 }
 

@@ -17,7 +17,6 @@ use axum::response::IntoResponse;
 use axum::Extension;
 use fluent_bundle::FluentValue;
 use megapolis_assignments::AssignmentState;
-use megapolis_assignments::EventKind;
 use megapolis_assignments::Executor;
 use megapolis_domain::Body;
 use megapolis_domain::Lang;
@@ -25,7 +24,6 @@ use megapolis_reports::ExecutionReport;
 use megapolis_reports::Labels;
 use megapolis_reports::ReportRow;
 use megapolis_storage::assignments::AssignmentFilter;
-use megapolis_storage::assignments::AssignmentRecord;
 use megapolis_storage::assignments::Dashboard;
 use megapolis_storage::assignments::LeadOf;
 use megapolis_storage::assignments::Load;
@@ -340,7 +338,7 @@ pub(crate) async fn execution_report(
         )
         .await?;
     let mut last_reports = state.store.assignments().last_reports().await?;
-    let returned = returned_reports(state, &records).await?;
+    let returned = state.store.assignments().returned_reports().await?;
     let bodies = bodies_by_id(state).await?;
     let t = |key: &str| state.i18n.get(lang, key, &[]);
     let state_label = |s: AssignmentState| t(&format!("assignment-state-{}", s.as_str()));
@@ -399,33 +397,6 @@ pub(crate) async fn execution_report(
         totals,
         rows,
     })
-}
-
-/// The assignments in progress whose report the controller returned: the latest of their
-/// report events (reported, returned, accepted) is `returned`. Notes, reminders and other events
-/// after the return do not settle it; a new report does. Only assignments in progress can be in
-/// that state, so only their timelines are read.
-async fn returned_reports(
-    state: &AppState,
-    records: &[AssignmentRecord],
-) -> Result<std::collections::BTreeSet<i64>, AppError> {
-    let mut returned = std::collections::BTreeSet::new();
-    for record in records
-        .iter()
-        .filter(|r| r.state == AssignmentState::InProgress)
-    {
-        let events = state.store.assignments().events(record.id).await?;
-        let last = events.iter().rev().find(|e| {
-            matches!(
-                e.kind,
-                EventKind::Reported | EventKind::Returned | EventKind::Accepted
-            )
-        });
-        if last.is_some_and(|e| e.kind == EventKind::Returned) {
-            returned.insert(record.id);
-        }
-    }
-    Ok(returned)
 }
 
 pub(crate) fn labels(i18n: &Translations, lang: Lang) -> Labels {
