@@ -1,5 +1,5 @@
 //! Member cities.
-use crate::field::{required_text, FieldErrors};
+use crate::field::{optional_date, optional_number, required_text, FieldErrors};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -144,30 +144,13 @@ impl From<&City> for CityInput {
     }
 }
 
-fn optional<T: FromStr>(
-    errors: &mut FieldErrors,
-    field: &'static str,
-    raw: &str,
-    key: &'static str,
-) -> Option<T> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return None;
-    }
-    let parsed = raw.parse().ok();
-    if parsed.is_none() {
-        errors.add(field, key);
-    }
-    parsed
-}
-
 fn optional_in_range(
     errors: &mut FieldErrors,
     field: &'static str,
     raw: &str,
     limit: f64,
 ) -> Option<f64> {
-    let value: Option<f64> = optional(errors, field, raw, "error-number");
+    let value: Option<f64> = optional_number(errors, field, raw, "error-number");
     match value {
         Some(v) if !(-limit..=limit).contains(&v) => {
             errors.add(field, "error-out-of-range");
@@ -194,7 +177,7 @@ impl CityInput {
         let country_ru = required_text(&mut errors, "country_ru", &self.country_ru, 200);
         let country_en = required_text(&mut errors, "country_en", &self.country_en, 200);
         let population: Option<i64> =
-            optional(&mut errors, "population", &self.population, "error-integer");
+            optional_number(&mut errors, "population", &self.population, "error-integer");
         if population.is_some_and(|p| p < 0) {
             errors.add("population", "error-out-of-range");
         }
@@ -202,7 +185,7 @@ impl CityInput {
         if status.is_err() {
             errors.add("status", "error-choice");
         }
-        let member_since = parse_optional_date(&mut errors, "member_since", &self.member_since);
+        let member_since = optional_date(&mut errors, "member_since", &self.member_since);
         let latitude = optional_in_range(&mut errors, "latitude", &self.latitude, 90.0);
         let longitude = optional_in_range(&mut errors, "longitude", &self.longitude, 180.0);
         match (code, status) {
@@ -220,26 +203,6 @@ impl CityInput {
                 longitude,
             }),
             _ => Err(errors),
-        }
-    }
-}
-
-/// An ISO date (`2010-06-02`) or nothing; anything else is an error on the field.
-pub fn parse_optional_date(
-    errors: &mut FieldErrors,
-    field: &'static str,
-    raw: &str,
-) -> Option<Date> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return None;
-    }
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    match Date::parse(raw, format) {
-        Ok(date) => Some(date),
-        Err(_) => {
-            errors.add(field, "error-date");
-            None
         }
     }
 }
@@ -288,7 +251,7 @@ mod tests {
         input.name_en = "  ".into();
         input.population = "many".into();
         input.latitude = "123".into();
-        input.member_since = "01.01.1994".into();
+        input.member_since = "1994".into();
         let errors = input.parse().expect_err("invalid");
         assert_eq!(errors.get("code"), Some("error-city-code"));
         assert_eq!(errors.get("name_en"), Some("error-required"));

@@ -42,6 +42,9 @@ pub struct Visitor {
     /// The request is to the JSON API.
     pub api: bool,
     pub path: String,
+    /// The path with its query: where to come back to after a language switch or a sign-in,
+    /// filters and all.
+    pub location: String,
 }
 
 impl Visitor {
@@ -101,6 +104,10 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64
 pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let headers = request.headers().clone();
     let path = request.uri().path().to_string();
+    let location = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| path.clone(), |p| p.as_str().to_string());
     let api = path.starts_with("/api/");
     let lang = cookie(&headers, LANG_COOKIE)
         .and_then(|l| Lang::from_tag(&l))
@@ -176,6 +183,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         session_hash,
         api,
         path,
+        location,
     });
     let mut response = next.run(request).await;
     if new_csrf_cookie {
@@ -225,7 +233,12 @@ pub async fn guard(State(access): State<Access>, request: Request, next: Next) -
             "your role may not do this",
         ),
         (false, false) => {
-            let next_path = urlencode(request.uri().path());
+            let next_path = urlencode(
+                request
+                    .uri()
+                    .path_and_query()
+                    .map_or(request.uri().path(), |p| p.as_str()),
+            );
             Redirect::to(&format!("/login?next={next_path}")).into_response()
         }
         (true, false) => AppError::Forbidden.into_response(),

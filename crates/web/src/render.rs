@@ -33,6 +33,7 @@ pub async fn render(
         admin => visitor.role() == Some(Role::Admin),
         csrf => visitor.csrf,
         path => visitor.path,
+        location => visitor.location,
         demo => state.config.demo,
         nav => nav,
     };

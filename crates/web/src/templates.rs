@@ -57,6 +57,10 @@ pub fn environment(i18n: Arc<Translations>) -> Environment<'static> {
             Ok(Value::from(text.to_string()))
         },
     );
+    // A stored date or moment in the page's language.
+    env.add_filter("moment", |state: &State, at: &str| -> String {
+        crate::dates::moment(at, page_lang(state))
+    });
     env.add_filter("thousands", |n: i64| -> String {
         let digits = n.abs().to_string();
         let mut out = String::new();

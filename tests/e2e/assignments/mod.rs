@@ -490,6 +490,107 @@ async fn the_list_filters_are_the_dashboard_drill_downs() {
 }
 
 #[tokio::test]
+async fn the_list_finds_words_in_any_case_sorts_and_filters_by_decision() {
+    let app = spawn_app().await;
+    let board = app.login_as("body-member").await;
+    let published = AssignmentFilter {
+        published_only: true,
+        ..AssignmentFilter::default()
+    };
+    let all = app
+        .store
+        .assignments()
+        .list(&published, today())
+        .await
+        .expect("assignments");
+    // A word of a task, searched in capitals: every row holds it, in any case.
+    let word = all
+        .iter()
+        .flat_map(|a| a.task.split_whitespace())
+        .find(|w| w.chars().count() > 8 && w.chars().all(char::is_alphabetic))
+        .expect("a long word in some task")
+        .to_lowercase();
+    let expected: Vec<i64> = all
+        .iter()
+        .filter(|a| {
+            [a.task.as_str(), a.item.as_str(), a.decision_title.as_str()]
+                .iter()
+                .any(|t| t.to_lowercase().contains(&word))
+                || a.lead
+                    .as_ref()
+                    .is_some_and(|l| l.name.to_lowercase().contains(&word))
+        })
+        .map(|a| a.id)
+        .collect();
+    let html = board
+        .get(app.url("/assignments"))
+        .query(&[("q", word.to_uppercase())])
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("list");
+    let mut found = listed_ids(&html);
+    found.sort_unstable();
+    let mut wanted = expected.clone();
+    wanted.sort_unstable();
+    assert_eq!(found, wanted, "a search for {word:?} in capitals");
+    assert!(found.len() < all.len(), "the search narrows the list");
+
+    // By deadline: the nearest first, those without one last.
+    let html = app
+        .get(&board, "/assignments?sort=deadline")
+        .await
+        .text()
+        .await
+        .expect("list");
+    let deadlines: Vec<Option<time::Date>> = listed_ids(&html)
+        .iter()
+        .map(|id| all.iter().find(|a| a.id == *id).expect("listed").deadline)
+        .collect();
+    assert_eq!(deadlines.len(), all.len());
+    let key = |d: &Option<time::Date>| (d.is_none(), *d);
+    assert!(
+        deadlines.windows(2).all(|w| key(&w[0]) <= key(&w[1])),
+        "sorted by deadline, the undated last"
+    );
+    assert_eq!(
+        app.get(&board, "/assignments?sort=colour").await.status(),
+        400
+    );
+
+    // The decision filter offers the published decisions and narrows to one.
+    let decision = all[0].decision_id;
+    assert!(html.contains(&format!("<option value=\"{decision}\"")));
+    let html = app
+        .get(
+            &board,
+            &format!("/assignments?decision={decision}&sort=state"),
+        )
+        .await
+        .text()
+        .await
+        .expect("list");
+    let ids = listed_ids(&html);
+    assert!(!ids.is_empty());
+    assert!(ids
+        .iter()
+        .all(|id| all.iter().any(|a| a.id == *id && a.decision_id == decision)));
+
+    // The language switch comes back to the same list, filters and all.
+    let marker = "class=\"lang\" href=\"";
+    let at = html.find(marker).expect("the language link") + marker.len();
+    let link = crate::support::unescape(&html[at..at + html[at..].find('"').expect("href end")]);
+    let response = app.get(&board, &link).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        crate::support::location(&response),
+        format!("/assignments?decision={decision}&sort=state")
+    );
+}
+
+#[tokio::test]
 async fn the_secretariat_assigns_an_executor_to_a_task_that_had_none() {
     let app = spawn_app().await;
     // 32nd session, item 1.4: «Продолжить работу по …» names nobody.

@@ -203,7 +203,58 @@ pub struct AssignmentFilter {
     pub decision: Option<i64>,
     /// Only assignments of published decisions (the public page and anonymous API).
     pub published_only: bool,
+    /// Words that must all occur (in any case) in the task, the item number, the decision's
+    /// title or the lead executor's name as written.
+    pub search: Option<String>,
+    pub order: ListOrder,
     pub limit: Option<i64>,
+}
+
+/// The order of a list of assignments.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum ListOrder {
+    /// The newest session first, then by position in the decision.
+    #[default]
+    Decision,
+    /// The nearest deadline first; those without one last.
+    Deadline,
+    /// By state in the order of the workflow, then by deadline.
+    State,
+    /// The least done first.
+    Progress,
+}
+
+impl ListOrder {
+    fn sql(self) -> &'static str {
+        match self {
+            ListOrder::Decision => "s.number DESC, a.decision_id DESC, a.position, a.id",
+            ListOrder::Deadline => {
+                "CASE WHEN a.deadline IS NULL THEN 1 ELSE 0 END, a.deadline, s.number DESC, a.decision_id DESC, a.position, a.id"
+            }
+            ListOrder::State => {
+                "CASE a.state WHEN 'new' THEN 0 WHEN 'in_progress' THEN 1 WHEN 'report_submitted' THEN 2 \
+                 WHEN 'accepted' THEN 3 ELSE 4 END, CASE WHEN a.deadline IS NULL THEN 1 ELSE 0 END, a.deadline, a.id"
+            }
+            ListOrder::Progress => "a.progress, s.number DESC, a.decision_id DESC, a.position, a.id",
+        }
+    }
+}
+
+/// Whether `record` holds every word of `search`, in any case (done here rather than in SQL:
+/// SQLite's `LOWER` folds only ASCII, and the texts are Russian).
+fn matches_search(record: &AssignmentRecord, search: &str) -> bool {
+    let haystack = [
+        record.task.as_str(),
+        record.item.as_str(),
+        record.decision_title.as_str(),
+        record.lead.as_ref().map_or("", |lead| lead.name.as_str()),
+    ]
+    .join("\n")
+    .to_lowercase();
+    search
+        .to_lowercase()
+        .split_whitespace()
+        .all(|word| haystack.contains(word))
 }
 
 const ASSIGNMENT_COLUMNS: &str = "a.id, a.decision_id, d.title AS decision_title, s.number AS session_number, \
@@ -400,12 +451,15 @@ impl Assignments<'_> {
     ) -> Result<Vec<AssignmentRecord>, StorageError> {
         let mut params = Vec::new();
         let condition = filter_sql(filter, today, &mut params);
-        let limit = filter
-            .limit
-            .map(|n| format!(" LIMIT {}", n.max(0)))
-            .unwrap_or_default();
+        let search = filter.search.as_deref().filter(|s| !s.trim().is_empty());
+        // A search filters the rows in Rust, so the limit applies after it.
+        let limit = match (filter.limit, search) {
+            (Some(n), None) => format!(" LIMIT {}", n.max(0)),
+            _ => String::new(),
+        };
+        let order = filter.order.sql();
         let sql = format!(
-            "SELECT {ASSIGNMENT_COLUMNS} {ASSIGNMENT_FROM} {condition} ORDER BY s.number DESC, a.decision_id DESC, a.position, a.id{limit}"
+            "SELECT {ASSIGNMENT_COLUMNS} {ASSIGNMENT_FROM} {condition} ORDER BY {order}{limit}"
         );
         let mut records = on_pool!(self, pool => {
             let rows = bind_params!(sqlx::query(&sql), &params).fetch_all(pool).await?;
@@ -415,6 +469,12 @@ impl Assignments<'_> {
             }
             records
         });
+        if let Some(search) = search {
+            records.retain(|record| matches_search(record, search));
+            if let Some(n) = filter.limit {
+                records.truncate(usize::try_from(n.max(0)).unwrap_or(usize::MAX));
+            }
+        }
         let co_sql = format!(
             "SELECT c.assignment_id, c.body_id, c.name FROM assignment_co_executors c \
              JOIN assignments a ON a.id = c.assignment_id JOIN decisions d ON d.id = a.decision_id \

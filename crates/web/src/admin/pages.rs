@@ -389,7 +389,7 @@ pub async fn admin_audit(
             context! {
                 id => r.id,
                 at => r.entry.at,
-                at_text => crate::notices::pages::short_time(&r.entry.at),
+                at_text => crate::dates::moment(&r.entry.at, visitor.lang),
                 actor => r.entry.actor,
                 action => i18n.get_or(lang, &format!("audit-action-{}", r.entry.action), &r.entry.action),
                 entity => i18n.get_or(lang, &format!("audit-entity-{}", r.entry.entity), &r.entry.entity),

@@ -24,6 +24,7 @@ use megapolis_domain::BodyId;
 use megapolis_storage::assignments::AssignmentEdit;
 use megapolis_storage::assignments::AssignmentFilter;
 use megapolis_storage::assignments::AssignmentRecord;
+use megapolis_storage::assignments::ListOrder;
 use megapolis_storage::StorageError;
 use minijinja::context;
 use serde::Deserialize;
@@ -63,6 +64,11 @@ pub struct ListQuery {
     pub mine: Option<String>,
     /// A decision id.
     pub decision: Option<i64>,
+    /// Words to find, in any case, in the task, the item number, the decision's title or the
+    /// lead executor's name.
+    pub q: Option<String>,
+    /// decision (the default: newest session first), deadline, state or progress.
+    pub sort: Option<String>,
 }
 
 impl ListQuery {
@@ -116,6 +122,18 @@ impl ListQuery {
             waiting_on: None,
             decision: self.decision,
             published_only,
+            search: self.q.clone().filter(|q| !q.trim().is_empty()),
+            order: match self.sort.as_deref().unwrap_or_default() {
+                "" | "decision" => ListOrder::Decision,
+                "deadline" => ListOrder::Deadline,
+                "state" => ListOrder::State,
+                "progress" => ListOrder::Progress,
+                other => {
+                    return Err(AppError::BadRequest(format!(
+                        "sort must be one of decision, deadline, state, progress, not {other:?}"
+                    )))
+                }
+            },
             limit: Some(LIST_LIMIT),
         })
     }
@@ -147,6 +165,11 @@ pub async fn list(
         Some(id) => state.store.decisions().get(id).await?,
         None => None,
     };
+    let decisions = state
+        .store
+        .decisions()
+        .list(!visitor.is_staff(), today())
+        .await?;
     let filtered_body = filter
         .body
         .as_ref()
@@ -162,13 +185,14 @@ pub async fn list(
             query => query,
             filtered_body => filtered_body,
             filtered_decision => decision.map(|d| context! { id => d.id, title => d.title, session => d.session }),
+            decisions => decisions.iter().map(|d| context! { id => d.id, title => d.title, session => d.session.number, published => d.published }).collect::<Vec<_>>(),
             filtered_lead_name => filter.lead_name,
             mine => filter.waiting_on.is_some(),
             no_lead => filter.no_lead,
             extension => filter.extension,
             has_bodies => visitor.person.as_ref().is_some_and(|p| !p.memberships.is_empty()),
             limited => assignments.len() as i64 >= LIST_LIMIT,
-            filtered => filter != AssignmentFilter { limit: Some(LIST_LIMIT), published_only: filter.published_only, ..AssignmentFilter::default() },
+            filtered => filter != AssignmentFilter { limit: Some(LIST_LIMIT), published_only: filter.published_only, order: filter.order, ..AssignmentFilter::default() },
         },
     ).await
     .into_response())

@@ -24,13 +24,6 @@ pub(crate) const INBOX_LIMIT: i64 = 200;
 pub(crate) const EXCERPT_CHARS: usize = 280;
 
 /// `2026-11-25T09:30:12Z` → `2026-11-25 09:30 UTC`.
-pub(crate) fn short_time(at: &str) -> String {
-    match (at.get(..10), at.get(11..16)) {
-        (Some(date), Some(time)) => format!("{date} {time} UTC"),
-        _ => at.to_string(),
-    }
-}
-
 /// The translation key of what happened to a subject: `{subject kind}-event-{kind}`, so each
 /// capability writes its notices' messages in its own translation files.
 pub(crate) fn notice_message(subject_kind: &str, kind: &str) -> String {
@@ -64,7 +57,7 @@ pub async fn inbox(
             context! {
                 id => n.id,
                 at => n.at,
-                at_text => short_time(&n.at),
+                at_text => crate::dates::moment(&n.at, visitor.lang),
                 kind => n.kind,
                 message => notice_message(&n.subject_kind, &n.kind),
                 title => n.title,
@@ -124,6 +117,5 @@ mod tests {
         let cut = excerpt(&long);
         assert_eq!(cut.chars().count(), EXCERPT_CHARS + 1);
         assert!(cut.ends_with('…'));
-        assert_eq!(short_time("2026-11-25T09:30:12Z"), "2026-11-25 09:30 UTC");
     }
 }

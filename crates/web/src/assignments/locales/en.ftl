@@ -117,3 +117,10 @@ assignment-overdue-reason = Overdue by { $days } { $days ->
    *[other] days
 }: since { $date }
 assignment-who-may-act = The lead executor ({ $lead }) acts on this assignment: starts it, reports, asks for a later deadline; the controlling body ({ $controller }) accepts the report.
+assignments-search = Find in the text
+assignments-sort = Order
+assignments-sort-decision = by decision
+assignments-sort-deadline = by deadline
+assignments-sort-state = by state
+assignments-sort-progress = least done first
+assignments-draft = draft

@@ -119,3 +119,10 @@ assignment-overdue-reason = Срок истёк { $days } { $days ->
    *[many] дней
 } назад: { $date }
 assignment-who-may-act = Действовать по поручению может ответственный исполнитель ({ $lead }): начать, отчитаться, попросить продлить срок; отчёт принимает контролирующий орган ({ $controller }).
+assignments-search = Поиск по тексту
+assignments-sort = Порядок
+assignments-sort-decision = по решениям
+assignments-sort-deadline = по сроку
+assignments-sort-state = по состоянию
+assignments-sort-progress = сначала наименее выполненные
+assignments-draft = проект
