@@ -342,7 +342,8 @@ struct SchedulerArgs {
         default_value = "Megapolis <noreply@megapolis.example>"
     )]
     mail_from: String,
-    /// The portal's address as readers reach it, for links in mails. Default: http://ADDR.
+    /// The portal's address as readers reach it, for the links in mails and invitations.
+    /// Default: http://ADDR.
     #[arg(long, env = "MEGAPOLIS_PUBLIC_URL")]
     public_url: Option<String>,
     /// Seconds between two runs of the scheduler (reminders, then the outbox).
@@ -353,18 +354,10 @@ struct SchedulerArgs {
     reminder_days: i64,
 }
 
-fn start_scheduler(
-    store: &Store,
-    state: &AppState,
-    args: SchedulerArgs,
-    local: std::net::SocketAddr,
-) -> anyhow::Result<()> {
+fn start_scheduler(store: &Store, state: &AppState, args: SchedulerArgs) -> anyhow::Result<()> {
     use megapolis_web::scheduler::{self, SchedulerConfig, SmtpConfig};
-    let public_url = args
-        .public_url
-        .unwrap_or_else(|| format!("http://{local}"))
-        .trim_end_matches('/')
-        .to_string();
+    // The same address the pages use for the links they give out.
+    let public_url = state.config.public_url.clone();
     let mut config = SchedulerConfig::new(public_url.clone());
     config.interval = std::time::Duration::from_secs(args.scheduler_seconds);
     config.reminder_days = args.reminder_days;
@@ -428,6 +421,7 @@ async fn serve(
         address: addr.to_string(),
         demo,
         secure_cookies,
+        public_url: scheduler.public_url.clone(),
         workers: workers.config(),
     };
     let app = Application::build_on(store.clone(), &settings).await?;
@@ -455,7 +449,7 @@ async fn serve(
         names.join(", "),
         workers.job_lease_seconds
     );
-    start_scheduler(&store, app.state(), scheduler, local)?;
+    start_scheduler(&store, app.state(), scheduler)?;
     log_audit_checkpoints(store.clone());
     app.run_until(shutdown_signal()).await?;
     store.close().await;

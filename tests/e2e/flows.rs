@@ -346,7 +346,18 @@ async fn an_admin_edits_a_city_and_the_audit_log_shows_before_and_after() {
     let mut fields = city_form(&app, "tashkent").await;
     let old = population(&app, "tashkent").await.expect("a population");
     let new = old + 12_345;
-    set(&mut fields, "population", &new.to_string());
+    // As the pages write numbers and dates: digit groups, and day.month.year.
+    let digits = new.to_string();
+    let grouped: String = digits
+        .chars()
+        .enumerate()
+        .flat_map(|(i, c)| {
+            let gap = i > 0 && (digits.len() - i) % 3 == 0;
+            gap.then_some('\u{a0}').into_iter().chain([c])
+        })
+        .collect();
+    set(&mut fields, "population", &grouped);
+    set(&mut fields, "member_since", "01.02.2020");
     set(&mut fields, "name_en", "Tashkent City");
     let response = app
         .post_form(
@@ -357,17 +368,33 @@ async fn an_admin_edits_a_city_and_the_audit_log_shows_before_and_after() {
         )
         .await;
     assert_eq!(response.status(), 303);
-    assert_eq!(location(&response), "/cities/tashkent");
+    assert_eq!(location(&response), "/cities/tashkent?done=saved");
     assert_eq!(population(&app, "tashkent").await, Some(new));
+    let tashkent = app
+        .store
+        .org()
+        .city(&CityCode::parse("tashkent").expect("code"))
+        .await
+        .expect("read")
+        .expect("city");
+    assert_eq!(
+        tashkent.member_since,
+        Some(time::macros::date!(2020 - 02 - 01))
+    );
 
     let html = app.get(&admin, "/lang/en?back=/cities/tashkent").await;
     assert_eq!(html.status(), 303);
     let html = app
-        .get(&admin, "/cities/tashkent")
+        .get(&admin, "/cities/tashkent?done=saved")
         .await
         .text()
         .await
         .expect("page");
+    assert_eq!(
+        element_text(&html, "done").as_deref(),
+        Some("Saved."),
+        "the success message"
+    );
     assert!(
         html.contains("Tashkent City"),
         "the city page shows the new name"
@@ -780,6 +807,169 @@ async fn the_openapi_document_describes_the_api() {
 }
 
 #[tokio::test]
+async fn the_administrator_picks_city_and_body_edits_and_deactivates_a_person() {
+    let app = spawn_app().await;
+    let admin = app.login_as("admin").await;
+    let html = app
+        .get(&admin, "/admin/people")
+        .await
+        .text()
+        .await
+        .expect("page");
+    // Pickers from the directory, and no role chosen for the administrator.
+    assert!(html.contains("<select id=\"f-city\" name=\"city\""));
+    assert!(html.contains("<option value=\"minsk\">"));
+    assert!(html.contains("<option value=\"expert-council\">"));
+    assert!(
+        html.contains("<option value=\"\" selected>"),
+        "no role preselected"
+    );
+
+    // Without a role the form comes back with a summary linking to the field.
+    let mut fields = vec![
+        ("name", "Пётр Петров"),
+        ("email", "petrov@example.org"),
+        ("role", ""),
+        ("city", ""),
+        ("body", ""),
+        ("position", "member"),
+    ];
+    let response = app
+        .post_form(&admin, "/admin/people", "/admin/people", &fields)
+        .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.expect("page");
+    assert!(element_text(&html, "e-role").is_some());
+    assert!(html.contains("id=\"error-summary\""));
+    assert!(
+        html.contains("href=\"#f-role\""),
+        "the summary links to the field"
+    );
+    assert!(
+        html.contains("value=\"petrov@example.org\""),
+        "what was typed stays"
+    );
+
+    fields[2] = ("role", "expert");
+    let response = app
+        .post_form(&admin, "/admin/people", "/admin/people", &fields)
+        .await;
+    assert_eq!(response.status(), 200);
+    let people = app.store.accounts().people().await.expect("people");
+    let petrov = people
+        .iter()
+        .find(|p| p.email.as_str() == "petrov@example.org")
+        .expect("created");
+
+    // Edit: a city representative of Minsk.
+    let edit = format!("/admin/people/{}/edit", petrov.id);
+    let html = app.get(&admin, &edit).await.text().await.expect("form");
+    assert!(html.contains("value=\"Пётр Петров\""));
+    let response = app
+        .post_form(
+            &admin,
+            &edit,
+            &edit,
+            &[
+                ("name", "Пётр Петров"),
+                ("email", "petrov@example.org"),
+                ("role", "city-rep"),
+                ("city", "minsk"),
+                ("body", ""),
+                ("position", "member"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert!(crate::support::location(&response).contains("done=saved"));
+    let page = app
+        .get(&admin, &crate::support::location(&response))
+        .await
+        .text()
+        .await
+        .expect("people");
+    assert!(element_text(&page, "done").is_some(), "a success message");
+    let changed = app
+        .store
+        .accounts()
+        .person(petrov.id)
+        .await
+        .expect("read")
+        .expect("person");
+    assert_eq!(changed.role.as_str(), "city-rep");
+    assert_eq!(changed.city.as_ref().map(|c| c.as_str()), Some("minsk"));
+    // A city representative with no city is refused beside the field.
+    let response = app
+        .post_form(
+            &admin,
+            &edit,
+            &edit,
+            &[
+                ("name", "Пётр Петров"),
+                ("email", "petrov@example.org"),
+                ("role", "city-rep"),
+                ("city", ""),
+                ("body", ""),
+                ("position", "member"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    assert!(element_text(&response.text().await.expect("form"), "e-city").is_some());
+
+    // Deactivating a signed-in person ends their session; reactivating lets them in again.
+    let (email, password) = crate::support::demo_login("expert");
+    let expert = app.login_with(email, password).await;
+    assert_eq!(app.get(&expert, "/profile").await.status(), 200);
+    let expert_id = people
+        .iter()
+        .find(|p| p.email.as_str() == email)
+        .expect("demo expert")
+        .id;
+    let active = format!("/admin/people/{expert_id}/active");
+    let response = app
+        .post_form(&admin, "/admin/people", &active, &[("active", "0")])
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_ne!(
+        app.get(&expert, "/profile").await.status(),
+        200,
+        "signed out"
+    );
+    let response = app
+        .post_form(
+            &client(),
+            "/login",
+            "/login",
+            &[("email", email), ("password", password)],
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        401,
+        "a deactivated person cannot sign in"
+    );
+    app.post_form(&admin, "/admin/people", &active, &[("active", "1")])
+        .await;
+    app.login_with(email, password).await;
+    // The administrator cannot lock themself out.
+    let me = people
+        .iter()
+        .find(|p| p.email.as_str() == crate::support::demo_login("admin").0)
+        .expect("demo admin")
+        .id;
+    let response = app
+        .post_form(
+            &admin,
+            "/admin/people",
+            &format!("/admin/people/{me}/active"),
+            &[("active", "0")],
+        )
+        .await;
+    assert_eq!(response.status(), 400);
+}
+
+#[tokio::test]
 async fn an_invitation_sets_a_password_once() {
     let app = spawn_app().await;
     let admin = app.login_as("admin").await;
@@ -796,7 +986,12 @@ async fn an_invitation_sets_a_password_once() {
         .await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.expect("page");
-    let link = element_text(&html, "invitation-link").expect("the invitation link");
+    let full = element_text(&html, "invitation-link").expect("the invitation link");
+    // A full address to paste into a mail, on this server.
+    let link = full
+        .strip_prefix(&app.base)
+        .unwrap_or_else(|| panic!("{full} is on {}", app.base))
+        .to_string();
     assert!(link.starts_with("/invitation/"), "{link}");
     assert!(
         html.contains("new.staff@example.org"),

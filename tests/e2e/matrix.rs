@@ -85,6 +85,10 @@ const EXPECTED: &[Expect] = &[
     // People and the audit log: administrators only.
     e("GET",  "/admin/people",                  "/admin/people",                  ADMIN,     200),
     e("POST", "/admin/people",                  "/admin/people",                  ADMIN,     200),
+    e("GET",  "/admin/people/{id}/edit",        "/admin/people/1/edit",           ADMIN,     200),
+    // No such person: refused alike, after the role check.
+    e("POST", "/admin/people/{id}/edit",        "/admin/people/999999/edit",      ADMIN,     404),
+    e("POST", "/admin/people/{id}/active",      "/admin/people/999999/active",    ADMIN,     404),
     e("GET",  "/admin/audit",                   "/admin/audit",                   ADMIN,     200),
     // The API: public reads, staff writes.
     e("GET",  "/api/v1/openapi.json",           "/api/v1/openapi.json",           ALL,       200),
@@ -297,6 +301,8 @@ async fn send(
                     ("body", String::new()),
                     ("position", "member".into()),
                 ],
+                "/admin/people/{id}/edit" => vec![],
+                "/admin/people/{id}/active" => vec![("active", "0".into())],
                 "/decisions/import" | "/decisions/import/confirm" => vec![],
                 "/decisions/{id}/publish" => vec![("published", "1".into())],
                 "/decisions/{id}/delete" => vec![("confirm", "1".into())],
@@ -347,8 +353,12 @@ async fn assert_denied(line: &Expect, visitor: &str, path: &str, response: reqwe
                 status, 303,
                 "{what}: an anonymous visitor is sent to sign in"
             );
-            let bare = path.split('?').next().unwrap_or(path);
-            assert_eq!(location(&response), format!("/login?next={bare}"), "{what}");
+            // The sign-in comes back to the same page, query and all.
+            let next = path
+                .replace('?', "%3F")
+                .replace('=', "%3D")
+                .replace('&', "%26");
+            assert_eq!(location(&response), format!("/login?next={next}"), "{what}");
         }
         (false, false) => {
             assert_eq!(status, 403, "{what}: refused");

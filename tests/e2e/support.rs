@@ -76,6 +76,7 @@ async fn spawn(demo: bool) -> TestApp {
         address: "127.0.0.1:0".into(),
         demo,
         secure_cookies: false,
+        public_url: None,
         // Workers look for work often, so tests do not wait for a job.
         workers: WorkerConfig {
             poll: std::time::Duration::from_millis(100),

@@ -76,6 +76,29 @@ pub struct PersonInput {
     pub position: String,
 }
 
+impl From<&Person> for PersonInput {
+    /// The form of a person as they are, to edit: their first membership in the body picker.
+    fn from(person: &Person) -> PersonInput {
+        let membership = person.memberships.first();
+        PersonInput {
+            email: person.email.to_string(),
+            name: person.name.clone(),
+            role: person.role.as_str().to_string(),
+            city: person
+                .city
+                .as_ref()
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
+            body: membership
+                .map(|m| m.body.as_str().to_string())
+                .unwrap_or_default(),
+            position: membership
+                .map(|m| m.position.as_str().to_string())
+                .unwrap_or_default(),
+        }
+    }
+}
+
 impl PersonInput {
     pub fn parse(&self) -> Result<PersonDraft, FieldErrors> {
         let mut errors = FieldErrors::default();

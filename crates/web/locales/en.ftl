@@ -108,8 +108,8 @@ field-token-name = Token name
 code-hint = Lowercase Latin letters, digits and hyphens, e.g. rostov-on-don.
 date-hint = As DD.MM.YYYY or YYYY-MM-DD.
 password-hint = At least 10 characters.
-person-city-hint = City code — for a city representative.
-person-body-hint = Body code — for a body member.
+person-city-hint = The city a city representative speaks for.
+person-body-hint = The body a body member sits on.
 profile-title = Profile
 password-change = Change password
 api-tokens = API tokens
@@ -132,7 +132,7 @@ bodies-imported = { $count ->
     [one] { $count } body changed.
    *[other] { $count } bodies changed.
 }
-form-has-errors = The form has errors: they are shown beside the fields.
+error-summary-title = There is a problem
 audit-entity = Entity
 audit-entity-id = Identifier
 audit-actor = Who
@@ -232,3 +232,23 @@ audit-entity-job = job
 audit-changes = Changes
 audit-any = any
 audit-older = Older records
+
+# Success messages after a write (render.rs DONE_MESSAGES)
+done-saved = Saved.
+done-created = Created.
+done-published = Published: everyone can see it now.
+done-unpublished = Unpublished: only the Secretariat sees it now.
+done-deleted = Deleted.
+done-activated = The account is active again.
+done-deactivated = The account is deactivated: its sessions have ended and its tokens no longer work.
+
+# People: edit and deactivate
+person-choose-role = — choose a role —
+person-status = Status
+person-actions = Actions
+person-active = active
+person-inactive = deactivated
+person-edit = Edit
+person-deactivate = Deactivate
+person-activate = Reactivate
+person-other-memberships = Also a member of (kept as they are)

@@ -111,8 +111,8 @@ field-token-name = Название токена
 code-hint = Латинские строчные буквы, цифры и дефисы, например rostov-on-don.
 date-hint = В виде ДД.ММ.ГГГГ или ГГГГ-ММ-ДД.
 password-hint = Не короче 10 символов.
-person-city-hint = Код города — для представителя города.
-person-body-hint = Код органа — для члена органа.
+person-city-hint = Город, от имени которого выступает представитель города.
+person-body-hint = Орган, в который входит член органа.
 profile-title = Профиль
 password-change = Смена пароля
 api-tokens = Токены API
@@ -136,7 +136,7 @@ bodies-imported = { $count ->
     [few] Изменено { $count } органа.
    *[many] Изменено { $count } органов.
 }
-form-has-errors = В форме есть ошибки: они указаны у полей.
+error-summary-title = Есть ошибки
 audit-entity = Объект
 audit-entity-id = Идентификатор
 audit-actor = Кто
@@ -241,3 +241,23 @@ audit-entity-job = задание
 audit-changes = Изменения
 audit-any = любые
 audit-older = Более ранние записи
+
+# Success messages after a write (render.rs DONE_MESSAGES)
+done-saved = Сохранено.
+done-created = Создано.
+done-published = Опубликовано: теперь это видят все.
+done-unpublished = Публикация снята: теперь это видит только Секретариат.
+done-deleted = Удалено.
+done-activated = Учётная запись снова действует.
+done-deactivated = Учётная запись отключена: её сеансы завершены, её ключи API больше не действуют.
+
+# People: edit and deactivate
+person-choose-role = — выберите роль —
+person-status = Состояние
+person-actions = Действия
+person-active = действует
+person-inactive = отключён
+person-edit = Изменить
+person-deactivate = Отключить
+person-activate = Включить снова
+person-other-memberships = Также входит в (без изменений)

@@ -18,6 +18,9 @@ pub struct Settings {
     /// Load the demo organisation into an empty database.
     pub demo: bool,
     pub secure_cookies: bool,
+    /// The portal's address as readers reach it, for the links it gives out (invitations,
+    /// mails). Default: `http://` and the address it listens on.
+    pub public_url: Option<String>,
     /// The workers of background jobs that run beside the server.
     pub workers: WorkerConfig,
 }
@@ -72,6 +75,12 @@ impl Application {
             WebConfig {
                 secure_cookies: settings.secure_cookies,
                 demo: settings.demo,
+                public_url: settings
+                    .public_url
+                    .clone()
+                    .unwrap_or_else(|| format!("http://{address}"))
+                    .trim_end_matches('/')
+                    .to_string(),
             },
         );
         Ok(Application {

@@ -34,6 +34,7 @@ pub async fn render(
         csrf => visitor.csrf,
         path => visitor.path,
         location => visitor.location,
+        done => done_message(&visitor.location),
         demo => state.config.demo,
         nav => nav,
     };
@@ -89,6 +90,39 @@ pub(crate) fn errors_map(errors: &FieldErrors) -> BTreeMap<&'static str, &'stati
     errors.0.iter().map(|e| (e.field, e.key)).collect()
 }
 
+/// What a write that succeeded tells on the page it leads to, as `?done=<what>`: only these.
+const DONE_MESSAGES: &[&str] = &[
+    "saved",
+    "created",
+    "published",
+    "unpublished",
+    "deleted",
+    "activated",
+    "deactivated",
+];
+
+/// The translation key of the success message `location` asks for, if it is one of ours.
+fn done_message(location: &str) -> Option<String> {
+    let (_, query) = location.split_once('?')?;
+    query
+        .split('&')
+        .filter_map(|pair| pair.strip_prefix("done="))
+        .find(|what| DONE_MESSAGES.contains(what))
+        .map(|what| format!("done-{what}"))
+}
+
+/// `path` with the success message `done` (one of `DONE_MESSAGES`), before any `#fragment`.
+pub(crate) fn with_done(path: &str, done: &str) -> String {
+    let (path, fragment) = path.split_once('#').map_or((path, ""), |(p, f)| (p, f));
+    let joiner = if path.contains('?') { '&' } else { '?' };
+    let fragment = if fragment.is_empty() {
+        String::new()
+    } else {
+        format!("#{fragment}")
+    };
+    format!("{path}{joiner}done={done}{fragment}")
+}
+
 pub(crate) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
@@ -108,5 +142,29 @@ pub(crate) fn message(key: &'static str, arg: impl Into<String>) -> Message {
     Message {
         key,
         arg: arg.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_known_success_messages_are_shown() {
+        assert_eq!(
+            done_message("/decisions/3?done=published"),
+            Some("done-published".into())
+        );
+        assert_eq!(
+            done_message("/assignments?state=new&done=saved"),
+            Some("done-saved".into())
+        );
+        assert_eq!(done_message("/decisions/3?done=hacked"), None);
+        assert_eq!(done_message("/decisions/3"), None);
+        assert_eq!(
+            with_done("/a/1#event-4", "saved"),
+            "/a/1?done=saved#event-4"
+        );
+        assert_eq!(with_done("/a?x=1", "deleted"), "/a?x=1&done=deleted");
     }
 }

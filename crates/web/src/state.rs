@@ -9,6 +9,8 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Shown on pages whose figures are demo values.
     pub demo: bool,
+    /// The portal's address as readers reach it, without a trailing `/`.
+    pub public_url: String,
 }
 
 #[derive(Clone)]
@@ -40,6 +42,13 @@ impl AppState {
                     .collect(),
             ),
         }
+    }
+}
+
+impl AppState {
+    /// `path` as a full address to hand to someone outside the site.
+    pub fn absolute_url(&self, path: &str) -> String {
+        format!("{}{path}", self.config.public_url)
     }
 }
 

@@ -1,7 +1,7 @@
 //! The assignment workflow through the real server, on the demo decisions: the lead reports with
 //! a file, the controller accepts or returns, extensions, cancellation, recurring assignments,
 //! and the refusals a user must understand. Runs on SQLite and, in CI, on PostgreSQL.
-use crate::support::{csrf_of, spawn_app, TestApp};
+use crate::support::{csrf_of, element_text, spawn_app, TestApp};
 use megapolis_assignments::workflow::AssignmentState;
 use megapolis_assignments::Doubt;
 use megapolis_storage::assignments::{AssignmentFilter, AssignmentRecord};
@@ -105,6 +105,46 @@ async fn the_lead_reports_with_a_file_and_the_controller_accepts() {
     );
     assert!(!page.contains("id=\"do-accept\""), "the lead cannot accept");
 
+    assert!(
+        page.contains(
+            "name=\"progress\" type=\"number\" min=\"0\" max=\"100\" required value=\"\""
+        ),
+        "no percentage is suggested"
+    );
+    // A report that leaves the percentage empty comes back with the message beside the field
+    // and the text as typed.
+    let response = act(
+        &app,
+        &secretariat,
+        assignment.id,
+        &[
+            ("action", "report"),
+            ("text", "Половина работы сделана."),
+            ("progress", ""),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.expect("page");
+    assert!(
+        element_text(&html, "e-report-progress").is_some(),
+        "beside the field"
+    );
+    assert!(
+        html.contains("href=\"#report-progress\""),
+        "the summary links to it"
+    );
+    assert!(
+        html.contains(">Половина работы сделана.</textarea>"),
+        "the text is kept"
+    );
+    assert_eq!(
+        reload(&app, assignment.id).await.state,
+        AssignmentState::New,
+        "nothing happened"
+    );
+
     let board = app.login_as("body-member").await;
     let unread_before = board_unread(&app).await;
     let response = act(
@@ -123,6 +163,7 @@ async fn the_lead_reports_with_a_file_and_the_controller_accepts() {
     )
     .await;
     assert_eq!(response.status(), 303, "report accepted for review");
+    assert!(crate::support::location(&response).contains("?done=saved#event-"));
     assert_eq!(
         reload(&app, assignment.id).await.state,
         AssignmentState::ReportSubmitted

@@ -2,7 +2,8 @@
 //! Secrets are stored only as SHA-256 hashes of random tokens, and passwords as argon2id hashes.
 use crate::audit::{audit_entry, event_entry};
 use crate::backup::{Kind, Table};
-use crate::db::{now_utc, on_pool, on_tx, utc_after, NamedRow};
+use crate::db::{now_utc, on_pool, on_reader, on_tx, utc_after, NamedRow, Reader};
+use crate::org::{load_body, load_city};
 use crate::StorageError;
 use megapolis_domain::login::{LoginLimits, RecentFailures};
 use megapolis_domain::person::Membership;
@@ -86,15 +87,6 @@ impl PersonRow {
 const PERSON_COLUMNS: &str = "p.id, p.email, p.name, p.role, p.city, p.active";
 
 /// What the audit log keeps of a person: never the password hash.
-#[derive(Serialize)]
-struct PersonAudit<'a> {
-    email: &'a str,
-    name: &'a str,
-    role: &'a str,
-    city: Option<&'a str>,
-    membership: Option<&'a Membership>,
-}
-
 /// An API token as its owner sees it listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ApiToken {
@@ -111,76 +103,208 @@ crate::facet!(
     accounts
 );
 
-impl Accounts<'_> {
-    async fn person_from_row(&self, row: PersonRow) -> Result<Person, StorageError> {
-        let PersonRow {
-            id,
-            email,
-            name,
-            role,
-            city,
-            active,
-        } = row;
-        let memberships: Vec<(String, String)> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT body_id, position FROM memberships WHERE person_id = $1 ORDER BY body_id")
-                .bind(id)
-                .fetch_all(pool)
-                .await?
-        });
-        let corrupt = |what: &str| StorageError::Corrupt(format!("person {id}: {what}"));
-        Ok(Person {
-            id,
-            email: Email::parse(&email).ok_or_else(|| corrupt("e-mail"))?,
-            name,
-            role: role.parse::<Role>().map_err(|e| corrupt(&e))?,
-            city: city
-                .map(|c| CityCode::parse(&c).map_err(|e| corrupt(&e.to_string())))
-                .transpose()?,
-            memberships: memberships
-                .into_iter()
-                .map(|(body, position)| {
-                    Ok(Membership {
-                        body: BodyId::parse(&body).map_err(|e| corrupt(&e.to_string()))?,
-                        position: position
-                            .parse::<Position>()
-                            .map_err(|_| corrupt("position"))?,
-                    })
+/// A person with their memberships, read through `reader` (a write's own transaction, when
+/// it depends on them).
+async fn load_person(reader: &mut Reader<'_>, id: i64) -> Result<Option<Person>, StorageError> {
+    let row = on_reader!(reader, conn => {
+        sqlx::query(&format!("SELECT {PERSON_COLUMNS} FROM people p WHERE p.id = $1"))
+            .bind(id)
+            .fetch_optional(conn)
+            .await?
+            .as_ref()
+            .map(PersonRow::read)
+            .transpose()?
+    });
+    let Some(row) = row else { return Ok(None) };
+    let memberships: Vec<(String, String)> = on_reader!(reader, conn => {
+        sqlx::query_as("SELECT body_id, position FROM memberships WHERE person_id = $1 ORDER BY body_id")
+            .bind(id)
+            .fetch_all(conn)
+            .await?
+    });
+    let PersonRow {
+        id,
+        email,
+        name,
+        role,
+        city,
+        active,
+    } = row;
+    let corrupt = |what: &str| StorageError::Corrupt(format!("person {id}: {what}"));
+    Ok(Some(Person {
+        id,
+        email: Email::parse(&email).ok_or_else(|| corrupt("e-mail"))?,
+        name,
+        role: role.parse::<Role>().map_err(|e| corrupt(&e))?,
+        city: city
+            .map(|c| CityCode::parse(&c).map_err(|e| corrupt(&e.to_string())))
+            .transpose()?,
+        memberships: memberships
+            .into_iter()
+            .map(|(body, position)| {
+                Ok(Membership {
+                    body: BodyId::parse(&body).map_err(|e| corrupt(&e.to_string()))?,
+                    position: position
+                        .parse::<Position>()
+                        .map_err(|_| corrupt("position"))?,
                 })
-                .collect::<Result<_, StorageError>>()?,
-            active,
-        })
-    }
+            })
+            .collect::<Result<_, StorageError>>()?,
+        active,
+    }))
+}
 
+/// Refuses a person whose city or body is not in the directory.
+async fn check_directory(
+    tx: &mut crate::db::WriteTx,
+    draft: &PersonDraft,
+) -> Result<(), StorageError> {
+    if let Some(city) = &draft.city {
+        if load_city(&mut Reader::Tx(tx), city).await?.is_none() {
+            return Err(StorageError::NotFound(format!("city {city}")));
+        }
+    }
+    if let Some(m) = &draft.membership {
+        if load_body(&mut Reader::Tx(tx), &m.body).await?.is_none() {
+            return Err(StorageError::NotFound(format!("body {}", m.body)));
+        }
+    }
+    Ok(())
+}
+
+/// What the audit log keeps of a person.
+fn person_audit(person: &Person) -> serde_json::Value {
+    serde_json::json!({
+        "email": person.email.as_str(),
+        "name": person.name,
+        "role": person.role.as_str(),
+        "city": person.city.as_ref().map(|c| c.as_str()),
+        "memberships": person.memberships,
+        "active": person.active,
+    })
+}
+
+impl Accounts<'_> {
     pub async fn people(&self) -> Result<Vec<Person>, StorageError> {
-        let rows = on_pool!(self, pool => {
-            sqlx::query(&format!("SELECT {PERSON_COLUMNS} FROM people p ORDER BY p.id"))
+        let ids: Vec<i64> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT id FROM people ORDER BY id")
                 .fetch_all(pool)
                 .await?
-                .iter()
-                .map(PersonRow::read)
-                .collect::<Result<Vec<_>, _>>()?
         });
-        let mut people = Vec::with_capacity(rows.len());
-        for row in rows {
-            people.push(self.person_from_row(row).await?);
+        let mut people = Vec::with_capacity(ids.len());
+        for id in ids {
+            people.extend(self.person(id).await?);
         }
         Ok(people)
     }
 
     pub async fn person(&self, id: i64) -> Result<Option<Person>, StorageError> {
-        let row = on_pool!(self, pool => {
-            sqlx::query(&format!("SELECT {PERSON_COLUMNS} FROM people p WHERE p.id = $1"))
-                .bind(id)
-                .fetch_optional(pool)
-                .await?
-                .as_ref()
-                .map(PersonRow::read)
-                .transpose()?
-        });
-        match row {
-            Some(row) => Ok(Some(self.person_from_row(row).await?)),
-            None => Ok(None),
+        load_person(&mut Reader::Store(self.store), id).await
+    }
+
+    /// Changes a person's e-mail, name, role, city and main membership (`draft.membership`
+    /// replaces the first of their memberships; their other memberships stay).
+    pub async fn update_person(
+        &self,
+        actor: &str,
+        id: i64,
+        draft: &PersonDraft,
+    ) -> Result<(), StorageError> {
+        let mut tx = self.begin_write().await?;
+        let before = load_person(&mut Reader::Tx(&mut tx), id)
+            .await?
+            .ok_or_else(|| StorageError::NotFound(format!("person {id}")))?;
+        check_directory(&mut tx, draft).await?;
+        let taken: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar("SELECT id FROM people WHERE email = $1 AND id <> $2")
+            .bind(draft.email.as_str())
+            .bind(id)
+            .fetch_optional(conn)
+            .await?);
+        if taken.is_some() {
+            return Err(StorageError::Conflict(format!(
+                "a person with the e-mail {} already exists",
+                draft.email
+            )));
         }
+        on_tx!(tx, conn => sqlx::query("UPDATE people SET email = $1, name = $2, role = $3, city = $4 WHERE id = $5")
+            .bind(draft.email.as_str())
+            .bind(&draft.name)
+            .bind(draft.role.as_str())
+            .bind(draft.city.as_ref().map(|c| c.as_str()))
+            .bind(id)
+            .execute(conn)
+            .await.map(|r| r.rows_affected()))?;
+        let replaced = before
+            .memberships
+            .first()
+            .map(|m| m.body.as_str().to_string());
+        if let Some(body) = &replaced {
+            on_tx!(tx, conn => sqlx::query("DELETE FROM memberships WHERE person_id = $1 AND body_id = $2")
+                .bind(id)
+                .bind(body)
+                .execute(conn)
+                .await.map(|r| r.rows_affected()))?;
+        }
+        if let Some(m) = &draft.membership {
+            on_tx!(tx, conn => sqlx::query("DELETE FROM memberships WHERE person_id = $1 AND body_id = $2")
+                .bind(id)
+                .bind(m.body.as_str())
+                .execute(conn)
+                .await.map(|r| r.rows_affected()))?;
+            on_tx!(tx, conn => sqlx::query("INSERT INTO memberships (person_id, body_id, position) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(m.body.as_str())
+                .bind(m.position.as_str())
+                .execute(conn)
+                .await.map(|r| r.rows_affected()))?;
+        }
+        let after = load_person(&mut Reader::Tx(&mut tx), id)
+            .await?
+            .ok_or_else(|| StorageError::NotFound(format!("person {id}")))?;
+        tx.audit(&audit_entry(
+            actor,
+            "update",
+            "person",
+            &id.to_string(),
+            Some(&person_audit(&before)),
+            Some(&person_audit(&after)),
+        ))
+        .await?;
+        tx.commit().await
+    }
+
+    /// Lets a person sign in again, or stops them: a deactivated person's sessions end and
+    /// their tokens stop working (they are kept, and work again on reactivation).
+    pub async fn set_active(&self, actor: &str, id: i64, active: bool) -> Result<(), StorageError> {
+        let mut tx = self.begin_write().await?;
+        let before = load_person(&mut Reader::Tx(&mut tx), id)
+            .await?
+            .ok_or_else(|| StorageError::NotFound(format!("person {id}")))?;
+        on_tx!(tx, conn => sqlx::query("UPDATE people SET active = $1 WHERE id = $2")
+            .bind(active)
+            .bind(id)
+            .execute(conn)
+            .await.map(|r| r.rows_affected()))?;
+        if !active {
+            on_tx!(tx, conn => sqlx::query("DELETE FROM sessions WHERE person_id = $1")
+                .bind(id)
+                .execute(conn)
+                .await.map(|r| r.rows_affected()))?;
+        }
+        let after = Person {
+            active,
+            ..before.clone()
+        };
+        tx.audit(&audit_entry(
+            actor,
+            if active { "activate" } else { "deactivate" },
+            "person",
+            &id.to_string(),
+            Some(&person_audit(&before)),
+            Some(&person_audit(&after)),
+        ))
+        .await?;
+        tx.commit().await
     }
 
     /// The person who signs in with this e-mail, with their password hash.
@@ -208,17 +332,8 @@ impl Accounts<'_> {
         draft: &PersonDraft,
         password_hash: Option<&str>,
     ) -> Result<i64, StorageError> {
-        if let Some(city) = &draft.city {
-            if self.org().city(city).await?.is_none() {
-                return Err(StorageError::NotFound(format!("city {city}")));
-            }
-        }
-        if let Some(m) = &draft.membership {
-            if self.org().body(&m.body).await?.is_none() {
-                return Err(StorageError::NotFound(format!("body {}", m.body)));
-            }
-        }
         let mut tx = self.begin_write().await?;
+        check_directory(&mut tx, draft).await?;
         let taken: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar("SELECT id FROM people WHERE email = $1")
             .bind(draft.email.as_str())
             .fetch_optional(conn)
@@ -248,20 +363,16 @@ impl Accounts<'_> {
                 .execute(conn)
                 .await.map(|r| r.rows_affected()))?;
         }
-        let record = PersonAudit {
-            email: draft.email.as_str(),
-            name: &draft.name,
-            role: draft.role.as_str(),
-            city: draft.city.as_ref().map(|c| c.as_str()),
-            membership: draft.membership.as_ref(),
-        };
+        let created = load_person(&mut Reader::Tx(&mut tx), id)
+            .await?
+            .ok_or_else(|| StorageError::NotFound(format!("person {id}")))?;
         tx.audit(&audit_entry(
             actor,
             "create",
             "person",
             &id.to_string(),
             None,
-            Some(&record),
+            Some(&person_audit(&created)),
         ))
         .await?;
         tx.commit().await?;

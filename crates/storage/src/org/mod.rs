@@ -114,7 +114,26 @@ fn body_from_row(row: &impl NamedRow) -> Result<Body, StorageError> {
     })
 }
 
-async fn load_city(reader: &mut Reader<'_>, code: &CityCode) -> Result<Option<City>, StorageError> {
+pub(crate) async fn load_body(
+    reader: &mut Reader<'_>,
+    id: &BodyId,
+) -> Result<Option<Body>, StorageError> {
+    let body = on_reader!(reader, conn => {
+        sqlx::query(&format!("SELECT {BODY_COLUMNS} FROM bodies WHERE id = $1"))
+            .bind(id.as_str())
+            .fetch_optional(conn)
+            .await?
+            .as_ref()
+            .map(body_from_row)
+            .transpose()?
+    });
+    Ok(body)
+}
+
+pub(crate) async fn load_city(
+    reader: &mut Reader<'_>,
+    code: &CityCode,
+) -> Result<Option<City>, StorageError> {
     let city = on_reader!(reader, conn => {
         sqlx::query(&format!("SELECT {CITY_COLUMNS} FROM cities WHERE code = $1"))
             .bind(code.as_str())
@@ -284,16 +303,7 @@ impl Org<'_> {
     }
 
     pub async fn body(&self, id: &BodyId) -> Result<Option<Body>, StorageError> {
-        let body = on_pool!(self, pool => {
-            sqlx::query(&format!("SELECT {BODY_COLUMNS} FROM bodies WHERE id = $1"))
-                .bind(id.as_str())
-                .fetch_optional(pool)
-                .await?
-                .as_ref()
-                .map(body_from_row)
-                .transpose()?
-        });
-        Ok(body)
+        load_body(&mut Reader::Store(self.store), id).await
     }
 
     /// Creates or updates each body, all in one transaction: an import is whole or not at all.

@@ -34,6 +34,24 @@ pub fn capability() -> Capability {
             ),
             route("GET", "/admin/people", ADMIN, get(pages::admin_people)),
             route("POST", "/admin/people", ADMIN, post(pages::create_person)),
+            route(
+                "GET",
+                "/admin/people/{id}/edit",
+                ADMIN,
+                get(pages::edit_person_form),
+            ),
+            route(
+                "POST",
+                "/admin/people/{id}/edit",
+                ADMIN,
+                post(pages::update_person),
+            ),
+            route(
+                "POST",
+                "/admin/people/{id}/active",
+                ADMIN,
+                post(pages::set_person_active),
+            ),
             route("GET", "/admin/audit", ADMIN, get(pages::admin_audit)),
         ],
         nav: vec![NavEntry {
@@ -47,6 +65,8 @@ pub fn capability() -> Capability {
             "admin_city_form.html",
             "admin_bodies.html",
             "admin_people.html",
+            "admin_person_form.html",
+            "admin_person_fields.html",
             "admin_audit.html",
             "admin_tabs.html"
         ),

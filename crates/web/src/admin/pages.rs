@@ -8,6 +8,7 @@ use crate::render::errors_map;
 use crate::render::page;
 use crate::render::render;
 use crate::render::see_other;
+use crate::render::with_done;
 use crate::render::PageResult;
 use crate::state::AppState;
 use axum::extract::Path;
@@ -122,7 +123,10 @@ pub(crate) async fn save_city_form(
     match result {
         Ok(city) => {
             state.store.org().save_city(&visitor.actor(), &city).await?;
-            Ok(see_other(&format!("/cities/{}", city.code)))
+            Ok(see_other(&with_done(
+                &format!("/cities/{}", city.code),
+                "saved",
+            )))
         }
         Err(errors) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -205,22 +209,42 @@ pub async fn import_bodies(
     }
 }
 
-pub(crate) async fn people_page(
-    state: &AppState,
-    visitor: &Visitor,
-    extra: Value,
-) -> Result<Html<String>, AppError> {
-    let people = state.store.accounts().people().await?;
+/// The labels of the person form's fields, for its error summary.
+const PERSON_LABELS: &[(&str, &str)] = &[
+    ("name", "field-name"),
+    ("email", "field-email"),
+    ("role", "field-role"),
+    ("city", "field-city"),
+    ("body", "field-body"),
+    ("position", "field-position"),
+];
+
+/// What the people list and the person forms show: the directory for the pickers, the roles
+/// and positions.
+async fn people_context(state: &AppState) -> Result<Value, AppError> {
     let cities = state.store.org().cities().await?;
     let bodies = state.store.org().bodies().await?;
-    let ctx = context! {
-        people => people,
+    Ok(context! {
         cities_by_code => cities.iter().map(|c| (c.code.as_str(), c)).collect::<BTreeMap<_, _>>(),
         bodies_by_id => bodies.iter().map(|b| (b.id.as_str(), b)).collect::<BTreeMap<_, _>>(),
         cities => cities,
         bodies => bodies,
         roles => Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
         positions => Position::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+        labels => PERSON_LABELS.iter().copied().collect::<BTreeMap<_, _>>(),
+    })
+}
+
+pub(crate) async fn people_page(
+    state: &AppState,
+    visitor: &Visitor,
+    extra: Value,
+) -> Result<Html<String>, AppError> {
+    let people = state.store.accounts().people().await?;
+    let ctx = context! {
+        people => people,
+        user_id => visitor.person.as_ref().map(|p| p.id),
+        ..people_context(state).await?
     };
     Ok(render(
         state,
@@ -247,22 +271,43 @@ pub async fn admin_people(
 /// How long an invitation link stays valid.
 pub(crate) const INVITATION_LIFETIME: time::Duration = time::Duration::days(7);
 
+/// The field errors of a person the store refused: an e-mail already used, or a city or body
+/// that left the directory meanwhile.
+fn person_refusal(error: megapolis_storage::StorageError) -> Result<FieldErrors, AppError> {
+    let mut errors = FieldErrors::default();
+    match error {
+        megapolis_storage::StorageError::Conflict(_) => errors.add("email", "error-email-taken"),
+        megapolis_storage::StorageError::NotFound(what) if what.starts_with("city") => {
+            errors.add("city", "error-city-code")
+        }
+        megapolis_storage::StorageError::NotFound(what) if what.starts_with("body") => {
+            errors.add("body", "error-choice")
+        }
+        other => return Err(other.into()),
+    }
+    Ok(errors)
+}
+
 pub async fn create_person(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     CsrfForm(input): CsrfForm<PersonInput>,
 ) -> PageResult {
-    let draft = match input.parse() {
-        Ok(draft) => draft,
-        Err(errors) => {
+    let refused = |errors: FieldErrors| {
+        let (state, visitor, input) = (&state, &visitor, &input);
+        async move {
             let html = people_page(
-                &state,
-                &visitor,
+                state,
+                visitor,
                 context! { form => input, errors => errors_map(&errors) },
             )
             .await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+            Ok::<_, AppError>((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
+    };
+    let draft = match input.parse() {
+        Ok(draft) => draft,
+        Err(errors) => return refused(errors).await,
     };
     let id = match state
         .store
@@ -271,18 +316,7 @@ pub async fn create_person(
         .await
     {
         Ok(id) => id,
-        Err(megapolis_storage::StorageError::Conflict(_)) => {
-            let mut errors = FieldErrors::default();
-            errors.add("email", "error-email-taken");
-            let html = people_page(
-                &state,
-                &visitor,
-                context! { form => input, errors => errors_map(&errors) },
-            )
-            .await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
-        }
-        Err(e) => return Err(e.into()),
+        Err(e) => return refused(person_refusal(e)?).await,
     };
     let token = new_token();
     state
@@ -295,10 +329,121 @@ pub async fn create_person(
             INVITATION_LIFETIME,
         )
         .await?;
-    let link = format!("/invitation/{token}");
+    let link = state.absolute_url(&format!("/invitation/{token}"));
     Ok(people_page(&state, &visitor, context! { form => PersonInput::default(), invitation => link, invited => draft.email.to_string() })
         .await?
         .into_response())
+}
+
+async fn person_form(
+    state: &AppState,
+    visitor: &Visitor,
+    person: &megapolis_domain::Person,
+    form: &PersonInput,
+    errors: &FieldErrors,
+) -> Result<Html<String>, AppError> {
+    Ok(render(
+        state,
+        visitor,
+        "admin_person_form.html",
+        context! {
+            person => person,
+            form => form,
+            errors => errors_map(errors),
+            ..people_context(state).await?
+        },
+    )
+    .await)
+}
+
+async fn person_or_404(state: &AppState, id: i64) -> Result<megapolis_domain::Person, AppError> {
+    state
+        .store
+        .accounts()
+        .person(id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn edit_person_form(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let person = person_or_404(&state, id).await?;
+    let form = PersonInput::from(&person);
+    Ok(
+        person_form(&state, &visitor, &person, &form, &FieldErrors::default())
+            .await?
+            .into_response(),
+    )
+}
+
+pub async fn update_person(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<i64>,
+    CsrfForm(input): CsrfForm<PersonInput>,
+) -> PageResult {
+    let person = person_or_404(&state, id).await?;
+    let result = match input.parse() {
+        Ok(draft) => state
+            .store
+            .accounts()
+            .update_person(&visitor.actor(), id, &draft)
+            .await
+            .map_err(person_refusal),
+        Err(errors) => Err(Ok(errors)),
+    };
+    match result {
+        Ok(()) => Ok(see_other(&with_done(
+            &format!("/admin/people#person-{id}"),
+            "saved",
+        ))),
+        Err(errors) => {
+            let html = person_form(&state, &visitor, &person, &input, &errors?).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ActiveInput {
+    active: String,
+}
+
+/// Deactivates a person (their sessions end, their tokens stop working) or reactivates them;
+/// never the administrator themself, who would lock the door behind them.
+pub async fn set_person_active(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<i64>,
+    CsrfForm(input): CsrfForm<ActiveInput>,
+) -> PageResult {
+    let active = match input.active.as_str() {
+        "1" => true,
+        "0" => false,
+        _ => {
+            return Err(AppError::BadRequest(
+                "the field `active` must be 1 or 0".into(),
+            ))
+        }
+    };
+    if visitor.person.as_ref().is_some_and(|p| p.id == id) {
+        return Err(AppError::BadRequest(
+            "you cannot deactivate your own account".into(),
+        ));
+    }
+    person_or_404(&state, id).await?;
+    state
+        .store
+        .accounts()
+        .set_active(&visitor.actor(), id, active)
+        .await?;
+    Ok(see_other(&with_done(
+        &format!("/admin/people#person-{id}"),
+        if active { "activated" } else { "deactivated" },
+    )))
 }
 
 #[derive(Deserialize, Default)]

@@ -8,6 +8,7 @@ use crate::forms::CsrfMultipart;
 use crate::org::pages::bodies_by_id;
 use crate::render::render;
 use crate::render::signed_in;
+use crate::render::with_done;
 use crate::state::today;
 use crate::state::AppState;
 use axum::extract::Path;
@@ -19,7 +20,9 @@ use axum::response::Redirect;
 use axum::response::Response;
 use axum::Extension;
 use megapolis_assignments::workflow::Action;
+use megapolis_assignments::workflow::WorkflowError;
 use megapolis_assignments::AssignmentState;
+use megapolis_domain::field::date_as_written;
 use megapolis_domain::BodyId;
 use megapolis_storage::assignments::AssignmentEdit;
 use megapolis_storage::assignments::AssignmentFilter;
@@ -30,7 +33,6 @@ use minijinja::context;
 use serde::Deserialize;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use time::Date;
 
 /// The most rows one list shows; the dashboard's counts tell how many there are.
 pub(crate) const LIST_LIMIT: i64 = 1000;
@@ -213,14 +215,75 @@ pub(crate) async fn load(
         .ok_or(AppError::NotFound)
 }
 
+/// Why the action just sent was not taken, for the page that shows its form again: the
+/// message (a translation key), the page element of the field it concerns (for the error
+/// summary's link and the message beside the field), and what was typed, to keep it.
+#[derive(Debug, Default, Serialize)]
+pub(crate) struct Problem {
+    key: &'static str,
+    field: Option<&'static str>,
+    action: String,
+    text: String,
+    progress: String,
+    until: String,
+}
+
+impl Problem {
+    /// A problem of no one field (a refusal of the workflow, a wrong date in the correction).
+    pub(crate) fn general(key: &'static str) -> Problem {
+        Problem {
+            key,
+            ..Problem::default()
+        }
+    }
+
+    /// A problem with `input`'s `field` (`text`, `progress`, `until`, `action`).
+    fn of(key: &'static str, input: &ActionInput, field: &str) -> Problem {
+        Problem {
+            key,
+            field: field_element(&input.action, field),
+            action: input.action.clone(),
+            text: input.text.clone(),
+            progress: input.progress.clone().unwrap_or_default(),
+            until: input.until.clone().unwrap_or_default(),
+        }
+    }
+
+    /// The workflow's refusal of `input`, beside the field it concerns when there is one.
+    fn refused(refusal: &WorkflowError, input: &ActionInput) -> Problem {
+        let field = match refusal {
+            WorkflowError::Required { .. } => "text",
+            WorkflowError::Progress(_) => "progress",
+            WorkflowError::ExtensionNotLater { .. } => "until",
+            _ => "",
+        };
+        Problem::of(refusal.code(), input, field)
+    }
+}
+
+/// The id of the page element of an action form's field.
+fn field_element(action: &str, field: &str) -> Option<&'static str> {
+    Some(match (action, field) {
+        ("report", "text") => "report-text",
+        ("report", "progress") => "report-progress",
+        ("input", "text") => "input-text",
+        ("accept" | "return", "text") => "review-text",
+        ("request_extension", "text") => "extend-reason",
+        ("request_extension", "until") => "extend-until",
+        ("grant_extension" | "refuse_extension", "text") => "answer-text",
+        ("cancel", "text") => "cancel-reason",
+        _ => return None,
+    })
+}
+
 /// The assignment page: the details, the timeline, and the forms of the actions the visitor's
-/// capacities allow, with `refusal` (a translation key) when an action was just refused.
+/// capacities allow, with the `problem` of an action just refused.
 pub(crate) async fn detail_page(
     state: &AppState,
     visitor: &Visitor,
     id: i64,
     status: StatusCode,
-    refusal: Option<&str>,
+    problem: Option<Problem>,
 ) -> Result<Response, AppError> {
     let assignment = load(state, visitor, id).await?;
     let events = state.store.assignments().events(id).await?;
@@ -253,7 +316,7 @@ pub(crate) async fn detail_page(
             capacities => capacities,
             any_action => can.values().any(|allowed| *allowed),
             can => can,
-            refusal => refusal,
+            problem => problem,
             overdue_by => overdue_by,
             today => today().to_string(),
         },
@@ -287,11 +350,13 @@ pub struct ActionInput {
     pub until: Option<String>,
 }
 
-/// Why an action's input cannot be read: (translation key, English message).
+/// Why an action's input cannot be read: the translation key, the English message, and the
+/// input field it concerns.
 #[derive(Debug)]
 pub struct BadAction {
     pub key: &'static str,
     pub message: String,
+    pub field: &'static str,
 }
 
 impl ActionInput {
@@ -301,8 +366,17 @@ impl ActionInput {
             "start" => Action::Start,
             "report" => Action::Report {
                 text,
+                // The API may leave progress out (the report then says all is done); a form
+                // sends the field, and an empty one is a question left unanswered.
                 progress: match self.progress.as_deref().map(str::trim) {
-                    None | Some("") => 100,
+                    None => 100,
+                    Some("") => {
+                        return Err(BadAction {
+                            key: "workflow-progress-required",
+                            message: "say how much is done, from 0 to 100 %".into(),
+                            field: "progress",
+                        })
+                    }
                     Some(p) => {
                         p.parse::<u8>()
                             .ok()
@@ -312,6 +386,7 @@ impl ActionInput {
                                 message: format!(
                                     "progress must be a whole number from 0 to 100, not {p:?}"
                                 ),
+                                field: "progress",
                             })?
                     }
                 },
@@ -321,13 +396,13 @@ impl ActionInput {
             "return" => Action::Return { comment: text },
             "request_extension" => {
                 let until = self.until.as_deref().map(str::trim).unwrap_or_default();
-                let format = time::macros::format_description!("[year]-[month]-[day]");
                 Action::RequestExtension {
-                    until: Date::parse(until, format).map_err(|_| BadAction {
+                    until: date_as_written(until).ok_or_else(|| BadAction {
                         key: "assignment-until-invalid",
                         message: format!(
-                            "the new deadline must be a date as YYYY-MM-DD, not {until:?}"
+                            "the new deadline must be a date as YYYY-MM-DD or DD.MM.YYYY, not {until:?}"
                         ),
+                        field: "until",
                     })?,
                     reason: text,
                 }
@@ -339,6 +414,7 @@ impl ActionInput {
                 return Err(BadAction {
                     key: "assignment-action-unknown",
                     message: format!("unknown action {other:?}"),
+                    field: "action",
                 })
             }
         };
@@ -363,14 +439,15 @@ pub async fn act(
     let action = match input.parse() {
         Ok(action) => action,
         Err(bad) => {
+            let problem = Problem::of(bad.key, &input, bad.field);
             return detail_page(
                 &state,
                 &visitor,
                 id,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Some(bad.key),
+                Some(problem),
             )
-            .await
+            .await;
         }
     };
     let files = form.files_of("files");
@@ -380,32 +457,23 @@ pub async fn act(
         .act(id, person, &action, &files, today())
         .await
     {
-        Ok(done) => {
-            Ok(Redirect::to(&format!("/assignments/{id}#event-{}", done.event_id)).into_response())
-        }
-        Err(e) => refused(&state, &visitor, id, e).await,
-    }
-}
-
-/// The assignment page again with the workflow's refusal, translated; other errors as they are.
-pub(crate) async fn refused(
-    state: &AppState,
-    visitor: &Visitor,
-    id: i64,
-    error: StorageError,
-) -> Result<Response, AppError> {
-    match error {
-        StorageError::Refused(refusal) => {
+        Ok(done) => Ok(Redirect::to(&with_done(
+            &format!("/assignments/{id}#event-{}", done.event_id),
+            "saved",
+        ))
+        .into_response()),
+        Err(StorageError::Refused(refusal)) => {
+            let problem = Problem::refused(&refusal, &input);
             detail_page(
-                state,
-                visitor,
+                &state,
+                &visitor,
                 id,
                 refusal_status(&refusal),
-                Some(refusal.code()),
+                Some(problem),
             )
             .await
         }
-        e => Err(e.into()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -447,7 +515,7 @@ pub async fn edit(
                     &visitor,
                     id,
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    Some("assignment-date-invalid"),
+                    Some(Problem::general("assignment-date-invalid")),
                 )
                 .await
             }
@@ -481,7 +549,21 @@ pub async fn edit(
         .edit(id, person, &edit, today())
         .await
     {
-        Ok(()) => Ok(Redirect::to(&format!("/assignments/{id}#timeline")).into_response()),
-        Err(e) => refused(&state, &visitor, id, e).await,
+        Ok(()) => Ok(
+            Redirect::to(&with_done(&format!("/assignments/{id}#timeline"), "saved"))
+                .into_response(),
+        ),
+        Err(StorageError::Refused(refusal)) => {
+            let problem = Problem::general(refusal.code());
+            detail_page(
+                &state,
+                &visitor,
+                id,
+                refusal_status(&refusal),
+                Some(problem),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
     }
 }

@@ -9,6 +9,7 @@ use crate::render::message;
 use crate::render::page;
 use crate::render::render;
 use crate::render::see_other;
+use crate::render::with_done;
 use crate::render::Message;
 use crate::render::PageResult;
 use crate::state::AppState;
@@ -302,7 +303,10 @@ pub async fn confirm(
                 .save(&visitor.actor(), &decision)
                 .await
             {
-                Ok(id) => Ok(see_other(&format!("/decisions/{id}"))),
+                Ok(id) => Ok(see_other(&with_done(
+                    &format!("/decisions/{id}"),
+                    "created",
+                ))),
                 // The session is already recorded with another date: say so beside the date.
                 Err(megapolis_storage::StorageError::Conflict(_)) => {
                     let errors = DraftErrors::from([(

@@ -10,6 +10,7 @@ use crate::error::AppError;
 use crate::forms::CsrfForm;
 use crate::render::page;
 use crate::render::see_other;
+use crate::render::with_done;
 use crate::render::PageResult;
 use crate::state::today;
 use crate::state::AppState;
@@ -239,7 +240,14 @@ pub async fn publish(
         .decisions()
         .set_published(&visitor.actor(), id, published)
         .await?;
-    Ok(see_other(&format!("/decisions/{id}")))
+    Ok(see_other(&with_done(
+        &format!("/decisions/{id}"),
+        if published {
+            "published"
+        } else {
+            "unpublished"
+        },
+    )))
 }
 
 #[derive(Deserialize, Default)]
@@ -266,7 +274,7 @@ pub async fn delete(
         .decisions()
         .delete_draft(&visitor.actor(), id)
         .await?;
-    Ok(see_other("/decisions?deleted=1"))
+    Ok(see_other("/decisions?done=deleted"))
 }
 
 /// A stored file: an appendix of a published decision for anybody, any other file for people
