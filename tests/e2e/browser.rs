@@ -410,7 +410,14 @@ async fn admin_edits_a_city(driver: &ChromeDriver, app: &TestApp) {
         Some("e-population"),
         "the error is tied to its field"
     );
-    text_of(&browser, "p.error[role=alert]").await;
+    // The summary at the top links to the field in error.
+    click(&browser, "#error-summary a[href='#f-population']").await;
+    let url = browser.current_url().await.expect("url");
+    assert_eq!(
+        url.fragment(),
+        Some("f-population"),
+        "the summary's link leads to the field"
+    );
 
     // The same in Russian.
     click(&browser, "header a.lang").await;

@@ -19,6 +19,7 @@ mod deadline;
 mod directory;
 pub mod docx;
 pub mod draft;
+pub mod encoding;
 mod header;
 mod lexicon;
 mod model;

@@ -57,6 +57,11 @@ pub fn environment(i18n: Arc<Translations>) -> Environment<'static> {
             Ok(Value::from(text.to_string()))
         },
     );
+    // The code pages a plain-text decision may be read in, for the import form's choice.
+    env.add_global(
+        "text_encodings",
+        Value::from(megapolis_decisions::encoding::CHOICES.to_vec()),
+    );
     // A stored date or moment in the page's language.
     env.add_filter("moment", |state: &State, at: &str| -> String {
         crate::dates::moment(at, page_lang(state))

@@ -374,6 +374,19 @@ async fn execution_report_as_xlsx_and_pdf() {
         .worksheet_range("Report")
         .expect("the Report sheet");
     assert!(sheet_text(&range, 0, 0).starts_with("Исполнение решений"));
+    // The association is named as its directory entry says, not by a second spelling.
+    let association = app
+        .store
+        .org()
+        .association()
+        .await
+        .expect("read")
+        .expect("the demo association");
+    assert!(
+        sheet_text(&range, 0, 0).ends_with(&association.name_ru),
+        "{}",
+        sheet_text(&range, 0, 0)
+    );
     let header = (0..range.height())
         .find(|&r| sheet_text(&range, r, 0) == "Решение")
         .expect("the header row");

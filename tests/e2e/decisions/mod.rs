@@ -2,7 +2,7 @@
 //! doubts marked → confirm in one transaction; bad input refused with nothing saved; the register
 //! and the public accountability page (drafts hidden, internal texts never shown); appendix
 //! downloads; the API.
-use crate::support::{content_type, location, spawn_app, unescape, TestApp};
+use crate::support::{content_type, element_text, location, spawn_app, unescape, TestApp};
 use serde_json::{json, Value};
 use std::io::Write;
 
@@ -179,10 +179,23 @@ async fn upload(
     content_type: &str,
     bytes: Vec<u8>,
 ) -> reqwest::Response {
+    upload_in(app, client, name, content_type, bytes, "auto").await
+}
+
+/// Uploads a file with the encoding chosen on the import page.
+async fn upload_in(
+    app: &TestApp,
+    client: &reqwest::Client,
+    name: &str,
+    content_type: &str,
+    bytes: Vec<u8>,
+    encoding: &str,
+) -> reqwest::Response {
     let csrf = app.csrf(client, "/decisions/import").await;
     let fields = vec![
         ("_csrf".to_string(), csrf),
         ("text".to_string(), String::new()),
+        ("encoding".to_string(), encoding.to_string()),
     ];
     post_multipart(
         app,
@@ -255,6 +268,7 @@ fn assert_translated(html: &str, what: &str) {
 fn decision_id(response: &reqwest::Response) -> i64 {
     let to = location(response);
     to.strip_prefix("/decisions/")
+        .and_then(|rest| rest.strip_suffix("?done=created"))
         .and_then(|id| id.parse().ok())
         .unwrap_or_else(|| panic!("a redirect to the new decision, got {to:?}"))
 }
@@ -474,14 +488,24 @@ async fn files_and_bad_input_on_the_import_page() {
     assert_eq!(get(&fields, "count"), "4");
     assert_eq!(get(&fields, "a2_deadline_text"), UNREADABLE_DEADLINE);
 
+    // Saved by an old Notepad in Windows-1251: found, and read like the UTF-8 one.
+    let cp1251 = encoding_rs::WINDOWS_1251.encode(DECISION).0.into_owned();
+    let response = upload(&app, &staff, "старый.txt", "text/plain", cp1251.clone()).await;
+    assert_eq!(response.status(), 200, "Windows-1251 upload");
+    let html = unescape(&response.text().await.expect("review"));
+    assert_eq!(
+        get(&form_fields(&html, "/decisions/import/confirm"), "count"),
+        "4"
+    );
+    // Chosen wrongly as UTF-8: said so, with the choice kept to change.
+    let response = upload_in(&app, &staff, "старый.txt", "text/plain", cp1251, "utf-8").await;
+    assert_eq!(response.status(), 422);
+    let html = unescape(&response.text().await.expect("page"));
+    assert!(html.contains("Файл «старый.txt» не читается в выбранной кодировке"));
+    assert!(html.contains("<option value=\"utf-8\" selected>"));
+
     // Files that are not a decision's text: a clear message naming the file.
-    let cp1251: Vec<u8> = vec![0xD0, 0xC5, 0xD8, 0xC5, 0xCD, 0xC8, 0xC5];
     for (name, bytes, message) in [
-        (
-            "старый.txt",
-            cp1251,
-            "Файл «старый.txt» не в кодировке UTF-8",
-        ),
         (
             "скан.pdf",
             b"%PDF-1.4".to_vec(),
@@ -678,7 +702,21 @@ async fn public_page_shows_progress_but_never_internal_texts() {
         )
         .await;
     assert_eq!(response.status(), 303);
-    assert_eq!(location(&response), format!("/decisions/{id}"));
+    assert_eq!(
+        location(&response),
+        format!("/decisions/{id}?done=published")
+    );
+    let html = app
+        .get(&staff, &location(&response))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert_eq!(
+        element_text(&html, "done").as_deref(),
+        Some("Опубликовано: теперь это видят все."),
+        "the Secretariat is told it is public now"
+    );
 
     let response = app.get(&anonymous, &format!("/decisions/{id}")).await;
     assert_eq!(response.status(), 200);

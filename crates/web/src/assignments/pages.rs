@@ -342,7 +342,8 @@ pub struct ActionInput {
     /// The report, the input, the comment or the reason.
     #[serde(default)]
     pub text: String,
-    /// Percent done, with a report (0–100).
+    /// Percent done, with a report (0–100); left out, the report says all is done. An empty
+    /// value is refused: a form that asks must be answered.
     #[serde(default)]
     pub progress: Option<String>,
     /// The new deadline asked for, YYYY-MM-DD.

@@ -386,8 +386,20 @@ pub(crate) async fn execution_report(
         .collect();
     totals.push((t("assignment-overdue"), overdue));
     totals.push((t("control-total"), rows.len() as u64));
+    // The association's name as the directory keeps it, the same in every document.
+    let association = state
+        .store
+        .org()
+        .association()
+        .await?
+        .map(|a| lang.pick(&a.name_ru, &a.name_en).to_string())
+        .unwrap_or_default();
     Ok(ExecutionReport {
-        title: t("control-report-title"),
+        title: state.i18n.get(
+            lang,
+            "control-report-title",
+            &[("association", FluentValue::from(association))],
+        ),
         subtitle: state.i18n.get(
             lang,
             "control-report-as-of",

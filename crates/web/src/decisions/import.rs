@@ -87,17 +87,15 @@ pub async fn import_form(
     page(&state, &visitor, "decisions_import.html", context! {}).await
 }
 
-/// The text of an uploaded file: .txt as UTF-8 (a byte order mark dropped), .docx through the
-/// Word reader; anything else is refused with a message naming the file.
-pub fn text_of_file(file: &UploadedFile) -> Result<String, Message> {
+/// The text of an uploaded file: .txt in the code page chosen, or found (see
+/// `megapolis_decisions::encoding`), .docx through the Word reader; anything else is refused
+/// with a message naming the file.
+pub fn text_of_file(file: &UploadedFile, encoding: Option<&str>) -> Result<String, Message> {
     let name = file.name.to_lowercase();
     if name.ends_with(".txt") {
-        let bytes = file
-            .bytes
-            .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-            .unwrap_or(&file.bytes);
-        String::from_utf8(bytes.to_vec())
-            .map_err(|_| message("decisions-error-not-utf8", file.name.as_str()))
+        megapolis_decisions::encoding::decode(&file.bytes, encoding)
+            .map(|(text, _)| text)
+            .map_err(|_| message("decisions-error-encoding", file.name.as_str()))
     } else if name.ends_with(".docx") {
         docx::plain_text(&file.bytes).map_err(|e| {
             let key = match e {
@@ -127,7 +125,7 @@ pub async fn import(
     let pasted = unix_lines(form.text("text"));
     let upload = form.files.iter().find(|f| f.field == "file");
     let text = match upload {
-        Some(file) => text_of_file(file),
+        Some(file) => text_of_file(file, Some(form.text("encoding"))),
         None if pasted.trim().is_empty() => Err(message("decisions-error-no-text", "")),
         None => Ok(pasted.clone()),
     };
@@ -138,7 +136,7 @@ pub async fn import(
                 &state,
                 &visitor,
                 "decisions_import.html",
-                context! { text => pasted, error => error },
+                context! { text => pasted, error => error, encoding => form.text("encoding") },
             )
             .await
         }
@@ -347,23 +345,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn text_files_drop_the_byte_order_mark_and_refuse_other_encodings() {
+    fn text_files_are_read_in_their_code_page_and_other_files_refused() {
         let file = |name: &str, bytes: &[u8]| UploadedFile {
             field: "file".into(),
             name: name.into(),
             content_type: "text/plain".into(),
             bytes: bytes.to_vec(),
         };
-        let text = text_of_file(&file("d.txt", "\u{feff}РЕШЕНИЕ".as_bytes()));
+        let text = text_of_file(&file("d.txt", "\u{feff}РЕШЕНИЕ".as_bytes()), None);
         assert_eq!(text, Ok("РЕШЕНИЕ".to_string()));
-        let cp1251 = text_of_file(&file("решение.TXT", &[0xD0, 0xC5, 0xD8]));
+        // «РЕШЕНИЕ о плане» in Windows-1251.
+        let cp1251 = [
+            0xD0, 0xC5, 0xD8, 0xC5, 0xCD, 0xC8, 0xC5, 0x20, 0xEE, 0x20, 0xEF, 0xEB, 0xE0, 0xED,
+            0xE5,
+        ];
         assert_eq!(
-            cp1251,
-            Err(message("decisions-error-not-utf8", "решение.TXT"))
+            text_of_file(&file("решение.TXT", &cp1251), Some("auto")),
+            Ok("РЕШЕНИЕ о плане".to_string())
         );
-        let pdf = text_of_file(&file("d.pdf", b"%PDF"));
+        assert_eq!(
+            text_of_file(&file("решение.txt", &cp1251), Some("utf-8")),
+            Err(message("decisions-error-encoding", "решение.txt"))
+        );
+        let pdf = text_of_file(&file("d.pdf", b"%PDF"), None);
         assert_eq!(pdf, Err(message("decisions-error-file-type", "d.pdf")));
-        let fake = text_of_file(&file("d.docx", b"not a zip"));
+        let fake = text_of_file(&file("d.docx", b"not a zip"), None);
         assert_eq!(
             fake,
             Err(message("decisions-error-docx-not-word", "d.docx"))
