@@ -133,7 +133,7 @@ enum AuditCommand {
     Checkpoint,
 }
 
-const CLI_ACTOR: &str = "system:cli";
+const CLI_ACTOR: &str = megapolis_domain::audit::actors::CLI;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

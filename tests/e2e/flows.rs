@@ -1829,6 +1829,25 @@ async fn the_profile_and_the_people_list_name_cities_and_bodies_not_their_codes(
         .await
         .expect("page");
     assert!(people.contains("Minsk"), "{people}");
+
+    // The places of sessions and the platform's own actors, in the reader's language too.
+    let register = unescape(
+        &app.get(&admin, "/decisions")
+            .await
+            .text()
+            .await
+            .expect("register"),
+    );
+    assert!(register.contains(", Minsk</small>"), "{register}");
+    assert!(!register.contains("Минск"), "{register}");
+    let audit = app
+        .get(&admin, "/admin/audit?actor=system:demo")
+        .await
+        .text()
+        .await
+        .expect("audit");
+    assert!(audit.contains("<td>demo data</td>"), "{audit}");
+    assert!(!audit.contains("<td>system:demo</td>"));
 }
 
 #[tokio::test]

@@ -29,6 +29,17 @@ pub struct AuditRecord {
 }
 
 /// The hash before the first record.
+/// The actors that are the platform itself rather than a person: the pages name them in the
+/// reader's language (`actor-system-…` in the translations).
+pub mod actors {
+    /// The scheduler of reminders.
+    pub const SCHEDULER: &str = "system:scheduler";
+    /// The loading of the demo data.
+    pub const DEMO: &str = "system:demo";
+    /// The command line (`megapolis city import`, `person add`, …).
+    pub const CLI: &str = "system:cli";
+}
+
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 impl AuditEntry {

@@ -252,3 +252,8 @@ person-edit = Edit
 person-deactivate = Deactivate
 person-activate = Reactivate
 person-other-memberships = Also a member of (kept as they are)
+
+# The platform itself as an actor (domain::audit::actors)
+actor-system-scheduler = the reminder scheduler
+actor-system-demo = demo data
+actor-system-cli = command line

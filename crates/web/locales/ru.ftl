@@ -261,3 +261,8 @@ person-edit = Изменить
 person-deactivate = Отключить
 person-activate = Включить снова
 person-other-memberships = Также входит в (без изменений)
+
+# The platform itself as an actor (domain::audit::actors)
+actor-system-scheduler = планировщик напоминаний
+actor-system-demo = демонстрационные данные
+actor-system-cli = командная строка

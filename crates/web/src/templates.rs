@@ -23,6 +23,14 @@ pub fn environment(i18n: Arc<Translations>) -> Environment<'static> {
             tracing::error!("template {name}: {e}");
         }
     }
+    let names = i18n.clone();
+    // Who did something: a person as recorded, the platform itself in the reader's language.
+    env.add_filter("actor", move |state: &State, actor: &str| -> String {
+        match actor.strip_prefix("system:") {
+            Some(which) => names.get_or(page_lang(state), &format!("actor-system-{which}"), actor),
+            None => actor.to_string(),
+        }
+    });
     env.add_function(
         "t",
         move |state: &State, key: &str, kwargs: Kwargs| -> Result<String, Error> {

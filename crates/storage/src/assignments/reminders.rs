@@ -82,7 +82,7 @@ impl Assignments<'_> {
                 )
                 .await?;
                 tx.audit(&audit_entry(
-                    "system:scheduler",
+                    megapolis_domain::audit::actors::SCHEDULER,
                     kind.as_str(),
                     "assignment",
                     &id.to_string(),

@@ -78,7 +78,7 @@ pub const DEMO_LOGINS: &[DemoLogin] = &[
     },
 ];
 
-pub const DEMO_ACTOR: &str = "system:demo";
+pub const DEMO_ACTOR: &str = megapolis_domain::audit::actors::DEMO;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {

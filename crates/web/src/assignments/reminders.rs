@@ -12,7 +12,7 @@ use time::Date;
 pub const KIND: &str = "reminders";
 
 /// Who asks for reminders, in the jobs and the audit log.
-const ACTOR: &str = "system:scheduler";
+const ACTOR: &str = megapolis_domain::audit::actors::SCHEDULER;
 
 /// The payload: remind `days` ahead of `today`.
 #[derive(Deserialize)]

@@ -8,6 +8,7 @@ use crate::dates::human_date;
 use crate::downloads::content_disposition;
 use crate::error::AppError;
 use crate::forms::CsrfForm;
+use crate::org::pages::place_in;
 use crate::render::page;
 use crate::render::see_other;
 use crate::render::with_done;
@@ -52,6 +53,7 @@ pub async fn register(
     Extension(visitor): Extension<Visitor>,
 ) -> PageResult {
     let staff = visitor.is_staff();
+    let cities = state.store.org().cities().await?;
     let decisions: Vec<SummaryView> = state
         .store
         .decisions()
@@ -62,7 +64,7 @@ pub async fn register(
             id: d.id,
             session_number: d.session.number,
             session_date: human_date(d.session.date, visitor.lang),
-            session_place: d.session.place,
+            session_place: place_in(&d.session.place, &cities, visitor.lang),
             title: d.title,
             language: d.language,
             published: d.published,
@@ -199,7 +201,7 @@ pub async fn show(
                 published => decision.published,
                 session_number => decision.session.number,
                 session_date => human_date(decision.session.date, visitor.lang),
-                session_place => decision.session.place,
+                session_place => place_in(&decision.session.place, &state.store.org().cities().await?, visitor.lang),
                 controller => decision.controller.map(|c| c.name),
             },
             items => decision.items.into_iter().map(item_view).collect::<Vec<_>>(),

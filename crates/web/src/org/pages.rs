@@ -170,3 +170,16 @@ pub(crate) async fn cities_by_code(
         .map(|c| (c.code.as_str().to_string(), c))
         .collect())
 }
+
+/// A place as a decision wrote it («Минск»), named in `lang` when it is a city of the directory
+/// (which keeps both names); otherwise as written.
+pub(crate) fn place_in(place: &str, cities: &[megapolis_domain::City], lang: Lang) -> String {
+    let written = place.trim().to_lowercase();
+    cities
+        .iter()
+        .find(|c| c.name_ru.to_lowercase() == written || c.name_en.to_lowercase() == written)
+        .map_or_else(
+            || place.to_string(),
+            |c| lang.pick(&c.name_ru, &c.name_en).to_string(),
+        )
+}
