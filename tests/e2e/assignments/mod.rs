@@ -1214,6 +1214,25 @@ async fn city_representatives_act_on_what_is_addressed_to_the_member_cities() {
         .expect("read")
         .expect("the assignment");
     assert_eq!(after.state, AssignmentState::ReportSubmitted);
+    // The page keeps each city's part: Minsk's is given, the other members' are not yet.
+    let page = app
+        .get(&minsk, &format!("/assignments/{}", assignment.id))
+        .await
+        .text()
+        .await
+        .expect("page");
+    let row = |code: &str| {
+        let at = page
+            .find(&format!("id=\"part-{code}\""))
+            .unwrap_or_else(|| panic!("a row for {code}: {page}"));
+        page[at..at + page[at..].find("</tr>").expect("row end")].to_string()
+    };
+    assert!(row("minsk").contains("href=\"#event-"), "{}", row("minsk"));
+    assert!(
+        !row("moscow").contains("href=\"#event-"),
+        "{}",
+        row("moscow")
+    );
     // Someone with no part in it is told who may act instead of seeing no forms at all.
     let expert = app.login_as("expert").await;
     let other = open_to_cities

@@ -510,6 +510,25 @@ impl Assignments<'_> {
         load(&mut Reader::Store(self.store), id, today).await
     }
 
+    /// The latest part each city gave to an assignment: an input or a report by one of the
+    /// city's representatives, by city code (event id and time).
+    pub async fn city_parts(
+        &self,
+        id: i64,
+    ) -> Result<BTreeMap<String, (i64, String)>, StorageError> {
+        let rows: Vec<(String, i64, String)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT p.city, e.id, e.at FROM assignment_events e JOIN people p ON p.id = e.person_id \
+             WHERE e.assignment_id = $1 AND p.city IS NOT NULL AND e.kind IN ('input', 'reported') ORDER BY e.id",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?);
+        Ok(rows
+            .into_iter()
+            .map(|(city, event, at)| (city, (event, at)))
+            .collect())
+    }
+
     /// The timeline of an assignment, oldest first, with the files of each event.
     pub async fn events(&self, id: i64) -> Result<Vec<AssignmentEvent>, StorageError> {
         let files = on_pool!(self, pool => sqlx::query(

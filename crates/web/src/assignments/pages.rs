@@ -305,6 +305,32 @@ pub(crate) async fn detail_page(
                 context! { days => days, since => crate::dates::short_date(deadline, visitor.lang) }
             });
     let can: BTreeMap<&str, bool> = offered.iter().map(|form| (*form, true)).collect();
+    // Addressed to the member cities as a whole: each city gives its own part.
+    let to_member_cities = assignment
+        .lead
+        .iter()
+        .chain(&assignment.co_executors)
+        .filter_map(|executor| executor.body_id.as_ref())
+        .any(|body| member_groups.contains(body));
+    let city_parts = if to_member_cities {
+        let parts = state.store.assignments().city_parts(id).await?;
+        let cities = state.store.org().cities().await?;
+        cities
+            .into_iter()
+            .filter(|c| c.status == megapolis_domain::MembershipStatus::Member)
+            .map(|c| {
+                let part = parts.get(c.code.as_str());
+                context! {
+                    name => visitor.lang.pick(&c.name_ru, &c.name_en),
+                    code => c.code.as_str(),
+                    event => part.map(|(event, _)| *event),
+                    at => part.map(|(_, at)| crate::dates::moment(at, visitor.lang)),
+                }
+            })
+            .collect::<Vec<_>>()
+    } else {
+        Vec::new()
+    };
     let page = render(
         state,
         visitor,
@@ -317,6 +343,7 @@ pub(crate) async fn detail_page(
             any_action => can.values().any(|allowed| *allowed),
             can => can,
             problem => problem,
+            city_parts => city_parts,
             overdue_by => overdue_by,
             today => today().to_string(),
         },
