@@ -349,7 +349,7 @@ async fn an_asem_edition_publishes_exactly_what_the_engine_gives() {
         let coinr: f64 = record[index].parse().expect("number");
         let row = rows
             .iter()
-            .find(|r| r["city"] == &record[0])
+            .find(|r| r["city"] == record[0])
             .unwrap_or_else(|| panic!("unit {}", &record[0]));
         let ours = row["Index"].as_f64().expect("score");
         assert!(
