@@ -140,6 +140,8 @@ struct RowView {
     rank: Option<u32>,
     code: String,
     name: String,
+    /// The city's page, when the unit is a city of the directory.
+    link: Option<String>,
     score: String,
     interval: String,
     bar: String,
@@ -175,8 +177,9 @@ pub async fn ranking(
                 .units
                 .iter()
                 .map(|u| {
-                    let name = cities
-                        .get(&u.code)
+                    let city = cities.get(&u.code);
+                    let link = city.map(|_| format!("/cities/{}", u.code));
+                    let name = city
                         .cloned()
                         .or_else(|| Some(u.name.clone()).filter(|n| !n.is_empty()))
                         .unwrap_or_else(|| u.code.clone());
@@ -195,6 +198,7 @@ pub async fn ranking(
                         rank: u.rank,
                         code: u.code.clone(),
                         name,
+                        link,
                         score: u
                             .scores
                             .first()

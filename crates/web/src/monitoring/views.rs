@@ -173,6 +173,7 @@ mod tests {
     fn the_bar_spans_the_interval() {
         let svg = interval_bar(2, 1, 3, 5, "Rank 2, 1–3");
         assert!(svg.starts_with("<svg") && svg.contains("aria-label=\"Rank 2, 1–3\""));
-        assert!(svg.contains("<circle cx=\"43.0\""), "{svg}");
+        // Rank 2 of 5: a quarter of the way along the 152 units between the ends.
+        assert!(svg.contains("<circle cx=\"42.0\""), "{svg}");
     }
 }
