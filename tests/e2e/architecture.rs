@@ -12,6 +12,7 @@ const DOMAIN_CRATES: &[&str] = &[
     "megapolis-index",
     "megapolis-documents",
     "megapolis-reports",
+    "megapolis-monitoring",
 ];
 const RUNTIME_HTTP_SQL: &[&str] = &[
     "tokio",

@@ -644,6 +644,8 @@ async fn every_page_fits_phone_and_laptop_widths(driver: &ChromeDriver, app: &Te
         "/inbox",
         "/profile",
         "/jobs",
+        "/monitoring",
+        "/monitoring/editions/1",
         "/admin/cities",
         "/admin/cities/new",
         "/admin/bodies",
@@ -727,6 +729,8 @@ async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
         "/bodies/board",
         "/decisions",
         "/decisions/1",
+        "/monitoring",
+        "/monitoring/editions/1",
         "/login",
     ];
     let staff = [
@@ -737,6 +741,8 @@ async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
         "/profile",
         "/jobs",
         "/decisions/import",
+        "/monitoring",
+        "/monitoring/editions/1",
         "/admin/cities",
         "/admin/cities/new",
         "/admin/bodies",
@@ -801,6 +807,7 @@ async fn browser_flows() {
     let started = Instant::now();
     let driver = ChromeDriver::start().await;
     let app = spawn_app().await;
+    crate::monitoring::ensure_published_edition(&app).await;
     every_role_signs_in_and_out(&driver, &app).await;
     language_switch_is_remembered(&driver, &app).await;
     admin_edits_a_city(&driver, &app).await;

@@ -1446,12 +1446,15 @@ async fn the_public_api_carries_nothing_the_public_page_hides() {
         .expect("the demo has a published assignment with an extension request");
     let published_decision = waiting.decision_id.to_string();
     let assignment = waiting.id.to_string();
+    // A published monitoring edition (id 1) for its results.
+    crate::monitoring::ensure_published_edition(&app).await;
     let mut walked = 0;
     for route in megapolis_web::route_table() {
         if route.method != "GET"
             || route.access != megapolis_domain::role::Access::Public
             || !route.path.starts_with("/api/")
             || route.path.ends_with("openapi.json")
+            || route.path.ends_with(".csv")
         {
             continue;
         }
@@ -1463,7 +1466,8 @@ async fn the_public_api_carries_nothing_the_public_page_hides() {
                 &format!("/decisions/{published_decision}"),
             )
             .replace("{code}", "moscow")
-            .replace("/bodies/{id}", "/bodies/secretariat");
+            .replace("/bodies/{id}", "/bodies/secretariat")
+            .replace("/monitoring/editions/{id}", "/monitoring/editions/1");
         let response = app.get(&client(), &path).await;
         assert_eq!(response.status(), 200, "{path}");
         let body: Value = response.json().await.expect("JSON");

@@ -12,4 +12,5 @@ mod assignments;
 mod control;
 mod decisions;
 mod jobs;
+mod monitoring;
 mod notices;

@@ -131,6 +131,19 @@ const EXPECTED: &[Expect] = &[
     e("GET",  "/api/v1/assignments",            "/api/v1/assignments",            ALL,       200),
     e("GET",  "/api/v1/assignments/{id}",       "/api/v1/assignments/1",          ALL,       200),
     e("POST", "/api/v1/assignments/{id}/actions", "/api/v1/assignments/1/actions", SIGNED_IN, 422),
+    // Monitoring: published editions and their results for everybody; staff post, compute and
+    // publish (edition 1 is published; an empty upload form comes back refused).
+    e("GET",  "/monitoring",                    "/monitoring",                    ALL,       200),
+    e("POST", "/monitoring/editions",           "/monitoring/editions",           STAFF,     422),
+    e("GET",  "/monitoring/editions/{id}",      "/monitoring/editions/1",         ALL,       200),
+    e("POST", "/monitoring/editions/{id}/compute", "/monitoring/editions/1/compute", STAFF,  303),
+    e("POST", "/monitoring/editions/{id}/publish", "/monitoring/editions/1/publish", STAFF,  303),
+    e("GET",  "/api/v1/monitoring/editions",    "/api/v1/monitoring/editions",    ALL,       200),
+    e("POST", "/api/v1/monitoring/editions",    "/api/v1/monitoring/editions",    STAFF,     201),
+    e("POST", "/api/v1/monitoring/editions/{id}/compute", "/api/v1/monitoring/editions/1/compute", STAFF, 202),
+    e("POST", "/api/v1/monitoring/editions/{id}/publish", "/api/v1/monitoring/editions/1/publish", STAFF, 200),
+    e("GET",  "/api/v1/monitoring/editions/{id}/results", "/api/v1/monitoring/editions/1/results", ALL, 200),
+    e("GET",  "/api/v1/monitoring/editions/{id}/results.csv", "/api/v1/monitoring/editions/1/results.csv", ALL, 200),
     // Background jobs: staff only. No such job here, which staff alone may learn (a job's own
     // answer: tests/e2e/jobs).
     e("GET",  "/jobs",                          "/jobs",                          STAFF,     200),
@@ -241,6 +254,11 @@ async fn send(
         if let Some(token) = &visitor.token {
             request = request.bearer_auth(token);
         }
+        if (line.method, line.route) == ("POST", "/api/v1/monitoring/editions") {
+            use crate::monitoring::{edition_form, SMALL_DATA, SMALL_META, SMALL_SPEC};
+            let form = edition_form(SMALL_META, SMALL_SPEC, Some(SMALL_DATA), "2024");
+            return request.multipart(form).send().await.expect("API request");
+        }
         let body = match (line.method, line.route) {
             ("POST", "/api/v1/cities") => Some(api_city(&new_city(&format!("api-{me}")))),
             ("PUT", "/api/v1/cities/{code}") => {
@@ -306,6 +324,7 @@ async fn send(
                 "/decisions/import" | "/decisions/import/confirm" => vec![],
                 "/decisions/{id}/publish" => vec![("published", "1".into())],
                 "/decisions/{id}/delete" => vec![("confirm", "1".into())],
+                "/monitoring/editions" | "/monitoring/editions/{id}/compute" | "/monitoring/editions/{id}/publish" => vec![],
                 "/inbox/read" => vec![],
                 "/assignments/{id}/act" => vec![("action", "bogus".into())],
                 "/assignments/{id}/edit" => vec![("task", " ".into())],
@@ -426,6 +445,8 @@ async fn every_route_with_every_role() {
         .expect("invitation");
     // A published decision with id 1 for the decision routes.
     crate::decisions::ensure_published_decision(&app).await;
+    // A published edition with id 1 for the monitoring routes.
+    crate::monitoring::ensure_published_edition(&app).await;
 
     let mut visitors = vec![Visitor {
         name: "anonymous",

@@ -57,3 +57,7 @@ pub mod spec;
 pub mod stats;
 
 pub use error::{IndexError, Result};
+
+/// The engine's version: part of a monitoring result's pin, since another version may compute
+/// other numbers from the same files.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -45,6 +45,7 @@ fn backed_up_tables() -> impl Iterator<Item = &'static Table> {
         crate::decisions::TABLES,
         crate::assignments::TABLES,
         crate::notices::TABLES,
+        crate::monitoring::TABLES,
         crate::audit::TABLES,
     ]
     .into_iter()

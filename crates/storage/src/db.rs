@@ -151,6 +151,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         6,
         include_str!("../migrations/sqlite/0006_notices_unread.sql"),
     ),
+    (7, include_str!("../migrations/sqlite/0007_monitoring.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -168,10 +169,14 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         6,
         include_str!("../migrations/postgres/0006_notices_unread.sql"),
     ),
+    (
+        7,
+        include_str!("../migrations/postgres/0007_monitoring.sql"),
+    ),
 ];
 
 /// The schema version this build expects: the last migration's number.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 pub fn now_utc() -> String {
     OffsetDateTime::now_utc()

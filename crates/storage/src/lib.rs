@@ -16,6 +16,7 @@ pub mod decisions;
 pub mod demo;
 pub mod files;
 pub mod jobs;
+pub mod monitoring;
 pub mod notices;
 pub mod org;
 

@@ -28,6 +28,7 @@ mod assignments;
 mod control;
 mod decisions;
 pub mod jobs;
+mod monitoring;
 mod notices;
 mod org;
 
@@ -50,6 +51,7 @@ pub fn capabilities() -> Vec<Capability> {
         platform(),
         org::capability(),
         decisions::capability(),
+        monitoring::capability(),
         assignments::capability(),
         control::capability(),
         notices::capability(),

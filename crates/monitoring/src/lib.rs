@@ -1,0 +1,22 @@
+//! # megapolis-monitoring — the monitoring of the information development of member cities
+//!
+//! An **edition** of the methodology is an iMeta CSV in COINr's conventions (optionally with the
+//! columns `question_ru`, `question_en`, `answer_type`), the engine's `build.toml` and, once
+//! verified, the iData CSV of the cities' values. [`EditionInput::parse`] reads them all through
+//! `megapolis-index`, so what is accepted computes; [`compute()`] runs the build and an
+//! uncertainty analysis and gives every unit its scores, rank and rank interval; [`pin()`]
+//! identifies a result by everything it depends on. [`EditionState`] is the edition's life.
+//!
+//! Pure: no I/O, no runtime; the storage and the web call it.
+pub mod compute;
+pub mod edition;
+pub mod state;
+
+pub use compute::{
+    compute, default_analysis, pin, AnalysisInfo, ComputeError, Computed, RankedUnit, Ranking,
+    DEFAULT_RUNS, DEFAULT_SEED, DEFAULT_WEIGHT_NOISE,
+};
+pub use edition::{
+    AnswerType, Edition, EditionInput, InputError, InputPart, Methodology, Question,
+};
+pub use state::{EditionState, StateError};
