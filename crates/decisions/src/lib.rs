@@ -181,10 +181,52 @@ fn collect(
             }
             continue;
         }
-        if let Some(a) = assign::analyse(p, number, first_index + i, cx) {
-            out.push(a);
+        for segment in segments(p, cx) {
+            if let Some(a) = assign::analyse(&segment, number, first_index + i, cx) {
+                out.push(a);
+            }
         }
     }
+}
+
+/// The parts of a paragraph that are read one by one. A paragraph often agrees on something and
+/// assigns the work in its next sentence («Одобрить план. Секретариату МАГ разослать его
+/// городам.»): a sentence that names its executor (or recommends), or that follows a resolution,
+/// starts a part of its own; any other sentence continues the part before it, so an assignment
+/// spread over sentences («Секретариату подготовить доклад. Доклад представить на сессии.») stays
+/// whole.
+fn segments(paragraph: &str, cx: &assign::Context<'_>) -> Vec<String> {
+    let mut parts: Vec<(String, Option<Assignment>)> = Vec::new();
+    for sentence in text::sentences(paragraph) {
+        let alone = assign::analyse(sentence, "", 0, cx);
+        let opens = alone.as_ref().is_some_and(|a| {
+            a.kind == AssignmentKind::Recommendation
+                || a.lead.as_deref().is_some_and(|lead| !is_pronoun(lead))
+        });
+        match parts.last_mut() {
+            Some((text, reading)) if !opens && reading.is_some() => {
+                text.push(' ');
+                text.push_str(sentence);
+                *reading = assign::analyse(text, "", 0, cx);
+            }
+            Some((text, None)) if alone.is_none() => {
+                text.push(' ');
+                text.push_str(sentence);
+            }
+            _ => parts.push((sentence.to_string(), alone)),
+        }
+    }
+    parts.into_iter().map(|(text, _)| text).collect()
+}
+
+/// «It shall be sent …», «Они …»: a sentence that goes on about the work before it, not a new
+/// executor.
+fn is_pronoun(name: &str) -> bool {
+    const PRONOUNS: &[&str] = &[
+        "it", "they", "this", "these", "that", "those", "he", "she", "we", "such", "он", "она",
+        "оно", "они", "это", "ему", "ей", "им", "их",
+    ];
+    PRONOUNS.contains(&text::fold_case(name.trim()).as_str())
 }
 
 /// A top-level line is a heading when it reads «О …» / "On …", or when items follow it.

@@ -38,6 +38,68 @@ pub fn normalized_lines(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Words after which a full stop does not end a sentence (lower case, inner dots kept):
+/// «г.» of a year, «т.е.», «им.», "No.", "e.g." …
+const ABBREVIATIONS: &[&str] = &[
+    "г", "гг", "т.е", "т.к", "т.д", "т.п", "т.ч", "др", "пр", "им", "ул", "стр", "см", "рф", "млн",
+    "млрд", "тыс", "руб", "п", "пп", "ст", "№", "no", "nos", "mr", "mrs", "ms", "dr", "st", "e.g",
+    "i.e", "etc", "vs", "cf", "art", "para", "p", "pp",
+];
+
+/// The sentences of a paragraph, trimmed, in order. A sentence ends at «.», «!» or «?» followed
+/// by white space and a capital letter, except after an abbreviation (`ABBREVIATIONS`), after an
+/// initial («И. И. Иванову») and inside brackets or quotes.
+pub fn sentences(paragraph: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut depth: i32 = 0;
+    let mut in_straight_quotes = false;
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = paragraph.char_indices().collect();
+    for (k, &(at, c)) in chars.iter().enumerate() {
+        match c {
+            '(' | '[' | '«' | '„' | '“' => depth += 1,
+            ')' | ']' | '»' | '”' => depth = (depth - 1).max(0),
+            '"' => in_straight_quotes = !in_straight_quotes,
+            '.' | '!' | '?' if depth == 0 && !in_straight_quotes => {
+                let after = &chars[k + 1..];
+                let spaced = after.first().is_some_and(|(_, c)| c.is_whitespace());
+                let next_is_capital = after
+                    .iter()
+                    .map(|(_, c)| *c)
+                    .find(|c| !c.is_whitespace())
+                    .is_some_and(char::is_uppercase);
+                if spaced
+                    && next_is_capital
+                    && (c != '.' || !abbreviation_before(&paragraph[start..at]))
+                {
+                    let end = at + c.len_utf8();
+                    out.push(paragraph[start..end].trim());
+                    start = end;
+                }
+            }
+            _ => {}
+        }
+    }
+    let rest = paragraph[start..].trim();
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out
+}
+
+/// Whether the word that ends `text` (just before a full stop) is an abbreviation or an initial.
+fn abbreviation_before(text: &str) -> bool {
+    let word = text
+        .rsplit(|c: char| c.is_whitespace() || matches!(c, '(' | '«' | '"' | ','))
+        .next()
+        .unwrap_or_default();
+    let initial = {
+        let mut letters = word.chars();
+        matches!((letters.next(), letters.next()), (Some(c), None) if c.is_uppercase())
+    };
+    initial || ABBREVIATIONS.contains(&fold_case(word).as_str())
+}
+
 /// Lower case with `ё` read as `е`.
 pub fn fold_case(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -152,6 +214,49 @@ pub fn tidy(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_paragraph_splits_into_its_sentences() {
+        assert_eq!(
+            sentences("Одобрить план (приложение № 2). Секретариату МАГ до 1 марта 2013 г. разослать его городам."),
+            ["Одобрить план (приложение № 2).", "Секретариату МАГ до 1 марта 2013 г. разослать его городам."]
+        );
+        // Not after «г.», initials, «т.е.», or inside quotes and brackets.
+        assert_eq!(
+            sentences("Принять к сведению доклад за 2012 г. Предложения учесть.").len(),
+            1
+        );
+        assert_eq!(
+            sentences("Поручить И. И. Иванову подготовить доклад.").len(),
+            1
+        );
+        assert_eq!(
+            sentences("Учесть замечания, т.е. Новые сроки не вводить.").len(),
+            1
+        );
+        assert_eq!(
+            sentences("Одобрить «Концепцию. Вторая редакция» в целом.").len(),
+            1
+        );
+        assert_eq!(
+            sentences("Одобрить план (см. Приложение. Оно прилагается).").len(),
+            1
+        );
+        // A lower-case word after the stop does not start a sentence; ! and ? do end one.
+        assert_eq!(sentences("Утвердить план. и далее.").len(), 1);
+        assert_eq!(
+            sentences("Approve the plan! The Secretariat shall send it. Done?").len(),
+            3
+        );
+        assert_eq!(
+            sentences("Approve the plan, e.g. Annex 2. The Secretariat shall send it."),
+            [
+                "Approve the plan, e.g. Annex 2.",
+                "The Secretariat shall send it."
+            ]
+        );
+        assert_eq!(sentences(""), Vec::<&str>::new());
+    }
 
     #[test]
     fn folds_tabs_nbsp_and_runs() {

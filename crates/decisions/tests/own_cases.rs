@@ -499,3 +499,85 @@ fn custom_directory_is_used() {
             name: "Правление МАГ".into()
         }));
 }
+
+/// (item, kind, lead, task, deadline) of every assignment.
+fn readings(d: &Decision) -> Vec<(&str, AssignmentKind, Option<&str>, &str, Option<String>)> {
+    d.assignments
+        .iter()
+        .map(|a| {
+            (
+                a.item.as_str(),
+                a.kind,
+                a.lead.as_deref(),
+                a.task.as_str(),
+                date(a),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_resolution_and_an_assignment_in_one_paragraph() {
+    let d = ru("1. О плане мероприятий.\n1.1. Одобрить план основных мероприятий на 2013 год (приложение № 2). Секретариату МАГ до 1 марта 2013 г. разослать его городам – членам МАГ.\n1.2. Информацию Экспертного совета МАГ принять к сведению. Рекомендовать администрациям городов – членов МАГ учесть её в работе.\n1.3. Поручить Экспертному совету МАГ подготовить доклад до 1 июня 2012 года. Доклад представить на заседании Правления МАГ.\n1.4. Утвердить положение о конкурсе, т.е. Правила участия в нём, принятые в 2012 г. Совместно с партнёрами. Продолжить работу по обобщению опыта городов.\n");
+    assert_eq!(
+        readings(&d),
+        vec![
+            (
+                "1.1",
+                AssignmentKind::Assignment,
+                Some("Секретариат МАГ"),
+                "разослать его городам – членам МАГ",
+                Some("2013-03-01".to_string())
+            ),
+            (
+                "1.2",
+                AssignmentKind::Recommendation,
+                Some("Администрации городов – членов МАГ"),
+                "учесть её в работе",
+                None
+            ),
+            // One assignment over two sentences stays one.
+            (
+                "1.3",
+                AssignmentKind::Assignment,
+                Some("Экспертный совет МАГ"),
+                "подготовить доклад. Доклад представить на заседании Правления МАГ",
+                Some("2012-06-01".to_string())
+            ),
+            // «т.е.» and «г.» end no sentence (the resolution runs to «партнёрами.»); the task
+            // after it has no executor.
+            (
+                "1.4",
+                AssignmentKind::Assignment,
+                None,
+                "Продолжить работу по обобщению опыта городов",
+                None
+            ),
+        ]
+    );
+}
+
+#[test]
+fn an_approval_and_an_instruction_in_one_english_paragraph() {
+    let d = en("1. On the plan of events.\n1.1. Approve the plan of main events for 2013 (Annex No. 2). The Secretariat of MAG shall send it to the member cities by 1 March 2013.\n1.2. Take note of the information, e.g. Annex 3. Instruct the Expert Council of MAG to prepare an opinion by 1 June 2012. It shall be presented to the Board.\n");
+    assert_eq!(
+        readings(&d),
+        vec![
+            (
+                "1.1",
+                AssignmentKind::Assignment,
+                Some("Secretariat of MAG"),
+                "send it to the member cities",
+                Some("2013-03-01".to_string())
+            ),
+            // "It shall …" goes on about the work before it: no executor called "It".
+            (
+                "1.2",
+                AssignmentKind::Assignment,
+                Some("Expert Council of MAG"),
+                "prepare an opinion. It shall be presented to the Board",
+                Some("2012-06-01".to_string())
+            ),
+        ]
+    );
+}
