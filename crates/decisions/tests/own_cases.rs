@@ -500,8 +500,16 @@ fn custom_directory_is_used() {
         }));
 }
 
-/// (item, kind, lead, task, deadline) of every assignment.
-fn readings(d: &Decision) -> Vec<(&str, AssignmentKind, Option<&str>, &str, Option<String>)> {
+/// (item, kind, lead, task, deadline) of an assignment.
+type Reading<'a> = (
+    &'a str,
+    AssignmentKind,
+    Option<&'a str>,
+    &'a str,
+    Option<String>,
+);
+
+fn readings(d: &Decision) -> Vec<Reading<'_>> {
     d.assignments
         .iter()
         .map(|a| {
