@@ -2,6 +2,9 @@
 # figures. Each script sets SERVER_PID when it starts the server.
 
 die() { echo "bench: $*" >&2; exit 1; }
+command -v wrk >/dev/null 2>&1 || die "wrk is missing (apt-get install -y wrk)"
+# The release server the scripts measure.
+BIN="${CARGO_TARGET_DIR:-target}/release/megapolis"
 log() { echo "bench: $*" >&2; }
 
 # Stops the server the script started: TERM, up to 5 s, then KILL.
@@ -26,4 +29,63 @@ to_ms() {
 # The failed requests of a wrk output: non-2xx/3xx answers and socket errors.
 wrk_errors() {
     awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$1"
+}
+
+# Builds the release server unless BENCH_NO_BUILD is set; BIN must name it.
+build_release() {
+    if [ -z "${BENCH_NO_BUILD:-}" ]; then
+        log "building the release server ($(dirname "$(dirname "$BIN")"))"
+        timeout 3600 cargo build --release --bin megapolis >&2 || die "release build failed"
+    fi
+    [ -x "$BIN" ] || die "no binary at $BIN"
+}
+
+# A working folder for NAME in WORK, removed with the server at exit.
+make_workdir() {
+    WORK="$(mktemp -d "${TMPDIR:-/tmp}/megapolis-$1.XXXXXX")"
+    SERVER_PID=""
+    trap 'stop_server; rm -rf "$WORK"' EXIT
+    trap 'exit 130' INT TERM
+}
+
+# serve_on DB_URL [ARGS…]: the release server on a free port of 127.0.0.1 (BASE), with a long
+# scheduler interval (the benchmarks measure pages, not reminders); waits for /healthz.
+serve_on() {
+    local db_url="$1"
+    shift
+    PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    BASE="http://127.0.0.1:$PORT"
+    MEGAPOLIS_SCHEDULER_SECONDS=86400 "$BIN" --database-url "$db_url" serve --addr "127.0.0.1:$PORT" "$@" \
+        >"$WORK/stdout.log" 2>"$WORK/server.log" &
+    SERVER_PID=$!
+    for _ in $(seq 1 600); do
+        curl -fsS "$BASE/healthz" >/dev/null 2>&1 && return 0
+        kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 20 "$WORK/server.log" >&2; die "server exited"; }
+        sleep 0.1
+    done
+    die "the server did not answer /healthz within 60 s"
+}
+
+# The form token of a page read from standard input.
+csrf_of() { python3 -c 'import re,sys; print(re.search(r"name=\"_csrf\" value=\"([0-9a-f]+)\"", sys.stdin.read()).group(1))'; }
+
+# sign_in EMAIL PASSWORD: a session in the cookie jar $WORK/cookies.txt (JAR).
+sign_in() {
+    JAR="$WORK/cookies.txt"
+    local csrf
+    csrf="$(curl -fsS -c "$JAR" "$BASE/login" | csrf_of)"
+    curl -fsS -o /dev/null -b "$JAR" -c "$JAR" -H "Origin: $BASE" \
+        --data-urlencode "email=$1" --data-urlencode "password=$2" \
+        --data-urlencode "_csrf=$csrf" "$BASE/login"
+}
+
+# An API token of the demo Secretariat, made on its profile page.
+secretariat_token() {
+    sign_in secretariat@megapolis.example demo-secretariat-pass
+    local csrf token
+    csrf="$(curl -fsS -b "$JAR" "$BASE/profile" | csrf_of)"
+    token="$(curl -fsS -b "$JAR" -H "Origin: $BASE" --data-urlencode "name=bench" --data-urlencode "_csrf=$csrf" \
+        "$BASE/profile/tokens" | python3 -c 'import re,sys; print(re.search(r"id=\"new-token\">([0-9a-f]+)<", sys.stdin.read()).group(1))')"
+    [ -n "$token" ] || die "no API token"
+    echo "$token"
 }

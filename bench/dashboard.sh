@@ -16,53 +16,27 @@ DURATION="${BENCH_DURATION:-15s}"
 CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 THREADS="${BENCH_THREADS:-2}"
 ASSIGNMENTS="${BENCH_ASSIGNMENTS:-10000}"
-TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-BIN="$TARGET_DIR/release/megapolis"
-GEN="$TARGET_DIR/debug/examples/bench_data"
+GEN="${CARGO_TARGET_DIR:-target}/debug/examples/bench_data"
 
 # shellcheck source=common.sh
 . bench/common.sh
 
-command -v wrk >/dev/null 2>&1 || die "wrk is missing (apt-get install -y wrk)"
 
+build_release
 if [ -z "${BENCH_NO_BUILD:-}" ]; then
-    log "building release server and the data generator ($TARGET_DIR)"
-    timeout 3600 cargo build --release --bin megapolis >&2 || die "release build failed"
     timeout 3600 cargo build --example bench_data >&2 || die "generator build failed"
 fi
-[ -x "$BIN" ] || die "no binary at $BIN"
 [ -x "$GEN" ] || die "no generator at $GEN"
-
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/megapolis-dashboard.XXXXXX")"
-SERVER_PID=""
-cleanup() {
-    stop_server
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+make_workdir dashboard
 
 DB_URL="${BENCH_DATABASE_URL:-sqlite://$WORK/bench.db}"
 log "filling the database with $ASSIGNMENTS assignments"
 timeout 1800 "$GEN" "$DB_URL" "$ASSIGNMENTS" 2>&1 | sed 's/^/bench: /' >&2
 
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-# A long scheduler interval: the benchmark measures the page, not the reminders.
-MEGAPOLIS_SCHEDULER_SECONDS=86400 "$BIN" --database-url "$DB_URL" serve --addr "127.0.0.1:$PORT" \
-    >"$WORK/stdout.log" 2>"$WORK/server.log" &
-SERVER_PID=$!
-for _ in $(seq 1 600); do
-    curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 20 "$WORK/server.log" >&2; die "server exited"; }
-    sleep 0.1
-done
+serve_on "$DB_URL"
 
 # Sign in as the Board's chair: the form token from the login page, then the session cookie.
-JAR="$WORK/cookies.txt"
-CSRF="$(curl -fsS -c "$JAR" "http://127.0.0.1:$PORT/login" | python3 -c 'import re,sys; print(re.search(r"name=\"_csrf\" value=\"([0-9a-f]+)\"", sys.stdin.read()).group(1))')"
-curl -fsS -o /dev/null -b "$JAR" -c "$JAR" -H "Origin: http://127.0.0.1:$PORT" \
-    --data-urlencode "email=board@megapolis.example" --data-urlencode "password=demo-board-pass" \
-    --data-urlencode "next=/control" --data-urlencode "_csrf=$CSRF" "http://127.0.0.1:$PORT/login"
+sign_in board@megapolis.example demo-board-pass
 SESSION="$(awk '$6 == "mp_session" { print $7 }' "$JAR")"
 [ -n "$SESSION" ] || die "sign-in failed"
 COOKIE="mp_session=$SESSION"

@@ -18,27 +18,12 @@ INDICATORS="${BENCH_INDICATORS:-200}"
 DURATION="${BENCH_DURATION:-15s}"
 CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 THREADS="${BENCH_THREADS:-2}"
-TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-BIN="$TARGET_DIR/release/megapolis"
 
 # shellcheck source=common.sh
 . bench/common.sh
 
-command -v wrk >/dev/null 2>&1 || die "wrk is missing (apt-get install -y wrk)"
-if [ -z "${BENCH_NO_BUILD:-}" ]; then
-    log "building the release server ($TARGET_DIR)"
-    timeout 3600 cargo build --release --bin megapolis >&2 || die "release build failed"
-fi
-[ -x "$BIN" ] || die "no binary at $BIN"
-
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/megapolis-monitoring.XXXXXX")"
-SERVER_PID=""
-cleanup() {
-    stop_server
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+build_release
+make_workdir monitoring
 
 log "writing an edition of $CITIES cities × $INDICATORS indicators"
 python3 - "$WORK" "$CITIES" "$INDICATORS" <<'PY'
@@ -68,28 +53,8 @@ with open(f"{work}/build.toml", "w") as f:
     f.write('[[step]]\nop = "normalise"\nmethod = "minmax"\nl_u = [0, 100]\n\n[[step]]\nop = "aggregate"\nmethod = "amean"\n')
 PY
 
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-BASE="http://127.0.0.1:$PORT"
-MEGAPOLIS_SCHEDULER_SECONDS=86400 "$BIN" --database-url "sqlite://$WORK/bench.db" serve --demo --addr "127.0.0.1:$PORT" \
-    >"$WORK/stdout.log" 2>"$WORK/server.log" &
-SERVER_PID=$!
-for _ in $(seq 1 600); do
-    curl -fsS "$BASE/healthz" >/dev/null 2>&1 && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 20 "$WORK/server.log" >&2; die "server exited"; }
-    sleep 0.1
-done
-
-# The Secretariat signs in and makes itself an API token on its profile page.
-JAR="$WORK/cookies.txt"
-csrf_of() { python3 -c 'import re,sys; print(re.search(r"name=\"_csrf\" value=\"([0-9a-f]+)\"", sys.stdin.read()).group(1))'; }
-CSRF="$(curl -fsS -c "$JAR" "$BASE/login" | csrf_of)"
-curl -fsS -o /dev/null -b "$JAR" -c "$JAR" -H "Origin: $BASE" \
-    --data-urlencode "email=secretariat@megapolis.example" --data-urlencode "password=demo-secretariat-pass" \
-    --data-urlencode "next=/profile" --data-urlencode "_csrf=$CSRF" "$BASE/login"
-CSRF="$(curl -fsS -b "$JAR" "$BASE/profile" | csrf_of)"
-TOKEN="$(curl -fsS -b "$JAR" -H "Origin: $BASE" --data-urlencode "name=bench" --data-urlencode "_csrf=$CSRF" \
-    "$BASE/profile/tokens" | python3 -c 'import re,sys; print(re.search(r"id=\"new-token\">([^<]+)<", sys.stdin.read()).group(1))')"
-[ -n "$TOKEN" ] || die "no API token"
+serve_on "sqlite://$WORK/bench.db" --demo
+TOKEN="$(secretariat_token)"
 AUTH="Authorization: Bearer $TOKEN"
 
 ms_since() { python3 -c "import time,sys; print(f'{(time.time() - float(sys.argv[1])) * 1000:.0f}')" "$1"; }

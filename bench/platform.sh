@@ -17,19 +17,11 @@ CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 THREADS="${BENCH_THREADS:-2}"
 BACKENDS="${BENCH_BACKENDS:-sqlite postgres}"
 PATHS=(/ /api/v1/cities)
-TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-BIN="$TARGET_DIR/release/megapolis"
 
 # shellcheck source=common.sh
 . bench/common.sh
 
-command -v wrk >/dev/null 2>&1 || die "wrk is missing (apt-get install -y wrk)"
-
-if [ -z "${BENCH_NO_BUILD:-}" ]; then
-    log "building release ($TARGET_DIR)"
-    timeout 3600 cargo build --release --bin megapolis >&2 || die "release build failed"
-fi
-[ -x "$BIN" ] || die "no binary at $BIN"
+build_release
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/megapolis-bench.XXXXXX")"
 chmod 755 "$WORK"

@@ -14,50 +14,14 @@ cd "$(dirname "$0")/.."
 DURATION="${BENCH_DURATION:-15s}"
 READ_DURATION="${BENCH_READ_DURATION:-60s}"
 THREADS="${BENCH_THREADS:-2}"
-TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-BIN="$TARGET_DIR/release/megapolis"
 
 # shellcheck source=common.sh
 . bench/common.sh
-command -v wrk >/dev/null 2>&1 || die "wrk is missing (apt-get install -y wrk)"
-if [ -z "${BENCH_NO_BUILD:-}" ]; then
-    log "building release ($TARGET_DIR)"
-    timeout 3600 cargo build --release --bin megapolis >&2 || die "release build failed"
-fi
-[ -x "$BIN" ] || die "no binary at $BIN"
-
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/megapolis-writers.XXXXXX")"
-SERVER_PID=""
-cleanup() {
-    stop_server
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
+build_release
+make_workdir writers
 DB_URL="${BENCH_DATABASE_URL:-sqlite://$WORK/bench.db}"
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-BASE="http://127.0.0.1:$PORT"
-MEGAPOLIS_SCHEDULER_SECONDS=86400 "$BIN" --database-url "$DB_URL" serve --demo --addr "127.0.0.1:$PORT" \
-    >"$WORK/stdout.log" 2>"$WORK/server.log" &
-SERVER_PID=$!
-for _ in $(seq 1 600); do
-    curl -fsS "$BASE/healthz" >/dev/null 2>&1 && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 20 "$WORK/server.log" >&2; die "server exited"; }
-    sleep 0.1
-done
-
-# A Secretariat API token: sign in, then create it on the profile page.
-JAR="$WORK/cookies.txt"
-csrf() { python3 -c 'import re,sys; print(re.search(r"name=\"_csrf\" value=\"([0-9a-f]+)\"", sys.stdin.read()).group(1))'; }
-CSRF="$(curl -fsS -c "$JAR" "$BASE/login" | csrf)"
-curl -fsS -o /dev/null -b "$JAR" -c "$JAR" -H "Origin: $BASE" \
-    --data-urlencode "email=secretariat@megapolis.example" --data-urlencode "password=demo-secretariat-pass" \
-    --data-urlencode "_csrf=$CSRF" "$BASE/login"
-CSRF="$(curl -fsS -b "$JAR" "$BASE/profile" | csrf)"
-TOKEN="$(curl -fsS -b "$JAR" -H "Origin: $BASE" --data-urlencode "name=bench" --data-urlencode "_csrf=$CSRF" \
-    "$BASE/profile/tokens" | python3 -c 'import re,sys; print(re.search(r"id=\"new-token\">([0-9a-f]+)<", sys.stdin.read()).group(1))')"
-[ -n "$TOKEN" ] || die "no API token"
+serve_on "$DB_URL" --demo
+TOKEN="$(secretariat_token)"
 
 # Each request writes one of the demo cities again, as it is.
 curl -fsS "$BASE/api/v1/cities/moscow" >"$WORK/moscow.json"

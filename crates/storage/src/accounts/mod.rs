@@ -2,7 +2,7 @@
 //! Secrets are stored only as SHA-256 hashes of random tokens, and passwords as argon2id hashes.
 use crate::audit::{audit_entry, event_entry};
 use crate::backup::{Kind, Table};
-use crate::db::{now_utc, on_pool, on_reader, on_tx, utc_after, NamedRow, Reader};
+use crate::db::{now_utc, on_pool, on_reader, on_tx, utc_after, NamedRow, Reader, WriteTx};
 use crate::org::{load_body, load_city};
 use crate::StorageError;
 use megapolis_domain::login::{LoginLimits, RecentFailures};
@@ -172,6 +172,44 @@ async fn check_directory(
     Ok(())
 }
 
+/// The person `id` as the write sees it.
+async fn person_in(tx: &mut WriteTx, id: i64) -> Result<Person, StorageError> {
+    load_person(&mut Reader::Tx(tx), id)
+        .await?
+        .ok_or_else(|| StorageError::NotFound(format!("person {id}")))
+}
+
+async fn insert_membership(
+    tx: &mut WriteTx,
+    person: i64,
+    membership: &Membership,
+) -> Result<(), StorageError> {
+    on_tx!(tx, conn => sqlx::query("INSERT INTO memberships (person_id, body_id, position) VALUES ($1, $2, $3)")
+        .bind(person)
+        .bind(membership.body.as_str())
+        .bind(membership.position.as_str())
+        .execute(conn)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The audit record of a change to a person: what the log keeps of them before and after.
+fn person_entry(
+    actor: &str,
+    action: &str,
+    before: Option<&Person>,
+    after: &Person,
+) -> megapolis_domain::AuditEntry {
+    audit_entry(
+        actor,
+        action,
+        "person",
+        &after.id.to_string(),
+        before.map(person_audit).as_ref(),
+        Some(&person_audit(after)),
+    )
+}
+
 /// What the audit log keeps of a person.
 fn person_audit(person: &Person) -> serde_json::Value {
     serde_json::json!({
@@ -211,9 +249,7 @@ impl Accounts<'_> {
         draft: &PersonDraft,
     ) -> Result<(), StorageError> {
         let mut tx = self.begin_write().await?;
-        let before = load_person(&mut Reader::Tx(&mut tx), id)
-            .await?
-            .ok_or_else(|| StorageError::NotFound(format!("person {id}")))?;
+        let before = person_in(&mut tx, id).await?;
         check_directory(&mut tx, draft).await?;
         let taken: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar("SELECT id FROM people WHERE email = $1 AND id <> $2")
             .bind(draft.email.as_str())
@@ -251,25 +287,11 @@ impl Accounts<'_> {
                 .bind(m.body.as_str())
                 .execute(conn)
                 .await.map(|r| r.rows_affected()))?;
-            on_tx!(tx, conn => sqlx::query("INSERT INTO memberships (person_id, body_id, position) VALUES ($1, $2, $3)")
-                .bind(id)
-                .bind(m.body.as_str())
-                .bind(m.position.as_str())
-                .execute(conn)
-                .await.map(|r| r.rows_affected()))?;
+            insert_membership(&mut tx, id, m).await?;
         }
-        let after = load_person(&mut Reader::Tx(&mut tx), id)
-            .await?
-            .ok_or_else(|| StorageError::NotFound(format!("person {id}")))?;
-        tx.audit(&audit_entry(
-            actor,
-            "update",
-            "person",
-            &id.to_string(),
-            Some(&person_audit(&before)),
-            Some(&person_audit(&after)),
-        ))
-        .await?;
+        let after = person_in(&mut tx, id).await?;
+        tx.audit(&person_entry(actor, "update", Some(&before), &after))
+            .await?;
         tx.commit().await
     }
 
@@ -277,9 +299,7 @@ impl Accounts<'_> {
     /// their tokens stop working (they are kept, and work again on reactivation).
     pub async fn set_active(&self, actor: &str, id: i64, active: bool) -> Result<(), StorageError> {
         let mut tx = self.begin_write().await?;
-        let before = load_person(&mut Reader::Tx(&mut tx), id)
-            .await?
-            .ok_or_else(|| StorageError::NotFound(format!("person {id}")))?;
+        let before = person_in(&mut tx, id).await?;
         on_tx!(tx, conn => sqlx::query("UPDATE people SET active = $1 WHERE id = $2")
             .bind(active)
             .bind(id)
@@ -295,15 +315,9 @@ impl Accounts<'_> {
             active,
             ..before.clone()
         };
-        tx.audit(&audit_entry(
-            actor,
-            if active { "activate" } else { "deactivate" },
-            "person",
-            &id.to_string(),
-            Some(&person_audit(&before)),
-            Some(&person_audit(&after)),
-        ))
-        .await?;
+        let action = if active { "activate" } else { "deactivate" };
+        tx.audit(&person_entry(actor, action, Some(&before), &after))
+            .await?;
         tx.commit().await
     }
 
@@ -356,25 +370,11 @@ impl Accounts<'_> {
         .fetch_one(conn)
         .await?);
         if let Some(m) = &draft.membership {
-            on_tx!(tx, conn => sqlx::query("INSERT INTO memberships (person_id, body_id, position) VALUES ($1, $2, $3)")
-                .bind(id)
-                .bind(m.body.as_str())
-                .bind(m.position.as_str())
-                .execute(conn)
-                .await.map(|r| r.rows_affected()))?;
+            insert_membership(&mut tx, id, m).await?;
         }
-        let created = load_person(&mut Reader::Tx(&mut tx), id)
-            .await?
-            .ok_or_else(|| StorageError::NotFound(format!("person {id}")))?;
-        tx.audit(&audit_entry(
-            actor,
-            "create",
-            "person",
-            &id.to_string(),
-            None,
-            Some(&person_audit(&created)),
-        ))
-        .await?;
+        let created = person_in(&mut tx, id).await?;
+        tx.audit(&person_entry(actor, "create", None, &created))
+            .await?;
         tx.commit().await?;
         Ok(id)
     }
