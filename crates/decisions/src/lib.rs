@@ -181,21 +181,21 @@ fn collect(
             }
             continue;
         }
-        for segment in segments(p, cx) {
-            if let Some(a) = assign::analyse(&segment, number, first_index + i, cx) {
-                out.push(a);
-            }
+        for mut a in segments(p, cx) {
+            a.item = number.to_string();
+            a.paragraph = first_index + i;
+            out.push(a);
         }
     }
 }
 
-/// The parts of a paragraph that are read one by one. A paragraph often agrees on something and
+/// The assignments of a paragraph, read part by part (their item and index are the caller's). A paragraph often agrees on something and
 /// assigns the work in its next sentence («Одобрить план. Секретариату МАГ разослать его
 /// городам.»): a sentence that names its executor (or recommends), or that follows a resolution,
 /// starts a part of its own; any other sentence continues the part before it, so an assignment
 /// spread over sentences («Секретариату подготовить доклад. Доклад представить на сессии.») stays
 /// whole.
-fn segments(paragraph: &str, cx: &assign::Context<'_>) -> Vec<String> {
+fn segments(paragraph: &str, cx: &assign::Context<'_>) -> Vec<Assignment> {
     let mut parts: Vec<(String, Option<Assignment>)> = Vec::new();
     for sentence in text::sentences(paragraph) {
         let alone = assign::analyse(sentence, "", 0, cx);
@@ -216,7 +216,10 @@ fn segments(paragraph: &str, cx: &assign::Context<'_>) -> Vec<String> {
             _ => parts.push((sentence.to_string(), alone)),
         }
     }
-    parts.into_iter().map(|(text, _)| text).collect()
+    parts
+        .into_iter()
+        .filter_map(|(_, reading)| reading)
+        .collect()
 }
 
 /// «It shall be sent …», «Они …»: a sentence that goes on about the work before it, not a new
