@@ -1448,13 +1448,17 @@ async fn the_public_api_carries_nothing_the_public_page_hides() {
     let assignment = waiting.id.to_string();
     // A published monitoring edition (id 1) for its results.
     crate::monitoring::ensure_published_edition(&app).await;
+    // A published solution (id 1) for the catalogue.
+    crate::catalogue::ensure_published_solution(&app).await;
     let mut walked = 0;
     for route in megapolis_web::route_table() {
         if route.method != "GET"
             || route.access != megapolis_domain::role::Access::Public
             || !route.path.starts_with("/api/")
             || route.path.ends_with("openapi.json")
-            || route.path.ends_with(".csv")
+            || [".csv", ".ttl", ".yml"]
+                .iter()
+                .any(|not_json| route.path.ends_with(not_json))
         {
             continue;
         }
@@ -1467,7 +1471,9 @@ async fn the_public_api_carries_nothing_the_public_page_hides() {
             )
             .replace("{code}", "moscow")
             .replace("/bodies/{id}", "/bodies/secretariat")
-            .replace("/monitoring/editions/{id}", "/monitoring/editions/1");
+            .replace("/monitoring/editions/{id}", "/monitoring/editions/1")
+            .replace("/solutions/{id}", "/solutions/1")
+            .replace("/solutions/search", "/solutions/search?q=lights");
         let response = app.get(&client(), &path).await;
         assert_eq!(response.status(), 200, "{path}");
         let body: Value = response.json().await.expect("JSON");

@@ -9,6 +9,7 @@ mod operations;
 mod support;
 
 mod assignments;
+mod catalogue;
 mod control;
 mod decisions;
 mod jobs;

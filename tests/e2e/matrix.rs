@@ -144,6 +144,15 @@ const EXPECTED: &[Expect] = &[
     e("POST", "/api/v1/monitoring/editions/{id}/publish", "/api/v1/monitoring/editions/1/publish", STAFF, 200),
     e("GET",  "/api/v1/monitoring/editions/{id}/results", "/api/v1/monitoring/editions/1/results", ALL, 200),
     e("GET",  "/api/v1/monitoring/editions/{id}/results.csv", "/api/v1/monitoring/editions/1/results.csv", ALL, 200),
+    // The catalogue: public reads of what is published, the Secretariat adds.
+    e("GET",  "/catalogue",                     "/catalogue?q=lights",            ALL,       200),
+    e("GET",  "/catalogue/{id}",                "/catalogue/1",                   ALL,       200),
+    e("POST", "/api/v1/solutions",              "/api/v1/solutions",              STAFF,     201),
+    e("GET",  "/api/v1/solutions/search",       "/api/v1/solutions/search?q=lights", ALL,    200),
+    e("GET",  "/api/v1/solutions/{id}",         "/api/v1/solutions/1",            ALL,       200),
+    e("GET",  "/api/v1/solutions/{id}/publiccode.yml", "/api/v1/solutions/1/publiccode.yml", ALL, 200),
+    e("GET",  "/api/v1/catalogue.ttl",          "/api/v1/catalogue.ttl",          ALL,       200),
+    e("GET",  "/api/v1/catalogue.csv",          "/api/v1/catalogue.csv",          ALL,       200),
     // Background jobs: staff only. No such job here, which staff alone may learn (a job's own
     // answer: tests/e2e/jobs).
     e("GET",  "/jobs",                          "/jobs",                          STAFF,     200),
@@ -272,6 +281,10 @@ async fn send(
                 "short_ru": "Матрица", "short_en": "Matrix"
             })),
             ("POST", "/api/v1/assignments/{id}/actions") => Some(json!({ "action": "bogus" })),
+            ("POST", "/api/v1/solutions") => Some(json!({
+                "title_en": format!("Matrix solution {me}"), "nomination": "Matrix", "year": 2025,
+                "published": false
+            })),
             ("POST", "/api/v1/decisions" | "/api/v1/decisions/parse") => {
                 Some(json!({ "text": crate::decisions::DECISION }))
             }
@@ -447,6 +460,8 @@ async fn every_route_with_every_role() {
     crate::decisions::ensure_published_decision(&app).await;
     // A published edition with id 1 for the monitoring routes.
     crate::monitoring::ensure_published_edition(&app).await;
+    // A published solution with id 1 for the catalogue routes.
+    crate::catalogue::ensure_published_solution(&app).await;
 
     let mut visitors = vec![Visitor {
         name: "anonymous",

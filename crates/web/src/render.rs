@@ -2,6 +2,7 @@
 use crate::auth::Visitor;
 use crate::error::AppError;
 use crate::state::AppState;
+use axum::http::StatusCode;
 use axum::response::Html;
 use axum::response::IntoResponse;
 use axum::response::Redirect;
@@ -18,12 +19,7 @@ pub(crate) type PageResult = Result<Response, AppError>;
 
 /// Renders a template with what every page needs: language, visitor, form token, association,
 /// and the navigation with its badges counted for the visitor.
-pub async fn render(
-    state: &AppState,
-    visitor: &Visitor,
-    template: &str,
-    page: Value,
-) -> Html<String> {
+pub async fn render(state: &AppState, visitor: &Visitor, template: &str, page: Value) -> Response {
     let nav = navigation(state, visitor).await;
     let base = context! {
         lang => visitor.lang.code(),
@@ -39,15 +35,22 @@ pub async fn render(
         nav => nav,
     };
     let ctx = context! { ..page, ..base };
-    let html = state
+    match state
         .templates
         .get_template(template)
         .and_then(|t| t.render(ctx))
-        .unwrap_or_else(|e| {
+    {
+        Ok(html) => Html(html).into_response(),
+        // A template that does not render is a defect: a 500, so no test takes it for a page.
+        Err(e) => {
             tracing::error!("rendering {template}: {e:#}");
-            String::from("<!doctype html><title>500</title><h1>500</h1>")
-        });
-    Html(html)
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Html("<!doctype html><title>500</title><h1>500</h1>"),
+            )
+                .into_response()
+        }
+    }
 }
 
 /// The navigation entries the visitor's role may see, each with its badge's figure for a

@@ -22,6 +22,8 @@ pub struct AppState {
     pub i18n: Arc<Translations>,
     /// The last dashboard figures, reused while the data has not changed.
     pub(crate) dashboard_cache: Arc<crate::control::DashboardCache>,
+    /// The search index of the published catalogue, rebuilt when the catalogue changes.
+    pub(crate) catalogue_search: Arc<crate::catalogue::index::SearchCache>,
     /// The navigation entries every capability registered.
     pub(crate) nav: Arc<Vec<crate::capability::NavEntry>>,
 }
@@ -35,6 +37,7 @@ impl AppState {
             templates: Arc::new(crate::templates::environment(i18n.clone())),
             i18n,
             dashboard_cache: Arc::default(),
+            catalogue_search: Arc::default(),
             nav: Arc::new(
                 crate::capabilities()
                     .into_iter()

@@ -15,7 +15,6 @@ use axum::extract::Path;
 use axum::extract::Query;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Html;
 use axum::response::IntoResponse;
 use axum::Extension;
 use megapolis_domain::body::parse_bodies_csv;
@@ -52,7 +51,7 @@ pub(crate) async fn city_form(
     input: &CityInput,
     is_new: bool,
     errors: &FieldErrors,
-) -> Html<String> {
+) -> axum::response::Response {
     render(
         state,
         visitor,
@@ -239,7 +238,7 @@ pub(crate) async fn people_page(
     state: &AppState,
     visitor: &Visitor,
     extra: Value,
-) -> Result<Html<String>, AppError> {
+) -> Result<axum::response::Response, AppError> {
     let people = state.store.accounts().people().await?;
     let ctx = context! {
         people => people,
@@ -341,7 +340,7 @@ async fn person_form(
     person: &megapolis_domain::Person,
     form: &PersonInput,
     errors: &FieldErrors,
-) -> Result<Html<String>, AppError> {
+) -> Result<axum::response::Response, AppError> {
     Ok(render(
         state,
         visitor,

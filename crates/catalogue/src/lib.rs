@@ -1,0 +1,12 @@
+//! # megapolis-catalogue — the catalogue of the cities' best software-hardware solutions
+//!
+//! [`solution`]: a solution and the checks of what a client sends; [`search`]: full-text search
+//! in Russian and English with morphology, facets and similar solutions (an in-memory tantivy
+//! index the web layer rebuilds from the database when the catalogue changes);
+//! [`open_data`]: CSV, `publiccode.yml` and ADMS-AP Turtle. No HTTP, no SQL.
+pub mod open_data;
+pub mod search;
+pub mod solution;
+
+pub use search::{Hit, SearchError, SearchIndex, SearchQuery, SearchResults};
+pub use solution::{Solution, SolutionError, SolutionInput};

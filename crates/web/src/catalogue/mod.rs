@@ -1,0 +1,42 @@
+//! The catalogue of the cities' best solutions: a public search page with facets and a page per
+//! solution with its similar solutions; the API to add solutions, search them and read the
+//! catalogue as CSV, `publiccode.yml` and ADMS-AP Turtle. The search index is built from the
+//! database and rebuilt when the catalogue changes (`index::SearchCache`).
+pub mod api;
+pub(crate) mod index;
+pub mod pages;
+
+use crate::capability::{route, Capability, NavEntry};
+use axum::routing::{get, post};
+use megapolis_domain::role::Access::{self, Public};
+
+pub fn capability() -> Capability {
+    const STAFF: Access = Access::STAFF;
+    Capability {
+        routes: vec![
+            route("GET", "/catalogue", Public, get(pages::catalogue)),
+            route("GET", "/catalogue/{id}", Public, get(pages::solution)),
+            route("POST", "/api/v1/solutions", STAFF, post(api::create)),
+            route("GET", "/api/v1/solutions/search", Public, get(api::search)),
+            route("GET", "/api/v1/solutions/{id}", Public, get(api::solution)),
+            route(
+                "GET",
+                "/api/v1/solutions/{id}/publiccode.yml",
+                Public,
+                get(api::publiccode),
+            ),
+            route("GET", "/api/v1/catalogue.ttl", Public, get(api::turtle)),
+            route("GET", "/api/v1/catalogue.csv", Public, get(api::csv)),
+        ],
+        nav: vec![NavEntry {
+            href: "/catalogue",
+            label: "nav-catalogue",
+            access: Public,
+            badge: None,
+        }],
+        templates: crate::templates!("catalogue.html", "solution.html"),
+        locales: crate::locales!(),
+        openapi: Some(api::openapi),
+        ..Capability::named("catalogue")
+    }
+}

@@ -1,0 +1,103 @@
+//! The catalogue on the portal: search with facets (or, before a search, every published
+//! solution), and a page per solution with the solutions most like it.
+use super::api::{visible, SearchParams};
+use crate::auth::Visitor;
+use crate::error::AppError;
+use crate::render::{render, PageResult};
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Extension;
+use megapolis_catalogue::SearchError;
+use minijinja::context;
+
+pub async fn catalogue(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Query(params): Query<SearchParams>,
+) -> PageResult {
+    let lang = visitor.lang.code();
+    let cities = crate::org::pages::cities_by_code(&state).await?;
+    let searching = params.q.as_deref().is_some_and(|q| !q.trim().is_empty());
+    let mut query = params.query();
+    query.lang = lang.to_string();
+    let (results, refusal) = if searching {
+        let index = state.catalogue_search.index(&state).await?;
+        let asked = query.clone();
+        match tokio::task::spawn_blocking(move || index.search(&asked))
+            .await
+            .map_err(|e| AppError::Unexpected(anyhow::anyhow!("search stopped: {e}")))?
+        {
+            Ok(results) => (Some(results), None),
+            Err(SearchError::Index(e)) => return Err(AppError::Unexpected(e.into())),
+            Err(refusal) => (None, Some(refusal.to_string())),
+        }
+    } else {
+        (None, None)
+    };
+    let listed = if searching {
+        Vec::new()
+    } else {
+        state.store.catalogue().list(true).await?
+    };
+    let html = render(
+        &state,
+        &visitor,
+        "catalogue.html",
+        context! {
+            params => context! { q => params.q, nomination => query.nomination, city => query.city },
+            results => results,
+            refusal => refusal,
+            listed => listed.iter().rev().map(|s| context! {
+                id => s.id, title => s.title(lang), year => s.year, nomination => s.nomination, city => s.city,
+            }).collect::<Vec<_>>(),
+            cities => cities,
+        },
+    )
+    .await;
+    let status = if refusal.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, html).into_response())
+}
+
+/// How many similar solutions a solution's page shows.
+const SIMILAR_SHOWN: usize = 5;
+
+pub async fn solution(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let solution = visible(&state, &visitor, id).await?;
+    let lang = visitor.lang.code();
+    let index = state.catalogue_search.index(&state).await?;
+    let similar = tokio::task::spawn_blocking(move || index.similar(id, SIMILAR_SHOWN))
+        .await
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("search stopped: {e}")))?
+        .map_err(|e| AppError::Unexpected(e.into()))?;
+    let mut similar_views = Vec::with_capacity(similar.len());
+    for (other, _) in similar {
+        if let Some(s) = state.store.catalogue().get(other).await? {
+            similar_views.push(context! { id => s.id, title => s.title(lang), year => s.year });
+        }
+    }
+    let cities = crate::org::pages::cities_by_code(&state).await?;
+    let html = render(
+        &state,
+        &visitor,
+        "solution.html",
+        context! {
+            solution => solution,
+            title => solution.title(lang),
+            summary => solution.summary(lang),
+            similar => similar_views,
+            cities => cities,
+        },
+    )
+    .await;
+    Ok(html.into_response())
+}
