@@ -41,7 +41,7 @@ pub fn escape(text: &str) -> String {
 fn open(class: &str, width: f64, height: f64, label: &str) -> String {
     let label = escape(label);
     format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"{class}\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\" role=\"img\" aria-label=\"{label}\"><title>{label}</title>"
+        "<svg class=\"{class}\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\" role=\"img\" aria-label=\"{label}\"><title>{label}</title>"
     )
 }
 
