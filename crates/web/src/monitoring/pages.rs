@@ -4,7 +4,6 @@
 use super::api::{edition_input, visible_edition};
 use super::public;
 use super::views::interval_bar;
-use megapolis_monitoring::profile;
 use crate::auth::Visitor;
 use crate::error::AppError;
 use crate::forms::{CsrfForm, CsrfMultipart};
@@ -15,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Extension;
 use megapolis_domain::Lang;
+use megapolis_monitoring::profile;
 use megapolis_monitoring::InputError;
 use megapolis_storage::monitoring::EditionSummary;
 use minijinja::context;

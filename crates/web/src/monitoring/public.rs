@@ -55,7 +55,11 @@ impl Loaded {
 
 /// The edition `id` if the visitor may see it and it has a result; 404 otherwise (so nothing
 /// tells an anonymous visitor that an unpublished edition exists).
-pub(crate) async fn load(state: &AppState, visitor: &Visitor, id: &str) -> Result<Loaded, AppError> {
+pub(crate) async fn load(
+    state: &AppState,
+    visitor: &Visitor,
+    id: &str,
+) -> Result<Loaded, AppError> {
     let summary = visible_edition(state, visitor, id).await?;
     let monitoring = state.store.monitoring();
     let (Some(edition), Some(result)) = (
@@ -166,7 +170,9 @@ pub(crate) fn number(value: f64, decimals: usize, lang: Lang) -> String {
 }
 
 pub(crate) fn score_text(value: Option<f64>, lang: Lang) -> String {
-    value.map(|v| number(v, 1, lang)).unwrap_or_else(|| "—".into())
+    value
+        .map(|v| number(v, 1, lang))
+        .unwrap_or_else(|| "—".into())
 }
 
 /// The name of a framework node (iName, else its code).
@@ -257,8 +263,7 @@ pub(crate) fn profile_view(
 ) -> Result<ProfileView, AppError> {
     let ranking = loaded.ranking();
     let tables = &loaded.tables;
-    let p: Profile =
-        profile::profile(tables, ranking, groups, code).ok_or(AppError::NotFound)?;
+    let p: Profile = profile::profile(tables, ranking, groups, code).ok_or(AppError::NotFound)?;
     let unit = ranking
         .units
         .iter()
@@ -336,7 +341,10 @@ pub(crate) fn profile_view(
                 lang,
                 "monitoring-rank-of",
                 &[
-                    ("rank", rank_text(unit.rank, unit.rank_low.zip(unit.rank_high)).into()),
+                    (
+                        "rank",
+                        rank_text(unit.rank, unit.rank_low.zip(unit.rank_high)).into(),
+                    ),
                     ("units", ranking.units.len().to_string().into()),
                 ],
             ),
@@ -461,8 +469,12 @@ pub async fn city(
     let groups = profile::peer_groups(&loaded.tables, &directory.populations());
     let view = profile_view(&state, lang, &loaded, &directory, &groups, &code)?;
     let editions = published_rankings(&state).await?;
-    let (history, history_rows) =
-        history_chart(&state, lang, &editions, &[(code.clone(), view.name.clone())]);
+    let (history, history_rows) = history_chart(
+        &state,
+        lang,
+        &editions,
+        &[(code.clone(), view.name.clone())],
+    );
     page(
         &state,
         &visitor,
@@ -730,7 +742,11 @@ fn tree_node(state: &AppState, lang: Lang, methodology: &Methodology, i: usize) 
     let fw = &methodology.framework;
     let n = &fw.nodes[i];
     let siblings: f64 = match n.parent {
-        Some(p) => fw.nodes[p].children.iter().map(|&c| fw.nodes[c].weight).sum(),
+        Some(p) => fw.nodes[p]
+            .children
+            .iter()
+            .map(|&c| fw.nodes[c].weight)
+            .sum(),
         None => n.weight,
     };
     let question = methodology.questions.iter().find(|q| q.code == n.code);
@@ -767,7 +783,11 @@ fn tree_node(state: &AppState, lang: Lang, methodology: &Methodology, i: usize) 
 
 /// The build's steps in words: the step's name in the reader's language and its parameters as
 /// build.toml writes them.
-pub(crate) fn steps(state: &AppState, lang: Lang, methodology: &Methodology) -> Vec<(String, String)> {
+pub(crate) fn steps(
+    state: &AppState,
+    lang: Lang,
+    methodology: &Methodology,
+) -> Vec<(String, String)> {
     methodology
         .spec
         .steps
@@ -806,7 +826,8 @@ pub async fn methodology(
     let methodology = loaded.methodology()?;
     let analysis = &loaded.ranking().analysis;
     // The input that moves the ranks most: the largest total index, or the largest mean shift.
-    let weight = |e: &megapolis_monitoring::InputEffect| e.sti.or(e.mean_shift).unwrap_or(f64::NEG_INFINITY);
+    let weight =
+        |e: &megapolis_monitoring::InputEffect| e.sti.or(e.mean_shift).unwrap_or(f64::NEG_INFINITY);
     let top = analysis
         .effects
         .iter()
@@ -848,7 +869,10 @@ pub async fn methodology(
 // ---- Open data ----
 
 fn data_name(loaded: &Loaded, extension: &str) -> String {
-    format!("monitoring-{}-{}-data.{extension}", loaded.summary.id, loaded.summary.year)
+    format!(
+        "monitoring-{}-{}-data.{extension}",
+        loaded.summary.id, loaded.summary.year
+    )
 }
 
 #[utoipa::path(get, path = "/api/v1/monitoring/editions/{id}/data.csv", tag = "monitoring",

@@ -168,7 +168,11 @@ fn markup(report: &Report) -> (String, Vec<(String, Vec<u8>)>) {
     let _ = writeln!(m, "#heading(level: 2, {})", typst_str(&l.analysis));
     let _ = writeln!(m, "#par({})", typst_str(&report.analysis));
     // The ranking with each unit's interval bar.
-    let _ = writeln!(m, "#pagebreak()\n#heading(level: 1, {})", typst_str(&l.ranking));
+    let _ = writeln!(
+        m,
+        "#pagebreak()\n#heading(level: 1, {})",
+        typst_str(&l.ranking)
+    );
     m.push_str("#table(columns: (auto, 1fr, auto, auto, auto), fill: (x, y) => if y == 0 { luma(228) },\n  table.header(");
     for h in [&l.rank, &l.city, &l.score, &l.interval, &String::new()] {
         let _ = write!(m, "strong({}), ", typst_str(h));
@@ -202,13 +206,20 @@ fn profile_page(
     p: &ProfileView,
     l: &Labels,
 ) {
-    let _ = writeln!(m, "#pagebreak()\n#heading(level: 1, {})", typst_str(&p.name));
+    let _ = writeln!(
+        m,
+        "#pagebreak()\n#heading(level: 1, {})",
+        typst_str(&p.name)
+    );
     let mut facts = vec![
         (l.score.clone(), p.score.clone()),
         (l.rank.clone(), format!("{} / {}", p.rank, p.units)),
         (
             l.availability.clone(),
-            format!("{} % ({}/{})", p.availability, p.with_data, p.indicator_count),
+            format!(
+                "{} % ({}/{})",
+                p.availability, p.with_data, p.indicator_count
+            ),
         ),
     ];
     if let Some(country) = &p.country {
