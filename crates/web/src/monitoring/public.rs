@@ -24,8 +24,10 @@ use std::sync::{Arc, LazyLock, Mutex};
 /// Builds kept, by pin; the oldest is dropped past this many.
 const KEPT_BUILDS: usize = 8;
 
-static BUILDS: LazyLock<Mutex<Vec<(String, Arc<EditionTables>)>>> =
-    LazyLock::new(|| Mutex::new(Vec::new()));
+/// Builds by pin, oldest first.
+type Builds = Vec<(String, Arc<EditionTables>)>;
+
+static BUILDS: LazyLock<Mutex<Builds>> = LazyLock::new(|| Mutex::new(Vec::new()));
 
 /// A computed edition the visitor may see, with its files, ranking and every data set.
 pub(crate) struct Loaded {
