@@ -14,6 +14,16 @@
 //! In both cases the analysis targets the top aggregate, the one the ranking is of. A unit's
 //! interval is from the 5th to the 95th percentile of its simulated ranks (the engine's Q5, Q95),
 //! widened to whole ranks (Q5 down, Q95 up) and always holding the nominal rank.
+//!
+//! Every other aggregate gets its intervals the same way: the analysis is run again aimed at it.
+//! The random design depends only on the seed and the inputs, not on the target, so every
+//! aggregate is ranked over the same simulated builds.
+//!
+//! Which assumption moves the ranks most ([`InputEffect`]): a sensitivity analysis gives each
+//! input's first-order and total indices (Si, STi) of the mean absolute rank shift of the top
+//! aggregate. An uncertainty analysis has no such indices, so each input is varied alone (the
+//! same N and seed, the other inputs at their nominal values) and its effect is the mean absolute
+//! rank shift of the units against the nominal ranking over those runs.
 use crate::edition::{Edition, InputError, Methodology};
 use megapolis_index::pipeline;
 use megapolis_index::sensitivity::{self, Options};
@@ -44,7 +54,7 @@ pub enum ComputeError {
 }
 
 /// How the rank intervals were found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnalysisInfo {
     /// uncertainty | sensitivity
     pub kind: String,
@@ -57,6 +67,22 @@ pub struct AnalysisInfo {
     pub target: String,
     /// Runs whose build failed (e.g. a geometric mean of a negative z-score).
     pub failed_runs: usize,
+    /// How much each varied input moves the ranks (empty in results stored before it existed).
+    #[serde(default)]
+    pub effects: Vec<InputEffect>,
+}
+
+/// What one input of the analysis does to the ranking of the top aggregate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InputEffect {
+    /// The input's name in the analysis (e.g. "Weights", "Normalisation").
+    pub input: String,
+    /// Uncertainty analysis: the mean absolute rank shift when this input alone varies.
+    pub mean_shift: Option<f64>,
+    /// Sensitivity analysis: the first-order index.
+    pub si: Option<f64>,
+    /// Sensitivity analysis: the total index.
+    pub sti: Option<f64>,
 }
 
 /// One unit of the ranking.
@@ -72,6 +98,13 @@ pub struct RankedUnit {
     pub rank_high: Option<u32>,
     /// The score of each aggregate of [`Ranking::codes`], in that order.
     pub scores: Vec<Option<f64>>,
+    /// The rank by each aggregate of [`Ranking::codes`] (ties share the better rank).
+    #[serde(default)]
+    pub ranks: Vec<Option<u32>>,
+    /// The rank interval by each aggregate of [`Ranking::codes`]; the first is
+    /// (`rank_low`, `rank_high`).
+    #[serde(default)]
+    pub intervals: Vec<Option<(u32, u32)>>,
 }
 
 /// The result of an edition: the aggregates (top level first, framework order within a level)
@@ -206,7 +239,8 @@ pub fn pin(edition: &Edition) -> String {
     hex::encode(hash.finalize())
 }
 
-/// Computes an edition: the build, then the analysis, reporting progress in percent.
+/// Computes an edition: the build, then the analysis of every aggregate, then the effect of each
+/// input, reporting progress in percent.
 pub fn compute(
     edition: &Edition,
     progress: &(dyn Fn(u8) + Sync),
@@ -223,31 +257,6 @@ pub fn compute(
         .ok_or_else(|| ComputeError::Engine("the framework has no aggregate".into()))?;
     let (analysis, default) = analysis_of(&methodology, &target)
         .ok_or_else(|| ComputeError::Engine("the build has no aggregate step".into()))?;
-    let spec = megapolis_index::spec::BuildSpec {
-        analysis: Some(analysis.clone()),
-        ..methodology.spec.clone()
-    };
-    let report = |done: usize, total: usize| {
-        let share = if total == 0 {
-            1.0
-        } else {
-            done as f64 / total as f64
-        };
-        progress(5 + (share * 90.0).floor().min(90.0) as u8);
-    };
-    let simulated = sensitivity::run(fw, data, &spec, &Options { threads: None }, &report)
-        .map_err(|e| ComputeError::Engine(e.to_string()))?;
-    let intervals: HashMap<&str, (f64, f64)> = simulated
-        .rank_stats
-        .iter()
-        .map(|s| (s.unit.as_str(), (s.q5, s.q95)))
-        .collect();
-    let names: HashMap<&str, &str> = data
-        .ucode
-        .iter()
-        .zip(&data.uname)
-        .map(|(c, n)| (c.as_str(), n.as_str()))
-        .collect();
     // The aggregates of the results table (it lists indicators after them).
     let columns: Vec<usize> = table
         .codes
@@ -256,13 +265,119 @@ pub fn compute(
         .filter(|(_, c)| fw.find(c).is_some_and(|i| fw.nodes[i].level > 1))
         .map(|(j, _)| j)
         .collect();
+    // One analysis per aggregate (the top one first), then one per input varied alone.
+    let effect_runs = match analysis.kind {
+        AnalysisKind::Uncertainty if analysis.inputs.len() > 1 => analysis.inputs.len(),
+        _ => 0,
+    };
+    let total_runs = columns.len() + effect_runs;
+    let simulate = |k: usize, analysis: AnalysisSpec| {
+        let spec = megapolis_index::spec::BuildSpec {
+            analysis: Some(analysis),
+            ..methodology.spec.clone()
+        };
+        let report = |done: usize, total: usize| {
+            let share = if total == 0 {
+                1.0
+            } else {
+                done as f64 / total as f64
+            };
+            let overall = (k as f64 + share) / total_runs.max(1) as f64;
+            progress(5 + (overall * 90.0).floor().min(90.0) as u8);
+        };
+        sensitivity::run(fw, data, &spec, &Options { threads: None }, &report)
+            .map_err(|e| ComputeError::Engine(e.to_string()))
+    };
+    let mut failed_runs = 0;
+    let mut quantiles: Vec<HashMap<String, (f64, f64)>> = Vec::with_capacity(columns.len());
+    let mut main_outputs = Vec::new();
+    let mut indices = None;
+    for (k, &j) in columns.iter().enumerate() {
+        let simulated = simulate(
+            k,
+            AnalysisSpec {
+                target: table.codes[j].clone(),
+                ..analysis.clone()
+            },
+        )?;
+        if k == 0 {
+            failed_runs = simulated.failed_runs;
+            main_outputs = simulated.outputs;
+            indices = simulated.indices;
+        }
+        quantiles.push(
+            simulated
+                .rank_stats
+                .into_iter()
+                .map(|s| (s.unit, (s.q5, s.q95)))
+                .collect(),
+        );
+    }
+    let effects = match indices {
+        Some(indices) => indices
+            .into_iter()
+            .map(|i| InputEffect {
+                input: i.variable,
+                mean_shift: None,
+                si: Some(i.si).filter(|v| v.is_finite()),
+                sti: Some(i.sti).filter(|v| v.is_finite()),
+            })
+            .collect(),
+        None if effect_runs == 0 => analysis
+            .inputs
+            .iter()
+            .map(|input| InputEffect {
+                input: input.name.clone(),
+                mean_shift: mean_of_finite(&main_outputs),
+                si: None,
+                sti: None,
+            })
+            .collect(),
+        None => {
+            let mut effects = Vec::with_capacity(effect_runs);
+            for (k, input) in analysis.inputs.iter().enumerate() {
+                let alone = simulate(
+                    columns.len() + k,
+                    AnalysisSpec {
+                        inputs: vec![input.clone()],
+                        ..analysis.clone()
+                    },
+                )?;
+                effects.push(InputEffect {
+                    input: input.name.clone(),
+                    mean_shift: mean_of_finite(&alone.outputs),
+                    si: None,
+                    sti: None,
+                });
+            }
+            effects
+        }
+    };
+    let names: HashMap<&str, &str> = data
+        .ucode
+        .iter()
+        .zip(&data.uname)
+        .map(|(c, n)| (c.as_str(), n.as_str()))
+        .collect();
     let units = table
         .units
         .iter()
         .enumerate()
         .map(|(i, code)| {
+            let ranks: Vec<Option<u32>> = columns
+                .iter()
+                .map(|&j| whole_rank(table.ranks[j][i]))
+                .collect();
+            let intervals: Vec<Option<(u32, u32)>> = ranks
+                .iter()
+                .zip(&quantiles)
+                .map(|(&rank, q)| match interval(rank, q.get(code).copied()) {
+                    (Some(low), Some(high)) => Some((low, high)),
+                    _ => None,
+                })
+                .collect();
             let rank = whole_rank(table.rank[i]);
-            let (low, high) = interval(rank, intervals.get(code.as_str()).copied());
+            let (low, high) = interval(rank, quantiles.first().and_then(|q| q.get(code)).copied());
             RankedUnit {
                 code: code.clone(),
                 name: names.get(code.as_str()).copied().unwrap_or("").to_string(),
@@ -273,6 +388,8 @@ pub fn compute(
                     .iter()
                     .map(|&j| Some(table.scores[j][i]).filter(|s| s.is_finite()))
                     .collect(),
+                ranks,
+                intervals,
             }
         })
         .collect();
@@ -292,10 +409,17 @@ pub fn compute(
                 seed: analysis.seed,
                 default,
                 target,
-                failed_runs: simulated.failed_runs,
+                failed_runs,
+                effects,
             },
         },
     })
+}
+
+/// The mean of the finite values (a failed run's output is NaN), if any.
+fn mean_of_finite(values: &[f64]) -> Option<f64> {
+    let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    (!finite.is_empty()).then(|| finite.iter().sum::<f64>() / finite.len() as f64)
 }
 
 fn whole_rank(rank: f64) -> Option<u32> {
@@ -375,6 +499,55 @@ mod tests {
                 .map(|u| u.name.as_str()),
             Some("Beta")
         );
+    }
+
+    #[test]
+    fn every_aggregate_has_its_ranks_and_intervals_and_every_input_its_effect() {
+        let edition = input().parse().expect("valid");
+        let r = compute(&edition, &no_progress).expect("computed").ranking;
+        for u in &r.units {
+            assert_eq!((u.ranks.len(), u.intervals.len()), (3, 3));
+            assert_eq!(u.ranks[0], u.rank);
+            assert_eq!(u.intervals[0], u.rank_low.zip(u.rank_high));
+            for (rank, interval) in u.ranks.iter().zip(&u.intervals) {
+                let (rank, (low, high)) = (rank.expect("rank"), interval.expect("interval"));
+                assert!(low <= rank && rank <= high, "{u:?}");
+            }
+        }
+        let names: Vec<&str> = r
+            .analysis
+            .effects
+            .iter()
+            .map(|e| e.input.as_str())
+            .collect();
+        assert_eq!(names, ["Weights", "Normalisation"]);
+        assert!(r
+            .analysis
+            .effects
+            .iter()
+            .all(|e| e.mean_shift.is_some_and(|m| m >= 0.0) && e.si.is_none()));
+    }
+
+    #[test]
+    fn a_sensitivity_analysis_gives_si_and_sti_per_input() {
+        let spec = format!(
+            "{}\n[analysis]\nkind = \"sensitivity\"\nn = 20\nseed = 5\n[[analysis.input]]\nname = \"W\"\nnoisy_weights = {{ levels = [2], noise = 0.5, replications = 10 }}\n[[analysis.input]]\nname = \"N\"\nstep = \"normalise\"\nalternatives = [ {{ method = \"minmax\", l_u = [0, 100] }}, {{ method = \"zscore\", m_sd = [10, 2] }} ]\n",
+            crate::edition::tests::SPEC
+        );
+        let edition = crate::edition::EditionInput { spec, ..input() }
+            .parse()
+            .expect("valid");
+        let r = compute(&edition, &no_progress).expect("computed").ranking;
+        assert_eq!(r.analysis.kind, "sensitivity");
+        assert_eq!(r.analysis.effects.len(), 2);
+        assert!(r.analysis.effects.iter().all(|e| e.mean_shift.is_none()));
+    }
+
+    #[test]
+    fn a_result_stored_before_intervals_per_aggregate_still_reads() {
+        let old = r#"{"codes":["Index"],"units":[{"code":"A","name":"","rank":1,"rank_low":1,"rank_high":1,"scores":[50.0]}],"analysis":{"kind":"uncertainty","runs":10,"seed":1,"default":true,"target":"Index","failed_runs":0}}"#;
+        let r = Ranking::from_json(old).expect("reads");
+        assert!(r.units[0].intervals.is_empty() && r.analysis.effects.is_empty());
     }
 
     #[test]

@@ -7,14 +7,22 @@
 //! uncertainty analysis and gives every unit its scores, rank and rank interval; [`pin()`]
 //! identifies a result by everything it depends on. [`EditionState`] is the edition's life.
 //!
+//! The public side: [`open_data::EditionTables`] rebuilds every data set of a computed edition
+//! (for the open data files and the profiles), [`profile`] makes a unit's profile (medians, peer
+//! groups, strengths and weaknesses by a documented rule, rank history) and [`charts`] draws the
+//! SVG charts shared by the pages and the PDF report.
+//!
 //! Pure: no I/O, no runtime; the storage and the web call it.
+pub mod charts;
 pub mod compute;
 pub mod edition;
+pub mod open_data;
+pub mod profile;
 pub mod state;
 
 pub use compute::{
-    compute, default_analysis, pin, AnalysisInfo, ComputeError, Computed, RankedUnit, Ranking,
-    DEFAULT_RUNS, DEFAULT_SEED, DEFAULT_WEIGHT_NOISE,
+    compute, default_analysis, pin, AnalysisInfo, ComputeError, Computed, InputEffect, RankedUnit,
+    Ranking, DEFAULT_RUNS, DEFAULT_SEED, DEFAULT_WEIGHT_NOISE,
 };
 pub use edition::{
     AnswerType, Edition, EditionInput, InputError, InputPart, Methodology, Question,

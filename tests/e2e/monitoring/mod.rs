@@ -8,7 +8,9 @@ use serde_json::Value;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-fn fixture(name: &str) -> String {
+mod public;
+
+pub(crate) fn fixture(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("crates/index/tests/fixtures/asem")
         .join(name);
@@ -17,7 +19,7 @@ fn fixture(name: &str) -> String {
 
 /// The COINr build of crates/index/tests/asem.rs (min-max on [0, 100], arithmetic mean), with a
 /// small uncertainty analysis so the test is quick.
-fn asem_spec() -> String {
+pub(crate) fn asem_spec() -> String {
     format!(
         "{}\n[analysis]\nkind = \"uncertainty\"\nn = 40\nseed = 3\n\n[[analysis.input]]\nname = \"Weights\"\nnoisy_weights = {{ levels = [2, 3], noise = 0.25, replications = 20 }}\n\n[[analysis.input]]\nname = \"Normalisation\"\nstep = \"normalise\"\nalternatives = [ {{ method = \"minmax\", l_u = [0, 100] }}, {{ method = \"zscore\", m_sd = [10, 2] }} ]\n",
         fixture("minmax_amean.toml")
@@ -85,18 +87,18 @@ pub async fn ensure_published_edition(app: &TestApp) {
     monitoring.publish("tests", 1).await.expect("publish");
 }
 
-struct Staff {
-    client: reqwest::Client,
-    token: String,
+pub(crate) struct Staff {
+    pub client: reqwest::Client,
+    pub token: String,
 }
 
-async fn secretariat(app: &TestApp) -> Staff {
+pub(crate) async fn secretariat(app: &TestApp) -> Staff {
     let (client, _) = app.seed_person("secretariat", None).await;
     let token = app.api_token(&client).await;
     Staff { client, token }
 }
 
-async fn post_edition(
+pub(crate) async fn post_edition(
     app: &TestApp,
     staff: &Staff,
     form: reqwest::multipart::Form,
@@ -126,7 +128,7 @@ async fn staff_editions(app: &TestApp, staff: &Staff) -> Vec<Value> {
 }
 
 /// Asks for a computation and follows its job until it is done; returns the job's last answer.
-async fn compute(app: &TestApp, staff: &Staff, id: i64) -> Value {
+pub(crate) async fn compute(app: &TestApp, staff: &Staff, id: i64) -> Value {
     let response = staff
         .client
         .post(app.url(&format!("/api/v1/monitoring/editions/{id}/compute")))
@@ -173,7 +175,7 @@ async fn compute(app: &TestApp, staff: &Staff, id: i64) -> Value {
     }
 }
 
-async fn get(
+pub(crate) async fn get(
     app: &TestApp,
     client: &reqwest::Client,
     token: Option<&str>,

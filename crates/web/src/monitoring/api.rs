@@ -362,7 +362,17 @@ pub async fn results_csv(
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(create_edition, list_editions, compute, publish, results, results_csv),
+    paths(
+        create_edition,
+        list_editions,
+        compute,
+        publish,
+        results,
+        results_csv,
+        super::public::data_csv,
+        super::public::data_json,
+        super::public::data_xlsx
+    ),
     components(schemas(
         ApiEdition,
         ApiEditionUpload,

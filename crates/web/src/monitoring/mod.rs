@@ -1,10 +1,13 @@
 //! Monitoring of the information development of member cities: editions of the methodology
 //! (iMeta + build.toml + verified iData) posted by the Secretariat, computed by a background job
 //! (the index engine's build and uncertainty analysis), published as a ranking with rank
-//! intervals, in pages and in the API (JSON and CSV).
+//! intervals, in pages and in the API (JSON and CSV); the public side (`public`, `report`): city
+//! profiles, comparison, trends, the methodology, open data (CSV, JSON, XLSX) and the PDF report.
 pub mod api;
 pub mod job;
 pub mod pages;
+pub mod public;
+pub mod report;
 pub mod views;
 
 use crate::capability::{route, Capability, NavEntry};
@@ -38,6 +41,49 @@ pub fn capability() -> Capability {
                 "/monitoring/editions/{id}/publish",
                 STAFF,
                 post(pages::publish),
+            ),
+            route(
+                "GET",
+                "/monitoring/editions/{id}/cities/{code}",
+                Public,
+                get(public::city),
+            ),
+            route(
+                "GET",
+                "/monitoring/editions/{id}/compare",
+                Public,
+                get(public::compare),
+            ),
+            route(
+                "GET",
+                "/monitoring/editions/{id}/methodology",
+                Public,
+                get(public::methodology),
+            ),
+            route(
+                "GET",
+                "/monitoring/editions/{id}/report.pdf",
+                Public,
+                get(report::report_pdf),
+            ),
+            route("GET", "/monitoring/trends", Public, get(public::trends)),
+            route(
+                "GET",
+                "/api/v1/monitoring/editions/{id}/data.csv",
+                Public,
+                get(public::data_csv),
+            ),
+            route(
+                "GET",
+                "/api/v1/monitoring/editions/{id}/data.json",
+                Public,
+                get(public::data_json),
+            ),
+            route(
+                "GET",
+                "/api/v1/monitoring/editions/{id}/data.xlsx",
+                Public,
+                get(public::data_xlsx),
             ),
             route(
                 "GET",
@@ -83,7 +129,14 @@ pub fn capability() -> Capability {
             access: Public,
             badge: None,
         }],
-        templates: crate::templates!("monitoring.html", "monitoring_edition.html"),
+        templates: crate::templates!(
+            "monitoring.html",
+            "monitoring_edition.html",
+            "monitoring_city.html",
+            "monitoring_compare.html",
+            "monitoring_trends.html",
+            "monitoring_methodology.html"
+        ),
         locales: crate::locales!(),
         openapi: Some(api::openapi),
         jobs: vec![job::job()],

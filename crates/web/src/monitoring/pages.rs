@@ -2,22 +2,23 @@
 //! with its state, the forms to compute and publish, and an upload form), and the ranking of an
 //! edition with each unit's rank interval drawn as a bar.
 use super::api::{edition_input, visible_edition};
+use super::public;
 use super::views::interval_bar;
 use crate::auth::Visitor;
 use crate::error::AppError;
 use crate::forms::{CsrfForm, CsrfMultipart};
 use crate::render::{page, render, see_other, PageResult};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Extension;
 use megapolis_domain::Lang;
+use megapolis_monitoring::profile;
 use megapolis_monitoring::InputError;
 use megapolis_storage::monitoring::EditionSummary;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 #[derive(Serialize)]
 struct EditionView {
@@ -140,94 +141,164 @@ struct RowView {
     rank: Option<u32>,
     code: String,
     name: String,
-    /// The city's page, when the unit is a city of the directory.
-    link: Option<String>,
+    /// The unit's profile in this edition.
+    link: String,
+    country: String,
     score: String,
+    /// The scores of the criteria (the aggregates under the index), in the order of the header.
+    criteria: Vec<String>,
     interval: String,
     bar: String,
+}
+
+/// The ranking's filters and sort, from the query string of its GET form.
+#[derive(Deserialize, Default)]
+pub struct RankingQuery {
+    /// ISO code of a country of the directory.
+    #[serde(default)]
+    country: String,
+    /// A peer group's key (`pop-…`, `group-…`).
+    #[serde(default)]
+    group: String,
+    /// An aggregate code to sort by (descending); the index when empty.
+    #[serde(default)]
+    sort: String,
 }
 
 pub async fn ranking(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(id): Path<String>,
+    Query(query): Query<RankingQuery>,
 ) -> PageResult {
+    let lang = visitor.lang;
     let edition = visible_edition(&state, &visitor, &id).await?;
-    let stored = state.store.monitoring().result(edition.id).await?;
-    // Units that are cities of the directory are shown by their name.
-    let cities: HashMap<String, String> = state
-        .store
-        .org()
-        .cities()
-        .await?
-        .into_iter()
-        .map(|c| {
-            let name = match visitor.lang {
-                Lang::Ru => c.name_ru,
-                Lang::En => c.name_en,
-            };
-            (c.code.as_str().to_string(), name)
+    if edition.pin.is_none() {
+        return page(
+            &state,
+            &visitor,
+            "monitoring_edition.html",
+            context! { edition => edition_view(&edition, lang), rows => Vec::<RowView>::new() },
+        )
+        .await;
+    }
+    let loaded = public::load(&state, &visitor, &id).await?;
+    let directory = public::Directory::read(&state, lang).await?;
+    let groups = profile::peer_groups(&loaded.tables, &directory.populations());
+    let ranking = loaded.ranking();
+    let units = ranking.units.len();
+    let top = ranking.codes.first().cloned().unwrap_or_default();
+    // The criteria: the aggregates right under the index.
+    let fw = &loaded.tables.framework;
+    let criteria: Vec<(usize, String)> = ranking
+        .codes
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            fw.find(c)
+                .and_then(|i| fw.nodes[i].parent)
+                .is_some_and(|p| fw.nodes[p].code == top)
+        })
+        .map(|(k, c)| (k, c.clone()))
+        .collect();
+    let sort = ranking
+        .codes
+        .iter()
+        .position(|c| *c == query.sort)
+        .unwrap_or(0);
+    let mut chosen: Vec<&megapolis_monitoring::RankedUnit> = ranking
+        .units
+        .iter()
+        .filter(|u| {
+            query.country.is_empty()
+                || directory
+                    .country(&u.code)
+                    .is_some_and(|(code, _)| *code == query.country)
+        })
+        .filter(|u| {
+            query.group.is_empty() || groups.get(&u.code).is_some_and(|g| g.key() == query.group)
         })
         .collect();
-    let (rows, top, analysis) = match &stored {
-        Some(result) => {
-            let ranking = &result.ranking;
-            let units = ranking.units.len();
-            let rows: Vec<RowView> = ranking
-                .units
-                .iter()
-                .map(|u| {
-                    let city = cities.get(&u.code);
-                    let link = city.map(|_| format!("/cities/{}", u.code));
-                    let name = city
-                        .cloned()
-                        .or_else(|| Some(u.name.clone()).filter(|n| !n.is_empty()))
-                        .unwrap_or_else(|| u.code.clone());
-                    let interval = match (u.rank_low, u.rank_high) {
-                        (Some(low), Some(high)) if low == high => low.to_string(),
-                        (Some(low), Some(high)) => format!("{low}–{high}"),
-                        _ => String::new(),
-                    };
-                    let bar = match (u.rank, u.rank_low, u.rank_high) {
-                        (Some(rank), Some(low), Some(high)) => {
-                            interval_bar(rank, low, high, units, &format!("{rank}: {interval}"))
-                        }
-                        _ => String::new(),
-                    };
-                    RowView {
-                        rank: u.rank,
-                        code: u.code.clone(),
-                        name,
-                        link,
-                        score: u
-                            .scores
-                            .first()
-                            .copied()
-                            .flatten()
-                            .map(|s| format!("{s:.1}"))
-                            .unwrap_or_default(),
-                        interval,
-                        bar,
-                    }
-                })
-                .collect();
-            (
-                rows,
-                ranking.codes.first().cloned(),
-                Some(ranking.analysis.clone()),
-            )
-        }
-        None => (Vec::new(), None, None),
-    };
+    if sort > 0 {
+        // Best first; a missing score last; the overall rank breaks ties.
+        chosen.sort_by(|a, b| {
+            let (x, y) = (a.scores[sort], b.scores[sort]);
+            match (x, y) {
+                (Some(x), Some(y)) => y.total_cmp(&x),
+                (x, y) => y.is_some().cmp(&x.is_some()),
+            }
+            .then(a.rank.cmp(&b.rank))
+        });
+    }
+    let rows: Vec<RowView> = chosen
+        .iter()
+        .map(|u| {
+            let interval = match (u.rank_low, u.rank_high) {
+                (Some(low), Some(high)) if low == high => low.to_string(),
+                (Some(low), Some(high)) => format!("{low}–{high}"),
+                _ => String::new(),
+            };
+            let bar = match (u.rank, u.rank_low, u.rank_high) {
+                (Some(rank), Some(low), Some(high)) => {
+                    interval_bar(rank, low, high, units, &format!("{rank}: {interval}"))
+                }
+                _ => String::new(),
+            };
+            RowView {
+                rank: u.rank,
+                code: u.code.clone(),
+                name: directory.name(u),
+                link: format!("/monitoring/editions/{}/cities/{}", edition.id, u.code),
+                country: directory
+                    .country(&u.code)
+                    .map(|(_, name)| name.clone())
+                    .unwrap_or_default(),
+                score: public::score_text(u.scores.first().copied().flatten(), lang),
+                criteria: criteria
+                    .iter()
+                    .map(|(k, _)| public::score_text(u.scores[*k], lang))
+                    .collect(),
+                interval,
+                bar,
+            }
+        })
+        .collect();
+    // The filters' choices: the countries and groups of the ranked units.
+    let mut countries: Vec<(String, String)> = ranking
+        .units
+        .iter()
+        .filter_map(|u| directory.country(&u.code).cloned())
+        .collect();
+    countries.sort_by(|a, b| a.1.cmp(&b.1));
+    countries.dedup();
+    let mut group_choices: Vec<(String, String)> = groups
+        .values()
+        .map(|g| (g.key(), public::group_label(&state, lang, g)))
+        .collect();
+    group_choices.sort();
+    group_choices.dedup();
+    let sorts: Vec<(String, String)> = ranking
+        .codes
+        .iter()
+        .map(|c| (c.clone(), public::node_name(&loaded.tables, c)))
+        .collect();
+    let filtered = !query.country.is_empty() || !query.group.is_empty() || sort > 0;
     page(
         &state,
         &visitor,
         "monitoring_edition.html",
         context! {
-            edition => edition_view(&edition, visitor.lang),
+            edition => edition_view(&edition, lang),
             rows => rows,
-            top => top,
-            analysis => analysis,
+            units => units,
+            top => public::node_name(&loaded.tables, &top),
+            criteria => criteria.iter().map(|(_, c)| context! { code => c, name => public::node_name(&loaded.tables, c) }).collect::<Vec<_>>(),
+            analysis => Some(ranking.analysis.clone()),
+            countries => countries,
+            groups => group_choices,
+            sorts => sorts,
+            query => context! { country => query.country, group => query.group, sort => ranking.codes.get(sort) },
+            filtered => filtered,
         },
     )
     .await

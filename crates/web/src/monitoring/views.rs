@@ -1,6 +1,6 @@
 //! What readers get of a result: the rows of the results API (keys in a fixed order: `city`,
 //! `rank`, `rank_low`, `rank_high`, then the aggregates top level first), the same as CSV, and
-//! the bar of a rank interval drawn on the server.
+//! the bar of a rank interval drawn on the server (in `megapolis_monitoring::charts`).
 use megapolis_monitoring::{RankedUnit, Ranking};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
@@ -84,36 +84,8 @@ pub fn results_csv(ranking: &Ranking) -> String {
     out
 }
 
-/// Width of the interval bar, in SVG units.
-const BAR_WIDTH: f64 = 160.0;
-
-/// An inline SVG of a rank interval on the scale 1…`units`: a track, the interval from
-/// `low` to `high` and a mark at the rank. `label` is what a screen reader says of it.
-pub fn interval_bar(rank: u32, low: u32, high: u32, units: usize, label: &str) -> String {
-    let span = (units.max(2) - 1) as f64;
-    let x = |r: u32| 4.0 + (f64::from(r.max(1)) - 1.0) / span * (BAR_WIDTH - 8.0);
-    let (from, to, at) = (x(low), x(high), x(rank));
-    let label = label
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('"', "&quot;");
-    format!(
-        concat!(
-            "<svg class=\"rank-bar\" width=\"{w}\" height=\"16\" viewBox=\"0 0 {w} 16\" role=\"img\" aria-label=\"{label}\">",
-            "<title>{label}</title>",
-            "<line x1=\"4\" y1=\"8\" x2=\"{end:.1}\" y2=\"8\" stroke=\"#c5cad3\" stroke-width=\"2\"/>",
-            "<rect x=\"{from:.1}\" y=\"3\" width=\"{len:.1}\" height=\"10\" rx=\"3\" fill=\"#8fb3e0\"/>",
-            "<circle cx=\"{at:.1}\" cy=\"8\" r=\"4\" fill=\"#1d4f91\"/>",
-            "</svg>"
-        ),
-        w = BAR_WIDTH,
-        end = BAR_WIDTH - 4.0,
-        from = from - 2.0,
-        len = (to - from) + 4.0,
-        at = at,
-        label = label,
-    )
-}
+/// The bar of a rank interval: the same SVG in the pages and the PDF report.
+pub use megapolis_monitoring::charts::interval_bar;
 
 #[cfg(test)]
 mod tests {
@@ -131,6 +103,8 @@ mod tests {
                     rank_low: Some(1),
                     rank_high: Some(2),
                     scores: vec![Some(70.25), Some(0.1)],
+                    ranks: Vec::new(),
+                    intervals: Vec::new(),
                 },
                 RankedUnit {
                     code: "A".into(),
@@ -139,6 +113,8 @@ mod tests {
                     rank_low: Some(1),
                     rank_high: Some(2),
                     scores: vec![Some(60.0), None],
+                    ranks: Vec::new(),
+                    intervals: Vec::new(),
                 },
             ],
             analysis: AnalysisInfo {
@@ -148,6 +124,7 @@ mod tests {
                 default: true,
                 target: "Index".into(),
                 failed_runs: 0,
+                effects: Vec::new(),
             },
         }
     }
@@ -167,13 +144,5 @@ mod tests {
             results_csv(&ranking()),
             "city,rank,rank_low,rank_high,Index,\"Pillar, one\"\nB,1,1,2,70.25,0.1\nA,2,1,2,60,\n"
         );
-    }
-
-    #[test]
-    fn the_bar_spans_the_interval() {
-        let svg = interval_bar(2, 1, 3, 5, "Rank 2, 1–3");
-        assert!(svg.starts_with("<svg") && svg.contains("aria-label=\"Rank 2, 1–3\""));
-        // Rank 2 of 5: a quarter of the way along the 152 units between the ends.
-        assert!(svg.contains("<circle cx=\"42.0\""), "{svg}");
     }
 }
