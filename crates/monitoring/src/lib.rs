@@ -8,9 +8,13 @@
 //! identifies a result by everything it depends on. [`EditionState`] is the edition's life.
 //!
 //! Pure: no I/O, no runtime; the storage and the web call it.
+pub mod agreement;
+pub mod answers;
+pub mod campaign;
 pub mod compute;
 pub mod edition;
 pub mod state;
+pub mod template;
 
 pub use compute::{
     compute, default_analysis, pin, AnalysisInfo, ComputeError, Computed, RankedUnit, Ranking,
@@ -20,3 +24,10 @@ pub use edition::{
     AnswerType, Edition, EditionInput, InputError, InputPart, Methodology, Question,
 };
 pub use state::{EditionState, StateError};
+pub use agreement::{cohens_kappa, is_ambiguous, resolve, Decision, Resolution, AMBIGUOUS_BELOW};
+pub use answers::{
+    AnswerError, AnswerInput, CellPlace, CheckedAnswer, Criterion, Problem, QuestionSpec,
+    Questionnaire, VerifiedCity,
+};
+pub use campaign::{AnswerStage, CampaignError, Capacity, CityAction, CityState};
+pub use template::{read_template, write_template, TemplateKey};
