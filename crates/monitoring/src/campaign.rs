@@ -71,6 +71,20 @@ pub enum CampaignError {
     Unanswered(String),
     #[error("only the answers sent back may change: {0}")]
     NotReturned(String),
+    #[error("{0} is not an expert: assessors are people with the expert role")]
+    NotAnExpert(String),
+    #[error("{name} represents {city}: an assessor is never from the city assessed")]
+    AssessorFromCity { name: String, city: String },
+    #[error("the two assessors of {0} must be two different people")]
+    SameAssessor(String),
+    #[error("a campaign needs at least one invited city")]
+    NoCities,
+    #[error("the edition is published: a campaign is opened on an edition not yet published")]
+    EditionPublished,
+    #[error("the answer to {0} is final already")]
+    AlreadyFinal(String),
+    #[error("{0} is not a question of this campaign")]
+    UnknownIndicator(String),
 }
 
 impl CampaignError {
@@ -81,6 +95,13 @@ impl CampaignError {
             CampaignError::Closed => "closed",
             CampaignError::Unanswered(_) => "unanswered",
             CampaignError::NotReturned(_) => "not_returned",
+            CampaignError::NotAnExpert(_) => "not_an_expert",
+            CampaignError::AssessorFromCity { .. } => "assessor_from_city",
+            CampaignError::SameAssessor(_) => "same_assessor",
+            CampaignError::NoCities => "no_cities",
+            CampaignError::EditionPublished => "edition_published",
+            CampaignError::AlreadyFinal(_) => "already_final",
+            CampaignError::UnknownIndicator(_) => "unknown_indicator",
         }
     }
 
@@ -89,9 +110,43 @@ impl CampaignError {
         match self {
             CampaignError::NotYours(_) => 403,
             CampaignError::WrongState(_) | CampaignError::Closed => 409,
-            CampaignError::Unanswered(_) | CampaignError::NotReturned(_) => 422,
+            CampaignError::EditionPublished | CampaignError::AlreadyFinal(_) => 409,
+            _ => 422,
         }
     }
+}
+
+/// What the rule of assessors needs to know of a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssessorInfo {
+    pub id: i64,
+    pub name: String,
+    pub is_expert: bool,
+    /// The city the person represents, if any.
+    pub city: Option<String>,
+}
+
+/// Two assessors for `city`: two different experts, neither of them from that city.
+pub fn check_assessors(
+    city: &str,
+    first: &AssessorInfo,
+    second: &AssessorInfo,
+) -> Result<(), CampaignError> {
+    for person in [first, second] {
+        if !person.is_expert {
+            return Err(CampaignError::NotAnExpert(person.name.clone()));
+        }
+        if person.city.as_deref() == Some(city) {
+            return Err(CampaignError::AssessorFromCity {
+                name: person.name.clone(),
+                city: city.to_string(),
+            });
+        }
+    }
+    if first.id == second.id {
+        return Err(CampaignError::SameAssessor(city.to_string()));
+    }
+    Ok(())
 }
 
 impl CityState {
@@ -291,6 +346,33 @@ mod tests {
         );
         assert_eq!(Verified.settled(true), Verified);
         assert_eq!(Draft.settled(true), Draft, "an unsubmitted city is never verified");
+    }
+
+    #[test]
+    fn assessors_are_two_experts_from_elsewhere() {
+        let expert = |id: i64, city: Option<&str>| AssessorInfo {
+            id,
+            name: format!("E{id}"),
+            is_expert: true,
+            city: city.map(str::to_string),
+        };
+        assert_eq!(check_assessors("minsk", &expert(1, None), &expert(2, Some("moscow"))), Ok(()));
+        assert_eq!(
+            check_assessors("minsk", &expert(1, None), &expert(2, Some("minsk"))).map_err(|e| e.code()),
+            Err("assessor_from_city")
+        );
+        assert_eq!(
+            check_assessors("minsk", &expert(1, None), &expert(1, None)).map_err(|e| e.code()),
+            Err("same_assessor")
+        );
+        let rep = AssessorInfo {
+            is_expert: false,
+            ..expert(3, None)
+        };
+        assert_eq!(
+            check_assessors("minsk", &rep, &expert(1, None)).map_err(|e| e.code()),
+            Err("not_an_expert")
+        );
     }
 
     #[test]

@@ -29,5 +29,7 @@ pub use answers::{
     AnswerError, AnswerInput, CellPlace, CheckedAnswer, Criterion, Problem, QuestionSpec,
     Questionnaire, VerifiedCity,
 };
-pub use campaign::{AnswerStage, CampaignError, Capacity, CityAction, CityState};
+pub use campaign::{
+    check_assessors, AnswerStage, AssessorInfo, CampaignError, Capacity, CityAction, CityState,
+};
 pub use template::{read_template, write_template, TemplateKey};
