@@ -4,7 +4,8 @@
 //! question: A code, B question, C what is allowed, D value, E evidence URL, F comment. Yes/no
 //! and choice cells carry a data-validation list; numbers and percentages a range. A hidden sheet
 //! `megapolis` holds the campaign, the edition and the city, so a file of another city or
-//! edition is refused. Reading is all-or-nothing: every problem names its sheet, row and column.
+//! edition is refused. Reading is all-or-nothing: every problem names its sheet, row and column;
+//! a row left blank (no value, evidence or comment) leaves its answer as it is.
 use crate::answers::{number_text, AnswerError, AnswerInput, CellPlace, Problem, Questionnaire};
 use crate::edition::AnswerType;
 use rust_xlsxwriter::{DataValidation, DataValidationRule, Format, Workbook, XlsxError};
@@ -238,6 +239,10 @@ pub fn read_template(
                 );
                 continue;
             }
+            // A row left blank leaves the answer as it is: a city may fill one sheet only.
+            if (3..6).all(|c| text(c).is_empty()) {
+                continue;
+            }
             let input = AnswerInput {
                 indicator: code,
                 value: text(3),
@@ -326,7 +331,7 @@ mod tests {
             (online.value.as_str(), online.evidence_url.as_str()),
             ("45", "https://x.example")
         );
-        assert_eq!(answers.len(), 5, "every question has its row");
+        assert_eq!(answers.len(), 1, "blank rows leave their answers as they are");
     }
 
     #[test]
