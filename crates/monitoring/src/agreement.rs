@@ -41,7 +41,11 @@ pub enum Resolution {
 
 /// REDCap's double entry rule: agreement is the same verified value *and* the same kind of
 /// decision — a correction to the city's own value still disagrees with an acceptance.
-pub fn resolve(city_value: &str, first: Option<&Decision>, second: Option<&Decision>) -> Resolution {
+pub fn resolve(
+    city_value: &str,
+    first: Option<&Decision>,
+    second: Option<&Decision>,
+) -> Resolution {
     match (first, second) {
         (Some(a), Some(b)) => {
             if a.is_correction() == b.is_correction()

@@ -405,22 +405,23 @@ impl Questionnaire {
             let (min, max) = (bound("min", &min_text)?, bound("max", &max_text)?);
             if let (Some(lo), Some(hi)) = (min, max) {
                 if lo > hi {
-                    return Err(input_error(row, "max", format!("max {hi} is below min {lo}")));
-                }
-            }
-            let given =
-                parse_choices(&choices_text).map_err(|m| input_error(row, "choices", m))?;
-            let choices = match answer_type {
-                AnswerType::Choice if given.is_empty() => {
                     return Err(input_error(
                         row,
-                        "choices",
-                        format!(
-                            "the choice question {} has no choices: write them as key:score|key:score",
-                            node.code
-                        ),
-                    ))
+                        "max",
+                        format!("max {hi} is below min {lo}"),
+                    ));
                 }
+            }
+            let given = parse_choices(&choices_text).map_err(|m| input_error(row, "choices", m))?;
+            let choices = match answer_type {
+                AnswerType::Choice if given.is_empty() => return Err(input_error(
+                    row,
+                    "choices",
+                    format!(
+                        "the choice question {} has no choices: write them as key:score|key:score",
+                        node.code
+                    ),
+                )),
                 AnswerType::Choice => given,
                 AnswerType::YesNo => {
                     let score = |key: &str, default: f64| {
@@ -606,8 +607,15 @@ pub(crate) mod tests {
         assert_eq!(q.len(), 5);
         let waste = q.question("waste").expect("waste");
         assert_eq!(waste.answer_type, AnswerType::Number, "the default type");
-        assert_eq!(waste.question(true), "Waste per person", "the name stands in");
-        assert_eq!(q.question("speed").expect("speed").range(), (Some(0.0), Some(10000.0)));
+        assert_eq!(
+            waste.question(true),
+            "Waste per person",
+            "the name stands in"
+        );
+        assert_eq!(
+            q.question("speed").expect("speed").range(),
+            (Some(0.0), Some(10000.0))
+        );
     }
 
     #[test]
@@ -639,7 +647,10 @@ pub(crate) mod tests {
         let open = q.question("open").expect("q");
         assert_eq!(open.parse_value("Partly"), Ok(Some("partly".into())));
         let e = open.parse_value("all").expect_err("unknown");
-        assert_eq!((e.key, e.arg.as_str()), ("campaign-error-unknown-choice", "none, partly, full"));
+        assert_eq!(
+            (e.key, e.arg.as_str()),
+            ("campaign-error-unknown-choice", "none, partly, full")
+        );
     }
 
     #[test]

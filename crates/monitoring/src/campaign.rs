@@ -317,15 +317,21 @@ mod tests {
     #[test]
     fn each_action_belongs_to_one_capacity() {
         assert_eq!(
-            Draft.apply(Submit, Capacity::Assessor).map_err(|e| e.code()),
+            Draft
+                .apply(Submit, Capacity::Assessor)
+                .map_err(|e| e.code()),
             Err("not_yours")
         );
         assert_eq!(
-            Submitted.apply(Assess, Capacity::City).map_err(|e| e.code()),
+            Submitted
+                .apply(Assess, Capacity::City)
+                .map_err(|e| e.code()),
             Err("not_yours")
         );
         assert_eq!(
-            Submitted.apply(Return, Capacity::Assessor).map_err(|e| e.code()),
+            Submitted
+                .apply(Return, Capacity::Assessor)
+                .map_err(|e| e.code()),
             Err("not_yours")
         );
         assert!(Submitted.apply(Adjudicate, Capacity::Secretariat).is_ok());
@@ -345,7 +351,11 @@ mod tests {
             Err(CampaignError::WrongState(Verified))
         );
         assert_eq!(Verified.settled(true), Verified);
-        assert_eq!(Draft.settled(true), Draft, "an unsubmitted city is never verified");
+        assert_eq!(
+            Draft.settled(true),
+            Draft,
+            "an unsubmitted city is never verified"
+        );
     }
 
     #[test]
@@ -356,9 +366,13 @@ mod tests {
             is_expert: true,
             city: city.map(str::to_string),
         };
-        assert_eq!(check_assessors("minsk", &expert(1, None), &expert(2, Some("moscow"))), Ok(()));
         assert_eq!(
-            check_assessors("minsk", &expert(1, None), &expert(2, Some("minsk"))).map_err(|e| e.code()),
+            check_assessors("minsk", &expert(1, None), &expert(2, Some("moscow"))),
+            Ok(())
+        );
+        assert_eq!(
+            check_assessors("minsk", &expert(1, None), &expert(2, Some("minsk")))
+                .map_err(|e| e.code()),
             Err("assessor_from_city")
         );
         assert_eq!(
@@ -381,7 +395,10 @@ mod tests {
             assert_eq!(CityState::parse(state.as_str()), Some(state));
         }
         for stage in ["open", "returned", "resubmitted", "final"] {
-            assert_eq!(AnswerStage::parse(stage).map(AnswerStage::as_str), Some(stage));
+            assert_eq!(
+                AnswerStage::parse(stage).map(AnswerStage::as_str),
+                Some(stage)
+            );
         }
         assert_eq!(parse_due_date(" 2026-05-31 "), Some("2026-05-31".into()));
         for bad in ["2026-13-01", "31.05.2026", "2026-5-31", ""] {

@@ -16,14 +16,6 @@ pub mod edition;
 pub mod state;
 pub mod template;
 
-pub use compute::{
-    compute, default_analysis, pin, AnalysisInfo, ComputeError, Computed, RankedUnit, Ranking,
-    DEFAULT_RUNS, DEFAULT_SEED, DEFAULT_WEIGHT_NOISE,
-};
-pub use edition::{
-    AnswerType, Edition, EditionInput, InputError, InputPart, Methodology, Question,
-};
-pub use state::{EditionState, StateError};
 pub use agreement::{cohens_kappa, is_ambiguous, resolve, Decision, Resolution, AMBIGUOUS_BELOW};
 pub use answers::{
     AnswerError, AnswerInput, CellPlace, CheckedAnswer, Criterion, Problem, QuestionSpec,
@@ -32,4 +24,12 @@ pub use answers::{
 pub use campaign::{
     check_assessors, AnswerStage, AssessorInfo, CampaignError, Capacity, CityAction, CityState,
 };
+pub use compute::{
+    compute, default_analysis, pin, AnalysisInfo, ComputeError, Computed, RankedUnit, Ranking,
+    DEFAULT_RUNS, DEFAULT_SEED, DEFAULT_WEIGHT_NOISE,
+};
+pub use edition::{
+    AnswerType, Edition, EditionInput, InputError, InputPart, Methodology, Question,
+};
+pub use state::{EditionState, StateError};
 pub use template::{read_template, write_template, TemplateKey};

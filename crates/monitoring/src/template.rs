@@ -22,7 +22,14 @@ pub struct TemplateKey {
 /// The hidden sheet's name.
 pub const KEY_SHEET: &str = "megapolis";
 
-const COLUMNS: [&str; 6] = ["code", "question", "allowed", "value", "evidence_url", "comment"];
+const COLUMNS: [&str; 6] = [
+    "code",
+    "question",
+    "allowed",
+    "value",
+    "evidence_url",
+    "comment",
+];
 const LETTERS: [&str; 6] = ["A", "B", "C", "D", "E", "F"];
 
 /// A sheet's name for a criterion: Excel allows 31 characters and no `[]:*?/\`.
@@ -108,10 +115,12 @@ pub fn write_template(
                 sheet.add_data_validation(row, 3, row, 3, &validation)?;
             }
             if let Some((value, url, comment)) = prefill(&question.code) {
-                match question
-                    .score(&value)
-                    .filter(|_| matches!(question.answer_type, AnswerType::Number | AnswerType::Percent))
-                {
+                match question.score(&value).filter(|_| {
+                    matches!(
+                        question.answer_type,
+                        AnswerType::Number | AnswerType::Percent
+                    )
+                }) {
                     Some(number) => sheet.write_number(row, 3, number)?,
                     None => sheet.write_string(row, 3, &value)?,
                 };
@@ -132,7 +141,11 @@ pub fn write_template(
     workbook.save_to_buffer()
 }
 
-fn file_error(key: &'static str, arg: impl Into<String>, message: impl Into<String>) -> AnswerError {
+fn file_error(
+    key: &'static str,
+    arg: impl Into<String>,
+    message: impl Into<String>,
+) -> AnswerError {
     AnswerError::new(
         "",
         "",
@@ -164,18 +177,21 @@ pub fn read_template(
     expected: &TemplateKey,
 ) -> Result<Vec<AnswerInput>, Vec<AnswerError>> {
     use calamine::{open_workbook_from_rs, Reader, Xlsx};
-    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| {
-        vec![file_error(
-            "campaign-error-not-xlsx",
-            "",
-            format!("the file is not an XLSX workbook: {e}"),
-        )]
-    })?;
+    let mut workbook: Xlsx<_> =
+        open_workbook_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| {
+            vec![file_error(
+                "campaign-error-not-xlsx",
+                "",
+                format!("the file is not an XLSX workbook: {e}"),
+            )]
+        })?;
     let key_sheet = workbook.worksheet_range(KEY_SHEET).map_err(|_| {
         vec![file_error(
             "campaign-error-not-template",
             KEY_SHEET,
-            format!("the workbook has no sheet '{KEY_SHEET}': it is not a template of this campaign"),
+            format!(
+                "the workbook has no sheet '{KEY_SHEET}': it is not a template of this campaign"
+            ),
         )]
     })?;
     let key_value = |row: u32| cell_text(key_sheet.get_value((row, 1)));
@@ -319,7 +335,13 @@ mod tests {
     fn the_template_reads_back_with_its_answers() {
         let q = questionnaire();
         let prefill = |code: &str| {
-            (code == "online").then(|| ("45".to_string(), "https://x.example".to_string(), "c".to_string()))
+            (code == "online").then(|| {
+                (
+                    "45".to_string(),
+                    "https://x.example".to_string(),
+                    "c".to_string(),
+                )
+            })
         };
         let bytes = write_template(&q, &key(), true, &prefill).expect("written");
         let answers = read_template(&bytes, &q, &key()).expect("read");
@@ -331,7 +353,11 @@ mod tests {
             (online.value.as_str(), online.evidence_url.as_str()),
             ("45", "https://x.example")
         );
-        assert_eq!(answers.len(), 1, "blank rows leave their answers as they are");
+        assert_eq!(
+            answers.len(),
+            1,
+            "blank rows leave their answers as they are"
+        );
     }
 
     #[test]
@@ -368,12 +394,29 @@ mod tests {
         assert_eq!(
             places,
             [
-                ("Digital".into(), 3, "D (value)".into(), "campaign-error-above-max"),
-                ("Digital".into(), 4, "D (value)".into(), "campaign-error-not-a-number"),
-                ("Green".into(), 2, "A (code)".into(), "campaign-error-unknown-indicator"),
+                (
+                    "Digital".into(),
+                    3,
+                    "D (value)".into(),
+                    "campaign-error-above-max"
+                ),
+                (
+                    "Digital".into(),
+                    4,
+                    "D (value)".into(),
+                    "campaign-error-not-a-number"
+                ),
+                (
+                    "Green".into(),
+                    2,
+                    "A (code)".into(),
+                    "campaign-error-unknown-indicator"
+                ),
             ]
         );
-        assert!(errors[0].to_string().contains("sheet Digital, row 3, column D (value)"));
+        assert!(errors[0]
+            .to_string()
+            .contains("sheet Digital, row 3, column D (value)"));
     }
 
     #[test]

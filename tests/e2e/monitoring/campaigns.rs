@@ -41,7 +41,11 @@ async fn add_city(app: &TestApp, code: &str, name: &str) {
     }
     .parse()
     .expect("a city");
-    app.store.org().save_city("tests", &city).await.expect("save the city");
+    app.store
+        .org()
+        .save_city("tests", &city)
+        .await
+        .expect("save the city");
 }
 
 /// A signed-in person of `role`, representing `city` when given.
@@ -79,7 +83,13 @@ async fn person(app: &TestApp, role: &str, city: Option<&str>) -> Someone {
     }
 }
 
-async fn post(app: &TestApp, who: &Someone, form_page: &str, action: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
+async fn post(
+    app: &TestApp,
+    who: &Someone,
+    form_page: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String, String) {
     let response = app.post_form(&who.client, form_page, action, fields).await;
     let status = response.status().as_u16();
     let to = location(&response);
@@ -88,13 +98,18 @@ async fn post(app: &TestApp, who: &Someone, form_page: &str, action: &str, field
 
 async fn page(app: &TestApp, who: &Someone, path: &str) -> (u16, String) {
     let response = app.get(&who.client, path).await;
-    (response.status().as_u16(), response.text().await.expect("body"))
+    (
+        response.status().as_u16(),
+        response.text().await.expect("body"),
+    )
 }
 
 async fn answers(app: &TestApp, token: &str, campaign: i64, city: &str) -> Vec<Value> {
     let response = app
         .client
-        .get(app.url(&format!("/api/v1/monitoring/campaigns/{campaign}/cities/{city}/answers")))
+        .get(app.url(&format!(
+            "/api/v1/monitoring/campaigns/{campaign}/cities/{city}/answers"
+        )))
         .bearer_auth(token)
         .send()
         .await
@@ -103,10 +118,18 @@ async fn answers(app: &TestApp, token: &str, campaign: i64, city: &str) -> Vec<V
     response.json::<Vec<Value>>().await.expect("JSON")
 }
 
-async fn put_answers(app: &TestApp, token: &str, campaign: i64, city: &str, body: Value) -> (u16, Value) {
+async fn put_answers(
+    app: &TestApp,
+    token: &str,
+    campaign: i64,
+    city: &str,
+    body: Value,
+) -> (u16, Value) {
     let response = app
         .client
-        .put(app.url(&format!("/api/v1/monitoring/campaigns/{campaign}/cities/{city}/answers")))
+        .put(app.url(&format!(
+            "/api/v1/monitoring/campaigns/{campaign}/cities/{city}/answers"
+        )))
         .bearer_auth(token)
         .json(&body)
         .send()
@@ -145,15 +168,24 @@ fn questionnaire() -> Questionnaire {
 /// A filled template as a city would upload it: the `values` (code, value) for `key`.
 fn filled(key: &TemplateKey, values: &[(&str, &str)]) -> Vec<u8> {
     let prefill = |code: &str| {
-        values
-            .iter()
-            .find(|(c, _)| *c == code)
-            .map(|(_, v)| (v.to_string(), "https://city.example/evidence".to_string(), String::new()))
+        values.iter().find(|(c, _)| *c == code).map(|(_, v)| {
+            (
+                v.to_string(),
+                "https://city.example/evidence".to_string(),
+                String::new(),
+            )
+        })
     };
     write_template(&questionnaire(), key, false, &prefill).expect("xlsx")
 }
 
-async fn upload(app: &TestApp, who: &Someone, campaign: i64, city: &str, bytes: Vec<u8>) -> (u16, String) {
+async fn upload(
+    app: &TestApp,
+    who: &Someone,
+    campaign: i64,
+    city: &str,
+    bytes: Vec<u8>,
+) -> (u16, String) {
     let base = format!("/monitoring/campaigns/{campaign}/cities/{city}");
     let token = app.csrf(&who.client, &base).await;
     let form = reqwest::multipart::Form::new().text("_csrf", token).part(
@@ -171,7 +203,10 @@ async fn upload(app: &TestApp, who: &Someone, campaign: i64, city: &str, bytes: 
         .send()
         .await
         .expect("upload");
-    (response.status().as_u16(), response.text().await.expect("body"))
+    (
+        response.status().as_u16(),
+        response.text().await.expect("body"),
+    )
 }
 
 #[tokio::test]
@@ -204,7 +239,9 @@ async fn a_whole_campaign_from_questionnaire_to_ranking() {
         .await
         .expect("post an edition");
     assert_eq!(response.status(), 201);
-    let edition = response.json::<Value>().await.expect("JSON")["id"].as_i64().expect("id");
+    let edition = response.json::<Value>().await.expect("JSON")["id"]
+        .as_i64()
+        .expect("id");
     let edition_text = edition.to_string();
     let (a, b, x) = (
         assessor_a.id.to_string(),
@@ -223,13 +260,30 @@ async fn a_whole_campaign_from_questionnaire_to_ranking() {
         ("a.beta", a.as_str()),
         ("b.beta", b.as_str()),
     ];
-    let (status, _, html) = post(&app, &secretariat, "/monitoring/campaigns", "/monitoring/campaigns", &fields).await;
+    let (status, _, html) = post(
+        &app,
+        &secretariat,
+        "/monitoring/campaigns",
+        "/monitoring/campaigns",
+        &fields,
+    )
+    .await;
     assert_eq!(status, 422, "{html}");
-    assert!(html.contains("error-summary") && html.contains("expert alpha (alpha)"), "{html}");
+    assert!(
+        html.contains("error-summary") && html.contains("expert alpha (alpha)"),
+        "{html}"
+    );
     assert!(app.store.campaigns().list().await.expect("list").is_empty());
 
     fields[4] = ("a.alpha", a.as_str());
-    let (status, to, _) = post(&app, &secretariat, "/monitoring/campaigns", "/monitoring/campaigns", &fields).await;
+    let (status, to, _) = post(
+        &app,
+        &secretariat,
+        "/monitoring/campaigns",
+        "/monitoring/campaigns",
+        &fields,
+    )
+    .await;
     assert_eq!(status, 303);
     let campaign: i64 = to
         .trim_start_matches("/monitoring/campaigns/")
@@ -237,7 +291,12 @@ async fn a_whole_campaign_from_questionnaire_to_ranking() {
         .next()
         .and_then(|id| id.parse().ok())
         .expect("the campaign's page");
-    assert!(app.store.campaigns().edition_in_use(edition).await.expect("read"));
+    assert!(app
+        .store
+        .campaigns()
+        .edition_in_use(edition)
+        .await
+        .expect("read"));
     // The city's representatives and the assessors hear of it.
     let inbox = page(&app, &rep_alpha, "/inbox").await.1;
     assert!(inbox.contains("Monitoring 2026"), "{inbox}");
@@ -247,8 +306,20 @@ async fn a_whole_campaign_from_questionnaire_to_ranking() {
     // Nobody else sees the city's answers: the other city's representative, the public.
     let alpha = format!("/monitoring/campaigns/{campaign}/cities/alpha");
     assert_eq!(page(&app, &rep_beta, &alpha).await.0, 403);
-    assert_eq!(page(&app, &rep_beta, &format!("{alpha}/criteria/Digital")).await.0, 403);
-    let (status, _) = put_answers(&app, &beta_token, campaign, "alpha", json!([{"indicator": "portal", "value": "yes"}])).await;
+    assert_eq!(
+        page(&app, &rep_beta, &format!("{alpha}/criteria/Digital"))
+            .await
+            .0,
+        403
+    );
+    let (status, _) = put_answers(
+        &app,
+        &beta_token,
+        campaign,
+        "alpha",
+        json!([{"indicator": "portal", "value": "yes"}]),
+    )
+    .await;
     assert_eq!(status, 403);
     let anonymous = crate::support::client();
     let response = anonymous.get(app.url(&alpha)).send().await.expect("GET");
@@ -259,57 +330,166 @@ async fn a_whole_campaign_from_questionnaire_to_ranking() {
     let digital = format!("{alpha}/criteria/Digital");
     let (status, html) = page(&app, &rep_alpha, &digital).await;
     assert_eq!(status, 200);
-    assert!(html.contains("Share of services online?") || html.contains("Доля услуг онлайн?"), "{html}");
-    let (status, _, html) = post(&app, &rep_alpha, &digital, &digital, &[
-        ("value.portal", "yes"), ("value.online", "101"), ("value.speed", "fast"), ("then", "stay"),
-    ]).await;
+    assert!(
+        html.contains("Share of services online?") || html.contains("Доля услуг онлайн?"),
+        "{html}"
+    );
+    let (status, _, html) = post(
+        &app,
+        &rep_alpha,
+        &digital,
+        &digital,
+        &[
+            ("value.portal", "yes"),
+            ("value.online", "101"),
+            ("value.speed", "fast"),
+            ("then", "stay"),
+        ],
+    )
+    .await;
     assert_eq!(status, 422);
-    assert!(html.contains("error-summary") && html.contains("f-online-value") && html.contains("f-speed-value"), "{html}");
-    assert!(app.store.campaigns().answers(campaign, "alpha").await.expect("read").is_empty(), "nothing half-saved");
-    let (status, to, _) = post(&app, &rep_alpha, &digital, &digital, &[
-        ("value.portal", "yes"), ("value.online", "80"), ("value.speed", "100"),
-        ("evidence_url.online", "https://alpha.example/services"), ("comment.online", "from the registry"),
-        ("then", "stay"),
-    ]).await;
+    assert!(
+        html.contains("error-summary")
+            && html.contains("f-online-value")
+            && html.contains("f-speed-value"),
+        "{html}"
+    );
+    assert!(
+        app.store
+            .campaigns()
+            .answers(campaign, "alpha")
+            .await
+            .expect("read")
+            .is_empty(),
+        "nothing half-saved"
+    );
+    let (status, to, _) = post(
+        &app,
+        &rep_alpha,
+        &digital,
+        &digital,
+        &[
+            ("value.portal", "yes"),
+            ("value.online", "80"),
+            ("value.speed", "100"),
+            ("evidence_url.online", "https://alpha.example/services"),
+            ("comment.online", "from the registry"),
+            ("then", "stay"),
+        ],
+    )
+    .await;
     assert_eq!(status, 303, "saved");
     assert!(to.contains("done=saved"));
     assert_eq!(city_state(&app, campaign, "alpha").await, "draft");
 
     // The template: one sheet per criterion and the hidden key sheet.
-    let response = rep_alpha.client.get(app.url(&format!("{alpha}/template.xlsx"))).send().await.expect("GET");
+    let response = rep_alpha
+        .client
+        .get(app.url(&format!("{alpha}/template.xlsx")))
+        .send()
+        .await
+        .expect("GET");
     assert_eq!(response.status(), 200);
     let bytes = response.bytes().await.expect("xlsx").to_vec();
     use calamine::Reader;
-    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).expect("an XLSX");
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(bytes)).expect("an XLSX");
     assert_eq!(workbook.sheet_names(), ["Digital", "Green", "megapolis"]);
-    let key_sheet = workbook.worksheet_range("megapolis").expect("the key sheet");
+    let key_sheet = workbook
+        .worksheet_range("megapolis")
+        .expect("the key sheet");
     let key = TemplateKey {
-        campaign: key_sheet.get_value((0, 1)).map(|v| v.to_string()).and_then(|v| v.parse().ok()).expect("campaign"),
-        edition: key_sheet.get_value((1, 1)).map(|v| v.to_string()).and_then(|v| v.parse().ok()).expect("edition"),
-        city: key_sheet.get_value((2, 1)).map(|v| v.to_string()).expect("city"),
+        campaign: key_sheet
+            .get_value((0, 1))
+            .map(|v| v.to_string())
+            .and_then(|v| v.parse().ok())
+            .expect("campaign"),
+        edition: key_sheet
+            .get_value((1, 1))
+            .map(|v| v.to_string())
+            .and_then(|v| v.parse().ok())
+            .expect("edition"),
+        city: key_sheet
+            .get_value((2, 1))
+            .map(|v| v.to_string())
+            .expect("city"),
     };
-    assert_eq!((key.campaign, key.edition, key.city.as_str()), (campaign, edition, "alpha"));
+    assert_eq!(
+        (key.campaign, key.edition, key.city.as_str()),
+        (campaign, edition, "alpha")
+    );
 
     // Another city's template and a wrong value are refused, naming sheet, row and column.
-    let other = TemplateKey { city: "beta".into(), ..key.clone() };
-    let (status, html) = upload(&app, &rep_alpha, campaign, "alpha", filled(&other, &[("open", "full")])).await;
+    let other = TemplateKey {
+        city: "beta".into(),
+        ..key.clone()
+    };
+    let (status, html) = upload(
+        &app,
+        &rep_alpha,
+        campaign,
+        "alpha",
+        filled(&other, &[("open", "full")]),
+    )
+    .await;
     assert_eq!(status, 422);
     assert!(html.contains("beta"), "{html}");
-    let (status, html) = upload(&app, &rep_alpha, campaign, "alpha", filled(&key, &[("open", "full"), ("waste", "-5")])).await;
+    let (status, html) = upload(
+        &app,
+        &rep_alpha,
+        campaign,
+        "alpha",
+        filled(&key, &[("open", "full"), ("waste", "-5")]),
+    )
+    .await;
     assert_eq!(status, 422);
-    assert!(html.contains("Green") && html.contains("D (value)"), "{html}");
-    assert_eq!(app.store.campaigns().answers(campaign, "alpha").await.expect("read").len(), 3, "nothing half-saved");
+    assert!(
+        html.contains("Green") && html.contains("D (value)"),
+        "{html}"
+    );
+    assert_eq!(
+        app.store
+            .campaigns()
+            .answers(campaign, "alpha")
+            .await
+            .expect("read")
+            .len(),
+        3,
+        "nothing half-saved"
+    );
     // The Green criterion through the template.
-    let (status, html) = upload(&app, &rep_alpha, campaign, "alpha", filled(&key, &[("open", "partly"), ("waste", "300")])).await;
+    let (status, html) = upload(
+        &app,
+        &rep_alpha,
+        campaign,
+        "alpha",
+        filled(&key, &[("open", "partly"), ("waste", "300")]),
+    )
+    .await;
     assert_eq!(status, 303, "{html}");
-    assert_eq!(app.store.campaigns().answers(campaign, "alpha").await.expect("read").len(), 5);
+    assert_eq!(
+        app.store
+            .campaigns()
+            .answers(campaign, "alpha")
+            .await
+            .expect("read")
+            .len(),
+        5
+    );
 
     // Submitting locks the answers.
     let (status, _, _) = post(&app, &rep_alpha, &alpha, &format!("{alpha}/submit"), &[]).await;
     assert_eq!(status, 303);
     assert_eq!(city_state(&app, campaign, "alpha").await, "submitted");
     let alpha_token = app.api_token(&rep_alpha.client).await;
-    let (status, body) = put_answers(&app, &alpha_token, campaign, "alpha", json!([{"indicator": "speed", "value": 5}])).await;
+    let (status, body) = put_answers(
+        &app,
+        &alpha_token,
+        campaign,
+        "alpha",
+        json!([{"indicator": "speed", "value": 5}]),
+    )
+    .await;
     assert_eq!(status, 409, "{body}");
 
     // Beta answers through the API: an unknown indicator and a percentage over 100 are refused
@@ -318,25 +498,58 @@ async fn a_whole_campaign_from_questionnaire_to_ranking() {
         {"indicator": "portal", "value": false}, {"indicator": "nowhere", "value": 1}, {"indicator": "online", "value": 101},
     ])).await;
     assert_eq!(status, 422, "{body}");
-    let refused: Vec<&str> = body["answers"].as_array().expect("answers").iter().filter_map(|e| e["indicator"].as_str()).collect();
+    let refused: Vec<&str> = body["answers"]
+        .as_array()
+        .expect("answers")
+        .iter()
+        .filter_map(|e| e["indicator"].as_str())
+        .collect();
     assert_eq!(refused, ["nowhere", "online"]);
-    assert!(answers(&app, &beta_token, campaign, "beta").await.is_empty());
-    let (status, body) = put_answers(&app, &beta_token, campaign, "beta", json!([
-        {"indicator": "portal", "value": false}, {"indicator": "online", "value": 40},
-        {"indicator": "speed", "value": 20, "evidence_url": "https://beta.example/net"},
-        {"indicator": "open", "value": "full"}, {"indicator": "waste", "value": "250"},
-    ])).await;
-    assert_eq!((status, body["state"].as_str()), (200, Some("draft")), "{body}");
-    let response = app.client.post(app.url(&format!("/api/v1/monitoring/campaigns/{campaign}/cities/beta/submit")))
-        .bearer_auth(&beta_token).send().await.expect("submit");
+    assert!(answers(&app, &beta_token, campaign, "beta")
+        .await
+        .is_empty());
+    let (status, body) = put_answers(
+        &app,
+        &beta_token,
+        campaign,
+        "beta",
+        json!([
+            {"indicator": "portal", "value": false}, {"indicator": "online", "value": 40},
+            {"indicator": "speed", "value": 20, "evidence_url": "https://beta.example/net"},
+            {"indicator": "open", "value": "full"}, {"indicator": "waste", "value": "250"},
+        ]),
+    )
+    .await;
+    assert_eq!(
+        (status, body["state"].as_str()),
+        (200, Some("draft")),
+        "{body}"
+    );
+    let response = app
+        .client
+        .post(app.url(&format!(
+            "/api/v1/monitoring/campaigns/{campaign}/cities/beta/submit"
+        )))
+        .bearer_auth(&beta_token)
+        .send()
+        .await
+        .expect("submit");
     assert_eq!(response.status(), 200);
     assert_eq!(city_state(&app, campaign, "beta").await, "submitted");
 
     // Assessors: each only their cities; A accepts everything, B corrects one answer of alpha.
-    assert_eq!(page(&app, &expert_of_alpha, &format!("{alpha}/assessment")).await.0, 403);
+    assert_eq!(
+        page(&app, &expert_of_alpha, &format!("{alpha}/assessment"))
+            .await
+            .0,
+        403
+    );
     let accept_all = [
-        ("decision.portal", "accept"), ("decision.online", "accept"), ("decision.speed", "accept"),
-        ("decision.open", "accept"), ("decision.waste", "accept"),
+        ("decision.portal", "accept"),
+        ("decision.online", "accept"),
+        ("decision.speed", "accept"),
+        ("decision.open", "accept"),
+        ("decision.waste", "accept"),
     ];
     for city in ["alpha", "beta"] {
         let path = format!("/monitoring/campaigns/{campaign}/cities/{city}/assessment");
@@ -345,7 +558,14 @@ async fn a_whole_campaign_from_questionnaire_to_ranking() {
     }
     let path = format!("{alpha}/assessment");
     // A correction needs a reason.
-    let (status, _, html) = post(&app, &assessor_b, &path, &path, &[("decision.online", "correct"), ("value.online", "70")]).await;
+    let (status, _, html) = post(
+        &app,
+        &assessor_b,
+        &path,
+        &path,
+        &[("decision.online", "correct"), ("value.online", "70")],
+    )
+    .await;
     assert_eq!(status, 422, "{html}");
     let mut decisions = accept_all.to_vec();
     decisions[1] = ("decision.online", "correct");
@@ -356,59 +576,170 @@ async fn a_whole_campaign_from_questionnaire_to_ranking() {
     let path = format!("/monitoring/campaigns/{campaign}/cities/beta/assessment");
     let (status, _, _) = post(&app, &assessor_b, &path, &path, &accept_all).await;
     assert_eq!(status, 303);
-    assert_eq!(city_state(&app, campaign, "beta").await, "verified", "both accepted everything");
-    assert_eq!(city_state(&app, campaign, "alpha").await, "under_assessment");
+    assert_eq!(
+        city_state(&app, campaign, "beta").await,
+        "verified",
+        "both accepted everything"
+    );
+    assert_eq!(
+        city_state(&app, campaign, "alpha").await,
+        "under_assessment"
+    );
 
     // The mismatch is listed for the Secretariat, with κ per indicator.
-    let (status, html) = page(&app, &secretariat, &format!("/monitoring/campaigns/{campaign}")).await;
+    let (status, html) = page(
+        &app,
+        &secretariat,
+        &format!("/monitoring/campaigns/{campaign}"),
+    )
+    .await;
     assert_eq!(status, 200);
     let at = html.find("id=\"mismatches\"").expect("the mismatch list");
     let mismatches = &html[at..at + html[at..].find("</ul>").expect("its end")];
-    assert!(mismatches.contains("cities/alpha#answer-online") && !mismatches.contains("beta"), "{mismatches}");
+    assert!(
+        mismatches.contains("cities/alpha#answer-online") && !mismatches.contains("beta"),
+        "{mismatches}"
+    );
     assert!(html.contains("id=\"kappa-online\""), "{html}");
 
     // Returned to the city with a message; the city corrects only that answer and resubmits.
-    let (status, _, _) = post(&app, &secretariat, &alpha, &format!("{alpha}/return"), &[("message.online", "The portal says 70 %: please check")]).await;
+    let (status, _, _) = post(
+        &app,
+        &secretariat,
+        &alpha,
+        &format!("{alpha}/return"),
+        &[("message.online", "The portal says 70 %: please check")],
+    )
+    .await;
     assert_eq!(status, 303);
     assert_eq!(city_state(&app, campaign, "alpha").await, "returned");
     let (_, html) = page(&app, &rep_alpha, &digital).await;
-    assert!(html.contains("The portal says 70 %: please check"), "{html}");
-    let (status, _, html) = post(&app, &rep_alpha, &digital, &digital, &[("value.online", "70"), ("then", "stay")]).await;
+    assert!(
+        html.contains("The portal says 70 %: please check"),
+        "{html}"
+    );
+    let (status, _, html) = post(
+        &app,
+        &rep_alpha,
+        &digital,
+        &digital,
+        &[("value.online", "70"), ("then", "stay")],
+    )
+    .await;
     assert_eq!(status, 303, "{html}");
-    let (status, body) = put_answers(&app, &alpha_token, campaign, "alpha", json!([{"indicator": "speed", "value": 5}])).await;
-    assert_eq!((status, body["code"].as_str()), (422, Some("not_returned")), "{body}");
+    let (status, body) = put_answers(
+        &app,
+        &alpha_token,
+        campaign,
+        "alpha",
+        json!([{"indicator": "speed", "value": 5}]),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("not_returned")),
+        "{body}"
+    );
     let (status, _, _) = post(&app, &rep_alpha, &alpha, &format!("{alpha}/submit"), &[]).await;
     assert_eq!(status, 303);
-    assert_eq!(city_state(&app, campaign, "alpha").await, "under_assessment");
+    assert_eq!(
+        city_state(&app, campaign, "alpha").await,
+        "under_assessment"
+    );
 
     // The Secretariat settles it; the city is verified.
-    let (status, _, html) = post(&app, &secretariat, &alpha, &format!("{alpha}/adjudicate"), &[
-        ("indicator", "online"), ("value", "70"), ("reason", "the city corrected it as returned"),
-    ]).await;
+    let (status, _, html) = post(
+        &app,
+        &secretariat,
+        &alpha,
+        &format!("{alpha}/adjudicate"),
+        &[
+            ("indicator", "online"),
+            ("value", "70"),
+            ("reason", "the city corrected it as returned"),
+        ],
+    )
+    .await;
     assert_eq!(status, 303, "{html}");
     assert_eq!(city_state(&app, campaign, "alpha").await, "verified");
-    let history: Vec<String> = app.store.campaigns().versions(campaign, "alpha").await.expect("versions")
-        .into_iter().filter(|v| v.indicator == "online").map(|v| v.kind).collect();
-    assert_eq!(history, ["answer", "accepted", "corrected", "returned", "answer", "adjudicated"]);
+    let history: Vec<String> = app
+        .store
+        .campaigns()
+        .versions(campaign, "alpha")
+        .await
+        .expect("versions")
+        .into_iter()
+        .filter(|v| v.indicator == "online")
+        .map(|v| v.kind)
+        .collect();
+    assert_eq!(
+        history,
+        [
+            "answer",
+            "accepted",
+            "corrected",
+            "returned",
+            "answer",
+            "adjudicated"
+        ]
+    );
     let (_, html) = page(&app, &secretariat, &alpha).await;
-    assert!(html.contains("the city corrected it as returned"), "the history is shown");
+    assert!(
+        html.contains("the city corrected it as returned"),
+        "the history is shown"
+    );
 
     // The verified values feed the edition, which computes and publishes with both cities.
-    let (status, to, _) = post(&app, &secretariat, &format!("/monitoring/campaigns/{campaign}"), &format!("/monitoring/campaigns/{campaign}/feed"), &[("close", "1")]).await;
+    let (status, to, _) = post(
+        &app,
+        &secretariat,
+        &format!("/monitoring/campaigns/{campaign}"),
+        &format!("/monitoring/campaigns/{campaign}/feed"),
+        &[("close", "1")],
+    )
+    .await;
     assert_eq!(status, 303);
     assert!(to.starts_with(&format!("/monitoring/editions/{edition}")));
-    let stored = app.store.monitoring().edition(edition).await.expect("read").expect("edition");
+    let stored = app
+        .store
+        .monitoring()
+        .edition(edition)
+        .await
+        .expect("read")
+        .expect("edition");
     let data = stored.data().expect("data").to_string();
-    assert!(data.starts_with("uCode,uName,portal,online,speed,open,waste\n"), "{data}");
-    assert!(data.contains("alpha,Alpha,1,70,100,50,300\n") && data.contains("beta,Beta,0,40,20,100,250\n"), "{data}");
-    let response = app.client.post(app.url(&format!("/api/v1/monitoring/editions/{edition}/compute")))
-        .bearer_auth(&staff_token).send().await.expect("compute");
+    assert!(
+        data.starts_with("uCode,uName,portal,online,speed,open,waste\n"),
+        "{data}"
+    );
+    assert!(
+        data.contains("alpha,Alpha,1,70,100,50,300\n")
+            && data.contains("beta,Beta,0,40,20,100,250\n"),
+        "{data}"
+    );
+    let response = app
+        .client
+        .post(app.url(&format!("/api/v1/monitoring/editions/{edition}/compute")))
+        .bearer_auth(&staff_token)
+        .send()
+        .await
+        .expect("compute");
     assert_eq!(response.status(), 202);
-    let job = response.json::<Value>().await.expect("JSON")["job"].as_i64().expect("job");
+    let job = response.json::<Value>().await.expect("JSON")["job"]
+        .as_i64()
+        .expect("job");
     let started = Instant::now();
     loop {
-        let answer: Value = app.client.get(app.url(&format!("/api/v1/jobs/{job}"))).bearer_auth(&staff_token)
-            .send().await.expect("job").json().await.expect("JSON");
+        let answer: Value = app
+            .client
+            .get(app.url(&format!("/api/v1/jobs/{job}")))
+            .bearer_auth(&staff_token)
+            .send()
+            .await
+            .expect("job")
+            .json()
+            .await
+            .expect("JSON");
         match answer["state"].as_str() {
             Some("done") => break,
             Some("failed") => panic!("{answer}"),
@@ -417,11 +748,25 @@ async fn a_whole_campaign_from_questionnaire_to_ranking() {
         assert!(started.elapsed() < Duration::from_secs(120), "{answer}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let response = app.client.post(app.url(&format!("/api/v1/monitoring/editions/{edition}/publish")))
-        .bearer_auth(&staff_token).send().await.expect("publish");
+    let response = app
+        .client
+        .post(app.url(&format!("/api/v1/monitoring/editions/{edition}/publish")))
+        .bearer_auth(&staff_token)
+        .send()
+        .await
+        .expect("publish");
     assert_eq!(response.status(), 200);
-    let html = crate::support::unescape(&app.get(&anonymous, &format!("/monitoring/editions/{edition}")).await.text().await.expect("page"));
-    assert!(html.contains("href=\"/cities/alpha\"") && html.contains("href=\"/cities/beta\""), "{html}");
+    let html = crate::support::unescape(
+        &app.get(&anonymous, &format!("/monitoring/editions/{edition}"))
+            .await
+            .text()
+            .await
+            .expect("page"),
+    );
+    assert!(
+        html.contains("href=\"/cities/alpha\"") && html.contains("href=\"/cities/beta\""),
+        "{html}"
+    );
     // The campaign is closed: nothing more changes.
     let (status, _, _) = post(&app, &rep_alpha, &alpha, &format!("{alpha}/submit"), &[]).await;
     assert_eq!(status, 409);

@@ -254,7 +254,11 @@ fn assessment_of(row: &impl NamedRow) -> Result<StoredAssessment, StorageError> 
             value: row.text_or_none("value")?.unwrap_or_default(),
             reason: row.text("reason")?,
         },
-        other => return Err(StorageError::Corrupt(format!("assessment decision {other:?}"))),
+        other => {
+            return Err(StorageError::Corrupt(format!(
+                "assessment decision {other:?}"
+            )))
+        }
     };
     Ok(StoredAssessment {
         city: row.text("city_code")?,
@@ -365,7 +369,11 @@ async fn version(
     Ok(())
 }
 
-async fn answers_in(tx: &mut WriteTx, id: i64, city: &str) -> Result<Vec<StoredAnswer>, StorageError> {
+async fn answers_in(
+    tx: &mut WriteTx,
+    id: i64,
+    city: &str,
+) -> Result<Vec<StoredAnswer>, StorageError> {
     let answers = on_tx!(tx, conn => sqlx::query(ANSWERS)
         .bind(id)
         .bind(city)
@@ -433,7 +441,15 @@ async fn settle(
     if next != state {
         set_city_state(tx, id, city, next).await?;
         let reps = city_representatives(tx, city).await?;
-        notify_people(tx, &subject(id, city, title), "verified", "", &reps, actor_id).await?;
+        notify_people(
+            tx,
+            &subject(id, city, title),
+            "verified",
+            "",
+            &reps,
+            actor_id,
+        )
+        .await?;
     }
     Ok(next)
 }
@@ -526,7 +542,15 @@ impl Campaigns<'_> {
             let reps = city_representatives(&mut tx, city).await?;
             let due = format!("{}", campaign.due_date);
             notify_people(&mut tx, &subject, "opened", &due, &reps, None).await?;
-            notify_people(&mut tx, &subject, "assigned", &due, &invited.assessors, None).await?;
+            notify_people(
+                &mut tx,
+                &subject,
+                "assigned",
+                &due,
+                &invited.assessors,
+                None,
+            )
+            .await?;
         }
         tx.audit(&audit_entry(
             actor,
@@ -699,7 +723,12 @@ impl Campaigns<'_> {
                     && b.evidence_url == answer.evidence_url
                     && b.comment == answer.comment
             });
-            if same || (before.is_none() && answer.value.is_none() && answer.evidence_url.is_empty() && answer.comment.is_empty()) {
+            if same
+                || (before.is_none()
+                    && answer.value.is_none()
+                    && answer.evidence_url.is_empty()
+                    && answer.comment.is_empty())
+            {
                 continue;
             }
             if place.city_state == CityState::Returned
@@ -777,9 +806,25 @@ impl Campaigns<'_> {
             let subject = subject(id, city, &place.title);
             if was == CityState::Returned {
                 let staff = secretariat(&mut tx).await?;
-                notify_people(&mut tx, &subject, "resubmitted", "", &staff, Some(person.id)).await?;
+                notify_people(
+                    &mut tx,
+                    &subject,
+                    "resubmitted",
+                    "",
+                    &staff,
+                    Some(person.id),
+                )
+                .await?;
             } else {
-                notify_people(&mut tx, &subject, "submitted", "", &place.assessors, Some(person.id)).await?;
+                notify_people(
+                    &mut tx,
+                    &subject,
+                    "submitted",
+                    "",
+                    &place.assessors,
+                    Some(person.id),
+                )
+                .await?;
             }
         }
         if state != was || !changed.is_empty() {
@@ -835,7 +880,9 @@ impl Campaigns<'_> {
             }
             let (kind, value, reason) = match decision {
                 Decision::Accept => ("accept", None, ""),
-                Decision::Correct { value, reason } => ("correct", Some(value.as_str()), reason.as_str()),
+                Decision::Correct { value, reason } => {
+                    ("correct", Some(value.as_str()), reason.as_str())
+                }
             };
             on_tx!(tx, conn => sqlx::query(
                 "INSERT INTO monitoring_assessments (campaign_id, city_code, indicator, assessor_id, decision, value, reason, at) \
@@ -860,7 +907,11 @@ impl Campaigns<'_> {
                 id,
                 city,
                 indicator,
-                if kind == "accept" { "accepted" } else { "corrected" },
+                if kind == "accept" {
+                    "accepted"
+                } else {
+                    "corrected"
+                },
                 Some(decision.verified_value(&city_value)),
                 reason,
                 actor,
@@ -887,7 +938,17 @@ impl Campaigns<'_> {
                 resolve(&city_value, of(place.assessors[0]), of(place.assessors[1]))
             {
                 finalise(&mut tx, id, city, &answer.indicator, &value).await?;
-                version(&mut tx, id, city, &answer.indicator, "agreed", Some(&value), "", "assessors").await?;
+                version(
+                    &mut tx,
+                    id,
+                    city,
+                    &answer.indicator,
+                    "agreed",
+                    Some(&value),
+                    "",
+                    "assessors",
+                )
+                .await?;
             }
         }
         set_city_state(&mut tx, id, city, state).await?;
@@ -931,7 +992,17 @@ impl Campaigns<'_> {
                 return Err(CampaignError::AlreadyFinal(indicator.clone()).into());
             }
             finalise(&mut tx, id, city, indicator, value).await?;
-            version(&mut tx, id, city, indicator, "adjudicated", Some(value), reason, actor).await?;
+            version(
+                &mut tx,
+                id,
+                city,
+                indicator,
+                "adjudicated",
+                Some(value),
+                reason,
+                actor,
+            )
+            .await?;
         }
         set_city_state(&mut tx, id, city, state).await?;
         let state = settle(&mut tx, id, city, state, &place.title, None).await?;
@@ -987,12 +1058,30 @@ impl Campaigns<'_> {
             .execute(conn)
             .await
             .map(|r| r.rows_affected()))?;
-            version(&mut tx, id, city, indicator, "returned", answer.value.as_deref(), message, actor).await?;
+            version(
+                &mut tx,
+                id,
+                city,
+                indicator,
+                "returned",
+                answer.value.as_deref(),
+                message,
+                actor,
+            )
+            .await?;
         }
         set_city_state(&mut tx, id, city, state).await?;
         let reps = city_representatives(&mut tx, city).await?;
         let text: Vec<String> = items.iter().map(|(i, m)| format!("{i}: {m}")).collect();
-        notify_people(&mut tx, &subject(id, city, &place.title), "returned", &text.join("\n"), &reps, None).await?;
+        notify_people(
+            &mut tx,
+            &subject(id, city, &place.title),
+            "returned",
+            &text.join("\n"),
+            &reps,
+            None,
+        )
+        .await?;
         tx.audit(&audit_entry(
             actor,
             "return",

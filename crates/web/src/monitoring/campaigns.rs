@@ -21,9 +21,9 @@ use megapolis_domain::{CityCode, Lang, MembershipStatus, Person, Role};
 use megapolis_monitoring::answers::{idata, VerifiedCity};
 use megapolis_monitoring::campaign::parse_due_date;
 use megapolis_monitoring::{
-    cohens_kappa, is_ambiguous, read_template, resolve, write_template, AnswerError,
-    AnswerInput, AnswerStage, CampaignError, CityState, Decision, Edition, EditionInput,
-    Questionnaire, Resolution, TemplateKey,
+    cohens_kappa, is_ambiguous, read_template, resolve, write_template, AnswerError, AnswerInput,
+    AnswerStage, CampaignError, CityState, Decision, Edition, EditionInput, Questionnaire,
+    Resolution, TemplateKey,
 };
 use megapolis_storage::monitoring::campaigns::{
     CampaignCity, CampaignSummary, InvitedCity, NewCampaign, StoredAnswer, StoredAssessment,
@@ -124,8 +124,11 @@ async fn questionnaire_of(state: &AppState, edition_id: i64) -> Result<Questionn
         edition.spec().to_string(),
         None,
     );
-    Questionnaire::of(&questions_only)
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("the questionnaire of edition {edition_id}: {e}")))
+    Questionnaire::of(&questions_only).map_err(|e| {
+        AppError::Unexpected(anyhow::anyhow!(
+            "the questionnaire of edition {edition_id}: {e}"
+        ))
+    })
 }
 
 // ---- Views ----
@@ -321,7 +324,11 @@ async fn campaigns_page(
             .filter(|e| !e.state.is_public())
             .map(|e| OptionView {
                 value: e.id.to_string(),
-                label: format!("{} — {}", e.year, title(visitor.lang, &e.title_ru, &e.title_en)),
+                label: format!(
+                    "{} — {}",
+                    e.year,
+                    title(visitor.lang, &e.title_ru, &e.title_en)
+                ),
             })
             .collect();
         let people: Vec<Person> = state
@@ -423,7 +430,12 @@ fn new_campaign(fields: &Fields) -> Result<NewCampaign, Vec<ErrorView>> {
             errors.push(form_error("f-cities", "campaign-error-city", code));
             continue;
         };
-        let assessor = |name: &str| field(fields, &format!("{name}.{code}")).trim().parse::<i64>().ok();
+        let assessor = |name: &str| {
+            field(fields, &format!("{name}.{code}"))
+                .trim()
+                .parse::<i64>()
+                .ok()
+        };
         match (assessor("a"), assessor("b")) {
             (Some(a), Some(b)) => cities.push(InvitedCity {
                 city,
@@ -461,7 +473,11 @@ pub async fn open(
     // The questionnaire must be answerable before anyone is asked to answer it.
     if let Err(e) = questionnaire_of(&state, campaign.edition_id).await {
         tracing::warn!("{e}");
-        let errors = vec![form_error("f-edition", "campaign-error-questionnaire", &e.to_string())];
+        let errors = vec![form_error(
+            "f-edition",
+            "campaign-error-questionnaire",
+            &e.to_string(),
+        )];
         return campaigns_page(&state, &visitor, errors, Some(&fields)).await;
     }
     match state
@@ -585,7 +601,9 @@ pub async fn campaign(
                         assessments
                             .iter()
                             .find(|s| {
-                                s.city == c.city && s.indicator == q.code && s.assessor_id == assessor
+                                s.city == c.city
+                                    && s.indicator == q.code
+                                    && s.assessor_id == assessor
                             })
                             .map(|s| s.decision.is_correction())
                     };
@@ -602,7 +620,10 @@ pub async fn campaign(
             });
         }
     }
-    let verified = cities.iter().filter(|c| c.state == CityState::Verified).count();
+    let verified = cities
+        .iter()
+        .filter(|c| c.state == CityState::Verified)
+        .count();
     page(
         &state,
         &visitor,
@@ -754,7 +775,11 @@ async fn city_page(
             answered: c
                 .questions
                 .iter()
-                .filter(|q| by_code.get(q.code.as_str()).is_some_and(|a| a.value.is_some()))
+                .filter(|q| {
+                    by_code
+                        .get(q.code.as_str())
+                        .is_some_and(|a| a.value.is_some())
+                })
                 .count(),
             returned: c
                 .questions
@@ -922,7 +947,11 @@ async fn questionnaire_page(
     let criterion = questionnaire
         .criterion(criterion_code)
         .ok_or(AppError::NotFound)?;
-    let answers = state.store.campaigns().answers(campaign.id, &city.city).await?;
+    let answers = state
+        .store
+        .campaigns()
+        .answers(campaign.id, &city.city)
+        .await?;
     let ru = russian(visitor);
     let open = campaign.state == "open";
     let questions: Vec<QuestionView> = criterion
@@ -931,7 +960,9 @@ async fn questionnaire_page(
         .map(|q| {
             let stored = answers.iter().find(|a| a.indicator == q.code);
             let sent_or = |name: &str, stored: String| {
-                sent.map_or(stored, |f| field(f, &format!("{name}.{}", q.code)).to_string())
+                sent.map_or(stored, |f| {
+                    field(f, &format!("{name}.{}", q.code)).to_string()
+                })
             };
             let editable = open
                 && match city.state {
@@ -949,17 +980,27 @@ async fn questionnaire_page(
                 keys: q.keys(),
                 min: min.map(megapolis_monitoring::answers::number_text),
                 max: max.map(megapolis_monitoring::answers::number_text),
-                value: sent_or("value", stored.and_then(|a| a.value.clone()).unwrap_or_default()),
+                value: sent_or(
+                    "value",
+                    stored.and_then(|a| a.value.clone()).unwrap_or_default(),
+                ),
                 evidence_url: sent_or(
                     "evidence_url",
                     stored.map(|a| a.evidence_url.clone()).unwrap_or_default(),
                 ),
-                comment: sent_or("comment", stored.map(|a| a.comment.clone()).unwrap_or_default()),
+                comment: sent_or(
+                    "comment",
+                    stored.map(|a| a.comment.clone()).unwrap_or_default(),
+                ),
                 editable,
                 return_message: stored
                     .filter(|a| a.stage == AnswerStage::Returned)
                     .and_then(|a| a.return_message.clone()),
-                errors: errors.iter().filter(|e| e.indicator == q.code).cloned().collect(),
+                errors: errors
+                    .iter()
+                    .filter(|e| e.indicator == q.code)
+                    .cloned()
+                    .collect(),
             }
         })
         .collect();
@@ -968,7 +1009,10 @@ async fn questionnaire_page(
         .iter()
         .position(|c| c.code == criterion.code)
         .unwrap_or(0);
-    let next = questionnaire.criteria.get(position + 1).map(|c| c.code.clone());
+    let next = questionnaire
+        .criteria
+        .get(position + 1)
+        .map(|c| c.code.clone());
     let previous = position
         .checked_sub(1)
         .and_then(|p| questionnaire.criteria.get(p))
@@ -1003,8 +1047,17 @@ pub async fn criterion(
     Path((id, code, criterion)): Path<(String, String, String)>,
 ) -> PageResult {
     let (campaign, city, _) = own_city(&state, &visitor, &id, &code).await?;
-    questionnaire_page(&state, &visitor, &campaign, &city, &criterion, None, Vec::new(), StatusCode::OK)
-        .await
+    questionnaire_page(
+        &state,
+        &visitor,
+        &campaign,
+        &city,
+        &criterion,
+        None,
+        Vec::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Saves a criterion's answers as a draft: every field checked, nothing saved on any error.
@@ -1020,7 +1073,11 @@ pub async fn save_criterion(
         .criterion(&criterion_code)
         .ok_or(AppError::NotFound)?;
     let editable_only = city.state == CityState::Returned;
-    let stored = state.store.campaigns().answers(campaign.id, &city.city).await?;
+    let stored = state
+        .store
+        .campaigns()
+        .answers(campaign.id, &city.city)
+        .await?;
     let inputs: Vec<AnswerInput> = criterion
         .questions
         .iter()
@@ -1039,11 +1096,21 @@ pub async fn save_criterion(
         })
         .collect();
     let retry = |errors: Vec<ErrorView>, status: StatusCode| {
-        let (state, visitor, campaign, city, fields) = (&state, &visitor, &campaign, &city, &fields);
+        let (state, visitor, campaign, city, fields) =
+            (&state, &visitor, &campaign, &city, &fields);
         let criterion_code = criterion_code.clone();
         async move {
-            questionnaire_page(state, visitor, campaign, city, &criterion_code, Some(fields), errors, status)
-                .await
+            questionnaire_page(
+                state,
+                visitor,
+                campaign,
+                city,
+                &criterion_code,
+                Some(fields),
+                errors,
+                status,
+            )
+            .await
         }
     };
     let checked = match questionnaire.check(&inputs) {
@@ -1053,7 +1120,14 @@ pub async fn save_criterion(
     match state
         .store
         .campaigns()
-        .save_answers(&visitor.actor(), &person, campaign.id, &city.city, &checked, None)
+        .save_answers(
+            &visitor.actor(),
+            &person,
+            campaign.id,
+            &city.city,
+            &checked,
+            None,
+        )
         .await
     {
         Ok(_) => {
@@ -1064,7 +1138,10 @@ pub async fn save_criterion(
                     .position(|c| c.code == criterion.code)
                     .unwrap_or(0);
                 questionnaire.criteria.get(position + 1).map(|c| {
-                    format!("/monitoring/campaigns/{}/cities/{}/criteria/{}", campaign.id, city.city, c.code)
+                    format!(
+                        "/monitoring/campaigns/{}/cities/{}/criteria/{}",
+                        campaign.id, city.city, c.code
+                    )
                 })
             } else {
                 None
@@ -1095,7 +1172,14 @@ pub async fn submit(
     match state
         .store
         .campaigns()
-        .save_answers(&visitor.actor(), &person, campaign.id, &city.city, &[], Some(&all))
+        .save_answers(
+            &visitor.actor(),
+            &person,
+            campaign.id,
+            &city.city,
+            &[],
+            Some(&all),
+        )
         .await
     {
         Ok(_) => Ok(see_other(&with_done(
@@ -1104,7 +1188,15 @@ pub async fn submit(
         ))),
         Err(e) => {
             let e = refusal(e)?;
-            city_page(&state, &visitor, &id, &code, vec![refusal_view(&e)], status_of(&e)).await
+            city_page(
+                &state,
+                &visitor,
+                &id,
+                &code,
+                vec![refusal_view(&e)],
+                status_of(&e),
+            )
+            .await
         }
     }
 }
@@ -1118,7 +1210,11 @@ pub async fn template(
 ) -> PageResult {
     let (campaign, city, _) = own_city(&state, &visitor, &id, &code).await?;
     let questionnaire = questionnaire_of(&state, campaign.edition_id).await?;
-    let answers = state.store.campaigns().answers(campaign.id, &city.city).await?;
+    let answers = state
+        .store
+        .campaigns()
+        .answers(campaign.id, &city.city)
+        .await?;
     let key = TemplateKey {
         campaign: campaign.id,
         edition: campaign.edition_id,
@@ -1167,7 +1263,15 @@ pub async fn upload(
     let (campaign, city, person) = own_city(&state, &visitor, &id, &code).await?;
     let Some(file) = form.files.iter().find(|f| f.field == "file") else {
         let errors = vec![form_error("f-file", "campaign-error-no-file", "")];
-        return city_page(&state, &visitor, &id, &code, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return city_page(
+            &state,
+            &visitor,
+            &id,
+            &code,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     let questionnaire = questionnaire_of(&state, campaign.edition_id).await?;
     let key = TemplateKey {
@@ -1177,8 +1281,7 @@ pub async fn upload(
     };
     let bytes = file.bytes.clone();
     let read = tokio::task::spawn_blocking(move || {
-        read_template(&bytes, &questionnaire, &key)
-            .and_then(|inputs| questionnaire.check(&inputs))
+        read_template(&bytes, &questionnaire, &key).and_then(|inputs| questionnaire.check(&inputs))
     })
     .await
     .map_err(|e| AppError::Unexpected(anyhow::anyhow!("reading the template stopped: {e}")))?;
@@ -1199,7 +1302,14 @@ pub async fn upload(
     match state
         .store
         .campaigns()
-        .save_answers(&visitor.actor(), &person, campaign.id, &city.city, &checked, None)
+        .save_answers(
+            &visitor.actor(),
+            &person,
+            campaign.id,
+            &city.city,
+            &checked,
+            None,
+        )
         .await
     {
         Ok(_) => Ok(see_other(&with_done(
@@ -1208,7 +1318,15 @@ pub async fn upload(
         ))),
         Err(e) => {
             let e = refusal(e)?;
-            city_page(&state, &visitor, &id, &code, vec![refusal_view(&e)], status_of(&e)).await
+            city_page(
+                &state,
+                &visitor,
+                &id,
+                &code,
+                vec![refusal_view(&e)],
+                status_of(&e),
+            )
+            .await
         }
     }
 }
@@ -1261,7 +1379,9 @@ async fn assessment_page(
                     .find(|a| a.indicator == q.code && a.stage == AnswerStage::Open)?;
                 let own = mine.iter().find(|s| s.indicator == q.code);
                 let sent_or = |name: &str, stored: String| {
-                    sent.map_or(stored, |f| field(f, &format!("{name}.{}", q.code)).to_string())
+                    sent.map_or(stored, |f| {
+                        field(f, &format!("{name}.{}", q.code)).to_string()
+                    })
                 };
                 let (decision, corrected, reason) = match own.map(|s| &s.decision) {
                     Some(Decision::Accept) => ("accept".to_string(), String::new(), String::new()),
@@ -1281,7 +1401,11 @@ async fn assessment_page(
                     decision: sent_or("decision", decision),
                     corrected: sent_or("value", corrected),
                     reason: sent_or("reason", reason),
-                    errors: errors.iter().filter(|e| e.indicator == q.code).cloned().collect(),
+                    errors: errors
+                        .iter()
+                        .filter(|e| e.indicator == q.code)
+                        .cloned()
+                        .collect(),
                 })
             })
             .collect()
@@ -1324,7 +1448,16 @@ pub async fn assessment(
     Extension(visitor): Extension<Visitor>,
     Path((id, code)): Path<(String, String)>,
 ) -> PageResult {
-    assessment_page(&state, &visitor, &id, &code, None, Vec::new(), StatusCode::OK).await
+    assessment_page(
+        &state,
+        &visitor,
+        &id,
+        &code,
+        None,
+        Vec::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 fn problem(indicator: &str, field: &'static str, key: &'static str) -> AnswerError {
@@ -1364,7 +1497,9 @@ pub async fn assess(
                         },
                     )),
                     Ok(Some(_)) => errors.push(problem(&q.code, "reason", "campaign-error-reason")),
-                    Ok(None) => errors.push(problem(&q.code, "value", "campaign-error-corrected-value")),
+                    Ok(None) => {
+                        errors.push(problem(&q.code, "value", "campaign-error-corrected-value"))
+                    }
                     Err(p) => errors.push(AnswerError::new(&q.code, "value", p)),
                 }
             }
@@ -1386,17 +1521,34 @@ pub async fn assess(
     match state
         .store
         .campaigns()
-        .assess(&visitor.actor(), person.id, campaign.id, &city.city, &decisions)
+        .assess(
+            &visitor.actor(),
+            person.id,
+            campaign.id,
+            &city.city,
+            &decisions,
+        )
         .await
     {
         Ok(_) => Ok(see_other(&with_done(
-            &format!("/monitoring/campaigns/{}/cities/{}/assessment", campaign.id, city.city),
+            &format!(
+                "/monitoring/campaigns/{}/cities/{}/assessment",
+                campaign.id, city.city
+            ),
             "saved",
         ))),
         Err(e) => {
             let e = refusal(e)?;
-            assessment_page(&state, &visitor, &id, &code, Some(&fields), vec![refusal_view(&e)], status_of(&e))
-                .await
+            assessment_page(
+                &state,
+                &visitor,
+                &id,
+                &code,
+                Some(&fields),
+                vec![refusal_view(&e)],
+                status_of(&e),
+            )
+            .await
         }
     }
 }
@@ -1417,15 +1569,35 @@ pub async fn adjudicate(
     let refused = |errors: Vec<AnswerError>| {
         let (state, visitor, id, code) = (&state, &visitor, &id, &code);
         async move {
-            city_page(state, visitor, id, code, error_views(&errors), StatusCode::UNPROCESSABLE_ENTITY).await
+            city_page(
+                state,
+                visitor,
+                id,
+                code,
+                error_views(&errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     };
     let Some(question) = question else {
-        return refused(vec![problem(indicator, "indicator", "campaign-error-unknown-indicator")]).await;
+        return refused(vec![problem(
+            indicator,
+            "indicator",
+            "campaign-error-unknown-indicator",
+        )])
+        .await;
     };
     let value = match question.parse_value(field(&fields, "value")) {
         Ok(Some(value)) => value,
-        Ok(None) => return refused(vec![problem(indicator, "value", "campaign-error-corrected-value")]).await,
+        Ok(None) => {
+            return refused(vec![problem(
+                indicator,
+                "value",
+                "campaign-error-corrected-value",
+            )])
+            .await
+        }
         Err(p) => return refused(vec![AnswerError::new(indicator, "value", p)]).await,
     };
     if reason.is_empty() {
@@ -1444,7 +1616,15 @@ pub async fn adjudicate(
         ))),
         Err(e) => {
             let e = refusal(e)?;
-            city_page(&state, &visitor, &id, &code, vec![refusal_view(&e)], status_of(&e)).await
+            city_page(
+                &state,
+                &visitor,
+                &id,
+                &code,
+                vec![refusal_view(&e)],
+                status_of(&e),
+            )
+            .await
         }
     }
 }
@@ -1467,7 +1647,15 @@ pub async fn return_answers(
         .collect();
     if items.is_empty() {
         let errors = vec![form_error("return-form", "campaign-error-return-empty", "")];
-        return city_page(&state, &visitor, &id, &code, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return city_page(
+            &state,
+            &visitor,
+            &id,
+            &code,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     match state
         .store
@@ -1481,7 +1669,15 @@ pub async fn return_answers(
         ))),
         Err(e) => {
             let e = refusal(e)?;
-            city_page(&state, &visitor, &id, &code, vec![refusal_view(&e)], status_of(&e)).await
+            city_page(
+                &state,
+                &visitor,
+                &id,
+                &code,
+                vec![refusal_view(&e)],
+                status_of(&e),
+            )
+            .await
         }
     }
 }
@@ -1643,14 +1839,23 @@ pub async fn api_put_answers(
             comment: a.comment.clone().unwrap_or_default(),
         })
         .collect();
-    let questionnaire = questionnaire_of(&state, campaign.edition_id).await.map_err(fail)?;
+    let questionnaire = questionnaire_of(&state, campaign.edition_id)
+        .await
+        .map_err(fail)?;
     let checked = questionnaire
         .check(&inputs)
         .map_err(|e| invalid_answers(&e))?;
     let next = state
         .store
         .campaigns()
-        .save_answers(&visitor.actor(), &person, campaign.id, &city.city, &checked, None)
+        .save_answers(
+            &visitor.actor(),
+            &person,
+            campaign.id,
+            &city.city,
+            &checked,
+            None,
+        )
         .await
         .map_err(api_refusal)?;
     Ok(Json(ApiAnswersState {
@@ -1672,12 +1877,21 @@ pub async fn api_submit(
     Path((id, code)): Path<(String, String)>,
 ) -> Result<Response, Response> {
     let (campaign, city, person) = own_city(&state, &visitor, &id, &code).await.map_err(fail)?;
-    let questionnaire = questionnaire_of(&state, campaign.edition_id).await.map_err(fail)?;
+    let questionnaire = questionnaire_of(&state, campaign.edition_id)
+        .await
+        .map_err(fail)?;
     let all: Vec<String> = questionnaire.questions().map(|q| q.code.clone()).collect();
     let next = state
         .store
         .campaigns()
-        .save_answers(&visitor.actor(), &person, campaign.id, &city.city, &[], Some(&all))
+        .save_answers(
+            &visitor.actor(),
+            &person,
+            campaign.id,
+            &city.city,
+            &[],
+            Some(&all),
+        )
         .await
         .map_err(api_refusal)?;
     Ok(Json(ApiAnswersState {
@@ -1689,7 +1903,13 @@ pub async fn api_submit(
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(api_answers, api_put_answers, api_submit),
-    components(schemas(ApiAnswer, ApiAnswerInput, ApiAnswersState, ApiAnswersError, ApiAnswerError))
+    components(schemas(
+        ApiAnswer,
+        ApiAnswerInput,
+        ApiAnswersState,
+        ApiAnswersError,
+        ApiAnswerError
+    ))
 )]
 pub(crate) struct Api;
 

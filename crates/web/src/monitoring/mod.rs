@@ -17,12 +17,8 @@ use megapolis_domain::Role;
 const EDITION_BYTES: usize = 16 * 1024 * 1024;
 
 /// Who takes part in campaigns: the Secretariat, city representatives, assessors (experts).
-const CAMPAIGN_PEOPLE: Access = Access::Roles(&[
-    Role::Admin,
-    Role::Secretariat,
-    Role::CityRep,
-    Role::Expert,
-]);
+const CAMPAIGN_PEOPLE: Access =
+    Access::Roles(&[Role::Admin, Role::Secretariat, Role::CityRep, Role::Expert]);
 const CITY_REPS: Access = Access::Roles(&[Role::CityRep]);
 const ASSESSORS: Access = Access::Roles(&[Role::Expert]);
 
@@ -32,10 +28,30 @@ fn campaign_routes() -> Vec<crate::capability::Route> {
     const STAFF: Access = Access::STAFF;
     const CITY: &str = "/monitoring/campaigns/{id}/cities/{code}";
     vec![
-        route("GET", "/monitoring/campaigns", CAMPAIGN_PEOPLE, get(campaigns::campaigns)),
-        route("POST", "/monitoring/campaigns", STAFF, post(campaigns::open)),
-        route("GET", "/monitoring/campaigns/{id}", CAMPAIGN_PEOPLE, get(campaigns::campaign)),
-        route("POST", "/monitoring/campaigns/{id}/feed", STAFF, post(campaigns::feed)),
+        route(
+            "GET",
+            "/monitoring/campaigns",
+            CAMPAIGN_PEOPLE,
+            get(campaigns::campaigns),
+        ),
+        route(
+            "POST",
+            "/monitoring/campaigns",
+            STAFF,
+            post(campaigns::open),
+        ),
+        route(
+            "GET",
+            "/monitoring/campaigns/{id}",
+            CAMPAIGN_PEOPLE,
+            get(campaigns::campaign),
+        ),
+        route(
+            "POST",
+            "/monitoring/campaigns/{id}/feed",
+            STAFF,
+            post(campaigns::feed),
+        ),
         route("GET", CITY, CAMPAIGN_PEOPLE, get(campaigns::city)),
         route(
             "GET",
@@ -124,64 +140,64 @@ pub fn capability() -> Capability {
     const STAFF: Access = Access::STAFF;
     let mut routes = campaign_routes();
     routes.extend(vec![
-            route("GET", "/monitoring", Public, get(pages::editions)),
-            route("POST", "/monitoring/editions", STAFF, post(pages::upload))
-                .with_body_limit(EDITION_BYTES),
-            route(
-                "GET",
-                "/monitoring/editions/{id}",
-                Public,
-                get(pages::ranking),
-            ),
-            route(
-                "POST",
-                "/monitoring/editions/{id}/compute",
-                STAFF,
-                post(pages::compute),
-            ),
-            route(
-                "POST",
-                "/monitoring/editions/{id}/publish",
-                STAFF,
-                post(pages::publish),
-            ),
-            route(
-                "GET",
-                "/api/v1/monitoring/editions",
-                Public,
-                get(api::list_editions),
-            ),
-            route(
-                "POST",
-                "/api/v1/monitoring/editions",
-                STAFF,
-                post(api::create_edition),
-            )
+        route("GET", "/monitoring", Public, get(pages::editions)),
+        route("POST", "/monitoring/editions", STAFF, post(pages::upload))
             .with_body_limit(EDITION_BYTES),
-            route(
-                "POST",
-                "/api/v1/monitoring/editions/{id}/compute",
-                STAFF,
-                post(api::compute),
-            ),
-            route(
-                "POST",
-                "/api/v1/monitoring/editions/{id}/publish",
-                STAFF,
-                post(api::publish),
-            ),
-            route(
-                "GET",
-                "/api/v1/monitoring/editions/{id}/results",
-                Public,
-                get(api::results),
-            ),
-            route(
-                "GET",
-                "/api/v1/monitoring/editions/{id}/results.csv",
-                Public,
-                get(api::results_csv),
-            ),
+        route(
+            "GET",
+            "/monitoring/editions/{id}",
+            Public,
+            get(pages::ranking),
+        ),
+        route(
+            "POST",
+            "/monitoring/editions/{id}/compute",
+            STAFF,
+            post(pages::compute),
+        ),
+        route(
+            "POST",
+            "/monitoring/editions/{id}/publish",
+            STAFF,
+            post(pages::publish),
+        ),
+        route(
+            "GET",
+            "/api/v1/monitoring/editions",
+            Public,
+            get(api::list_editions),
+        ),
+        route(
+            "POST",
+            "/api/v1/monitoring/editions",
+            STAFF,
+            post(api::create_edition),
+        )
+        .with_body_limit(EDITION_BYTES),
+        route(
+            "POST",
+            "/api/v1/monitoring/editions/{id}/compute",
+            STAFF,
+            post(api::compute),
+        ),
+        route(
+            "POST",
+            "/api/v1/monitoring/editions/{id}/publish",
+            STAFF,
+            post(api::publish),
+        ),
+        route(
+            "GET",
+            "/api/v1/monitoring/editions/{id}/results",
+            Public,
+            get(api::results),
+        ),
+        route(
+            "GET",
+            "/api/v1/monitoring/editions/{id}/results.csv",
+            Public,
+            get(api::results_csv),
+        ),
     ]);
     Capability {
         routes,
