@@ -334,10 +334,11 @@ fn parse_choices(text: &str) -> Result<Vec<Choice>, String> {
     Ok(choices)
 }
 
+/// An indicator's row in iMeta and its `choices`, `min` and `max` cells.
+type Extras = (usize, String, String, String);
+
 /// The `choices`, `min`, `max` columns of iMeta, by indicator code, with their rows.
-fn read_extras(
-    meta: &str,
-) -> Result<std::collections::HashMap<String, (usize, String, String, String)>, InputError> {
+fn read_extras(meta: &str) -> Result<std::collections::HashMap<String, Extras>, InputError> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
@@ -414,14 +415,16 @@ impl Questionnaire {
             }
             let given = parse_choices(&choices_text).map_err(|m| input_error(row, "choices", m))?;
             let choices = match answer_type {
-                AnswerType::Choice if given.is_empty() => return Err(input_error(
-                    row,
-                    "choices",
-                    format!(
+                AnswerType::Choice if given.is_empty() => {
+                    return Err(input_error(
+                        row,
+                        "choices",
+                        format!(
                         "the choice question {} has no choices: write them as key:score|key:score",
                         node.code
                     ),
-                )),
+                    ))
+                }
                 AnswerType::Choice => given,
                 AnswerType::YesNo => {
                     let score = |key: &str, default: f64| {

@@ -540,17 +540,9 @@ impl Campaigns<'_> {
             .map(|r| r.rows_affected()))?;
             let subject = subject(id, city, &title);
             let reps = city_representatives(&mut tx, city).await?;
-            let due = format!("{}", campaign.due_date);
-            notify_people(&mut tx, &subject, "opened", &due, &reps, None).await?;
-            notify_people(
-                &mut tx,
-                &subject,
-                "assigned",
-                &due,
-                &invited.assessors,
-                None,
-            )
-            .await?;
+            let due = &campaign.due_date;
+            notify_people(&mut tx, &subject, "opened", due, &reps, None).await?;
+            notify_people(&mut tx, &subject, "assigned", due, &invited.assessors, None).await?;
         }
         tx.audit(&audit_entry(
             actor,
