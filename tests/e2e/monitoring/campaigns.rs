@@ -249,6 +249,14 @@ async fn a_whole_campaign_from_questionnaire_to_ranking() {
         expert_of_alpha.id.to_string(),
     );
 
+    // The opening form lists the cities and the experts.
+    let (status, html) = page(&app, &secretariat, "/monitoring/campaigns").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("id=\"open-form\"") && html.contains("name=\"a.alpha\""),
+        "{html}"
+    );
+
     // An assessor from the city is refused, by name; nothing is opened.
     let mut fields = vec![
         ("edition", edition_text.as_str()),
