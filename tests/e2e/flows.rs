@@ -1456,7 +1456,7 @@ async fn the_public_api_carries_nothing_the_public_page_hides() {
             || route.access != megapolis_domain::role::Access::Public
             || !route.path.starts_with("/api/")
             || route.path.ends_with("openapi.json")
-            || [".csv", ".ttl", ".yml"]
+            || [".csv", ".ttl", ".yml", ".xlsx"]
                 .iter()
                 .any(|not_json| route.path.ends_with(not_json))
         {

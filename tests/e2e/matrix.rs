@@ -50,6 +50,9 @@ const ALL: &str = "aASBCE";
 const SIGNED_IN: &str = ".ASBCE";
 const STAFF: &str = ".AS...";
 const ADMIN: &str = ".A....";
+const CAMPAIGN: &str = ".AS.CE";
+const CITY_REP: &str = "....C.";
+const EXPERT: &str = ".....E";
 
 #[rustfmt::skip]
 const EXPECTED: &[Expect] = &[
@@ -161,6 +164,27 @@ const EXPECTED: &[Expect] = &[
     e("GET",  "/api/v1/solutions/{id}/publiccode.yml", "/api/v1/solutions/1/publiccode.yml", ALL, 200),
     e("GET",  "/api/v1/catalogue.ttl",          "/api/v1/catalogue.ttl",          ALL,       200),
     e("GET",  "/api/v1/catalogue.csv",          "/api/v1/catalogue.csv",          ALL,       200),
+    // Monitoring campaigns (demo campaign 1): the Secretariat, city representatives and
+    // experts take part, each seeing only their own (the handlers narrow it: tests/e2e/
+    // monitoring/campaigns.rs); the public sees none of it. Writes to no such campaign are
+    // refused alike after the role check; an empty opening form comes back refused.
+    e("GET",  "/monitoring/campaigns",          "/monitoring/campaigns",          CAMPAIGN,  200),
+    e("POST", "/monitoring/campaigns",          "/monitoring/campaigns",          STAFF,     422),
+    e("GET",  "/monitoring/campaigns/{id}",     "/monitoring/campaigns/1",        CAMPAIGN,  200),
+    e("POST", "/monitoring/campaigns/{id}/feed", "/monitoring/campaigns/999999/feed", STAFF, 404),
+    e("GET",  "/monitoring/campaigns/{id}/cities/{code}", "/monitoring/campaigns/1/cities/minsk", CAMPAIGN, 200),
+    e("GET",  "/monitoring/campaigns/{id}/cities/{code}/criteria/{criterion}", "/monitoring/campaigns/1/cities/minsk/criteria/Portal", CITY_REP, 200),
+    e("POST", "/monitoring/campaigns/{id}/cities/{code}/criteria/{criterion}", "/monitoring/campaigns/999999/cities/minsk/criteria/Portal", CITY_REP, 404),
+    e("GET",  "/monitoring/campaigns/{id}/cities/{code}/template.xlsx", "/monitoring/campaigns/1/cities/minsk/template.xlsx", CITY_REP, 200),
+    e("POST", "/monitoring/campaigns/{id}/cities/{code}/upload", "/monitoring/campaigns/999999/cities/minsk/upload", CITY_REP, 404),
+    e("POST", "/monitoring/campaigns/{id}/cities/{code}/submit", "/monitoring/campaigns/999999/cities/minsk/submit", CITY_REP, 404),
+    e("GET",  "/monitoring/campaigns/{id}/cities/{code}/assessment", "/monitoring/campaigns/1/cities/minsk/assessment", EXPERT, 200),
+    e("POST", "/monitoring/campaigns/{id}/cities/{code}/assessment", "/monitoring/campaigns/999999/cities/minsk/assessment", EXPERT, 404),
+    e("POST", "/monitoring/campaigns/{id}/cities/{code}/adjudicate", "/monitoring/campaigns/999999/cities/minsk/adjudicate", STAFF, 404),
+    e("POST", "/monitoring/campaigns/{id}/cities/{code}/return", "/monitoring/campaigns/999999/cities/minsk/return", STAFF, 404),
+    e("GET",  "/api/v1/monitoring/campaigns/{id}/cities/{code}/answers", "/api/v1/monitoring/campaigns/1/cities/minsk/answers", CAMPAIGN, 200),
+    e("PUT",  "/api/v1/monitoring/campaigns/{id}/cities/{code}/answers", "/api/v1/monitoring/campaigns/999999/cities/minsk/answers", CITY_REP, 404),
+    e("POST", "/api/v1/monitoring/campaigns/{id}/cities/{code}/submit", "/api/v1/monitoring/campaigns/999999/cities/minsk/submit", CITY_REP, 404),
     // Background jobs: staff only. No such job here, which staff alone may learn (a job's own
     // answer: tests/e2e/jobs).
     e("GET",  "/jobs",                          "/jobs",                          STAFF,     200),
@@ -347,6 +371,14 @@ async fn send(
                 "/decisions/{id}/delete" => vec![("confirm", "1".into())],
                 "/monitoring/editions" | "/monitoring/editions/{id}/compute" | "/monitoring/editions/{id}/publish" => vec![],
                 "/inbox/read" => vec![],
+                "/monitoring/campaigns"
+                | "/monitoring/campaigns/{id}/feed"
+                | "/monitoring/campaigns/{id}/cities/{code}/criteria/{criterion}"
+                | "/monitoring/campaigns/{id}/cities/{code}/upload"
+                | "/monitoring/campaigns/{id}/cities/{code}/submit"
+                | "/monitoring/campaigns/{id}/cities/{code}/assessment"
+                | "/monitoring/campaigns/{id}/cities/{code}/adjudicate"
+                | "/monitoring/campaigns/{id}/cities/{code}/return" => vec![],
                 "/assignments/{id}/act" => vec![("action", "bogus".into())],
                 "/assignments/{id}/edit" => vec![("task", " ".into())],
                 other => panic!("no form for POST {other}; add one to the matrix test"),

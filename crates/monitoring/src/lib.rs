@@ -13,13 +13,25 @@
 //! SVG charts shared by the pages and the PDF report.
 //!
 //! Pure: no I/O, no runtime; the storage and the web call it.
+pub mod agreement;
+pub mod answers;
+pub mod campaign;
 pub mod charts;
 pub mod compute;
 pub mod edition;
 pub mod open_data;
 pub mod profile;
 pub mod state;
+pub mod template;
 
+pub use agreement::{cohens_kappa, is_ambiguous, resolve, Decision, Resolution, AMBIGUOUS_BELOW};
+pub use answers::{
+    AnswerError, AnswerInput, CellPlace, CheckedAnswer, Criterion, Problem, QuestionSpec,
+    Questionnaire, VerifiedCity,
+};
+pub use campaign::{
+    check_assessors, AnswerStage, AssessorInfo, CampaignError, Capacity, CityAction, CityState,
+};
 pub use compute::{
     compute, default_analysis, pin, AnalysisInfo, ComputeError, Computed, InputEffect, RankedUnit,
     Ranking, DEFAULT_RUNS, DEFAULT_SEED, DEFAULT_WEIGHT_NOISE,
@@ -28,3 +40,4 @@ pub use edition::{
     AnswerType, Edition, EditionInput, InputError, InputPart, Methodology, Question,
 };
 pub use state::{EditionState, StateError};
+pub use template::{read_template, write_template, TemplateKey};

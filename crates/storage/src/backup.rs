@@ -47,6 +47,7 @@ fn backed_up_tables() -> impl Iterator<Item = &'static Table> {
         crate::notices::TABLES,
         crate::monitoring::TABLES,
         crate::catalogue::TABLES,
+        crate::monitoring::campaigns::TABLES,
         crate::audit::TABLES,
     ]
     .into_iter()

@@ -152,6 +152,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0006_notices_unread.sql"),
     ),
     (7, include_str!("../migrations/sqlite/0007_monitoring.sql")),
+    (
+        8,
+        include_str!("../migrations/sqlite/0008_monitoring_campaigns.sql"),
+    ),
     (11, include_str!("../migrations/sqlite/0011_catalogue.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
@@ -173,6 +177,10 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
         7,
         include_str!("../migrations/postgres/0007_monitoring.sql"),
+    ),
+    (
+        8,
+        include_str!("../migrations/postgres/0008_monitoring_campaigns.sql"),
     ),
     (
         11,

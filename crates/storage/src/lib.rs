@@ -74,6 +74,9 @@ pub enum StorageError {
     /// The assignment workflow refused an action; nothing was changed.
     #[error(transparent)]
     Refused(#[from] megapolis_assignments::WorkflowError),
+    /// A monitoring campaign's rules refused an action; nothing was changed.
+    #[error(transparent)]
+    Campaign(#[from] megapolis_monitoring::CampaignError),
 }
 
 /// The text of `member_since` and other dates as stored.

@@ -46,6 +46,9 @@ impl AppError {
             AppError::Rejected { status, .. } => *status,
             AppError::Storage(StorageError::Conflict(_)) => StatusCode::CONFLICT,
             AppError::Storage(StorageError::Refused(refusal)) => refusal_status(refusal),
+            AppError::Storage(StorageError::Campaign(refusal)) => {
+                StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::CONFLICT)
+            }
             AppError::Storage(_) | AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -63,6 +66,7 @@ impl AppError {
         };
         let code = match &self {
             AppError::Storage(StorageError::Refused(refusal)) => refusal.code(),
+            AppError::Storage(StorageError::Campaign(refusal)) => refusal.code(),
             _ => status_code(status),
         };
         json_error(status, code, &message)

@@ -77,6 +77,16 @@ pub const DEMO_LOGINS: &[DemoLogin] = &[
         body: "",
         position: "",
     },
+    // The second assessor of the demo campaign: every city has two.
+    DemoLogin {
+        email: "expert2@megapolis.example",
+        password: "demo-expert2-pass",
+        role: "expert",
+        name: "Павел Проверкин",
+        city: "",
+        body: "",
+        position: "",
+    },
 ];
 
 pub const DEMO_ACTOR: &str = megapolis_domain::audit::actors::DEMO;

@@ -4,8 +4,13 @@
 //! published). **Every value is made up** (a fixed pseudo-random draw per city, indicator and
 //! year, with a trend), and every title says so.
 use super::DemoError;
+use crate::monitoring::campaigns::{InvitedCity, NewCampaign};
 use crate::Store;
-use megapolis_monitoring::EditionInput;
+use megapolis_domain::{CityCode, Person, Role};
+use megapolis_monitoring::answers::number_text;
+use megapolis_monitoring::{
+    CheckedAnswer, CityState, Decision, EditionInput, QuestionSpec, Questionnaire,
+};
 
 /// Each indicator: code, criterion, direction, answer type, low and high of its made-up
 /// values, names and questions (RU, EN).
@@ -221,6 +226,165 @@ pub(super) async fn load(store: &Store) -> Result<(), DemoError> {
             .await?;
         if publish {
             monitoring.publish(super::DEMO_ACTOR, id).await?;
+        }
+    }
+    campaign(store, &cities).await
+}
+
+fn demo_error(message: impl std::fmt::Display) -> DemoError {
+    DemoError::Data {
+        file: "monitoring campaign",
+        row: 0,
+        message: message.to_string(),
+    }
+}
+
+/// A made-up answer of city `k` to question `j`.
+fn answer(question: &QuestionSpec, k: u64, j: u64) -> CheckedAnswer {
+    let indicator = INDICATORS.iter().find(|i| i.code == question.code);
+    let (low, high) = indicator.map_or((0.0, 100.0), |i| i.range);
+    let u = draw(k, j, 2026);
+    let value = match question.answer_type {
+        megapolis_monitoring::AnswerType::YesNo => if u < 0.6 { "yes" } else { "no" }.to_string(),
+        _ => number_text((low + u * (high - low)).round()),
+    };
+    CheckedAnswer {
+        indicator: question.code.clone(),
+        value: Some(value),
+        evidence_url: format!("https://example.org/demo/{}", question.code),
+        comment: String::new(),
+    }
+}
+
+/// The 2026 edition (a draft without data) and a campaign on it in progress, with cities in
+/// every state: Minsk (the demo city representative's) in draft, then one city each submitted,
+/// under assessment with a mismatch, returned, verified; the others not started. Answers of
+/// cities without a demo representative are given in the name of a representative of theirs.
+async fn campaign(store: &Store, cities: &[(String, String)]) -> Result<(), DemoError> {
+    let actor = super::DEMO_ACTOR;
+    let edition = EditionInput {
+        meta: meta(),
+        spec: SPEC.into(),
+        data: None,
+        year: "2026".into(),
+        title_ru: "Индекс информационного развития городов 2026 (демонстрационные данные)".into(),
+        title_en: "Information development of cities 2026 (demo data)".into(),
+    }
+    .parse()
+    .map_err(demo_error)?;
+    let questionnaire = Questionnaire::of(&edition).map_err(demo_error)?;
+    let edition_id = store.monitoring().create(actor, &edition).await?;
+    let people = store.accounts().people().await?;
+    let experts: Vec<i64> = people
+        .iter()
+        .filter(|p| p.role == Role::Expert)
+        .map(|p| p.id)
+        .collect();
+    let [first, second] = [experts.first(), experts.get(1)].map(|e| e.copied());
+    let (Some(first), Some(second)) = (first, second) else {
+        return Err(demo_error("the demo campaign needs two experts"));
+    };
+    // Minsk first, so the demo city representative has a draft to continue.
+    let mut order: Vec<&(String, String)> = cities.iter().filter(|(c, _)| c == "minsk").collect();
+    order.extend(cities.iter().filter(|(c, _)| c != "minsk"));
+    let invited = order
+        .iter()
+        .map(|(code, _)| {
+            Ok(InvitedCity {
+                city: CityCode::parse(code).map_err(demo_error)?,
+                assessors: [first, second],
+            })
+        })
+        .collect::<Result<Vec<_>, DemoError>>()?;
+    let due = (time::OffsetDateTime::now_utc().date() + time::Duration::days(30)).to_string();
+    let campaigns = store.campaigns();
+    let id = campaigns
+        .open(
+            actor,
+            &NewCampaign {
+                edition_id,
+                due_date: due,
+                cities: invited,
+            },
+        )
+        .await?;
+    let all: Vec<String> = questionnaire.questions().map(|q| q.code.clone()).collect();
+    let states = [
+        CityState::Draft,
+        CityState::Submitted,
+        CityState::UnderAssessment,
+        CityState::Returned,
+        CityState::Verified,
+    ];
+    let placeholder = megapolis_domain::person::Email::parse("representative@example.org")
+        .ok_or_else(|| demo_error("the placeholder address"))?;
+    for (k, ((code, _), state)) in order.iter().zip(states).enumerate() {
+        let representative = people
+            .iter()
+            .find(|p| {
+                p.role == Role::CityRep && p.city.as_ref().map(CityCode::as_str) == Some(code)
+            })
+            .cloned()
+            .unwrap_or_else(|| Person {
+                id: 0,
+                email: placeholder.clone(),
+                name: format!("Representative of {code}"),
+                role: Role::CityRep,
+                city: CityCode::parse(code).ok(),
+                memberships: Vec::new(),
+                active: true,
+            });
+        let questions: Vec<&QuestionSpec> = if state == CityState::Draft {
+            questionnaire
+                .criteria
+                .first()
+                .map(|c| c.questions.iter().collect())
+                .unwrap_or_default()
+        } else {
+            questionnaire.questions().collect()
+        };
+        let answers: Vec<CheckedAnswer> = questions
+            .iter()
+            .enumerate()
+            .map(|(j, q)| answer(q, k as u64 + 1, j as u64 + 1))
+            .collect();
+        let submit = (state != CityState::Draft).then_some(all.as_slice());
+        campaigns
+            .save_answers(actor, &representative, id, code, &answers, submit)
+            .await?;
+        if matches!(
+            state,
+            CityState::UnderAssessment | CityState::Returned | CityState::Verified
+        ) {
+            let accept: Vec<(String, Decision)> =
+                all.iter().map(|c| (c.clone(), Decision::Accept)).collect();
+            campaigns.assess(actor, first, id, code, &accept).await?;
+            let mut second_view = accept.clone();
+            if state != CityState::Verified {
+                // The second assessor finds the number of e-services lower than reported.
+                if let Some(item) = second_view.iter_mut().find(|(c, _)| c == "svc_count") {
+                    item.1 = Decision::Correct {
+                        value: "42".into(),
+                        reason: "The e-services catalogue lists 42 services (demo)".into(),
+                    };
+                }
+            }
+            campaigns
+                .assess(actor, second, id, code, &second_view)
+                .await?;
+        }
+        if state == CityState::Returned {
+            campaigns
+                .return_answers(
+                    actor,
+                    id,
+                    code,
+                    &[(
+                        "svc_count".into(),
+                        "Please count only the services that can be completed online (demo)".into(),
+                    )],
+                )
+                .await?;
         }
     }
     Ok(())

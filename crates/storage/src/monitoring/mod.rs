@@ -1,6 +1,8 @@
 //! Monitoring: editions of the methodology as sent (iMeta, build.toml, verified iData) and the
 //! result of each computed edition, with its pin. Every change is one audited transaction; the
 //! rules of an edition's life are `megapolis_monitoring::EditionState`'s.
+pub mod campaigns;
+
 use crate::audit::{audit_entry, event_entry};
 use crate::backup::{Kind, Table};
 use crate::db::{now_utc, on_pool, on_tx, NamedRow};

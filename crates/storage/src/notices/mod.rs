@@ -232,9 +232,44 @@ pub(crate) async fn notify(
     if let Some(person) = except {
         recipients.remove(&person);
     }
+    deliver(tx, subject, kind, text, &recipients).await
+}
+
+/// Puts a notice about `subject` in the inbox of each of `people` who is active (but not the
+/// person who acted) and queues its e-mail, in the same transaction as the event: for a
+/// capability whose audience is named people rather than bodies (a campaign's assessors).
+pub(crate) async fn notify_people(
+    tx: &mut WriteTx,
+    subject: &Subject,
+    kind: &str,
+    text: &str,
+    people: &[i64],
+    except: Option<i64>,
+) -> Result<usize, StorageError> {
+    let mut recipients: BTreeMap<i64, String> = BTreeMap::new();
+    for person in people.iter().filter(|p| Some(**p) != except) {
+        let found: Option<String> = on_tx!(tx, conn => sqlx::query_scalar(
+            "SELECT email FROM people WHERE id = $1 AND active = $2",
+        )
+        .bind(person)
+        .bind(true)
+        .fetch_optional(conn)
+        .await?);
+        recipients.extend(found.map(|email| (*person, email)));
+    }
+    deliver(tx, subject, kind, text, &recipients).await
+}
+
+async fn deliver(
+    tx: &mut WriteTx,
+    subject: &Subject,
+    kind: &str,
+    text: &str,
+    recipients: &BTreeMap<i64, String>,
+) -> Result<usize, StorageError> {
     let now = now_utc();
     let excerpt: String = text.trim().chars().take(500).collect();
-    for (person_id, email) in &recipients {
+    for (person_id, email) in recipients {
         let notice: i64 = on_tx!(tx, conn => sqlx::query_scalar(
             "INSERT INTO notices (person_id, at, subject_kind, subject_id, kind, title, text, link) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
