@@ -14,6 +14,8 @@
 //!   submission itself) and `similar_to_text` for a text not yet sent.
 //! - [`cluster`]: average-linkage agglomerative grouping with a threshold (default
 //!   [`cluster::DEFAULT_THRESHOLD`]); every submission in exactly one group, deterministic.
+//! - [`rules`]: which city a person may submit for; who reviews (the Expert Council, the
+//!   Secretariat, administrators).
 //! - [`quality`]: pairwise and B-cubed precision/recall/F1, and the share of submissions with a
 //!   true partner among their top suggestions.
 //!
@@ -24,12 +26,14 @@ pub mod cluster;
 pub mod glossary;
 pub mod model;
 pub mod quality;
+pub mod rules;
 pub mod similarity;
 
 pub use cluster::{cluster, DEFAULT_THRESHOLD};
 pub use model::{
     ConsultationInput, ConsultationState, Kind, NewConsultation, NewSubmission, SubmissionInput,
 };
+pub use rules::{city_for, may_review, Refusal, COUNCIL_BODY};
 pub use similarity::{Document, Neighbour, SimilarityIndex};
 
 /// A threshold or limit a caller asked for that cannot be used.

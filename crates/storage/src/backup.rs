@@ -46,6 +46,7 @@ fn backed_up_tables() -> impl Iterator<Item = &'static Table> {
         crate::assignments::TABLES,
         crate::notices::TABLES,
         crate::monitoring::TABLES,
+        crate::consultations::TABLES,
         crate::audit::TABLES,
     ]
     .into_iter()

@@ -152,6 +152,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0006_notices_unread.sql"),
     ),
     (7, include_str!("../migrations/sqlite/0007_monitoring.sql")),
+    (
+        10,
+        include_str!("../migrations/sqlite/0010_consultations.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -173,10 +177,14 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         7,
         include_str!("../migrations/postgres/0007_monitoring.sql"),
     ),
+    (
+        10,
+        include_str!("../migrations/postgres/0010_consultations.sql"),
+    ),
 ];
 
 /// The schema version this build expects: the last migration's number.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 10;
 
 pub fn now_utc() -> String {
     OffsetDateTime::now_utc()

@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod assignments;
 pub mod audit;
 pub mod backup;
+pub mod consultations;
 pub mod decisions;
 pub mod demo;
 pub mod files;

@@ -25,6 +25,7 @@ mod templates;
 mod accounts;
 mod admin;
 mod assignments;
+mod consultations;
 mod control;
 mod decisions;
 pub mod jobs;
@@ -52,6 +53,7 @@ pub fn capabilities() -> Vec<Capability> {
         org::capability(),
         decisions::capability(),
         monitoring::capability(),
+        consultations::capability(),
         assignments::capability(),
         control::capability(),
         notices::capability(),

@@ -22,6 +22,8 @@ pub struct AppState {
     pub i18n: Arc<Translations>,
     /// The last dashboard figures, reused while the data has not changed.
     pub(crate) dashboard_cache: Arc<crate::control::DashboardCache>,
+    /// The similarity index of each consultation, rebuilt when its submissions change.
+    pub(crate) similarity_cache: Arc<crate::consultations::index::IndexCache>,
     /// The navigation entries every capability registered.
     pub(crate) nav: Arc<Vec<crate::capability::NavEntry>>,
 }
@@ -35,6 +37,7 @@ impl AppState {
             templates: Arc::new(crate::templates::environment(i18n.clone())),
             i18n,
             dashboard_cache: Arc::default(),
+            similarity_cache: Arc::default(),
             nav: Arc::new(
                 crate::capabilities()
                     .into_iter()
