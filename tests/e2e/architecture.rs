@@ -13,6 +13,7 @@ const DOMAIN_CRATES: &[&str] = &[
     "megapolis-documents",
     "megapolis-reports",
     "megapolis-monitoring",
+    "megapolis-consultations",
 ];
 const RUNTIME_HTTP_SQL: &[&str] = &[
     "tokio",

@@ -646,6 +646,8 @@ async fn every_page_fits_phone_and_laptop_widths(driver: &ChromeDriver, app: &Te
         "/jobs",
         "/monitoring",
         "/monitoring/editions/1",
+        "/consultations",
+        "/consultations/1",
         "/admin/cities",
         "/admin/cities/new",
         "/admin/bodies",
@@ -731,6 +733,8 @@ async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
         "/decisions/1",
         "/monitoring",
         "/monitoring/editions/1",
+        "/consultations",
+        "/consultations/1",
         "/login",
     ];
     let staff = [
@@ -743,6 +747,8 @@ async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
         "/decisions/import",
         "/monitoring",
         "/monitoring/editions/1",
+        "/consultations",
+        "/consultations/1",
         "/admin/cities",
         "/admin/cities/new",
         "/admin/bodies",

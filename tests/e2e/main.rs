@@ -9,6 +9,7 @@ mod operations;
 mod support;
 
 mod assignments;
+mod consultations;
 mod control;
 mod decisions;
 mod jobs;

@@ -144,6 +144,22 @@ const EXPECTED: &[Expect] = &[
     e("POST", "/api/v1/monitoring/editions/{id}/publish", "/api/v1/monitoring/editions/1/publish", STAFF, 200),
     e("GET",  "/api/v1/monitoring/editions/{id}/results", "/api/v1/monitoring/editions/1/results", ALL, 200),
     e("GET",  "/api/v1/monitoring/editions/{id}/results.csv", "/api/v1/monitoring/editions/1/results.csv", ALL, 200),
+    // Consultations: public list and pages; staff open and close (no such consultation here, so
+    // the demo one stays open); anyone signed in submits (a participant for no city, a
+    // representative for their own). Groups and similar submissions: staff and the Expert
+    // Council — the demo body member sits on the Board, so the handler refuses them.
+    e("GET",  "/consultations",                 "/consultations",                 ALL,       200),
+    e("POST", "/consultations",                 "/consultations",                 STAFF,     303),
+    e("GET",  "/consultations/{id}",            "/consultations/1",               ALL,       200),
+    e("POST", "/consultations/{id}/submissions", "/consultations/1/submissions",  SIGNED_IN, 303),
+    e("POST", "/consultations/{id}/close",      "/consultations/999999/close",    STAFF,     404),
+    e("GET",  "/api/v1/consultations",          "/api/v1/consultations",          ALL,       200),
+    e("POST", "/api/v1/consultations",          "/api/v1/consultations",          STAFF,     201),
+    e("GET",  "/api/v1/consultations/{id}",     "/api/v1/consultations/1",        ALL,       200),
+    e("POST", "/api/v1/consultations/{id}/close", "/api/v1/consultations/999999/close", STAFF, 404),
+    e("POST", "/api/v1/consultations/{id}/submissions", "/api/v1/consultations/1/submissions", SIGNED_IN, 201),
+    e("GET",  "/api/v1/consultations/{id}/clusters", "/api/v1/consultations/1/clusters?threshold=0.3", STAFF, 200),
+    e("GET",  "/api/v1/consultations/{id}/submissions/{sid}/similar", "/api/v1/consultations/1/submissions/1/similar?limit=3", STAFF, 200),
     // Background jobs: staff only. No such job here, which staff alone may learn (a job's own
     // answer: tests/e2e/jobs).
     e("GET",  "/jobs",                          "/jobs",                          STAFF,     200),
@@ -272,6 +288,12 @@ async fn send(
                 "short_ru": "Матрица", "short_en": "Matrix"
             })),
             ("POST", "/api/v1/assignments/{id}/actions") => Some(json!({ "action": "bogus" })),
+            ("POST", "/api/v1/consultations") => Some(json!({
+                "title_ru": format!("Консультация {me}"), "title_en": format!("Consultation {me}")
+            })),
+            ("POST", "/api/v1/consultations/{id}/submissions") => Some(json!({
+                "kind": "proposal", "text": format!("Предложение из матрицы: Wi-Fi в метро ({me})")
+            })),
             ("POST", "/api/v1/decisions" | "/api/v1/decisions/parse") => {
                 Some(json!({ "text": crate::decisions::DECISION }))
             }
@@ -326,6 +348,15 @@ async fn send(
                 "/decisions/{id}/delete" => vec![("confirm", "1".into())],
                 "/monitoring/editions" | "/monitoring/editions/{id}/compute" | "/monitoring/editions/{id}/publish" => vec![],
                 "/inbox/read" => vec![],
+                "/consultations" => vec![
+                    ("title_ru", format!("Консультация матрицы {me}")),
+                    ("title_en", format!("Matrix consultation {me}")),
+                ],
+                "/consultations/{id}/submissions" => vec![
+                    ("kind", "remark".into()),
+                    ("text", format!("Замечание из матрицы ({me})")),
+                ],
+                "/consultations/{id}/close" => vec![],
                 "/assignments/{id}/act" => vec![("action", "bogus".into())],
                 "/assignments/{id}/edit" => vec![("task", " ".into())],
                 other => panic!("no form for POST {other}; add one to the matrix test"),

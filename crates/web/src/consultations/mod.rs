@@ -13,7 +13,7 @@ use megapolis_domain::Role;
 
 /// A submission's body: room for a text over the 20,000-character limit, so that one is refused
 /// by name (422) rather than by size.
-const SUBMISSION_BYTES: usize = 2 * 1024 * 1024;
+const SUBMISSION_BYTES: usize = 4 * 1024 * 1024;
 
 /// Who may ask for the suggested groups; a body member must also be on the Expert Council
 /// (checked by the handlers through `megapolis_consultations::may_review`).

@@ -138,6 +138,8 @@ struct SubmissionView {
     kind: &'static str,
     topic: Option<String>,
     text: String,
+    /// The text's beginning, for the list of groups.
+    excerpt: String,
     created_at: String,
     /// Only reviewers see who wrote it and the most similar submissions.
     author: Option<String>,
@@ -170,6 +172,17 @@ impl From<&SubmissionInput> for SubmissionForm {
 struct Problem {
     errors: FieldErrors,
     refusal: Option<Refusal>,
+}
+
+/// The first words of a text, at most about 160 characters.
+fn excerpt(text: &str) -> String {
+    const CHARS: usize = 160;
+    if text.chars().count() <= CHARS {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(CHARS).collect();
+    let words = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{words}…")
 }
 
 #[derive(Deserialize)]
@@ -215,6 +228,7 @@ async fn show_page(
         kind: s.kind.as_str(),
         topic: s.topic.clone(),
         text: s.text.clone(),
+        excerpt: excerpt(&s.text),
         created_at: crate::dates::moment(&s.created_at, lang),
         author: reviewing.then(|| s.author_name.clone()),
         similar: index
