@@ -152,7 +152,10 @@ pub fn is_stop_word(word: &str) -> bool {
 
 /// The word features (stems, or the glossary's concepts) of a text, in order.
 pub fn terms(text: &str) -> Vec<String> {
-    analyse_words(text).into_iter().map(|(_, term)| term).collect()
+    analyse_words(text)
+        .into_iter()
+        .map(|(_, term)| term)
+        .collect()
 }
 
 /// Each kept word with its term (the concept when the glossary knows its stem).

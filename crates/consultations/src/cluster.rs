@@ -93,7 +93,8 @@ pub fn cluster(index: &SimilarityIndex, threshold: f64) -> Vec<Vec<i64>> {
         if best.average < threshold {
             break;
         }
-        let current = |g: &Option<Group>, version: u32| g.as_ref().is_some_and(|g| g.version == version);
+        let current =
+            |g: &Option<Group>, version: u32| g.as_ref().is_some_and(|g| g.version == version);
         if !current(&groups[best.a as usize], best.version_a)
             || !current(&groups[best.b as usize], best.version_b)
         {
@@ -131,8 +132,16 @@ pub fn cluster(index: &SimilarityIndex, threshold: f64) -> Vec<Vec<i64>> {
                     average,
                     a: keep.min(other),
                     b: keep.max(other),
-                    version_a: if keep < other { merged.version } else { group.version },
-                    version_b: if keep < other { group.version } else { merged.version },
+                    version_a: if keep < other {
+                        merged.version
+                    } else {
+                        group.version
+                    },
+                    version_b: if keep < other {
+                        group.version
+                    } else {
+                        merged.version
+                    },
                 });
             }
         }
@@ -155,7 +164,9 @@ pub fn cluster(index: &SimilarityIndex, threshold: f64) -> Vec<Vec<i64>> {
 #[cfg(test)]
 pub(crate) mod tests_support {
     pub const TEXTS: &[&str] = super::tests::TEXTS;
-    pub fn index() -> crate::SimilarityIndex { super::tests::index(TEXTS) }
+    pub fn index() -> crate::SimilarityIndex {
+        super::tests::index(TEXTS)
+    }
 }
 
 #[cfg(test)]
@@ -218,7 +229,10 @@ mod tests {
                 text: t.to_string(),
             })
             .collect();
-        assert_eq!(cluster(&SimilarityIndex::build(&docs), DEFAULT_THRESHOLD), first);
+        assert_eq!(
+            cluster(&SimilarityIndex::build(&docs), DEFAULT_THRESHOLD),
+            first
+        );
     }
 
     #[test]

@@ -155,8 +155,14 @@ pub fn concept_of(stem: &str) -> Option<&'static str> {
     if let Some(concept) = table.get(stem) {
         return Some(concept);
     }
-    let ends: Vec<usize> = stem.char_indices().map(|(i, _)| i).skip(PREFIX_CHARS).collect();
-    ends.iter().rev().find_map(|end| table.get(&stem[..*end]).copied())
+    let ends: Vec<usize> = stem
+        .char_indices()
+        .map(|(i, _)| i)
+        .skip(PREFIX_CHARS)
+        .collect();
+    ends.iter()
+        .rev()
+        .find_map(|end| table.get(&stem[..*end]).copied())
 }
 
 #[cfg(test)]

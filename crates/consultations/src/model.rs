@@ -111,8 +111,7 @@ impl ConsultationInput {
             .filter(|t| !t.is_empty())
             .map(String::from)
             .collect();
-        if topics.len() > MAX_TOPICS || topics.iter().any(|t| t.chars().count() > MAX_TOPIC_CHARS)
-        {
+        if topics.len() > MAX_TOPICS || topics.iter().any(|t| t.chars().count() > MAX_TOPIC_CHARS) {
             errors.add("topics", "error-too-long");
         }
         errors.into_result(|| NewConsultation {
@@ -225,9 +224,15 @@ mod tests {
 
     #[test]
     fn empty_and_huge_texts_are_refused_by_field() {
-        assert_eq!(submission("  ").parse().err().and_then(|e| e.get("text")), Some("error-required"));
+        assert_eq!(
+            submission("  ").parse().err().and_then(|e| e.get("text")),
+            Some("error-required")
+        );
         let huge = "а".repeat(MAX_TEXT_CHARS + 1);
-        assert_eq!(submission(&huge).parse().err().and_then(|e| e.get("text")), Some("error-too-long"));
+        assert_eq!(
+            submission(&huge).parse().err().and_then(|e| e.get("text")),
+            Some("error-too-long")
+        );
         assert!(submission(&"а".repeat(MAX_TEXT_CHARS)).parse().is_ok());
     }
 
@@ -245,8 +250,14 @@ mod tests {
 
     #[test]
     fn the_language_defaults_to_the_texts_script() {
-        assert_eq!(submission("Wi-Fi в метро").parse().map(|s| s.lang), Ok(Lang::Ru));
-        assert_eq!(submission("Free Wi-Fi").parse().map(|s| s.lang), Ok(Lang::En));
+        assert_eq!(
+            submission("Wi-Fi в метро").parse().map(|s| s.lang),
+            Ok(Lang::Ru)
+        );
+        assert_eq!(
+            submission("Free Wi-Fi").parse().map(|s| s.lang),
+            Ok(Lang::En)
+        );
     }
 
     #[test]
@@ -260,8 +271,16 @@ mod tests {
             topics: "open data, Wi-Fi\n\ntraining".into(),
             ..Default::default()
         };
-        assert_eq!(input.parse().err().and_then(|e| e.get("closes_on")), Some("consultation-error-period"));
-        let ok = ConsultationInput { closes_on: String::new(), ..input }.parse().expect("valid");
+        assert_eq!(
+            input.parse().err().and_then(|e| e.get("closes_on")),
+            Some("consultation-error-period")
+        );
+        let ok = ConsultationInput {
+            closes_on: String::new(),
+            ..input
+        }
+        .parse()
+        .expect("valid");
         assert_eq!(ok.topics, vec!["open data", "Wi-Fi", "training"]);
     }
 }

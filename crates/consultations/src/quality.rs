@@ -39,7 +39,8 @@ pub fn grouping_scores(gold: &HashMap<i64, String>, predicted: &[Vec<i64>]) -> G
     let (mut together, mut same, mut both) = (0u64, 0u64, 0u64);
     for (i, a) in ids.iter().enumerate() {
         for b in &ids[i + 1..] {
-            let predicted_together = group_of.get(a).is_some() && group_of.get(a) == group_of.get(b);
+            let predicted_together =
+                group_of.get(a).is_some() && group_of.get(a) == group_of.get(b);
             let truly_same = gold[a] == gold[b];
             together += u64::from(predicted_together);
             same += u64::from(truly_same);
@@ -99,8 +100,9 @@ mod tests {
 
     #[test]
     fn a_perfect_grouping_scores_one_and_all_singletons_have_no_recall() {
-        let gold: HashMap<i64, String> =
-            [(1, "a"), (2, "a"), (3, "b")].map(|(i, l)| (i, l.to_string())).into();
+        let gold: HashMap<i64, String> = [(1, "a"), (2, "a"), (3, "b")]
+            .map(|(i, l)| (i, l.to_string()))
+            .into();
         let perfect = grouping_scores(&gold, &[vec![1, 2], vec![3]]);
         assert_eq!((perfect.pair_f1, perfect.bcubed_f1), (1.0, 1.0));
         let singletons = grouping_scores(&gold, &[vec![1], vec![2], vec![3]]);

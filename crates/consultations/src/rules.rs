@@ -88,12 +88,19 @@ mod tests {
         assert_eq!(city_for(&staff, almaty.as_ref()), Ok(almaty.clone()));
         let expert = person(Role::Expert, None, None);
         assert_eq!(city_for(&expert, None), Ok(None));
-        assert_eq!(city_for(&expert, almaty.as_ref()), Err(Refusal::NotYourCity));
+        assert_eq!(
+            city_for(&expert, almaty.as_ref()),
+            Err(Refusal::NotYourCity)
+        );
     }
 
     #[test]
     fn the_council_and_staff_review_others_do_not() {
-        assert!(may_review(&person(Role::BodyMember, None, Some(COUNCIL_BODY))));
+        assert!(may_review(&person(
+            Role::BodyMember,
+            None,
+            Some(COUNCIL_BODY)
+        )));
         assert!(!may_review(&person(Role::BodyMember, None, Some("board"))));
         assert!(may_review(&person(Role::Admin, None, None)));
         assert!(!may_review(&person(Role::CityRep, Some("minsk"), None)));

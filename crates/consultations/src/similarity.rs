@@ -233,7 +233,10 @@ impl SimilarityIndex {
                 .iter()
                 .enumerate()
                 .filter(|(d, id)| Some(*d) != exclude && !chosen.contains(id))
-                .map(|(_, id)| Neighbour { id: *id, score: 0.0 })
+                .map(|(_, id)| Neighbour {
+                    id: *id,
+                    score: 0.0,
+                })
                 .take(limit - found.len())
                 .collect::<Vec<_>>();
             found.extend(rest);

@@ -228,8 +228,13 @@ impl Consultations<'_> {
             .execute(conn)
             .await
             .map(|r| r.rows_affected()))?;
-        tx.audit(&event_entry(actor, "close", "consultation", &id.to_string()))
-            .await?;
+        tx.audit(&event_entry(
+            actor,
+            "close",
+            "consultation",
+            &id.to_string(),
+        ))
+        .await?;
         tx.commit().await
     }
 

@@ -31,7 +31,8 @@ pub(super) async fn load(store: &Store) -> Result<(), DemoError> {
     let consultation = ConsultationInput {
         title_ru: "Предложения по итогам конференции «Электронный город будущего» (демо)".into(),
         title_en: "Proposals after the “Electronic city of the future” conference (demo)".into(),
-        topics: "Wi-Fi, открытые данные, электронные услуги, кибербезопасность, обучение кадров".into(),
+        topics: "Wi-Fi, открытые данные, электронные услуги, кибербезопасность, обучение кадров"
+            .into(),
         ..Default::default()
     }
     .parse()

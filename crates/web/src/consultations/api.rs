@@ -11,8 +11,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use megapolis_consultations::{
-    cluster, may_review, parse_limit, parse_threshold, ConsultationInput, Refusal,
-    SubmissionInput, MAX_LIMIT,
+    cluster, may_review, parse_limit, parse_threshold, ConsultationInput, Refusal, SubmissionInput,
+    MAX_LIMIT,
 };
 use megapolis_domain::FieldErrors;
 use megapolis_storage::consultations::{Consultation, Submission};
@@ -207,12 +207,23 @@ pub(crate) fn refused(refusal: &Refusal) -> Response {
 
 /// A JSON object's text fields by name: a missing or null field is empty; a field of another
 /// type is an error on that field. Not an object at all: 400.
-fn text_fields(body: &Bytes, names: &[&'static str]) -> Result<HashMap<&'static str, String>, Response> {
+fn text_fields(
+    body: &Bytes,
+    names: &[&'static str],
+) -> Result<HashMap<&'static str, String>, Response> {
     let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
-        error(StatusCode::BAD_REQUEST, "bad_request", format!("expected a JSON object: {e}"))
+        error(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("expected a JSON object: {e}"),
+        )
     })?;
     let object = value.as_object().ok_or_else(|| {
-        error(StatusCode::BAD_REQUEST, "bad_request", "expected a JSON object")
+        error(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "expected a JSON object",
+        )
     })?;
     let mut errors = FieldErrors::default();
     let mut out = HashMap::new();
@@ -268,7 +279,10 @@ pub async fn create(
     Extension(visitor): Extension<Visitor>,
     body: Bytes,
 ) -> ApiResult {
-    let fields = text_fields(&body, &["title_ru", "title_en", "opens_on", "closes_on", "topics"])?;
+    let fields = text_fields(
+        &body,
+        &["title_ru", "title_en", "opens_on", "closes_on", "topics"],
+    )?;
     let input = ConsultationInput {
         title_ru: fields["title_ru"].clone(),
         title_en: fields["title_en"].clone(),
@@ -340,7 +354,10 @@ pub(crate) async fn submit_input(
     id: i64,
     input: &SubmissionInput,
 ) -> Result<i64, Submit> {
-    let person = visitor.person.as_ref().ok_or(Submit::Failed(AppError::Forbidden))?;
+    let person = visitor
+        .person
+        .as_ref()
+        .ok_or(Submit::Failed(AppError::Forbidden))?;
     let submission = input.parse().map_err(Submit::Invalid)?;
     state
         .store
@@ -449,7 +466,9 @@ pub async fn similar(
     let limit = parse_limit(query.get("limit").map(String::as_str))
         .map_err(|e| error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_limit", e))?;
     let sid: i64 = sid.trim().parse().map_err(|_| fail(AppError::NotFound))?;
-    let index = super::index::index_of(&state, found.id).await.map_err(fail)?;
+    let index = super::index::index_of(&state, found.id)
+        .await
+        .map_err(fail)?;
     let similar = index
         .similar(sid, limit.min(MAX_LIMIT))
         .ok_or_else(|| fail(AppError::NotFound))?;

@@ -103,7 +103,13 @@ pub async fn list(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
 ) -> PageResult {
-    list_page(&state, &visitor, ConsultationForm::default(), &FieldErrors::default()).await
+    list_page(
+        &state,
+        &visitor,
+        ConsultationForm::default(),
+        &FieldErrors::default(),
+    )
+    .await
 }
 
 pub async fn create(
@@ -118,7 +124,10 @@ pub async fn create(
                 .consultations()
                 .create(&visitor.actor(), &consultation)
                 .await?;
-            Ok(see_other(&with_done(&format!("/consultations/{id}"), "created")))
+            Ok(see_other(&with_done(
+                &format!("/consultations/{id}"),
+                "created",
+            )))
         }
         Err(errors) => list_page(&state, &visitor, (&input).into(), &errors).await,
     }
@@ -220,10 +229,12 @@ async fn show_page(
     };
     let view = |s: &Submission| SubmissionView {
         id: s.id,
-        city: s
-            .city
-            .as_ref()
-            .map(|c| city_names.get(c.as_str()).cloned().unwrap_or_else(|| c.to_string())),
+        city: s.city.as_ref().map(|c| {
+            city_names
+                .get(c.as_str())
+                .cloned()
+                .unwrap_or_else(|| c.to_string())
+        }),
         lang: s.lang.code(),
         kind: s.kind.as_str(),
         topic: s.topic.clone(),
@@ -248,7 +259,12 @@ async fn show_page(
         groups(state, found.id, threshold)
             .await?
             .into_iter()
-            .map(|g| g.iter().filter_map(|id| by_id.get(id)).map(|s| view(s)).collect())
+            .map(|g| {
+                g.iter()
+                    .filter_map(|id| by_id.get(id))
+                    .map(|s| view(s))
+                    .collect()
+            })
             .collect()
     } else {
         Vec::new()
@@ -267,7 +283,12 @@ async fn show_page(
                 Refusal::UnknownCity(_) => "consultation-refused-city",
                 Refusal::NotYourCity => "consultation-refused-not-your-city",
             });
-            (SubmissionForm::from(input), status, problem.errors, refusal_key)
+            (
+                SubmissionForm::from(input),
+                status,
+                problem.errors,
+                refusal_key,
+            )
         }
         None => (
             SubmissionForm {
@@ -289,13 +310,21 @@ async fn show_page(
     let city_choice: Vec<(String, String)> = match person.map(|p| p.role) {
         Some(Role::Admin | Role::Secretariat) => cities
             .iter()
-            .map(|c| (c.code.to_string(), lang.pick(&c.name_ru, &c.name_en).to_string()))
+            .map(|c| {
+                (
+                    c.code.to_string(),
+                    lang.pick(&c.name_ru, &c.name_en).to_string(),
+                )
+            })
             .collect(),
         _ => Vec::new(),
     };
-    let own_city = person
-        .and_then(|p| p.city.as_ref())
-        .map(|c| city_names.get(c.as_str()).cloned().unwrap_or_else(|| c.to_string()));
+    let own_city = person.and_then(|p| p.city.as_ref()).map(|c| {
+        city_names
+            .get(c.as_str())
+            .cloned()
+            .unwrap_or_else(|| c.to_string())
+    });
     let html = render(
         state,
         visitor,
@@ -339,7 +368,10 @@ pub async fn submit(
     let found = consultation(&state, &id).await?;
     let problem = match submit_input(&state, &visitor, found.id, &input).await {
         Ok(new) => {
-            let to = with_done(&format!("/consultations/{}#submission-{new}", found.id), "created");
+            let to = with_done(
+                &format!("/consultations/{}#submission-{new}", found.id),
+                "created",
+            );
             return Ok(see_other(&to));
         }
         Err(Submit::Failed(e)) => return Err(e),
@@ -372,5 +404,8 @@ pub async fn close(
         .consultations()
         .close(&visitor.actor(), found.id)
         .await?;
-    Ok(see_other(&with_done(&format!("/consultations/{}", found.id), "saved")))
+    Ok(see_other(&with_done(
+        &format!("/consultations/{}", found.id),
+        "saved",
+    )))
 }
