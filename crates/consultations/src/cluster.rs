@@ -162,19 +162,11 @@ pub fn cluster(index: &SimilarityIndex, threshold: f64) -> Vec<Vec<i64>> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests_support {
-    pub const TEXTS: &[&str] = super::tests::TEXTS;
-    pub fn index() -> crate::SimilarityIndex {
-        super::tests::index(TEXTS)
-    }
-}
-
-#[cfg(test)]
 mod tests {
     use super::*;
     use crate::similarity::Document;
 
-    pub(crate) fn index(texts: &[&str]) -> SimilarityIndex {
+    fn index(texts: &[&str]) -> SimilarityIndex {
         let docs: Vec<Document> = texts
             .iter()
             .enumerate()
@@ -186,7 +178,7 @@ mod tests {
         SimilarityIndex::build(&docs)
     }
 
-    pub(crate) const TEXTS: &[&str] = &[
+    const TEXTS: &[&str] = &[
         "Бесплатный Wi-Fi на всех станциях метро",
         "Опубликовать бюджет города в открытом машиночитаемом формате",
         "Free Wi-Fi at every metro station",

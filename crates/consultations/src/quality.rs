@@ -39,8 +39,7 @@ pub fn grouping_scores(gold: &HashMap<i64, String>, predicted: &[Vec<i64>]) -> G
     let (mut together, mut same, mut both) = (0u64, 0u64, 0u64);
     for (i, a) in ids.iter().enumerate() {
         for b in &ids[i + 1..] {
-            let predicted_together =
-                group_of.get(a).is_some() && group_of.get(a) == group_of.get(b);
+            let predicted_together = group_of.contains_key(a) && group_of.get(a) == group_of.get(b);
             let truly_same = gold[a] == gold[b];
             together += u64::from(predicted_together);
             same += u64::from(truly_same);

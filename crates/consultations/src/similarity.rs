@@ -392,21 +392,6 @@ mod tests {
     }
 
     #[test]
-    fn debug_scores() {
-        let index = super::super::cluster::tests_support::index();
-        for a in index.ids() {
-            for b in index.ids() {
-                if a < b {
-                    eprintln!("{a} {b} {}", index.score(*a, *b));
-                }
-            }
-        }
-        for t in super::super::cluster::tests_support::TEXTS {
-            eprintln!("{:?}", crate::analysis::terms(t));
-        }
-    }
-
-    #[test]
     fn pairs_above_agree_with_single_scores() {
         let index = sample();
         let pairs = index.pairs_above(0.0);

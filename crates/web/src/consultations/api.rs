@@ -205,26 +205,36 @@ pub(crate) fn refused(refusal: &Refusal) -> Response {
     error(status, refusal.code(), refusal)
 }
 
-/// A JSON object's text fields by name: a missing or null field is empty; a field of another
-/// type is an error on that field. Not an object at all: 400.
+/// Why a JSON body could not be read into text fields.
+enum BodyProblem {
+    /// Not a JSON object: 400.
+    NotAnObject(String),
+    /// A field of another type than text: 422 naming it.
+    Fields(FieldErrors),
+}
+
+impl BodyProblem {
+    fn response(self) -> Response {
+        match self {
+            BodyProblem::NotAnObject(message) => {
+                error(StatusCode::BAD_REQUEST, "bad_request", message)
+            }
+            BodyProblem::Fields(errors) => invalid(&errors),
+        }
+    }
+}
+
+/// A JSON object's text fields by name: a missing or null field is empty; a list of strings
+/// (topics) is one per line; a field of another type is an error on that field.
 fn text_fields(
     body: &Bytes,
     names: &[&'static str],
-) -> Result<HashMap<&'static str, String>, Response> {
-    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
-        error(
-            StatusCode::BAD_REQUEST,
-            "bad_request",
-            format!("expected a JSON object: {e}"),
-        )
-    })?;
-    let object = value.as_object().ok_or_else(|| {
-        error(
-            StatusCode::BAD_REQUEST,
-            "bad_request",
-            "expected a JSON object",
-        )
-    })?;
+) -> Result<HashMap<&'static str, String>, BodyProblem> {
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|e| BodyProblem::NotAnObject(format!("expected a JSON object: {e}")))?;
+    let object = value
+        .as_object()
+        .ok_or_else(|| BodyProblem::NotAnObject("expected a JSON object".into()))?;
     let mut errors = FieldErrors::default();
     let mut out = HashMap::new();
     for name in names {
@@ -235,7 +245,6 @@ fn text_fields(
             Some(serde_json::Value::String(s)) => {
                 out.insert(*name, s.clone());
             }
-            // Topics may come as a list of strings.
             Some(serde_json::Value::Array(items)) if items.iter().all(|i| i.is_string()) => {
                 let list: Vec<&str> = items.iter().filter_map(|i| i.as_str()).collect();
                 out.insert(*name, list.join("\n"));
@@ -246,7 +255,7 @@ fn text_fields(
     if errors.is_empty() {
         Ok(out)
     } else {
-        Err(invalid(&errors))
+        Err(BodyProblem::Fields(errors))
     }
 }
 
@@ -282,7 +291,8 @@ pub async fn create(
     let fields = text_fields(
         &body,
         &["title_ru", "title_en", "opens_on", "closes_on", "topics"],
-    )?;
+    )
+    .map_err(BodyProblem::response)?;
     let input = ConsultationInput {
         title_ru: fields["title_ru"].clone(),
         title_en: fields["title_en"].clone(),
@@ -390,7 +400,8 @@ pub async fn submit(
     body: Bytes,
 ) -> ApiResult {
     let found = consultation(&state, &id).await.map_err(fail)?;
-    let fields = text_fields(&body, &["city", "lang", "kind", "text", "topic"])?;
+    let fields = text_fields(&body, &["city", "lang", "kind", "text", "topic"])
+        .map_err(BodyProblem::response)?;
     let input = SubmissionInput {
         city: fields["city"].clone(),
         lang: fields["lang"].clone(),
