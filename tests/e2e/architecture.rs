@@ -14,6 +14,7 @@ const DOMAIN_CRATES: &[&str] = &[
     "megapolis-reports",
     "megapolis-monitoring",
     "megapolis-catalogue",
+    "megapolis-consultations",
 ];
 const RUNTIME_HTTP_SQL: &[&str] = &[
     "tokio",

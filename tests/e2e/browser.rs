@@ -651,6 +651,8 @@ async fn every_page_fits_phone_and_laptop_widths(driver: &ChromeDriver, app: &Te
         "/monitoring/editions/1/compare?cities=moscow,minsk,bishkek,astana",
         "/monitoring/editions/1/methodology",
         "/monitoring/trends?cities=moscow,minsk",
+        "/consultations",
+        "/consultations/1",
         "/admin/cities",
         "/admin/cities/new",
         "/admin/bodies",
@@ -741,6 +743,8 @@ async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
         "/monitoring/editions/1/compare?cities=moscow,minsk",
         "/monitoring/editions/1/methodology",
         "/monitoring/trends?cities=moscow",
+        "/consultations",
+        "/consultations/1",
         "/login",
     ];
     let staff = [
@@ -754,6 +758,8 @@ async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
         "/monitoring",
         "/monitoring/editions/1",
         "/monitoring/editions/1/cities/moscow",
+        "/consultations",
+        "/consultations/1",
         "/admin/cities",
         "/admin/cities/new",
         "/admin/bodies",

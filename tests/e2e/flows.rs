@@ -1473,6 +1473,7 @@ async fn the_public_api_carries_nothing_the_public_page_hides() {
             .replace("/bodies/{id}", "/bodies/secretariat")
             .replace("/monitoring/editions/{id}", "/monitoring/editions/1")
             .replace("/solutions/{id}", "/solutions/1")
+            .replace("/consultations/{id}", "/consultations/1")
             .replace("/solutions/search", "/solutions/search?q=lights");
         let response = app.get(&client(), &path).await;
         assert_eq!(response.status(), 200, "{path}");

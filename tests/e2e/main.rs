@@ -10,6 +10,7 @@ mod support;
 
 mod assignments;
 mod catalogue;
+mod consultations;
 mod control;
 mod decisions;
 mod jobs;

@@ -185,6 +185,22 @@ const EXPECTED: &[Expect] = &[
     e("GET",  "/api/v1/monitoring/campaigns/{id}/cities/{code}/answers", "/api/v1/monitoring/campaigns/1/cities/minsk/answers", CAMPAIGN, 200),
     e("PUT",  "/api/v1/monitoring/campaigns/{id}/cities/{code}/answers", "/api/v1/monitoring/campaigns/999999/cities/minsk/answers", CITY_REP, 404),
     e("POST", "/api/v1/monitoring/campaigns/{id}/cities/{code}/submit", "/api/v1/monitoring/campaigns/999999/cities/minsk/submit", CITY_REP, 404),
+    // Consultations: public list and pages; staff open and close (no such consultation here, so
+    // the demo one stays open); anyone signed in submits (a participant for no city, a
+    // representative for their own). Groups and similar submissions: staff and the Expert
+    // Council — the demo body member sits on the Board, so the handler refuses them.
+    e("GET",  "/consultations",                 "/consultations",                 ALL,       200),
+    e("POST", "/consultations",                 "/consultations",                 STAFF,     303),
+    e("GET",  "/consultations/{id}",            "/consultations/1",               ALL,       200),
+    e("POST", "/consultations/{id}/submissions", "/consultations/1/submissions",  SIGNED_IN, 303),
+    e("POST", "/consultations/{id}/close",      "/consultations/999999/close",    STAFF,     404),
+    e("GET",  "/api/v1/consultations",          "/api/v1/consultations",          ALL,       200),
+    e("POST", "/api/v1/consultations",          "/api/v1/consultations",          STAFF,     201),
+    e("GET",  "/api/v1/consultations/{id}",     "/api/v1/consultations/1",        ALL,       200),
+    e("POST", "/api/v1/consultations/{id}/close", "/api/v1/consultations/999999/close", STAFF, 404),
+    e("POST", "/api/v1/consultations/{id}/submissions", "/api/v1/consultations/1/submissions", SIGNED_IN, 201),
+    e("GET",  "/api/v1/consultations/{id}/clusters", "/api/v1/consultations/1/clusters?threshold=0.3", STAFF, 200),
+    e("GET",  "/api/v1/consultations/{id}/submissions/{sid}/similar", "/api/v1/consultations/1/submissions/1/similar?limit=3", STAFF, 200),
     // Background jobs: staff only. No such job here, which staff alone may learn (a job's own
     // answer: tests/e2e/jobs).
     e("GET",  "/jobs",                          "/jobs",                          STAFF,     200),
@@ -317,6 +333,12 @@ async fn send(
                 "title_en": format!("Matrix solution {me}"), "nomination": "Matrix", "year": 2025,
                 "published": false
             })),
+            ("POST", "/api/v1/consultations") => Some(json!({
+                "title_ru": format!("Консультация {me}"), "title_en": format!("Consultation {me}")
+            })),
+            ("POST", "/api/v1/consultations/{id}/submissions") => Some(json!({
+                "kind": "proposal", "text": format!("Предложение из матрицы: Wi-Fi в метро ({me})")
+            })),
             ("POST", "/api/v1/decisions" | "/api/v1/decisions/parse") => {
                 Some(json!({ "text": crate::decisions::DECISION }))
             }
@@ -379,6 +401,15 @@ async fn send(
                 | "/monitoring/campaigns/{id}/cities/{code}/assessment"
                 | "/monitoring/campaigns/{id}/cities/{code}/adjudicate"
                 | "/monitoring/campaigns/{id}/cities/{code}/return" => vec![],
+                "/consultations" => vec![
+                    ("title_ru", format!("Консультация матрицы {me}")),
+                    ("title_en", format!("Matrix consultation {me}")),
+                ],
+                "/consultations/{id}/submissions" => vec![
+                    ("kind", "remark".into()),
+                    ("text", format!("Замечание из матрицы ({me})")),
+                ],
+                "/consultations/{id}/close" => vec![],
                 "/assignments/{id}/act" => vec![("action", "bogus".into())],
                 "/assignments/{id}/edit" => vec![("task", " ".into())],
                 other => panic!("no form for POST {other}; add one to the matrix test"),

@@ -48,6 +48,7 @@ fn backed_up_tables() -> impl Iterator<Item = &'static Table> {
         crate::monitoring::TABLES,
         crate::catalogue::TABLES,
         crate::monitoring::campaigns::TABLES,
+        crate::consultations::TABLES,
         crate::audit::TABLES,
     ]
     .into_iter()

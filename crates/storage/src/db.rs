@@ -156,7 +156,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         8,
         include_str!("../migrations/sqlite/0008_monitoring_campaigns.sql"),
     ),
-    (11, include_str!("../migrations/sqlite/0011_catalogue.sql")),
+    (
+        9,
+        include_str!("../migrations/sqlite/0009_consultations.sql"),
+    ),
+    (10, include_str!("../migrations/sqlite/0010_catalogue.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -183,13 +187,17 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0008_monitoring_campaigns.sql"),
     ),
     (
-        11,
-        include_str!("../migrations/postgres/0011_catalogue.sql"),
+        9,
+        include_str!("../migrations/postgres/0009_consultations.sql"),
+    ),
+    (
+        10,
+        include_str!("../migrations/postgres/0010_catalogue.sql"),
     ),
 ];
 
 /// The schema version this build expects: the last migration's number.
-pub const SCHEMA_VERSION: i64 = 11;
+pub const SCHEMA_VERSION: i64 = 10;
 
 pub fn now_utc() -> String {
     OffsetDateTime::now_utc()

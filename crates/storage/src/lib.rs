@@ -13,6 +13,7 @@ pub mod assignments;
 pub mod audit;
 pub mod backup;
 pub mod catalogue;
+pub mod consultations;
 pub mod decisions;
 pub mod demo;
 pub mod files;

@@ -26,6 +26,7 @@ mod accounts;
 mod admin;
 mod assignments;
 mod catalogue;
+mod consultations;
 mod control;
 mod decisions;
 pub mod jobs;
@@ -54,6 +55,7 @@ pub fn capabilities() -> Vec<Capability> {
         decisions::capability(),
         monitoring::capability(),
         catalogue::capability(),
+        consultations::capability(),
         assignments::capability(),
         control::capability(),
         notices::capability(),

@@ -24,6 +24,8 @@ pub struct AppState {
     pub(crate) dashboard_cache: Arc<crate::control::DashboardCache>,
     /// The search index of the published catalogue, rebuilt when the catalogue changes.
     pub(crate) catalogue_search: Arc<crate::catalogue::index::SearchCache>,
+    /// The similarity index of each consultation, rebuilt when its submissions change.
+    pub(crate) similarity_cache: Arc<crate::consultations::index::IndexCache>,
     /// The navigation entries every capability registered.
     pub(crate) nav: Arc<Vec<crate::capability::NavEntry>>,
 }
@@ -38,6 +40,7 @@ impl AppState {
             i18n,
             dashboard_cache: Arc::default(),
             catalogue_search: Arc::default(),
+            similarity_cache: Arc::default(),
             nav: Arc::new(
                 crate::capabilities()
                     .into_iter()

@@ -3,6 +3,7 @@
 //!
 //! Each capability's demo data lives beside the others here, one module each, loaded in order
 //! by [`load_demo`].
+mod consultations;
 mod decisions;
 mod monitoring;
 mod org;
@@ -112,5 +113,6 @@ pub async fn load_demo(store: &Store) -> Result<bool, DemoError> {
     org::load(store).await?;
     decisions::load(store, OffsetDateTime::now_utc().date()).await?;
     monitoring::load(store).await?;
+    consultations::load(store).await?;
     Ok(true)
 }

@@ -1,0 +1,95 @@
+//! Consultations: proposals and critical remarks that cities and participants send after a
+//! conference, and the platform's suggestions to the Expert Council of which of them ask for the
+//! same thing. Pure: no I/O, no database, no HTTP.
+//!
+//! - [`model`]: a consultation (titles RU/EN, optional period and topics, open or closed) and a
+//!   submission (city, language, proposal or remark, text up to [`model::MAX_TEXT_CHARS`],
+//!   topic) parsed from their raw fields, with errors by field.
+//! - [`analysis`]: text → features. Words folded to lower case with «ё» → «е», stop words and
+//!   request framing removed, Snowball stems chosen per word's script (Russian or English),
+//!   synonyms and translations of the subject's key terms mapped to shared concepts by the
+//!   [`glossary`]; character 3–5-grams inside words, transliterated to Latin.
+//! - [`similarity`]: TF-IDF vectors over the consultation, `score = 0.85 · cos(words) + 0.15 ·
+//!   cos(n-grams)` in [0, 1], through an inverted index; `similar(id, limit)` (never the
+//!   submission itself) and `similar_to_text` for a text not yet sent.
+//! - [`cluster`]: average-linkage agglomerative grouping with a threshold (default
+//!   [`cluster::DEFAULT_THRESHOLD`]); every submission in exactly one group, deterministic.
+//! - [`rules`]: which city a person may submit for; who reviews (the Expert Council, the
+//!   Secretariat, administrators).
+//! - [`quality`]: pairwise and B-cubed precision/recall/F1, and the share of submissions with a
+//!   true partner among their top suggestions.
+//!
+//! This is the lexical signal. The semantic one (sentence embeddings from an
+//! OpenAI-compatible endpoint) is not part of this crate yet.
+pub mod analysis;
+pub mod cluster;
+pub mod glossary;
+pub mod model;
+pub mod quality;
+pub mod rules;
+pub mod similarity;
+
+pub use cluster::{cluster, DEFAULT_THRESHOLD};
+pub use model::{
+    ConsultationInput, ConsultationState, Kind, NewConsultation, NewSubmission, SubmissionInput,
+};
+pub use rules::{city_for, may_review, Refusal, COUNCIL_BODY};
+pub use similarity::{Document, Neighbour, SimilarityIndex};
+
+/// A threshold or limit a caller asked for that cannot be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum QueryError {
+    #[error("threshold must be a number from 0 to 1, not {0:?}")]
+    Threshold(String),
+    #[error("limit must be a whole number from 0 to {max}, not {raw:?}")]
+    Limit { raw: String, max: usize },
+}
+
+/// The most suggestions one request may ask for.
+pub const MAX_LIMIT: usize = 100;
+
+/// A threshold as a query string gives it: empty → the default; otherwise a number in [0, 1].
+pub fn parse_threshold(raw: Option<&str>) -> Result<f64, QueryError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(DEFAULT_THRESHOLD),
+        Some(text) => text
+            .parse::<f64>()
+            .ok()
+            .filter(|t| (0.0..=1.0).contains(t))
+            .ok_or_else(|| QueryError::Threshold(text.to_string())),
+    }
+}
+
+/// A limit as a query string gives it: empty → 5; otherwise 0 to [`MAX_LIMIT`].
+pub fn parse_limit(raw: Option<&str>) -> Result<usize, QueryError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(5),
+        Some(text) => text
+            .parse::<usize>()
+            .ok()
+            .filter(|l| *l <= MAX_LIMIT)
+            .ok_or_else(|| QueryError::Limit {
+                raw: text.to_string(),
+                max: MAX_LIMIT,
+            }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_and_limits_are_read_or_refused() {
+        assert_eq!(parse_threshold(None), Ok(DEFAULT_THRESHOLD));
+        assert_eq!(parse_threshold(Some("0.5")), Ok(0.5));
+        assert!(parse_threshold(Some("1.5")).is_err());
+        assert!(parse_threshold(Some("-0.1")).is_err());
+        assert!(parse_threshold(Some("NaN")).is_err());
+        assert!(parse_threshold(Some("high")).is_err());
+        assert_eq!(parse_limit(None), Ok(5));
+        assert_eq!(parse_limit(Some("3")), Ok(3));
+        assert!(parse_limit(Some("-1")).is_err());
+        assert!(parse_limit(Some("1000")).is_err());
+    }
+}

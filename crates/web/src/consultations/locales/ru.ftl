@@ -1,0 +1,49 @@
+nav-consultations = Консультации
+consultations-title = Консультации
+consultations-lead = Предложения и критические замечания городов и участников после конференций и сессий Ассоциации. Экспертный совет видит, какие из них просят об одном и том же.
+consultations-consultation = Консультация
+consultations-period = Период
+consultations-state = Состояние
+consultations-state-open = открыта
+consultations-state-closed = закрыта
+consultations-submissions = Предложения и замечания
+consultations-none = Консультаций пока нет.
+consultations-new = Новая консультация
+consultations-title-ru = Название на русском
+consultations-title-en = Название на английском
+consultations-opens-on = Начало
+consultations-closes-on = Окончание
+consultations-topics = Темы
+consultations-topics-hint = По одной в строке или через запятую.
+consultations-create = Открыть консультацию
+consultation-error-period = Окончание периода раньше его начала.
+consultations-close = Закрыть приём
+consultations-groups = Предлагаемые группы
+consultations-groups-lead = Предложения, которые, по-видимому, просят об одном и том же: найдены по словам на русском и английском (основы слов, общие термины, сочетания букв). Это лишь подсказка: ничего не объединяется. Чем выше порог, тем меньше и надёжнее группы; по умолчанию { $default }.
+consultations-threshold = Порог (от 0 до 1)
+consultations-threshold-error = Введите число от 0 до 1.
+consultations-regroup = Сгруппировать заново
+consultations-groups-summary = { $groups ->
+    [one] { $groups } группа похожих предложений
+    [few] { $groups } группы похожих предложений
+   *[other] { $groups } групп похожих предложений
+} среди { $submissions }; остальные ни на что не похожи.
+consultations-similar = Самые похожие
+consultations-no-submissions = Предложений пока нет.
+consultations-submit-title = Направить предложение или замечание
+consultations-closed-note = Консультация закрыта, предложения больше не принимаются.
+consultations-sign-in = Войдите, чтобы направить предложение или замечание.
+consultations-city = Город
+consultations-no-city = Без города (как участник)
+consultations-kind = Вид
+consultations-kind-proposal = Предложение
+consultations-kind-remark = Критическое замечание
+consultations-lang = Язык текста
+consultations-lang-ru = русский
+consultations-lang-en = английский
+consultations-topic = Тема
+consultations-text = Текст
+consultations-send = Отправить
+consultations-refused-closed = Консультация закрыта, предложения больше не принимаются.
+consultations-refused-city = Города-члена с таким кодом нет.
+consultations-refused-not-your-city = Вы можете направлять предложения только от своего города.

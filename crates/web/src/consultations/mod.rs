@@ -1,0 +1,87 @@
+//! Consultations: proposals and critical remarks that cities and participants send (on the page
+//! or through the API), and for the Expert Council and the Secretariat the platform's suggested
+//! groups of submissions that ask for the same thing, with the most similar ones of each (the
+//! lexical signal of `megapolis_consultations`).
+pub mod api;
+pub mod index;
+pub mod pages;
+
+use crate::capability::{route, Capability, NavEntry};
+use axum::routing::{get, post};
+use megapolis_domain::role::Access::{self, Public, SignedIn};
+use megapolis_domain::Role;
+
+/// A submission's body: room for a text over the 20,000-character limit, so that one is refused
+/// by name (422) rather than by size.
+const SUBMISSION_BYTES: usize = 4 * 1024 * 1024;
+
+/// Who may ask for the suggested groups; a body member must also be on the Expert Council
+/// (checked by the handlers through `megapolis_consultations::may_review`).
+const REVIEWERS: Access = Access::Roles(&[Role::Admin, Role::Secretariat, Role::BodyMember]);
+
+pub fn capability() -> Capability {
+    const STAFF: Access = Access::STAFF;
+    Capability {
+        routes: vec![
+            route("GET", "/consultations", Public, get(pages::list)),
+            route("POST", "/consultations", STAFF, post(pages::create)),
+            route("GET", "/consultations/{id}", Public, get(pages::show)),
+            route(
+                "POST",
+                "/consultations/{id}/submissions",
+                SignedIn,
+                post(pages::submit),
+            )
+            .with_body_limit(SUBMISSION_BYTES),
+            route(
+                "POST",
+                "/consultations/{id}/close",
+                STAFF,
+                post(pages::close),
+            ),
+            route("GET", "/api/v1/consultations", Public, get(api::list)),
+            route("POST", "/api/v1/consultations", STAFF, post(api::create)),
+            route(
+                "GET",
+                "/api/v1/consultations/{id}",
+                Public,
+                get(api::get_one),
+            ),
+            route(
+                "POST",
+                "/api/v1/consultations/{id}/close",
+                STAFF,
+                post(api::close),
+            ),
+            route(
+                "POST",
+                "/api/v1/consultations/{id}/submissions",
+                SignedIn,
+                post(api::submit),
+            )
+            .with_body_limit(SUBMISSION_BYTES),
+            route(
+                "GET",
+                "/api/v1/consultations/{id}/clusters",
+                REVIEWERS,
+                get(api::clusters),
+            ),
+            route(
+                "GET",
+                "/api/v1/consultations/{id}/submissions/{sid}/similar",
+                REVIEWERS,
+                get(api::similar),
+            ),
+        ],
+        nav: vec![NavEntry {
+            href: "/consultations",
+            label: "nav-consultations",
+            access: Public,
+            badge: None,
+        }],
+        templates: crate::templates!("consultations.html", "consultation.html"),
+        locales: crate::locales!(),
+        openapi: Some(api::openapi),
+        ..Capability::named("consultations")
+    }
+}
