@@ -579,3 +579,63 @@ async fn bad_files_are_refused_by_file_row_and_column_and_nothing_is_saved() {
         .expect("compute");
     assert_eq!(response.status(), 409);
 }
+
+#[tokio::test]
+async fn a_long_ranking_comes_in_pages_of_a_hundred() {
+    let app = spawn_empty_app().await;
+    let staff = secretariat(&app).await;
+    let meta = "Level,iCode,iName,Direction,Weight,Unit,Target,Denominator,Parent,Type\n\
+                1,a,A,1,1,,,,Index,Indicator\n1,b,B,1,1,,,,Index,Indicator\n\
+                2,Index,Index,1,1,,,,,Aggregate\n";
+    let mut data = String::from("uName,uCode,a,b\n");
+    for unit in 0..150 {
+        data.push_str(&format!(
+            "Unit {unit},u{unit:03},{unit},{}\n",
+            150 - unit / 2
+        ));
+    }
+    let spec = "[[step]]\nop = \"normalise\"\nmethod = \"minmax\"\nl_u = [0, 100]\n\n\
+                [[step]]\nop = \"aggregate\"\nmethod = \"amean\"\n\n\
+                [analysis]\nkind = \"uncertainty\"\nn = 20\nseed = 1\ntarget = \"Index\"\n\
+                [[analysis.input]]\nname = \"Weights\"\nnoisy_weights = { levels = [1], noise = 0.25, replications = 10 }\n";
+    let response = post_edition(&app, &staff, edition_form(meta, spec, Some(&data), "2026")).await;
+    assert_eq!(
+        response.status(),
+        201,
+        "{}",
+        response.text().await.unwrap_or_default()
+    );
+    let id = response.json::<Value>().await.expect("JSON")["id"]
+        .as_i64()
+        .expect("id");
+    compute(&app, &staff, id).await;
+    let rows = |html: &str| html.matches("<tr id=\"unit-").count();
+    let first = get(
+        &app,
+        &staff.client,
+        None,
+        &format!("/monitoring/editions/{id}"),
+    )
+    .await
+    .text()
+    .await
+    .expect("page");
+    assert_eq!(rows(&first), 100, "the first hundred");
+    assert!(
+        first.contains("id=\"next-page\""),
+        "a link to the next page"
+    );
+    let second = get(
+        &app,
+        &staff.client,
+        None,
+        &format!("/monitoring/editions/{id}?page=2"),
+    )
+    .await
+    .text()
+    .await
+    .expect("page");
+    assert_eq!(rows(&second), 50, "the other fifty");
+    assert!(!second.contains("id=\"next-page\""));
+    assert!(second.contains(">101</td>"), "ranks go on from 101");
+}

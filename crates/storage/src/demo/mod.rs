@@ -3,6 +3,7 @@
 //!
 //! Each capability's demo data lives beside the others here, one module each, loaded in order
 //! by [`load_demo`].
+mod catalogue;
 mod consultations;
 mod decisions;
 mod monitoring;
@@ -114,5 +115,6 @@ pub async fn load_demo(store: &Store) -> Result<bool, DemoError> {
     decisions::load(store, OffsetDateTime::now_utc().date()).await?;
     monitoring::load(store).await?;
     consultations::load(store).await?;
+    catalogue::load(store).await?;
     Ok(true)
 }

@@ -163,7 +163,12 @@ pub struct RankingQuery {
     /// An aggregate code to sort by (descending); the index when empty.
     #[serde(default)]
     sort: String,
+    /// The page of the ranking, from 1.
+    page: Option<usize>,
 }
+
+/// Rows of the ranking a page shows: a ranking of 2,000 cities comes in pages.
+const RANKING_PAGE_ROWS: usize = 100;
 
 pub async fn ranking(
     State(state): State<AppState>,
@@ -230,8 +235,12 @@ pub async fn ranking(
             .then(a.rank.cmp(&b.rank))
         });
     }
+    let pages = chosen.len().div_ceil(RANKING_PAGE_ROWS).max(1);
+    let current_page = query.page.unwrap_or(1).clamp(1, pages);
     let rows: Vec<RowView> = chosen
         .iter()
+        .skip((current_page - 1) * RANKING_PAGE_ROWS)
+        .take(RANKING_PAGE_ROWS)
         .map(|u| {
             let interval = match (u.rank_low, u.rank_high) {
                 (Some(low), Some(high)) if low == high => low.to_string(),
@@ -298,6 +307,7 @@ pub async fn ranking(
             groups => group_choices,
             sorts => sorts,
             query => context! { country => query.country, group => query.group, sort => ranking.codes.get(sort) },
+            pager => context! { page => current_page, pages => pages, shown => chosen.len() },
             filtered => filtered,
         },
     )

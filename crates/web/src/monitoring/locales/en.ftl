@@ -262,3 +262,9 @@ campaign-event-resubmitted = The city corrected the returned answers
 campaign-event-returned = Answers were returned for correction
 campaign-event-verified = The city's answers are verified
 mail-about-campaign = Monitoring campaign
+
+# The ranking's pages
+monitoring-pages = Pages of the ranking
+monitoring-page-prev = previous
+monitoring-page-next = next
+monitoring-page-of = page { $page } of { $pages } ({ $shown } cities)

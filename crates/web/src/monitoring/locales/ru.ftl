@@ -262,3 +262,9 @@ campaign-event-resubmitted = Город исправил возвращённы�
 campaign-event-returned = Ответы возвращены на исправление
 campaign-event-verified = Ответы города проверены
 mail-about-campaign = Кампания мониторинга
+
+# The ranking's pages
+monitoring-pages = Страницы рейтинга
+monitoring-page-prev = назад
+monitoring-page-next = далее
+monitoring-page-of = страница { $page } из { $pages } (городов: { $shown })
