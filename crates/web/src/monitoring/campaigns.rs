@@ -255,6 +255,34 @@ fn refusal(e: StorageError) -> Result<CampaignError, AppError> {
     }
 }
 
+/// After a write about a city: its page with a success message, or with the refusal on it.
+async fn back_to_city<T>(
+    state: &AppState,
+    visitor: &Visitor,
+    id: &str,
+    code: &str,
+    saved: Result<T, StorageError>,
+) -> PageResult {
+    match saved {
+        Ok(_) => Ok(see_other(&with_done(
+            &format!("/monitoring/campaigns/{id}/cities/{code}"),
+            "saved",
+        ))),
+        Err(e) => {
+            let e = refusal(e)?;
+            city_page(
+                state,
+                visitor,
+                id,
+                code,
+                vec![refusal_view(&e)],
+                status_of(&e),
+            )
+            .await
+        }
+    }
+}
+
 fn status_of(e: &CampaignError) -> StatusCode {
     StatusCode::from_u16(e.status()).unwrap_or(StatusCode::CONFLICT)
 }
@@ -1169,7 +1197,7 @@ pub async fn submit(
     let (campaign, city, person) = own_city(&state, &visitor, &id, &code).await?;
     let questionnaire = questionnaire_of(&state, campaign.edition_id).await?;
     let all: Vec<String> = questionnaire.questions().map(|q| q.code.clone()).collect();
-    match state
+    let saved = state
         .store
         .campaigns()
         .save_answers(
@@ -1180,25 +1208,8 @@ pub async fn submit(
             &[],
             Some(&all),
         )
-        .await
-    {
-        Ok(_) => Ok(see_other(&with_done(
-            &format!("/monitoring/campaigns/{}/cities/{}", campaign.id, city.city),
-            "saved",
-        ))),
-        Err(e) => {
-            let e = refusal(e)?;
-            city_page(
-                &state,
-                &visitor,
-                &id,
-                &code,
-                vec![refusal_view(&e)],
-                status_of(&e),
-            )
-            .await
-        }
-    }
+        .await;
+    back_to_city(&state, &visitor, &id, &code, saved).await
 }
 
 // ---- The XLSX template ----
@@ -1299,7 +1310,7 @@ pub async fn upload(
             .await
         }
     };
-    match state
+    let saved = state
         .store
         .campaigns()
         .save_answers(
@@ -1310,25 +1321,8 @@ pub async fn upload(
             &checked,
             None,
         )
-        .await
-    {
-        Ok(_) => Ok(see_other(&with_done(
-            &format!("/monitoring/campaigns/{}/cities/{}", campaign.id, city.city),
-            "saved",
-        ))),
-        Err(e) => {
-            let e = refusal(e)?;
-            city_page(
-                &state,
-                &visitor,
-                &id,
-                &code,
-                vec![refusal_view(&e)],
-                status_of(&e),
-            )
-            .await
-        }
-    }
+        .await;
+    back_to_city(&state, &visitor, &id, &code, saved).await
 }
 
 // ---- Assessment ----
@@ -1604,29 +1598,12 @@ pub async fn adjudicate(
         return refused(vec![problem(indicator, "reason", "campaign-error-reason")]).await;
     }
     let items = [(indicator.to_string(), value, reason.to_string())];
-    match state
+    let saved = state
         .store
         .campaigns()
         .adjudicate(&visitor.actor(), campaign.id, &city.city, &items)
-        .await
-    {
-        Ok(_) => Ok(see_other(&with_done(
-            &format!("/monitoring/campaigns/{}/cities/{}", campaign.id, city.city),
-            "saved",
-        ))),
-        Err(e) => {
-            let e = refusal(e)?;
-            city_page(
-                &state,
-                &visitor,
-                &id,
-                &code,
-                vec![refusal_view(&e)],
-                status_of(&e),
-            )
-            .await
-        }
-    }
+        .await;
+    back_to_city(&state, &visitor, &id, &code, saved).await
 }
 
 /// Returns the answers whose `message.<code>` is filled in, each with its message.
@@ -1657,29 +1634,12 @@ pub async fn return_answers(
         )
         .await;
     }
-    match state
+    let saved = state
         .store
         .campaigns()
         .return_answers(&visitor.actor(), campaign.id, &city.city, &items)
-        .await
-    {
-        Ok(_) => Ok(see_other(&with_done(
-            &format!("/monitoring/campaigns/{}/cities/{}", campaign.id, city.city),
-            "saved",
-        ))),
-        Err(e) => {
-            let e = refusal(e)?;
-            city_page(
-                &state,
-                &visitor,
-                &id,
-                &code,
-                vec![refusal_view(&e)],
-                status_of(&e),
-            )
-            .await
-        }
-    }
+        .await;
+    back_to_city(&state, &visitor, &id, &code, saved).await
 }
 
 // ---- The API ----
