@@ -29,9 +29,17 @@ pub struct EditionTables {
     pub groups: Vec<(String, HashMap<String, String>)>,
     /// (unit, indicator) → evidence link.
     pub evidence: HashMap<(String, String), String>,
+    /// Every indicator's ranks, made at the first profile and kept with the tables.
+    indicator_ranks: std::sync::OnceLock<crate::profile::IndicatorRanks>,
 }
 
 impl EditionTables {
+    /// Every indicator's ranks of every unit (made once).
+    pub fn indicator_ranks(&self) -> &crate::profile::IndicatorRanks {
+        self.indicator_ranks
+            .get_or_init(|| crate::profile::indicator_ranks(self))
+    }
+
     /// Builds the edition again (the engine gives the same numbers as when it was computed).
     pub fn build(edition: &Edition) -> Result<EditionTables, ComputeError> {
         let methodology = edition.methodology()?;
@@ -59,6 +67,7 @@ impl EditionTables {
             datasets: built.datasets,
             groups,
             evidence,
+            indicator_ranks: std::sync::OnceLock::new(),
         })
     }
 

@@ -196,29 +196,47 @@ impl Profile {
 
 /// Each indicator's rank of every unit among the units with a value given: indicator code →
 /// ranks aligned with the last data set's units; plus how many units have a value and whether
-/// the units differ.
-struct IndicatorRanks {
+/// the units differ. Made once per edition's tables (`EditionTables::indicator_ranks`).
+#[derive(Debug, Clone)]
+pub struct IndicatorRanks {
     ranks: Vec<Vec<f64>>,
     given: Vec<usize>,
     discriminates: Vec<bool>,
 }
 
-fn indicator_ranks(tables: &EditionTables) -> IndicatorRanks {
+/// Computes [`IndicatorRanks`]: one pass over each indicator's column (the rows of the raw data
+/// matched to the last data set's units once, not looked up per value).
+pub(crate) fn indicator_ranks(tables: &EditionTables) -> IndicatorRanks {
     let (raw, last) = (tables.raw(), tables.last());
+    let raw_row: HashMap<&str, usize> = raw
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.as_str(), i))
+        .collect();
+    let rows: Vec<Option<usize>> = last
+        .units
+        .iter()
+        .map(|u| raw_row.get(u.as_str()).copied())
+        .collect();
     let mut out = IndicatorRanks {
         ranks: Vec::new(),
         given: Vec::new(),
         discriminates: Vec::new(),
     };
     for code in tables.indicators() {
-        let values: Vec<f64> = last
-            .units
+        let (raw_col, last_col) = (raw.col(code), last.col(code));
+        let values: Vec<f64> = rows
             .iter()
-            .map(|unit| {
-                match EditionTables::value(raw, unit, code) {
-                    // Ranked by what entered the aggregation, only where a value was given.
-                    Some(_) => EditionTables::value(last, unit, code).unwrap_or(f64::NAN),
-                    None => f64::NAN,
+            .enumerate()
+            .map(|(i, row)| {
+                let given = row
+                    .and_then(|r| raw_col.and_then(|c| c.get(r)))
+                    .is_some_and(|v| v.is_finite());
+                // Ranked by what entered the aggregation, only where a value was given.
+                match (given, last_col.and_then(|c| c.get(i))) {
+                    (true, Some(v)) if v.is_finite() => *v,
+                    _ => f64::NAN,
                 }
             })
             .collect();
@@ -275,7 +293,7 @@ pub fn profile(
         })
         .collect();
     let row = tables.last().units.iter().position(|u| u == unit);
-    let ranks = indicator_ranks(tables);
+    let ranks = tables.indicator_ranks();
     let indicators: Vec<IndicatorStanding> = tables
         .indicators()
         .iter()

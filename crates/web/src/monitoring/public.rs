@@ -29,17 +29,58 @@ type Builds = Vec<(String, Arc<EditionTables>)>;
 
 static BUILDS: LazyLock<Mutex<Builds>> = LazyLock::new(|| Mutex::new(Vec::new()));
 
+/// A computed edition as stored: its files and its result.
+pub(crate) struct Stored {
+    pub edition: Edition,
+    pub result: StoredResult,
+}
+
+/// Stored editions by pin, oldest first: a page reads megabytes of iData and a ranking of
+/// thousands of units once, not on every view. A pin names exactly one content.
+type StoredByPin = Vec<(String, Arc<Stored>)>;
+
+static STORED: LazyLock<Mutex<StoredByPin>> = LazyLock::new(|| Mutex::new(Vec::new()));
+
+/// The stored edition `summary` names, from memory when its pin was read before.
+async fn stored(state: &AppState, summary: &EditionSummary) -> Result<Arc<Stored>, AppError> {
+    let kept = |pin: &str| {
+        STORED
+            .lock()
+            .ok()
+            .and_then(|s| s.iter().find(|(p, _)| p == pin).map(|(_, s)| s.clone()))
+    };
+    if let Some(found) = summary.pin.as_deref().and_then(kept) {
+        return Ok(found);
+    }
+    let monitoring = state.store.monitoring();
+    let (Some(edition), Some(result)) = (
+        monitoring.edition(summary.id).await?,
+        monitoring.result(summary.id).await?,
+    ) else {
+        return Err(AppError::NotFound);
+    };
+    let pin = result.pin.clone();
+    let found = Arc::new(Stored { edition, result });
+    if let Ok(mut all) = STORED.lock() {
+        all.retain(|(p, _)| *p != pin);
+        all.push((pin, found.clone()));
+        if all.len() > KEPT_BUILDS {
+            all.remove(0);
+        }
+    }
+    Ok(found)
+}
+
 /// A computed edition the visitor may see, with its files, ranking and every data set.
 pub(crate) struct Loaded {
     pub summary: EditionSummary,
-    pub edition: Edition,
-    pub result: StoredResult,
+    pub stored: Arc<Stored>,
     pub tables: Arc<EditionTables>,
 }
 
 impl Loaded {
     pub fn ranking(&self) -> &Ranking {
-        &self.result.ranking
+        &self.stored.result.ranking
     }
 
     pub fn title(&self, lang: Lang) -> String {
@@ -49,7 +90,8 @@ impl Loaded {
 
     /// The methodology as the engine reads it (the edition was checked when saved).
     pub fn methodology(&self) -> Result<Methodology, AppError> {
-        self.edition
+        self.stored
+            .edition
             .methodology()
             .map_err(|e| AppError::Unexpected(anyhow::anyhow!("a saved edition: {e}")))
     }
@@ -63,18 +105,11 @@ pub(crate) async fn load(
     id: &str,
 ) -> Result<Loaded, AppError> {
     let summary = visible_edition(state, visitor, id).await?;
-    let monitoring = state.store.monitoring();
-    let (Some(edition), Some(result)) = (
-        monitoring.edition(summary.id).await?,
-        monitoring.result(summary.id).await?,
-    ) else {
-        return Err(AppError::NotFound);
-    };
-    let tables = tables_of(&result.pin, &edition).await?;
+    let stored = stored(state, &summary).await?;
+    let tables = tables_of(&stored.result.pin, &stored.edition).await?;
     Ok(Loaded {
         summary,
-        edition,
-        result,
+        stored,
         tables,
     })
 }
@@ -377,8 +412,9 @@ pub(crate) fn profile_view(
 async fn published_rankings(state: &AppState) -> Result<Vec<(EditionSummary, Ranking)>, AppError> {
     let mut out = Vec::new();
     for summary in state.store.monitoring().list(true).await? {
-        if let Some(result) = state.store.monitoring().result(summary.id).await? {
-            out.push((summary, result.ranking));
+        if summary.pin.is_some() {
+            let ranking = stored(state, &summary).await?.result.ranking.clone();
+            out.push((summary, ranking));
         }
     }
     out.sort_by_key(|(s, _)| (s.year, s.id));
@@ -910,7 +946,7 @@ pub async fn data_json(
         year: loaded.summary.year,
         title_ru: &loaded.summary.title_ru,
         title_en: &loaded.summary.title_en,
-        pin: &loaded.result.pin,
+        pin: &loaded.stored.result.pin,
     };
     let json = open_data::to_json(&head, &loaded.tables, loaded.ranking());
     Ok(axum::response::IntoResponse::into_response((
@@ -941,7 +977,7 @@ pub async fn data_xlsx(
     let title = loaded.title(lang);
     let name = data_name(&loaded, "xlsx");
     let tables = loaded.tables.clone();
-    let ranking = loaded.result.ranking.clone();
+    let ranking = loaded.stored.result.ranking.clone();
     let bytes = tokio::task::spawn_blocking(move || {
         megapolis_documents::render_xlsx(&open_data::to_sheets(&title, &tables, &ranking, &labels))
     })

@@ -365,7 +365,7 @@ pub async fn report_pdf(
     let report = Report {
         lang,
         title: loaded.title(lang),
-        pin: loaded.result.pin.clone(),
+        pin: loaded.stored.result.pin.clone(),
         labels: labels(&state, lang),
         tree: public::tree(&state, lang, &methodology),
         steps: public::steps(&state, lang, &methodology),
