@@ -161,6 +161,22 @@ pub struct NewProposal {
 }
 
 impl NewProposal {
+    /// What the clash rules need of it; the Russian title when there is one.
+    pub fn candidate(&self, id: i64) -> crate::clash::Candidate {
+        crate::clash::Candidate {
+            id,
+            kind: self.kind,
+            title: if self.title_ru.is_empty() {
+                self.title_en.clone()
+            } else {
+                self.title_ru.clone()
+            },
+            city: self.city.to_string(),
+            organisers: self.organisers(),
+            period: self.period,
+        }
+    }
+
     /// Everyone who organises it: the organiser first.
     pub fn organisers(&self) -> Vec<String> {
         std::iter::once(self.organiser.clone())

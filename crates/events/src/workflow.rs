@@ -1,6 +1,7 @@
 //! Who may do what: proposing (for one's city or body), consolidating (the Secretariat and the
 //! Expert Council), approving (only the President), and the two state machines: a proposal's and
 //! a plan version's.
+use crate::clash::Clash;
 use crate::model::NewProposal;
 use megapolis_domain::{Person, Position, Role};
 use serde::Serialize;
@@ -29,6 +30,19 @@ pub enum Refusal {
     WrongState(&'static str),
     #[error("a reason is required")]
     ReasonRequired,
+    #[error("city: no member city has the code {0:?}")]
+    UnknownCity(String),
+    #[error("the plan has clashes that block approval: {}", describe(.0))]
+    Blocked(Vec<Clash>),
+}
+
+/// `#3 and #7 (session)`, for each clash.
+fn describe(clashes: &[Clash]) -> String {
+    clashes
+        .iter()
+        .map(|c| format!("#{} and #{} ({})", c.a, c.b, c.kind.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Refusal {
@@ -43,14 +57,16 @@ impl Refusal {
             Refusal::NotPresident => "not_president",
             Refusal::WrongState(_) => "wrong_state",
             Refusal::ReasonRequired => "reason_required",
+            Refusal::UnknownCity(_) => "unknown_city",
+            Refusal::Blocked(_) => "blocking_clashes",
         }
     }
 
     /// 403 for who may not, 409 for the wrong state, 422 for a missing reason.
     pub fn status(&self) -> u16 {
         match self {
-            Refusal::WrongState(_) => 409,
-            Refusal::ReasonRequired => 422,
+            Refusal::WrongState(_) | Refusal::Blocked(_) => 409,
+            Refusal::ReasonRequired | Refusal::UnknownCity(_) => 422,
             _ => 403,
         }
     }
