@@ -116,7 +116,8 @@ pub const MAX_TITLE_CHARS: usize = 300;
 pub const MAX_CO_ORGANISERS: usize = 20;
 
 /// A proposal as typed: every field text, as a form or the API sends it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct ProposalInput {
     pub year: String,
     pub kind: String,

@@ -27,6 +27,7 @@ mod admin;
 mod assignments;
 mod catalogue;
 mod consultations;
+mod events;
 mod control;
 mod decisions;
 pub mod jobs;
@@ -56,6 +57,7 @@ pub fn capabilities() -> Vec<Capability> {
         monitoring::capability(),
         catalogue::capability(),
         consultations::capability(),
+        events::capability(),
         assignments::capability(),
         control::capability(),
         notices::capability(),
