@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Extension;
 use megapolis_domain::{FieldErrors, Lang};
-use megapolis_events::{format_date, EventKind, ProposalAction, ProposalInput};
+use megapolis_events::{format_date, EventKind, ProposalAction, ProposalInput, Refusal};
 use megapolis_storage::events::{sees_all, Proposal};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
@@ -191,7 +191,7 @@ async fn proposals_page(
     visitor: &Visitor,
     form: &ProposalInput,
     errors: &FieldErrors,
-    problem: Option<String>,
+    problem: Option<Refusal>,
 ) -> PageResult {
     let person = visitor.person.as_ref().ok_or(AppError::Forbidden)?;
     let all = sees_all(person);
@@ -214,11 +214,12 @@ async fn proposals_page(
             v
         })
         .collect();
-    let status = if errors.is_empty() && problem.is_none() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
+    let status = match &problem {
+        Some(refusal) => StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::CONFLICT),
+        None if errors.is_empty() => StatusCode::OK,
+        None => StatusCode::UNPROCESSABLE_ENTITY,
     };
+    let problem = problem.map(|r| r.code());
     let mut city_list: Vec<(String, String)> = cities.into_iter().collect();
     city_list.sort_by(|a, b| a.1.cmp(&b.1));
     let form = context! {
@@ -270,7 +271,7 @@ pub async fn propose(
         Ok(id) => Ok(see_other(&with_done(&format!("/events/proposals#proposal-{id}"), "created"))),
         Err(Proposed::Invalid(errors)) => proposals_page(&state, &visitor, &input, &errors, None).await,
         Err(Proposed::Refused(refusal)) => {
-            proposals_page(&state, &visitor, &input, &FieldErrors::default(), Some(refusal.code().into())).await
+            proposals_page(&state, &visitor, &input, &FieldErrors::default(), Some(refusal)).await
         }
         Err(Proposed::Failed(e)) => Err(e),
     }
@@ -308,13 +309,9 @@ pub async fn act(
                 &visitor,
                 &ProposalInput::default(),
                 &FieldErrors::default(),
-                Some(refusal.code().into()),
+                Some(refusal),
             )
             .await
-            .map(|r| {
-                let status = StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::CONFLICT);
-                (status, r).into_response()
-            })
         }
     }
 }
