@@ -45,7 +45,9 @@ impl ClashKind {
     pub fn severity(self) -> Severity {
         match self {
             ClashKind::Session => Severity::Blocks,
-            ClashKind::SameCity | ClashKind::SharedOrganiser | ClashKind::Duplicate => Severity::Warns,
+            ClashKind::SameCity | ClashKind::SharedOrganiser | ClashKind::Duplicate => {
+                Severity::Warns
+            }
         }
     }
 }
@@ -162,7 +164,15 @@ mod tests {
     use time::macros::date;
     use time::Date;
 
-    fn event(id: i64, kind: EventKind, title: &str, city: &str, org: &str, s: Date, e: Date) -> Candidate {
+    fn event(
+        id: i64,
+        kind: EventKind,
+        title: &str,
+        city: &str,
+        org: &str,
+        s: Date,
+        e: Date,
+    ) -> Candidate {
         Candidate {
             id,
             kind,
@@ -194,8 +204,24 @@ mod tests {
     fn a_one_day_event_inside_a_month_long_one_overlaps() {
         let month = Period::month(2027, 6).expect("june");
         let found = clashes(&[
-            event(7, EventKind::Session, "Сессия МАГ", "moscow", "secretariat", month.start, month.end),
-            event(3, EventKind::Exhibition, "Выставка", "minsk", "minsk", date!(2027 - 06 - 30), date!(2027 - 06 - 30)),
+            event(
+                7,
+                EventKind::Session,
+                "Сессия МАГ",
+                "moscow",
+                "secretariat",
+                month.start,
+                month.end,
+            ),
+            event(
+                3,
+                EventKind::Exhibition,
+                "Выставка",
+                "minsk",
+                "minsk",
+                date!(2027 - 06 - 30),
+                date!(2027 - 06 - 30),
+            ),
         ]);
         assert_eq!(kinds(&found), vec![(3, 7, "session", "blocks")]);
     }
@@ -203,8 +229,24 @@ mod tests {
     #[test]
     fn adjacent_days_do_not_overlap() {
         let found = clashes(&[
-            event(1, EventKind::Session, "Сессия", "kazan", "a", date!(2027 - 03 - 01), date!(2027 - 03 - 02)),
-            event(2, EventKind::Session, "Сессия", "kazan", "a", date!(2027 - 03 - 03), date!(2027 - 03 - 04)),
+            event(
+                1,
+                EventKind::Session,
+                "Сессия",
+                "kazan",
+                "a",
+                date!(2027 - 03 - 01),
+                date!(2027 - 03 - 02),
+            ),
+            event(
+                2,
+                EventKind::Session,
+                "Сессия",
+                "kazan",
+                "a",
+                date!(2027 - 03 - 03),
+                date!(2027 - 03 - 04),
+            ),
         ]);
         assert!(found.is_empty());
     }
@@ -213,13 +255,40 @@ mod tests {
     fn a_shared_organiser_and_a_similar_title_of_the_same_kind_warns() {
         let q2 = Period::quarter(2027, 2).expect("q2");
         let found = clashes(&[
-            event(1, EventKind::Forum, "Форум «Умный город» 2027", "kazan", "secretariat", q2.start, q2.end),
-            event(2, EventKind::Forum, "Умный город: форум мэров", "minsk", "secretariat", date!(2027 - 05 - 20), date!(2027 - 05 - 21)),
-            event(3, EventKind::Conference, "Умный город", "almaty", "almaty", date!(2027 - 05 - 20), date!(2027 - 05 - 21)),
+            event(
+                1,
+                EventKind::Forum,
+                "Форум «Умный город» 2027",
+                "kazan",
+                "secretariat",
+                q2.start,
+                q2.end,
+            ),
+            event(
+                2,
+                EventKind::Forum,
+                "Умный город: форум мэров",
+                "minsk",
+                "secretariat",
+                date!(2027 - 05 - 20),
+                date!(2027 - 05 - 21),
+            ),
+            event(
+                3,
+                EventKind::Conference,
+                "Умный город",
+                "almaty",
+                "almaty",
+                date!(2027 - 05 - 20),
+                date!(2027 - 05 - 21),
+            ),
         ]);
         assert_eq!(
             kinds(&found),
-            vec![(1, 2, "duplicate", "warns"), (1, 2, "shared_organiser", "warns")]
+            vec![
+                (1, 2, "duplicate", "warns"),
+                (1, 2, "shared_organiser", "warns")
+            ]
         );
         assert!(blocking(&found).is_empty());
     }

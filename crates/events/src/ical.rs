@@ -100,7 +100,11 @@ pub fn write_calendar(name: &str, events: &[FeedEvent]) -> String {
         line(format!("URL:{}", e.url));
         line(format!(
             "STATUS:{}",
-            if e.cancelled { "CANCELLED" } else { "CONFIRMED" }
+            if e.cancelled {
+                "CANCELLED"
+            } else {
+                "CONFIRMED"
+            }
         ));
         line("TRANSP:TRANSPARENT".into());
         line("END:VEVENT".into());
@@ -130,7 +134,10 @@ mod tests {
 
     /// Unfolds the lines as a reader does.
     fn unfold(text: &str) -> Vec<String> {
-        text.replace("\r\n ", "").split("\r\n").map(String::from).collect()
+        text.replace("\r\n ", "")
+            .split("\r\n")
+            .map(String::from)
+            .collect()
     }
 
     #[test]

@@ -7,7 +7,9 @@ pub mod model;
 pub mod workflow;
 
 pub use clash::{blocking, clashes, Candidate, Clash, ClashKind, Severity};
-pub use model::{format_date, parse_date, EventKind, NewProposal, Period, Precision, ProposalInput};
+pub use model::{
+    format_date, parse_date, EventKind, NewProposal, Period, Precision, ProposalInput,
+};
 pub use workflow::{
     apply_plan, apply_proposal, is_president, may_consolidate, may_propose, PlanAction, PlanState,
     ProposalAction, ProposalState, Refusal,

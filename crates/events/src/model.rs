@@ -92,7 +92,8 @@ impl Period {
     pub fn month(year: i32, month: u8) -> Option<Period> {
         let month = Month::try_from(month).ok()?;
         let start = Date::from_calendar_date(year, month, 1).ok()?;
-        let end = Date::from_calendar_date(year, month, time::util::days_in_month(month, year)).ok()?;
+        let end =
+            Date::from_calendar_date(year, month, time::util::days_in_month(month, year)).ok()?;
         Some(Period { start, end })
     }
 
@@ -259,14 +260,19 @@ impl ProposalInput {
             .map(String::from)
             .collect();
         if co_organisers.len() > MAX_CO_ORGANISERS
-            || co_organisers.iter().any(|c| c.chars().count() > MAX_TITLE_CHARS)
+            || co_organisers
+                .iter()
+                .any(|c| c.chars().count() > MAX_TITLE_CHARS)
         {
             errors.add("co_organisers", "error-too-long");
         }
         let expected_participants = match self.expected_participants.trim() {
             "" => None,
             raw => {
-                let n = raw.parse::<i64>().ok().filter(|n| (0..=1_000_000).contains(n));
+                let n = raw
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| (0..=1_000_000).contains(n));
                 if n.is_none() {
                     errors.add("expected_participants", "events-error-participants");
                 }
@@ -274,7 +280,9 @@ impl ProposalInput {
             }
         };
         match (year, kind, dates, city) {
-            (Some(year), Some(kind), Some((precision, period)), Some(city)) if errors.is_empty() => {
+            (Some(year), Some(kind), Some((precision, period)), Some(city))
+                if errors.is_empty() =>
+            {
                 Ok(NewProposal {
                     year,
                     kind,
@@ -300,15 +308,20 @@ impl ProposalInput {
         let month = self.month.trim();
         let quarter = self.quarter.trim();
         if !month.is_empty() {
-            let period = year.and_then(|y| month.parse::<u8>().ok().and_then(|m| Period::month(y, m)));
+            let period =
+                year.and_then(|y| month.parse::<u8>().ok().and_then(|m| Period::month(y, m)));
             if period.is_none() {
                 errors.add("month", "events-error-month");
             }
             return period.map(|p| (Precision::Month, p));
         }
         if !quarter.is_empty() {
-            let period =
-                year.and_then(|y| quarter.parse::<u8>().ok().and_then(|q| Period::quarter(y, q)));
+            let period = year.and_then(|y| {
+                quarter
+                    .parse::<u8>()
+                    .ok()
+                    .and_then(|q| Period::quarter(y, q))
+            });
             if period.is_none() {
                 errors.add("quarter", "events-error-quarter");
             }
@@ -409,9 +422,15 @@ mod tests {
         let mut i = input();
         i.quarter = "4".into();
         let p = i.parse().expect("valid");
-        assert_eq!((p.period.start, p.period.end), (date!(2027 - 10 - 01), date!(2027 - 12 - 31)));
+        assert_eq!(
+            (p.period.start, p.period.end),
+            (date!(2027 - 10 - 01), date!(2027 - 12 - 31))
+        );
         i.quarter = "5".into();
-        assert_eq!(fields(i.parse().unwrap_err()), vec![("quarter", "events-error-quarter")]);
+        assert_eq!(
+            fields(i.parse().unwrap_err()),
+            vec![("quarter", "events-error-quarter")]
+        );
     }
 
     #[test]

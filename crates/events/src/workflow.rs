@@ -287,10 +287,22 @@ mod tests {
         let deputy = person(Role::BodyMember, Some(("president", Position::Deputy)));
         let staff = person(Role::Secretariat, None);
         let s = PlanState::Submitted;
-        assert_eq!(apply_plan(s, PlanAction::Approve, &president, ""), Ok(PlanState::Approved));
-        assert_eq!(apply_plan(s, PlanAction::Approve, &deputy, ""), Err(Refusal::NotPresident));
-        assert_eq!(apply_plan(s, PlanAction::Approve, &staff, ""), Err(Refusal::NotPresident));
-        assert_eq!(apply_plan(s, PlanAction::Return, &president, " "), Err(Refusal::ReasonRequired));
+        assert_eq!(
+            apply_plan(s, PlanAction::Approve, &president, ""),
+            Ok(PlanState::Approved)
+        );
+        assert_eq!(
+            apply_plan(s, PlanAction::Approve, &deputy, ""),
+            Err(Refusal::NotPresident)
+        );
+        assert_eq!(
+            apply_plan(s, PlanAction::Approve, &staff, ""),
+            Err(Refusal::NotPresident)
+        );
+        assert_eq!(
+            apply_plan(s, PlanAction::Return, &president, " "),
+            Err(Refusal::ReasonRequired)
+        );
         assert_eq!(
             apply_plan(PlanState::Approved, PlanAction::Return, &president, "x"),
             Err(Refusal::WrongState("approved"))
@@ -304,19 +316,43 @@ mod tests {
         let s = apply_proposal(ProposalState::Draft, ProposalAction::Submit, &rep, true, "");
         assert_eq!(s, Ok(ProposalState::Submitted));
         assert_eq!(
-            apply_proposal(ProposalState::Submitted, ProposalAction::Accept, &rep, true, ""),
+            apply_proposal(
+                ProposalState::Submitted,
+                ProposalAction::Accept,
+                &rep,
+                true,
+                ""
+            ),
             Err(Refusal::NotConsolidator)
         );
         assert_eq!(
-            apply_proposal(ProposalState::Submitted, ProposalAction::Decline, &staff, false, ""),
+            apply_proposal(
+                ProposalState::Submitted,
+                ProposalAction::Decline,
+                &staff,
+                false,
+                ""
+            ),
             Err(Refusal::ReasonRequired)
         );
         assert_eq!(
-            apply_proposal(ProposalState::Accepted, ProposalAction::Withdraw, &rep, true, ""),
+            apply_proposal(
+                ProposalState::Accepted,
+                ProposalAction::Withdraw,
+                &rep,
+                true,
+                ""
+            ),
             Err(Refusal::WrongState("accepted"))
         );
         assert_eq!(
-            apply_proposal(ProposalState::Draft, ProposalAction::Submit, &rep, false, ""),
+            apply_proposal(
+                ProposalState::Draft,
+                ProposalAction::Submit,
+                &rep,
+                false,
+                ""
+            ),
             Err(Refusal::NotYours)
         );
     }

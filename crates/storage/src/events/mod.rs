@@ -5,11 +5,11 @@ use crate::audit::audit_entry;
 use crate::backup::{Kind, Table};
 use crate::db::{now_utc, on_pool, on_tx, NamedRow};
 use crate::StorageError;
-use megapolis_events::{
-    apply_plan, apply_proposal, blocking, clashes, format_date, parse_date, EventKind,
-    NewProposal, Period, PlanAction, PlanState, Precision, ProposalAction, ProposalState, Refusal,
-};
 use megapolis_domain::{CityCode, Person, Role};
+use megapolis_events::{
+    apply_plan, apply_proposal, blocking, clashes, format_date, parse_date, EventKind, NewProposal,
+    Period, PlanAction, PlanState, Precision, ProposalAction, ProposalState, Refusal,
+};
 use serde::Serialize;
 
 /// What a backup holds of the plan of events, parents before children.
@@ -569,5 +569,7 @@ impl Events<'_> {
 
 /// Whether `person` may see every proposal rather than their own.
 pub fn sees_all(person: &Person) -> bool {
-    megapolis_events::may_consolidate(person) || megapolis_events::is_president(person) || person.role == Role::Admin
+    megapolis_events::may_consolidate(person)
+        || megapolis_events::is_president(person)
+        || person.role == Role::Admin
 }

@@ -230,17 +230,28 @@ pub(crate) fn refused(refusal: &Refusal) -> Response {
 
 /// A JSON object's fields as text: strings as they are, numbers written out, a list of strings
 /// one per line; another type is an error on that field; `{}` or an empty body is no field.
-fn text_fields(body: &Bytes, names: &[&'static str]) -> Result<HashMap<&'static str, String>, Response> {
+fn text_fields(
+    body: &Bytes,
+    names: &[&'static str],
+) -> Result<HashMap<&'static str, String>, Response> {
     let value: serde_json::Value = if body.iter().all(u8::is_ascii_whitespace) {
         serde_json::json!({})
     } else {
         serde_json::from_slice(body).map_err(|e| {
-            error(StatusCode::BAD_REQUEST, "bad_request", format!("expected a JSON object: {e}"))
+            error(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                format!("expected a JSON object: {e}"),
+            )
         })?
     };
-    let object = value
-        .as_object()
-        .ok_or_else(|| error(StatusCode::BAD_REQUEST, "bad_request", "expected a JSON object"))?;
+    let object = value.as_object().ok_or_else(|| {
+        error(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "expected a JSON object",
+        )
+    })?;
     let mut errors = FieldErrors::default();
     let mut out = HashMap::new();
     for name in names {
@@ -272,7 +283,10 @@ fn text_fields(body: &Bytes, names: &[&'static str]) -> Result<HashMap<&'static 
 }
 
 fn person(visitor: &Visitor) -> Result<&Person, Response> {
-    visitor.person.as_ref().ok_or_else(|| fail(AppError::Forbidden))
+    visitor
+        .person
+        .as_ref()
+        .ok_or_else(|| fail(AppError::Forbidden))
 }
 
 fn id_of(raw: &str) -> Result<i64, Response> {
@@ -281,10 +295,18 @@ fn id_of(raw: &str) -> Result<i64, Response> {
 
 /// `?year=`: none, or a whole number (422 otherwise).
 fn year_of(query: &HashMap<String, String>) -> Result<Option<i32>, Response> {
-    match query.get("year").map(|y| y.trim()).filter(|y| !y.is_empty()) {
+    match query
+        .get("year")
+        .map(|y| y.trim())
+        .filter(|y| !y.is_empty())
+    {
         None => Ok(None),
         Some(y) => y.parse().map(Some).map_err(|_| {
-            error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_year", "year must be a whole number")
+            error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_year",
+                "year must be a whole number",
+            )
         }),
     }
 }
@@ -327,9 +349,21 @@ pub async fn create_proposal(
     let f = text_fields(
         &body,
         &[
-            "year", "kind", "title_ru", "title_en", "description_ru", "description_en",
-            "starts_on", "ends_on", "month", "quarter", "city", "venue", "organiser",
-            "co_organisers", "expected_participants",
+            "year",
+            "kind",
+            "title_ru",
+            "title_en",
+            "description_ru",
+            "description_en",
+            "starts_on",
+            "ends_on",
+            "month",
+            "quarter",
+            "city",
+            "venue",
+            "organiser",
+            "co_organisers",
+            "expected_participants",
         ],
     )?;
     let input = ProposalInput {
@@ -370,15 +404,32 @@ pub async fn list_proposals(
     let person = person(&visitor)?;
     let year = year_of(&query)?;
     let own = (!sees_all(person)).then_some(person.id);
-    let list = state.store.events().proposals(year, own).await.map_err(fail)?;
+    let list = state
+        .store
+        .events()
+        .proposals(year, own)
+        .await
+        .map_err(fail)?;
     Ok(Json(list.iter().map(ApiProposal::from).collect::<Vec<_>>()).into_response())
 }
 
-async fn act(state: &AppState, visitor: &Visitor, id: &str, action: ProposalAction, body: &Bytes) -> ApiResult {
+async fn act(
+    state: &AppState,
+    visitor: &Visitor,
+    id: &str,
+    action: ProposalAction,
+    body: &Bytes,
+) -> ApiResult {
     let person = person(visitor)?;
     let id = id_of(id)?;
     let f = text_fields(body, &["reason"])?;
-    match state.store.events().act(person, id, action, &f["reason"]).await.map_err(fail)? {
+    match state
+        .store
+        .events()
+        .act(person, id, action, &f["reason"])
+        .await
+        .map_err(fail)?
+    {
         Ok(_) => {
             let found = state.store.events().get(id).await.map_err(fail)?;
             let found = found.ok_or_else(|| fail(AppError::NotFound))?;
@@ -408,14 +459,30 @@ macro_rules! proposal_action {
     };
 }
 
-proposal_action!(submit_proposal, "/api/v1/events/proposals/{id}/submit", ProposalAction::Submit,
-    "Submitted for consolidation (the proposer or staff)");
-proposal_action!(withdraw_proposal, "/api/v1/events/proposals/{id}/withdraw", ProposalAction::Withdraw,
-    "Withdrawn (the proposer or staff)");
-proposal_action!(accept_proposal, "/api/v1/events/proposals/{id}/accept", ProposalAction::Accept,
-    "Accepted into the next plan version (the Secretariat or the Expert Council)");
-proposal_action!(decline_proposal, "/api/v1/events/proposals/{id}/decline", ProposalAction::Decline,
-    "Declined with a reason the proposer sees (the Secretariat or the Expert Council)");
+proposal_action!(
+    submit_proposal,
+    "/api/v1/events/proposals/{id}/submit",
+    ProposalAction::Submit,
+    "Submitted for consolidation (the proposer or staff)"
+);
+proposal_action!(
+    withdraw_proposal,
+    "/api/v1/events/proposals/{id}/withdraw",
+    ProposalAction::Withdraw,
+    "Withdrawn (the proposer or staff)"
+);
+proposal_action!(
+    accept_proposal,
+    "/api/v1/events/proposals/{id}/accept",
+    ProposalAction::Accept,
+    "Accepted into the next plan version (the Secretariat or the Expert Council)"
+);
+proposal_action!(
+    decline_proposal,
+    "/api/v1/events/proposals/{id}/decline",
+    ProposalAction::Decline,
+    "Declined with a reason the proposer sees (the Secretariat or the Expert Council)"
+);
 
 #[utoipa::path(post, path = "/api/v1/events/proposals/{id}/cancel", tag = "events",
     params(("id" = i64, Path, description = "proposal id")),
@@ -430,18 +497,28 @@ pub async fn cancel_proposal(
 ) -> ApiResult {
     let id = id_of(&id)?;
     let f = text_fields(&body, &["reason"])?;
-    state.store.events().cancel(&visitor.actor(), id, &f["reason"]).await.map_err(fail)?;
+    state
+        .store
+        .events()
+        .cancel(&visitor.actor(), id, &f["reason"])
+        .await
+        .map_err(fail)?;
     let found = state.store.events().get(id).await.map_err(fail)?;
     let found = found.ok_or_else(|| fail(AppError::NotFound))?;
     Ok(Json(ApiProposal::from(&found)).into_response())
 }
 
 /// The clashes among the submitted and accepted proposals of `year`.
-pub(crate) async fn year_clashes(state: &AppState, year: Option<i32>) -> Result<Vec<Clash>, AppError> {
+pub(crate) async fn year_clashes(
+    state: &AppState,
+    year: Option<i32>,
+) -> Result<Vec<Clash>, AppError> {
     let list = state.store.events().proposals(year, None).await?;
     let candidates: Vec<_> = list
         .iter()
-        .filter(|p| matches!(p.state, ProposalState::Submitted | ProposalState::Accepted) && !p.cancelled)
+        .filter(|p| {
+            matches!(p.state, ProposalState::Submitted | ProposalState::Accepted) && !p.cancelled
+        })
         .map(|p| p.event.candidate(p.id))
         .collect();
     Ok(clashes(&candidates))
@@ -491,8 +568,17 @@ pub(crate) async fn plan_view(state: &AppState, plan: &Plan) -> Result<ApiPlan, 
             .filter(|p| plan.proposals.contains(&p.id))
             .map(ApiProposal::from)
             .collect(),
-        added: plan.proposals.iter().copied().filter(|id| !before.contains(id)).collect(),
-        removed: before.iter().copied().filter(|id| !plan.proposals.contains(id)).collect(),
+        added: plan
+            .proposals
+            .iter()
+            .copied()
+            .filter(|id| !before.contains(id))
+            .collect(),
+        removed: before
+            .iter()
+            .copied()
+            .filter(|id| !plan.proposals.contains(id))
+            .collect(),
     })
 }
 
@@ -518,15 +604,29 @@ pub async fn create_plan(
             errors.add("year", "events-error-year");
             invalid(&errors)
         })?;
-    let id = state.store.events().create_plan(&visitor.actor(), year).await.map_err(fail)?;
+    let id = state
+        .store
+        .events()
+        .create_plan(&visitor.actor(), year)
+        .await
+        .map_err(fail)?;
     Ok((StatusCode::CREATED, Json(ApiEventCreated { id })).into_response())
 }
 
 /// The plan version `id` as `visitor` may see it: approved ones are public, the others only for
 /// those who consolidate or approve.
-pub(crate) async fn visible_plan(state: &AppState, visitor: &Visitor, id: &str) -> Result<Plan, AppError> {
+pub(crate) async fn visible_plan(
+    state: &AppState,
+    visitor: &Visitor,
+    id: &str,
+) -> Result<Plan, AppError> {
     let id: i64 = id.trim().parse().map_err(|_| AppError::NotFound)?;
-    let plan = state.store.events().plan(id).await?.ok_or(AppError::NotFound)?;
+    let plan = state
+        .store
+        .events()
+        .plan(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let insider = visitor.person.as_ref().is_some_and(sees_all);
     if plan.state == megapolis_events::PlanState::Approved || insider {
         Ok(plan)
@@ -548,12 +648,28 @@ pub async fn get_plan(
     Ok(Json(plan_view(&state, &plan).await.map_err(fail)?).into_response())
 }
 
-async fn act_plan(state: &AppState, visitor: &Visitor, id: &str, action: PlanAction, body: &Bytes) -> ApiResult {
+async fn act_plan(
+    state: &AppState,
+    visitor: &Visitor,
+    id: &str,
+    action: PlanAction,
+    body: &Bytes,
+) -> ApiResult {
     let person = person(visitor)?;
     let id = id_of(id)?;
     let f = text_fields(body, &["remarks", "reason"])?;
-    let remarks = if f["remarks"].is_empty() { &f["reason"] } else { &f["remarks"] };
-    match state.store.events().act_plan(person, id, action, remarks).await.map_err(fail)? {
+    let remarks = if f["remarks"].is_empty() {
+        &f["reason"]
+    } else {
+        &f["remarks"]
+    };
+    match state
+        .store
+        .events()
+        .act_plan(person, id, action, remarks)
+        .await
+        .map_err(fail)?
+    {
         Ok(_) => {
             let plan = state.store.events().plan(id).await.map_err(fail)?;
             let plan = plan.ok_or_else(|| fail(AppError::NotFound))?;
@@ -583,16 +699,33 @@ macro_rules! plan_action {
     };
 }
 
-plan_action!(submit_plan, "/api/v1/events/plans/{id}/submit", PlanAction::Submit,
-    "Submitted to the President (the Secretariat)");
-plan_action!(approve_plan, "/api/v1/events/plans/{id}/approve", PlanAction::Approve,
-    "Approved (only the President)");
-plan_action!(return_plan, "/api/v1/events/plans/{id}/return", PlanAction::Return,
-    "Returned with remarks (`remarks`; only the President)");
+plan_action!(
+    submit_plan,
+    "/api/v1/events/plans/{id}/submit",
+    PlanAction::Submit,
+    "Submitted to the President (the Secretariat)"
+);
+plan_action!(
+    approve_plan,
+    "/api/v1/events/plans/{id}/approve",
+    PlanAction::Approve,
+    "Approved (only the President)"
+);
+plan_action!(
+    return_plan,
+    "/api/v1/events/plans/{id}/return",
+    PlanAction::Return,
+    "Returned with remarks (`remarks`; only the President)"
+);
 
 /// The filters of the public plan and its feed: `kind`, `city`, `organiser`.
 pub(crate) fn filter_of(query: &HashMap<String, String>) -> Result<EventFilter, Response> {
-    let given = |name: &str| query.get(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let given = |name: &str| {
+        query
+            .get(name)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
     let kind = match given("kind") {
         None => None,
         Some(k) => Some(EventKind::parse(&k).ok_or_else(|| {
@@ -619,7 +752,12 @@ pub async fn feed(
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult {
     let filter = filter_of(&query)?;
-    let events = state.store.events().published(&filter).await.map_err(fail)?;
+    let events = state
+        .store
+        .events()
+        .published(&filter)
+        .await
+        .map_err(fail)?;
     let feed: Vec<FeedEvent> = events.iter().map(|p| feed_event(&state, p)).collect();
     let body = write_calendar("Megapolis — plan of events", &feed);
     Ok((
@@ -663,11 +801,33 @@ fn feed_event(state: &AppState, p: &Proposal) -> FeedEvent {
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(create_proposal, list_proposals, submit_proposal, withdraw_proposal, accept_proposal,
-        decline_proposal, cancel_proposal, list_clashes, create_plan, get_plan, submit_plan,
-        approve_plan, return_plan, feed),
-    components(schemas(ApiProposal, ApiNewProposal, ApiReason, ApiRemarks, ApiEventCreated, ApiClash,
-        ApiClashes, ApiPlan, ApiNewPlan))
+    paths(
+        create_proposal,
+        list_proposals,
+        submit_proposal,
+        withdraw_proposal,
+        accept_proposal,
+        decline_proposal,
+        cancel_proposal,
+        list_clashes,
+        create_plan,
+        get_plan,
+        submit_plan,
+        approve_plan,
+        return_plan,
+        feed
+    ),
+    components(schemas(
+        ApiProposal,
+        ApiNewProposal,
+        ApiReason,
+        ApiRemarks,
+        ApiEventCreated,
+        ApiClash,
+        ApiClashes,
+        ApiPlan,
+        ApiNewPlan
+    ))
 )]
 pub(crate) struct Api;
 

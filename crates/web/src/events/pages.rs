@@ -46,7 +46,11 @@ struct EventView {
 fn view(p: &Proposal, lang: Lang, cities: &HashMap<String, String>) -> EventView {
     let e = &p.event;
     let title = lang.pick(&e.title_ru, &e.title_en);
-    let title = if title.is_empty() { lang.pick(&e.title_en, &e.title_ru) } else { title };
+    let title = if title.is_empty() {
+        lang.pick(&e.title_en, &e.title_ru)
+    } else {
+        title
+    };
     let description = lang.pick(&e.description_ru, &e.description_en);
     EventView {
         id: p.id,
@@ -80,7 +84,12 @@ async fn city_names(state: &AppState, lang: Lang) -> Result<HashMap<String, Stri
         .cities()
         .await?
         .iter()
-        .map(|c| (c.code.to_string(), lang.pick(&c.name_ru, &c.name_en).to_string()))
+        .map(|c| {
+            (
+                c.code.to_string(),
+                lang.pick(&c.name_ru, &c.name_en).to_string(),
+            )
+        })
         .collect())
 }
 
@@ -117,7 +126,12 @@ pub async fn plan(
     // The feed of exactly the view on the page.
     let feed_query: Vec<String> = ["kind", "city", "organiser"]
         .iter()
-        .filter_map(|k| query.get(*k).filter(|v| !v.trim().is_empty()).map(|v| (k, v)))
+        .filter_map(|k| {
+            query
+                .get(*k)
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| (k, v))
+        })
         .filter(|_| !bad_kind)
         .map(|(k, v)| format!("{k}={}", urlencode(v.trim())))
         .collect();
@@ -146,7 +160,9 @@ fn urlencode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             b => format!("%{b:02X}"),
         })
         .collect()
@@ -159,7 +175,12 @@ pub async fn event(
     Path(id): Path<String>,
 ) -> PageResult {
     let id: i64 = id.trim().parse().map_err(|_| AppError::NotFound)?;
-    let found = state.store.events().get(id).await?.ok_or(AppError::NotFound)?;
+    let found = state
+        .store
+        .events()
+        .get(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let published = state
         .store
         .events()
@@ -194,6 +215,10 @@ async fn proposals_page(
     problem: Option<Refusal>,
 ) -> PageResult {
     let person = visitor.person.as_ref().ok_or(AppError::Forbidden)?;
+    // Who may not is told by the site's own 403 page; the page comes back for the rest.
+    if problem.as_ref().is_some_and(|r| r.status() == 403) {
+        return Err(AppError::Forbidden);
+    }
     let all = sees_all(person);
     let cities = city_names(state, visitor.lang).await?;
     let list = state
@@ -201,7 +226,11 @@ async fn proposals_page(
         .events()
         .proposals(None, (!all).then_some(person.id))
         .await?;
-    let clashes = if all { year_clashes(state, None).await? } else { Vec::new() };
+    let clashes = if all {
+        year_clashes(state, None).await?
+    } else {
+        Vec::new()
+    };
     let proposals: Vec<EventView> = list
         .iter()
         .map(|p| {
@@ -209,7 +238,13 @@ async fn proposals_page(
             v.flags = clashes
                 .iter()
                 .filter(|c| c.a == p.id || c.b == p.id)
-                .map(|c| (if c.a == p.id { c.b } else { c.a }, c.kind.as_str(), c.severity.as_str()))
+                .map(|c| {
+                    (
+                        if c.a == p.id { c.b } else { c.a },
+                        c.kind.as_str(),
+                        c.severity.as_str(),
+                    )
+                })
                 .collect();
             v
         })
@@ -268,10 +303,22 @@ pub async fn propose(
 ) -> PageResult {
     let person = visitor.person.as_ref().ok_or(AppError::Forbidden)?;
     match super::api::propose(&state, person, &input).await {
-        Ok(id) => Ok(see_other(&with_done(&format!("/events/proposals#proposal-{id}"), "created"))),
-        Err(Proposed::Invalid(errors)) => proposals_page(&state, &visitor, &input, &errors, None).await,
+        Ok(id) => Ok(see_other(&with_done(
+            &format!("/events/proposals#proposal-{id}"),
+            "created",
+        ))),
+        Err(Proposed::Invalid(errors)) => {
+            proposals_page(&state, &visitor, &input, &errors, None).await
+        }
         Err(Proposed::Refused(refusal)) => {
-            proposals_page(&state, &visitor, &input, &FieldErrors::default(), Some(refusal)).await
+            proposals_page(
+                &state,
+                &visitor,
+                &input,
+                &FieldErrors::default(),
+                Some(refusal),
+            )
+            .await
         }
         Err(Proposed::Failed(e)) => Err(e),
     }
@@ -301,8 +348,16 @@ pub async fn act(
         "decline" => ProposalAction::Decline,
         _ => return Err(AppError::Unprocessable("unknown action".into())),
     };
-    match state.store.events().act(person, id, action, &input.reason).await? {
-        Ok(_) => Ok(see_other(&with_done(&format!("/events/proposals#proposal-{id}"), "saved"))),
+    match state
+        .store
+        .events()
+        .act(person, id, action, &input.reason)
+        .await?
+    {
+        Ok(_) => Ok(see_other(&with_done(
+            &format!("/events/proposals#proposal-{id}"),
+            "saved",
+        ))),
         Err(refusal) => {
             proposals_page(
                 &state,
