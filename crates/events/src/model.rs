@@ -397,7 +397,7 @@ mod tests {
         let mut i = input();
         i.ends_on = "2027-05-01".into();
         assert_eq!(
-            fields(i.parse().unwrap_err()),
+            fields(i.parse().expect_err("refused")),
             vec![("ends_on", "events-error-end-before-start")]
         );
     }
@@ -407,7 +407,7 @@ mod tests {
         let mut i = input();
         i.starts_on = "2026-12-30".into();
         assert_eq!(
-            fields(i.parse().unwrap_err()),
+            fields(i.parse().expect_err("refused")),
             vec![("starts_on", "events-error-outside-year")]
         );
     }
@@ -428,7 +428,7 @@ mod tests {
         );
         i.quarter = "5".into();
         assert_eq!(
-            fields(i.parse().unwrap_err()),
+            fields(i.parse().expect_err("refused")),
             vec![("quarter", "events-error-quarter")]
         );
     }
@@ -439,7 +439,7 @@ mod tests {
         i.kind = "party".into();
         i.title_ru = " ".into();
         assert_eq!(
-            fields(i.parse().unwrap_err()),
+            fields(i.parse().expect_err("refused")),
             vec![("kind", "error-choice"), ("title_ru", "error-required")]
         );
     }

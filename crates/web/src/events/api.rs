@@ -230,6 +230,8 @@ pub(crate) fn refused(refusal: &Refusal) -> Response {
 
 /// A JSON object's fields as text: strings as they are, numbers written out, a list of strings
 /// one per line; another type is an error on that field; `{}` or an empty body is no field.
+// The error is the handler's finished answer, passed up with `?` unchanged.
+#[allow(clippy::result_large_err)]
 fn text_fields(
     body: &Bytes,
     names: &[&'static str],
@@ -282,6 +284,8 @@ fn text_fields(
     }
 }
 
+// The error is the handler's finished answer, passed up with `?` unchanged.
+#[allow(clippy::result_large_err)]
 fn person(visitor: &Visitor) -> Result<&Person, Response> {
     visitor
         .person
@@ -289,11 +293,15 @@ fn person(visitor: &Visitor) -> Result<&Person, Response> {
         .ok_or_else(|| fail(AppError::Forbidden))
 }
 
+// The error is the handler's finished answer, passed up with `?` unchanged.
+#[allow(clippy::result_large_err)]
 fn id_of(raw: &str) -> Result<i64, Response> {
     raw.trim().parse().map_err(|_| fail(AppError::NotFound))
 }
 
 /// `?year=`: none, or a whole number (422 otherwise).
+// The error is the handler's finished answer, passed up with `?` unchanged.
+#[allow(clippy::result_large_err)]
 fn year_of(query: &HashMap<String, String>) -> Result<Option<i32>, Response> {
     match query
         .get("year")
@@ -719,6 +727,8 @@ plan_action!(
 );
 
 /// The filters of the public plan and its feed: `kind`, `city`, `organiser`.
+// The error is the handler's finished answer, passed up with `?` unchanged.
+#[allow(clippy::result_large_err)]
 pub(crate) fn filter_of(query: &HashMap<String, String>) -> Result<EventFilter, Response> {
     let given = |name: &str| {
         query
