@@ -99,6 +99,21 @@ fn vevents(lines: &[String]) -> Vec<std::collections::HashMap<String, String>> {
     events
 }
 
+/// The events of `ids` among a feed's (the demo has an approved plan of its own).
+fn mine(
+    events: Vec<std::collections::HashMap<String, String>>,
+    ids: &[i64],
+) -> Vec<std::collections::HashMap<String, String>> {
+    let uids: Vec<String> = ids
+        .iter()
+        .map(|id| format!("event-{id}@megapolis"))
+        .collect();
+    events
+        .into_iter()
+        .filter(|e| uids.contains(&e["UID"]))
+        .collect()
+}
+
 fn proposal(
     kind: &str,
     title: &str,
@@ -108,7 +123,7 @@ fn proposal(
     ends: &str,
 ) -> Value {
     json!({
-        "year": 2027, "kind": kind, "title_ru": title, "title_en": "",
+        "year": 2030, "kind": kind, "title_ru": title, "title_en": "",
         "starts_on": starts, "ends_on": ends, "city": city, "organiser": organiser,
         "co_organisers": [], "expected_participants": 120,
     })
@@ -136,8 +151,8 @@ async fn a_city_proposal_goes_through_a_returned_version_to_the_approved_plan_an
             "Форум «Умный город»",
             "minsk",
             "minsk",
-            "2027-05-10",
-            "2027-05-12",
+            "2030-05-10",
+            "2030-05-12",
         ),
     )
     .await;
@@ -165,8 +180,8 @@ async fn a_city_proposal_goes_through_a_returned_version_to_the_approved_plan_an
             "Чужой форум",
             "moscow",
             "moscow",
-            "2027-05-10",
-            "2027-05-12",
+            "2030-05-10",
+            "2030-05-12",
         ),
     )
     .await;
@@ -236,7 +251,7 @@ async fn a_city_proposal_goes_through_a_returned_version_to_the_approved_plan_an
         "{body}"
     );
     // The proposer sees the reason, among their own proposals only.
-    let (status, list) = get(&app, Some(&minsk), "/api/v1/events/proposals?year=2027").await;
+    let (status, list) = get(&app, Some(&minsk), "/api/v1/events/proposals?year=2030").await;
     assert_eq!(status, 200);
     let list = list.as_array().expect("a list");
     assert_eq!(list.len(), 2);
@@ -249,7 +264,7 @@ async fn a_city_proposal_goes_through_a_returned_version_to_the_approved_plan_an
         &app,
         &secretariat,
         "/api/v1/events/plans",
-        &json!({"year": 2027}),
+        &json!({"year": 2030}),
     )
     .await;
     assert_eq!(status, 201, "{body}");
@@ -258,7 +273,7 @@ async fn a_city_proposal_goes_through_a_returned_version_to_the_approved_plan_an
         &app,
         &secretariat,
         "/api/v1/events/plans",
-        &json!({"year": 2027}),
+        &json!({"year": 2030}),
     )
     .await;
     assert_eq!(status, 409, "one open version at a time: {body}");
@@ -329,7 +344,7 @@ async fn a_city_proposal_goes_through_a_returned_version_to_the_approved_plan_an
         &app,
         &secretariat,
         "/api/v1/events/plans",
-        &json!({"year": 2027}),
+        &json!({"year": 2030}),
     )
     .await;
     assert_eq!(status, 201, "{body}");
@@ -364,15 +379,15 @@ async fn a_city_proposal_goes_through_a_returned_version_to_the_approved_plan_an
     // The feed: both events, all-day, with their UIDs, pages and SEQUENCE 0.
     let (content_type, lines) = feed(&app, "").await;
     assert_eq!(content_type, "text/calendar; charset=utf-8");
-    let events = vevents(&lines);
+    let events = mine(vevents(&lines), &[forum, seminar2]);
     assert_eq!(events.len(), 2, "{lines:?}");
     let forum_uid = format!("event-{forum}@megapolis");
     let forum_event = events
         .iter()
         .find(|e| e["UID"] == forum_uid)
         .expect("the forum");
-    assert_eq!(forum_event["DTSTART;VALUE=DATE"], "20270510");
-    assert_eq!(forum_event["DTEND;VALUE=DATE"], "20270513");
+    assert_eq!(forum_event["DTSTART;VALUE=DATE"], "20300510");
+    assert_eq!(forum_event["DTEND;VALUE=DATE"], "20300513");
     assert_eq!(forum_event["SEQUENCE"], "0");
     assert_eq!(forum_event["STATUS"], "CONFIRMED");
     assert!(
@@ -388,17 +403,35 @@ async fn a_city_proposal_goes_through_a_returned_version_to_the_approved_plan_an
             seminar_event["DTSTART;VALUE=DATE"].as_str(),
             seminar_event["DTEND;VALUE=DATE"].as_str()
         ),
-        ("20270701", "20271001")
+        ("20300701", "20301001")
     );
 
     // Filters: by kind and by city.
-    assert_eq!(vevents(&feed(&app, "?kind=seminar").await.1).len(), 1);
-    assert_eq!(vevents(&feed(&app, "?city=moscow").await.1).len(), 0);
+    let ours = [forum, seminar2];
     assert_eq!(
-        vevents(&feed(&app, "?city=minsk&kind=forum").await.1).len(),
+        mine(vevents(&feed(&app, "?kind=seminar").await.1), &ours).len(),
         1
     );
-    assert_eq!(vevents(&feed(&app, "?organiser=minsk").await.1).len(), 2);
+    assert_eq!(
+        mine(vevents(&feed(&app, "?city=moscow").await.1), &ours).len(),
+        0
+    );
+    assert_eq!(
+        mine(
+            vevents(&feed(&app, "?city=minsk&kind=forum").await.1),
+            &ours
+        )
+        .len(),
+        1
+    );
+    assert_eq!(
+        mine(vevents(&feed(&app, "?organiser=minsk").await.1), &ours).len(),
+        2
+    );
+    // The filter holds for the demo's plan too: a seminar-only feed has only seminars.
+    for event in vevents(&feed(&app, "?kind=seminar").await.1) {
+        assert_eq!(event["CATEGORIES"], "SEMINAR");
+    }
     let response = app
         .client
         .get(app.url("/api/v1/events.ics?kind=party"))
@@ -483,8 +516,8 @@ async fn bad_input_is_refused_by_field_and_a_blocking_clash_refuses_approval() {
                 "Форум",
                 "minsk",
                 "minsk",
-                "2027-05-10",
-                "2027-05-01",
+                "2030-05-10",
+                "2030-05-01",
             ),
             "ends_on",
         ),
@@ -494,8 +527,8 @@ async fn bad_input_is_refused_by_field_and_a_blocking_clash_refuses_approval() {
                 "Форум",
                 "minsk",
                 "minsk",
-                "2026-12-30",
-                "2027-01-02",
+                "2029-12-30",
+                "2030-01-02",
             ),
             "starts_on",
         ),
@@ -505,13 +538,13 @@ async fn bad_input_is_refused_by_field_and_a_blocking_clash_refuses_approval() {
                 "Форум",
                 "minsk",
                 "minsk",
-                "2027-05-10",
-                "2027-05-11",
+                "2030-05-10",
+                "2030-05-11",
             ),
             "kind",
         ),
         (
-            proposal("forum", "", "minsk", "minsk", "2027-05-10", "2027-05-11"),
+            proposal("forum", "", "minsk", "minsk", "2030-05-10", "2030-05-11"),
             "title_ru",
         ),
     ] {
@@ -533,8 +566,8 @@ async fn bad_input_is_refused_by_field_and_a_blocking_clash_refuses_approval() {
             "Форум",
             "atlantis",
             "secretariat",
-            "2027-05-10",
-            "2027-05-11",
+            "2030-05-10",
+            "2030-05-11",
         ),
     )
     .await;
@@ -543,7 +576,12 @@ async fn bad_input_is_refused_by_field_and_a_blocking_clash_refuses_approval() {
         (422, Some("unknown_city")),
         "{answer}"
     );
-    let (_, list) = get(&app, Some(&secretariat), "/api/v1/events/proposals").await;
+    let (_, list) = get(
+        &app,
+        Some(&secretariat),
+        "/api/v1/events/proposals?year=2030",
+    )
+    .await;
     assert_eq!(list, json!([]), "nothing saved");
 
     // A session and a conference in the same days, in different cities: the session blocks.
@@ -554,24 +592,24 @@ async fn bad_input_is_refused_by_field_and_a_blocking_clash_refuses_approval() {
             "Сессия МАГ",
             "moscow",
             "secretariat",
-            "2027-06-01",
-            "2027-06-02",
+            "2030-06-01",
+            "2030-06-02",
         ),
         proposal(
             "conference",
             "Конференция",
             "astana",
             "astana",
-            "2027-06-02",
-            "2027-06-02",
+            "2030-06-02",
+            "2030-06-02",
         ),
         proposal(
             "conference",
             "Конференция по транспорту",
             "astana",
             "astana",
-            "2027-06-02",
-            "2027-06-03",
+            "2030-06-02",
+            "2030-06-03",
         ),
     ] {
         let (status, answer) = post(&app, &secretariat, "/api/v1/events/proposals", &body).await;
@@ -593,7 +631,7 @@ async fn bad_input_is_refused_by_field_and_a_blocking_clash_refuses_approval() {
         .await;
         ids.push(id);
     }
-    let (status, answer) = get(&app, Some(&secretariat), "/api/v1/events/clashes?year=2027").await;
+    let (status, answer) = get(&app, Some(&secretariat), "/api/v1/events/clashes?year=2030").await;
     assert_eq!(status, 200);
     let clashes = answer["clashes"].as_array().expect("clashes");
     assert!(
@@ -614,7 +652,7 @@ async fn bad_input_is_refused_by_field_and_a_blocking_clash_refuses_approval() {
     // A city representative does not see the clash list.
     let minsk = token_of(&app, "minsk@megapolis.example", "demo-city-pass").await;
     assert_eq!(
-        get(&app, Some(&minsk), "/api/v1/events/clashes?year=2027")
+        get(&app, Some(&minsk), "/api/v1/events/clashes?year=2030")
             .await
             .0,
         403
@@ -624,7 +662,7 @@ async fn bad_input_is_refused_by_field_and_a_blocking_clash_refuses_approval() {
         &app,
         &secretariat,
         "/api/v1/events/plans",
-        &json!({"year": 2027}),
+        &json!({"year": 2030}),
     )
     .await;
     let plan = plan["id"].as_i64().expect("id");
@@ -673,11 +711,11 @@ async fn the_proposals_page_proposes_and_lists_ones_own() {
             "/events/proposals",
             "/events/proposals",
             &[
-                ("year", "2027"),
+                ("year", "2030"),
                 ("kind", "seminar"),
                 ("title_ru", "Семинар"),
-                ("starts_on", "2027-03-01"),
-                ("ends_on", "2027-02-01"),
+                ("starts_on", "2030-03-01"),
+                ("ends_on", "2030-02-01"),
                 ("city", "minsk"),
                 ("organiser", "minsk"),
             ],
@@ -692,11 +730,11 @@ async fn the_proposals_page_proposes_and_lists_ones_own() {
             "/events/proposals",
             "/events/proposals",
             &[
-                ("year", "2027"),
+                ("year", "2030"),
                 ("kind", "seminar"),
                 ("title_ru", "Семинар"),
-                ("starts_on", "2027-03-01"),
-                ("ends_on", "2027-03-01"),
+                ("starts_on", "2030-03-01"),
+                ("ends_on", "2030-03-01"),
                 ("city", "minsk"),
                 ("organiser", "minsk"),
             ],
@@ -712,5 +750,58 @@ async fn the_proposals_page_proposes_and_lists_ones_own() {
         .text()
         .await
         .expect("html");
-    assert!(html.contains("id=\"events-empty\""), "{html}");
+    // The demo's approved plan, by month; a proposal not accepted is not in it.
+    assert!(html.contains("Сессия Ассоциации"), "{html}");
+    assert!(!html.contains("Конференция по открытым данным"), "{html}");
+}
+
+#[tokio::test]
+async fn the_demo_has_an_approved_second_version_and_flags_a_clash_and_a_duplicate() {
+    let app = spawn_app().await;
+    let secretariat = token_of(
+        &app,
+        "secretariat@megapolis.example",
+        "demo-secretariat-pass",
+    )
+    .await;
+    let year = time::OffsetDateTime::now_utc().year() + 1;
+    let (status, answer) = get(
+        &app,
+        Some(&secretariat),
+        &format!("/api/v1/events/clashes?year={year}"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let clashes = answer["clashes"].as_array().expect("clashes");
+    let has = |kind: &str, severity: &str| {
+        clashes
+            .iter()
+            .any(|c| c["kind"] == kind && c["severity"] == severity)
+    };
+    assert!(
+        has("session", "blocks") && has("duplicate", "warns"),
+        "{answer}"
+    );
+    // Version 1 returned with remarks, version 2 approved, readable by anyone.
+    let (status, v1) = get(&app, Some(&secretariat), "/api/v1/events/plans/1").await;
+    assert_eq!(
+        (status, v1["state"].as_str(), v1["version"].as_i64()),
+        (200, Some("returned"), Some(1)),
+        "{v1}"
+    );
+    assert!(!v1["remarks"].as_str().unwrap_or_default().is_empty());
+    let (status, v2) = get(&app, None, "/api/v1/events/plans/2").await;
+    assert_eq!(
+        (status, v2["state"].as_str()),
+        (200, Some("approved")),
+        "{v2}"
+    );
+    assert_eq!(v2["added"].as_array().map(Vec::len), Some(1), "{v2}");
+    // The President of the demo signs in.
+    token_of(
+        &app,
+        megapolis_storage::demo::PRESIDENT_EMAIL,
+        megapolis_storage::demo::PRESIDENT_PASSWORD,
+    )
+    .await;
 }

@@ -5,6 +5,7 @@
 //! by [`load_demo`].
 mod consultations;
 mod decisions;
+mod events;
 mod monitoring;
 mod org;
 
@@ -90,6 +91,8 @@ pub const DEMO_LOGINS: &[DemoLogin] = &[
     },
 ];
 
+pub use events::{PRESIDENT_EMAIL, PRESIDENT_PASSWORD};
+
 pub const DEMO_ACTOR: &str = megapolis_domain::audit::actors::DEMO;
 
 #[derive(Debug, thiserror::Error)]
@@ -114,5 +117,6 @@ pub async fn load_demo(store: &Store) -> Result<bool, DemoError> {
     decisions::load(store, OffsetDateTime::now_utc().date()).await?;
     monitoring::load(store).await?;
     consultations::load(store).await?;
+    events::load(store).await?;
     Ok(true)
 }

@@ -46,8 +46,10 @@ pub struct ApiProposal {
     pub expected_participants: Option<i64>,
     /// draft | submitted | accepted | declined | withdrawn
     pub state: String,
-    /// Why it was declined (or accepted, or cancelled), for the proposer.
-    pub reason: String,
+    /// Why it was declined (or accepted, or cancelled), for the proposer and the consolidators;
+    /// left out of the published plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     pub cancelled: bool,
     /// Grows on each change of an event in the feed.
     pub sequence: i64,
@@ -73,7 +75,7 @@ impl From<&Proposal> for ApiProposal {
             co_organisers: e.co_organisers.clone(),
             expected_participants: e.expected_participants,
             state: p.state.as_str().into(),
-            reason: p.reason.clone(),
+            reason: Some(p.reason.clone()),
             cancelled: p.cancelled,
             sequence: p.sequence,
         }
@@ -554,7 +556,11 @@ pub async fn list_clashes(
 }
 
 /// A plan version with its events and what changed since the previous version of its year.
-pub(crate) async fn plan_view(state: &AppState, plan: &Plan) -> Result<ApiPlan, AppError> {
+pub(crate) async fn plan_view(
+    state: &AppState,
+    plan: &Plan,
+    insider: bool,
+) -> Result<ApiPlan, AppError> {
     let events = state.store.events();
     let year = events.proposals(Some(plan.year), None).await?;
     let previous = events
@@ -574,7 +580,14 @@ pub(crate) async fn plan_view(state: &AppState, plan: &Plan) -> Result<ApiPlan, 
         events: year
             .iter()
             .filter(|p| plan.proposals.contains(&p.id))
-            .map(ApiProposal::from)
+            .map(|p| ApiProposal {
+                reason: if insider {
+                    Some(p.reason.clone())
+                } else {
+                    None
+                },
+                ..ApiProposal::from(p)
+            })
             .collect(),
         added: plan
             .proposals
@@ -653,7 +666,8 @@ pub async fn get_plan(
     Path(id): Path<String>,
 ) -> ApiResult {
     let plan = visible_plan(&state, &visitor, &id).await.map_err(fail)?;
-    Ok(Json(plan_view(&state, &plan).await.map_err(fail)?).into_response())
+    let insider = visitor.person.as_ref().is_some_and(sees_all);
+    Ok(Json(plan_view(&state, &plan, insider).await.map_err(fail)?).into_response())
 }
 
 async fn act_plan(
@@ -681,7 +695,7 @@ async fn act_plan(
         Ok(_) => {
             let plan = state.store.events().plan(id).await.map_err(fail)?;
             let plan = plan.ok_or_else(|| fail(AppError::NotFound))?;
-            Ok(Json(plan_view(state, &plan).await.map_err(fail)?).into_response())
+            Ok(Json(plan_view(state, &plan, true).await.map_err(fail)?).into_response())
         }
         Err(refusal) => Err(refused(&refusal)),
     }
