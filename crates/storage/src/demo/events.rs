@@ -15,7 +15,18 @@ pub const PRESIDENT_PASSWORD: &str = "demo-president-pass";
 
 /// Who proposes (a demo e-mail), kind, titles, dates (`MM-DD..MM-DD`, `month N`, `quarter N`),
 /// city, organiser, in which version it enters (1, 2, or 0: proposed later, not yet decided).
-const PROPOSALS: &[(&str, &str, &str, &str, &str, &str, &str, u8)] = &[
+type DemoProposal = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    u8,
+);
+
+const PROPOSALS: &[DemoProposal] = &[
     (
         "secretariat",
         "session",
@@ -78,7 +89,7 @@ const PROPOSALS: &[(&str, &str, &str, &str, &str, &str, &str, u8)] = &[
     ),
 ];
 
-fn input(year: i32, row: &(&str, &str, &str, &str, &str, &str, &str, u8)) -> ProposalInput {
+fn input(year: i32, row: &DemoProposal) -> ProposalInput {
     let (_, kind, title_ru, title_en, dates, city, organiser, _) = *row;
     let mut input = ProposalInput {
         year: year.to_string(),
