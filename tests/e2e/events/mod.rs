@@ -805,3 +805,100 @@ async fn the_demo_has_an_approved_second_version_and_flags_a_clash_and_a_duplica
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_plan_versions_page_takes_a_version_to_the_president_and_back() {
+    let app = spawn_app().await;
+    let secretariat_token = token_of(
+        &app,
+        "secretariat@megapolis.example",
+        "demo-secretariat-pass",
+    )
+    .await;
+    let mut seminar = proposal(
+        "seminar",
+        "Семинар страниц",
+        "moscow",
+        "secretariat",
+        "2031-02-03",
+        "2031-02-03",
+    );
+    seminar["year"] = json!(2031);
+    let (status, body) = post(
+        &app,
+        &secretariat_token,
+        "/api/v1/events/proposals",
+        &seminar,
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["id"].as_i64().expect("id");
+    for action in ["submit", "accept"] {
+        post(
+            &app,
+            &secretariat_token,
+            &format!("/api/v1/events/proposals/{id}/{action}"),
+            &json!({}),
+        )
+        .await;
+    }
+    let secretariat = app.login_as("secretariat").await;
+    let response = app
+        .post_form(
+            &secretariat,
+            "/events/plans",
+            "/events/plans",
+            &[("year", "2031")],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let plan = app
+        .store
+        .events()
+        .plans()
+        .await
+        .expect("plans")
+        .into_iter()
+        .find(|p| p.year == 2031)
+        .expect("the 2031 version");
+    let act = format!("/events/plans/{}/act", plan.id);
+    let response = app
+        .post_form(&secretariat, "/events/plans", &act, &[("action", "submit")])
+        .await;
+    assert_eq!(response.status(), 303);
+    // The Secretariat does not approve.
+    let response = app
+        .post_form(
+            &secretariat,
+            "/events/plans",
+            &act,
+            &[("action", "approve")],
+        )
+        .await;
+    assert_eq!(response.status(), 403);
+    let president = app
+        .login_with(
+            megapolis_storage::demo::PRESIDENT_EMAIL,
+            megapolis_storage::demo::PRESIDENT_PASSWORD,
+        )
+        .await;
+    let response = app
+        .post_form(
+            &president,
+            "/events/plans",
+            &act,
+            &[("action", "return"), ("remarks", "Уточнить даты")],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let html = app
+        .get(&president, "/events/plans")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("Уточнить даты"), "{html}");
+    // A city representative does not see the versions.
+    let minsk = app.login_as("city-rep").await;
+    assert_eq!(app.get(&minsk, "/events/plans").await.status(), 403);
+}

@@ -22,6 +22,14 @@ pub fn capability() -> Capability {
                 SignedIn,
                 post(pages::act),
             ),
+            route("GET", "/events/plans", SignedIn, get(pages::plans)),
+            route("POST", "/events/plans", STAFF, post(pages::create_plan)),
+            route(
+                "POST",
+                "/events/plans/{id}/act",
+                SignedIn,
+                post(pages::act_plan),
+            ),
             route("GET", "/events/{id}", Public, get(pages::event)),
             route("GET", "/api/v1/events.ics", Public, get(api::feed)),
             route(
@@ -109,7 +117,12 @@ pub fn capability() -> Capability {
             access: Public,
             badge: None,
         }],
-        templates: crate::templates!("events.html", "event.html", "event-proposals.html"),
+        templates: crate::templates!(
+            "events.html",
+            "event.html",
+            "event-proposals.html",
+            "event-plans.html"
+        ),
         locales: crate::locales!(),
         openapi: Some(api::openapi),
         ..Capability::named("events")

@@ -370,3 +370,108 @@ pub async fn act(
         }
     }
 }
+
+/// The plan's versions for those who consolidate or approve: open a version (staff), submit it,
+/// approve or return it with remarks (the President), each with its events and its changes.
+pub async fn plans(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> PageResult {
+    plans_page(&state, &visitor, None).await
+}
+
+async fn plans_page(state: &AppState, visitor: &Visitor, problem: Option<String>) -> PageResult {
+    let person = visitor.person.as_ref().ok_or(AppError::Forbidden)?;
+    if !sees_all(person) {
+        return Err(AppError::Forbidden);
+    }
+    let mut versions = Vec::new();
+    for plan in state.store.events().plans().await?.iter().rev() {
+        versions.push(super::api::plan_view(state, plan, true).await?);
+    }
+    let status = if problem.is_some() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::OK
+    };
+    let html = render(
+        state,
+        visitor,
+        "event-plans.html",
+        context! {
+            versions, problem, president => megapolis_events::is_president(person),
+            year => crate::state::today().year() + 1,
+        },
+    )
+    .await;
+    Ok((status, html).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PlanInput {
+    #[serde(default)]
+    year: String,
+}
+
+pub async fn create_plan(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    CsrfForm(input): CsrfForm<PlanInput>,
+) -> PageResult {
+    let year: i32 = input
+        .year
+        .trim()
+        .parse()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y))
+        .ok_or_else(|| AppError::Unprocessable("year must be a year from 2000 to 2100".into()))?;
+    match state
+        .store
+        .events()
+        .create_plan(&visitor.actor(), year)
+        .await
+    {
+        Ok(_) => Ok(see_other(&with_done("/events/plans", "created"))),
+        Err(megapolis_storage::StorageError::Conflict(message)) => {
+            plans_page(&state, &visitor, Some(message)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PlanActInput {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    remarks: String,
+}
+
+pub async fn act_plan(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<String>,
+    CsrfForm(input): CsrfForm<PlanActInput>,
+) -> PageResult {
+    let person = visitor.person.as_ref().ok_or(AppError::Forbidden)?;
+    let id: i64 = id.trim().parse().map_err(|_| AppError::NotFound)?;
+    let action = match input.action.as_str() {
+        "submit" => megapolis_events::PlanAction::Submit,
+        "approve" => megapolis_events::PlanAction::Approve,
+        "return" => megapolis_events::PlanAction::Return,
+        _ => return Err(AppError::Unprocessable("unknown action".into())),
+    };
+    match state
+        .store
+        .events()
+        .act_plan(person, id, action, &input.remarks)
+        .await?
+    {
+        Ok(_) => Ok(see_other(&with_done(
+            &format!("/events/plans#plan-{id}"),
+            "saved",
+        ))),
+        Err(refusal) if refusal.status() == 403 => Err(AppError::Forbidden),
+        Err(refusal) => plans_page(&state, &visitor, Some(refusal.to_string())).await,
+    }
+}
