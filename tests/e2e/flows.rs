@@ -1456,7 +1456,7 @@ async fn the_public_api_carries_nothing_the_public_page_hides() {
             || route.access != megapolis_domain::role::Access::Public
             || !route.path.starts_with("/api/")
             || route.path.ends_with("openapi.json")
-            || [".csv", ".ttl", ".yml", ".xlsx"]
+            || [".csv", ".ttl", ".yml", ".xlsx", ".ics"]
                 .iter()
                 .any(|not_json| route.path.ends_with(not_json))
         {
@@ -1474,6 +1474,8 @@ async fn the_public_api_carries_nothing_the_public_page_hides() {
             .replace("/monitoring/editions/{id}", "/monitoring/editions/1")
             .replace("/solutions/{id}", "/solutions/1")
             .replace("/consultations/{id}", "/consultations/1")
+            // The demo plan's approved second version.
+            .replace("/events/plans/{id}", "/events/plans/2")
             .replace("/solutions/search", "/solutions/search?q=lights");
         let response = app.get(&client(), &path).await;
         assert_eq!(response.status(), 200, "{path}");

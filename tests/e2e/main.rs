@@ -13,6 +13,7 @@ mod catalogue;
 mod consultations;
 mod control;
 mod decisions;
+mod events;
 mod jobs;
 mod monitoring;
 mod notices;

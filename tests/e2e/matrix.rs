@@ -201,6 +201,32 @@ const EXPECTED: &[Expect] = &[
     e("POST", "/api/v1/consultations/{id}/submissions", "/api/v1/consultations/1/submissions", SIGNED_IN, 201),
     e("GET",  "/api/v1/consultations/{id}/clusters", "/api/v1/consultations/1/clusters?threshold=0.3", STAFF, 200),
     e("GET",  "/api/v1/consultations/{id}/submissions/{sid}/similar", "/api/v1/consultations/1/submissions/1/similar?limit=3", STAFF, 200),
+    // The plan of events: public plan, event pages and feed; anyone signed in proposes (for
+    // their own city or body: the demo body member sits on the Board, the expert proposes
+    // nothing) and sees their proposals; staff open plan versions and see the clashes; only the
+    // President approves (no such plan here, so everyone signed in learns it is missing).
+    e("GET",  "/events",                        "/events",                        ALL,       200),
+    e("GET",  "/events/proposals",              "/events/proposals",              SIGNED_IN, 200),
+    e("POST", "/events/proposals",              "/events/proposals",              ".AS.C.",  303),
+    e("POST", "/events/proposals/{id}/act",     "/events/proposals/999999/act",   SIGNED_IN, 404),
+    e("GET",  "/events/plans",                  "/events/plans",                  STAFF,     200),
+    e("POST", "/events/plans",                  "/events/plans",                  STAFF,     303),
+    e("POST", "/events/plans/{id}/act",         "/events/plans/999999/act",       SIGNED_IN, 404),
+    e("GET",  "/events/{id}",                   "/events/999999",                 ALL,       404),
+    e("GET",  "/api/v1/events.ics",             "/api/v1/events.ics?kind=forum",  ALL,       200),
+    e("GET",  "/api/v1/events/proposals",       "/api/v1/events/proposals?year=2027", SIGNED_IN, 200),
+    e("POST", "/api/v1/events/proposals",       "/api/v1/events/proposals",       ".AS.C.",  201),
+    e("POST", "/api/v1/events/proposals/{id}/submit", "/api/v1/events/proposals/999999/submit", SIGNED_IN, 404),
+    e("POST", "/api/v1/events/proposals/{id}/withdraw", "/api/v1/events/proposals/999999/withdraw", SIGNED_IN, 404),
+    e("POST", "/api/v1/events/proposals/{id}/accept", "/api/v1/events/proposals/999999/accept", SIGNED_IN, 404),
+    e("POST", "/api/v1/events/proposals/{id}/decline", "/api/v1/events/proposals/999999/decline", SIGNED_IN, 404),
+    e("POST", "/api/v1/events/proposals/{id}/cancel", "/api/v1/events/proposals/999999/cancel", STAFF, 404),
+    e("GET",  "/api/v1/events/clashes",         "/api/v1/events/clashes?year=2027", STAFF,   200),
+    e("POST", "/api/v1/events/plans",           "/api/v1/events/plans",           STAFF,     201),
+    e("GET",  "/api/v1/events/plans/{id}",      "/api/v1/events/plans/999999",    ALL,       404),
+    e("POST", "/api/v1/events/plans/{id}/submit", "/api/v1/events/plans/999999/submit", STAFF, 404),
+    e("POST", "/api/v1/events/plans/{id}/approve", "/api/v1/events/plans/999999/approve", SIGNED_IN, 404),
+    e("POST", "/api/v1/events/plans/{id}/return", "/api/v1/events/plans/999999/return", SIGNED_IN, 404),
     // Background jobs: staff only. No such job here, which staff alone may learn (a job's own
     // answer: tests/e2e/jobs).
     e("GET",  "/jobs",                          "/jobs",                          STAFF,     200),
@@ -339,6 +365,12 @@ async fn send(
             ("POST", "/api/v1/consultations/{id}/submissions") => Some(json!({
                 "kind": "proposal", "text": format!("Предложение из матрицы: Wi-Fi в метро ({me})")
             })),
+            ("POST", "/api/v1/events/proposals") => Some(json!({
+                "year": 2027, "kind": "seminar", "title_ru": format!("Семинар матрицы {me}"),
+                "month": 4, "city": "minsk", "organiser": "secretariat"
+            })),
+            // A year of its own per visitor: one open plan version per year.
+            ("POST", "/api/v1/events/plans") => Some(json!({ "year": 2040 + me.len() })),
             ("POST", "/api/v1/decisions" | "/api/v1/decisions/parse") => {
                 Some(json!({ "text": crate::decisions::DECISION }))
             }
@@ -410,6 +442,18 @@ async fn send(
                     ("text", format!("Замечание из матрицы ({me})")),
                 ],
                 "/consultations/{id}/close" => vec![],
+                "/events/proposals" => vec![
+                    ("year", "2027".into()),
+                    ("kind", "forum".into()),
+                    ("title_ru", format!("Форум матрицы {me}")),
+                    ("quarter", "2".into()),
+                    ("city", "minsk".into()),
+                    ("organiser", "secretariat".into()),
+                ],
+                "/events/proposals/{id}/act" => vec![("action", "submit".into())],
+                // A year of its own per visitor: one open plan version per year.
+                "/events/plans" => vec![("year", format!("{}", 2060 + me.len()))],
+                "/events/plans/{id}/act" => vec![("action", "submit".into())],
                 "/assignments/{id}/act" => vec![("action", "bogus".into())],
                 "/assignments/{id}/edit" => vec![("task", " ".into())],
                 other => panic!("no form for POST {other}; add one to the matrix test"),

@@ -16,6 +16,7 @@ pub mod catalogue;
 pub mod consultations;
 pub mod decisions;
 pub mod demo;
+pub mod events;
 pub mod files;
 pub mod jobs;
 pub mod monitoring;

@@ -29,6 +29,7 @@ mod catalogue;
 mod consultations;
 mod control;
 mod decisions;
+mod events;
 pub mod jobs;
 mod monitoring;
 mod notices;
@@ -56,6 +57,7 @@ pub fn capabilities() -> Vec<Capability> {
         monitoring::capability(),
         catalogue::capability(),
         consultations::capability(),
+        events::capability(),
         assignments::capability(),
         control::capability(),
         notices::capability(),

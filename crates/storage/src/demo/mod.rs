@@ -6,6 +6,7 @@
 mod catalogue;
 mod consultations;
 mod decisions;
+mod events;
 mod monitoring;
 mod org;
 
@@ -91,6 +92,8 @@ pub const DEMO_LOGINS: &[DemoLogin] = &[
     },
 ];
 
+pub use events::{PRESIDENT_EMAIL, PRESIDENT_PASSWORD};
+
 pub const DEMO_ACTOR: &str = megapolis_domain::audit::actors::DEMO;
 
 #[derive(Debug, thiserror::Error)]
@@ -116,5 +119,6 @@ pub async fn load_demo(store: &Store) -> Result<bool, DemoError> {
     monitoring::load(store).await?;
     consultations::load(store).await?;
     catalogue::load(store).await?;
+    events::load(store).await?;
     Ok(true)
 }

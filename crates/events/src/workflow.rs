@@ -1,0 +1,359 @@
+//! Who may do what: proposing (for one's city or body), consolidating (the Secretariat and the
+//! Expert Council), approving (only the President), and the two state machines: a proposal's and
+//! a plan version's.
+use crate::clash::Clash;
+use crate::model::NewProposal;
+use megapolis_domain::{Person, Position, Role};
+use serde::Serialize;
+
+/// The body whose members consolidate the proposals with the Secretariat.
+pub const COUNCIL_BODY: &str = "expert-council";
+/// The body whose chair is the President of the association.
+pub const PRESIDENT_BODY: &str = "president";
+
+/// Why an action is refused; nothing changes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("city: you may propose only for your own city")]
+    NotYourCity,
+    #[error("organiser: you may propose only for a body you are a member of")]
+    NotYourBody,
+    #[error("you may not propose events")]
+    MayNotPropose,
+    #[error("this is not your proposal")]
+    NotYours,
+    #[error("only the Secretariat and the Expert Council consolidate proposals")]
+    NotConsolidator,
+    #[error("only the President approves or returns the plan")]
+    NotPresident,
+    #[error("not possible in the state {0}")]
+    WrongState(&'static str),
+    #[error("a reason is required")]
+    ReasonRequired,
+    #[error("city: no member city has the code {0:?}")]
+    UnknownCity(String),
+    #[error("the plan has clashes that block approval: {}", describe(.0))]
+    Blocked(Vec<Clash>),
+}
+
+/// `#3 and #7 (session)`, for each clash.
+fn describe(clashes: &[Clash]) -> String {
+    clashes
+        .iter()
+        .map(|c| format!("#{} and #{} ({})", c.a, c.b, c.kind.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Refusal {
+    /// A stable code for the API.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::NotYourCity => "not_your_city",
+            Refusal::NotYourBody => "not_your_body",
+            Refusal::MayNotPropose => "may_not_propose",
+            Refusal::NotYours => "not_yours",
+            Refusal::NotConsolidator => "not_consolidator",
+            Refusal::NotPresident => "not_president",
+            Refusal::WrongState(_) => "wrong_state",
+            Refusal::ReasonRequired => "reason_required",
+            Refusal::UnknownCity(_) => "unknown_city",
+            Refusal::Blocked(_) => "blocking_clashes",
+        }
+    }
+
+    /// 403 for who may not, 409 for the wrong state, 422 for a missing reason.
+    pub fn status(&self) -> u16 {
+        match self {
+            Refusal::WrongState(_) | Refusal::Blocked(_) => 409,
+            Refusal::ReasonRequired | Refusal::UnknownCity(_) => 422,
+            _ => 403,
+        }
+    }
+}
+
+fn is_staff(person: &Person) -> bool {
+    matches!(person.role, Role::Admin | Role::Secretariat)
+}
+
+fn member_of(person: &Person, body: &str) -> bool {
+    person.memberships.iter().any(|m| m.body.as_str() == body)
+}
+
+/// Staff propose anything; a city representative events hosted or organised by their city; a
+/// body member events their body organises.
+pub fn may_propose(person: &Person, proposal: &NewProposal) -> Result<(), Refusal> {
+    match person.role {
+        Role::Admin | Role::Secretariat => Ok(()),
+        Role::CityRep => match &person.city {
+            Some(city)
+                if city == &proposal.city || city.as_str() == proposal.organiser.as_str() =>
+            {
+                Ok(())
+            }
+            _ => Err(Refusal::NotYourCity),
+        },
+        Role::BodyMember if member_of(person, &proposal.organiser) => Ok(()),
+        Role::BodyMember => Err(Refusal::NotYourBody),
+        Role::Expert => Err(Refusal::MayNotPropose),
+    }
+}
+
+/// The Secretariat, administrators and members of the Expert Council see every proposal and
+/// accept or decline them.
+pub fn may_consolidate(person: &Person) -> bool {
+    is_staff(person) || member_of(person, COUNCIL_BODY)
+}
+
+/// The President: the chair of the body "president".
+pub fn is_president(person: &Person) -> bool {
+    person
+        .memberships
+        .iter()
+        .any(|m| m.body.as_str() == PRESIDENT_BODY && m.position == Position::Chair)
+}
+
+/// A proposal's life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProposalState {
+    Draft,
+    Submitted,
+    Accepted,
+    Declined,
+    Withdrawn,
+}
+
+impl ProposalState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProposalState::Draft => "draft",
+            ProposalState::Submitted => "submitted",
+            ProposalState::Accepted => "accepted",
+            ProposalState::Declined => "declined",
+            ProposalState::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<ProposalState> {
+        [
+            ProposalState::Draft,
+            ProposalState::Submitted,
+            ProposalState::Accepted,
+            ProposalState::Declined,
+            ProposalState::Withdrawn,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == raw)
+    }
+}
+
+/// What may be done to a proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProposalAction {
+    Submit,
+    Withdraw,
+    Accept,
+    Decline,
+}
+
+/// The next state of a proposal, or why not. `own`: the person proposed it (or is staff);
+/// `reason`: what the consolidator wrote (a decline needs one).
+pub fn apply_proposal(
+    state: ProposalState,
+    action: ProposalAction,
+    person: &Person,
+    own: bool,
+    reason: &str,
+) -> Result<ProposalState, Refusal> {
+    use ProposalAction as A;
+    use ProposalState as S;
+    match action {
+        A::Submit | A::Withdraw if !own && !is_staff(person) => Err(Refusal::NotYours),
+        A::Accept | A::Decline if !may_consolidate(person) => Err(Refusal::NotConsolidator),
+        A::Decline if reason.trim().is_empty() => Err(Refusal::ReasonRequired),
+        A::Submit => match state {
+            S::Draft => Ok(S::Submitted),
+            other => Err(Refusal::WrongState(other.as_str())),
+        },
+        A::Withdraw => match state {
+            S::Draft | S::Submitted => Ok(S::Withdrawn),
+            other => Err(Refusal::WrongState(other.as_str())),
+        },
+        A::Accept | A::Decline => match state {
+            S::Submitted => Ok(if action == A::Accept {
+                S::Accepted
+            } else {
+                S::Declined
+            }),
+            other => Err(Refusal::WrongState(other.as_str())),
+        },
+    }
+}
+
+/// A plan version's life: each submission to the President is a numbered version; a returned or
+/// approved one is final, and amending means a new version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PlanState {
+    Draft,
+    Submitted,
+    Approved,
+    Returned,
+}
+
+impl PlanState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanState::Draft => "draft",
+            PlanState::Submitted => "submitted",
+            PlanState::Approved => "approved",
+            PlanState::Returned => "returned",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<PlanState> {
+        [
+            PlanState::Draft,
+            PlanState::Submitted,
+            PlanState::Approved,
+            PlanState::Returned,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == raw)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanAction {
+    Submit,
+    Approve,
+    Return,
+}
+
+/// The next state of a plan version, or why not. Blocking clashes are checked by the caller,
+/// which has the proposals.
+pub fn apply_plan(
+    state: PlanState,
+    action: PlanAction,
+    person: &Person,
+    remarks: &str,
+) -> Result<PlanState, Refusal> {
+    match action {
+        PlanAction::Submit if !is_staff(person) => Err(Refusal::NotConsolidator),
+        PlanAction::Approve | PlanAction::Return if !is_president(person) => {
+            Err(Refusal::NotPresident)
+        }
+        PlanAction::Return if remarks.trim().is_empty() => Err(Refusal::ReasonRequired),
+        PlanAction::Submit => match state {
+            PlanState::Draft => Ok(PlanState::Submitted),
+            other => Err(Refusal::WrongState(other.as_str())),
+        },
+        PlanAction::Approve | PlanAction::Return => match state {
+            PlanState::Submitted if action == PlanAction::Approve => Ok(PlanState::Approved),
+            PlanState::Submitted => Ok(PlanState::Returned),
+            other => Err(Refusal::WrongState(other.as_str())),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use megapolis_domain::Email;
+    use megapolis_domain::{BodyId, CityCode, Membership};
+
+    fn person(role: Role, body: Option<(&str, Position)>) -> Person {
+        Person {
+            id: 1,
+            email: Email::parse("p@example.org").expect("email"),
+            name: "P".into(),
+            role,
+            city: Some(CityCode::parse("kazan").expect("code")),
+            memberships: body
+                .map(|(b, position)| Membership {
+                    body: BodyId::parse(b).expect("id"),
+                    position,
+                })
+                .into_iter()
+                .collect(),
+            active: true,
+        }
+    }
+
+    #[test]
+    fn only_the_chair_of_the_president_body_approves() {
+        let president = person(Role::BodyMember, Some(("president", Position::Chair)));
+        let deputy = person(Role::BodyMember, Some(("president", Position::Deputy)));
+        let staff = person(Role::Secretariat, None);
+        let s = PlanState::Submitted;
+        assert_eq!(
+            apply_plan(s, PlanAction::Approve, &president, ""),
+            Ok(PlanState::Approved)
+        );
+        assert_eq!(
+            apply_plan(s, PlanAction::Approve, &deputy, ""),
+            Err(Refusal::NotPresident)
+        );
+        assert_eq!(
+            apply_plan(s, PlanAction::Approve, &staff, ""),
+            Err(Refusal::NotPresident)
+        );
+        assert_eq!(
+            apply_plan(s, PlanAction::Return, &president, " "),
+            Err(Refusal::ReasonRequired)
+        );
+        assert_eq!(
+            apply_plan(PlanState::Approved, PlanAction::Return, &president, "x"),
+            Err(Refusal::WrongState("approved"))
+        );
+    }
+
+    #[test]
+    fn a_proposal_is_submitted_then_decided_with_a_reason() {
+        let rep = person(Role::CityRep, None);
+        let staff = person(Role::Secretariat, None);
+        let s = apply_proposal(ProposalState::Draft, ProposalAction::Submit, &rep, true, "");
+        assert_eq!(s, Ok(ProposalState::Submitted));
+        assert_eq!(
+            apply_proposal(
+                ProposalState::Submitted,
+                ProposalAction::Accept,
+                &rep,
+                true,
+                ""
+            ),
+            Err(Refusal::NotConsolidator)
+        );
+        assert_eq!(
+            apply_proposal(
+                ProposalState::Submitted,
+                ProposalAction::Decline,
+                &staff,
+                false,
+                ""
+            ),
+            Err(Refusal::ReasonRequired)
+        );
+        assert_eq!(
+            apply_proposal(
+                ProposalState::Accepted,
+                ProposalAction::Withdraw,
+                &rep,
+                true,
+                ""
+            ),
+            Err(Refusal::WrongState("accepted"))
+        );
+        assert_eq!(
+            apply_proposal(
+                ProposalState::Draft,
+                ProposalAction::Submit,
+                &rep,
+                false,
+                ""
+            ),
+            Err(Refusal::NotYours)
+        );
+    }
+}

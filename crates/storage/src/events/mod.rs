@@ -1,0 +1,575 @@
+//! The plan of main events: proposals and the plan's numbered versions. Every change is one
+//! audited transaction under the writer's lock, after the rule of `megapolis_events` has decided
+//! on what was read in that transaction.
+use crate::audit::audit_entry;
+use crate::backup::{Kind, Table};
+use crate::db::{now_utc, on_pool, on_tx, NamedRow};
+use crate::StorageError;
+use megapolis_domain::{CityCode, Person, Role};
+use megapolis_events::{
+    apply_plan, apply_proposal, blocking, clashes, format_date, parse_date, EventKind, NewProposal,
+    Period, PlanAction, PlanState, Precision, ProposalAction, ProposalState, Refusal,
+};
+use serde::Serialize;
+
+/// What a backup holds of the plan of events, parents before children.
+pub(crate) const TABLES: &[Table] = &[
+    Table {
+        name: "event_proposals",
+        identity: true,
+        columns: &[
+            ("id", Kind::Int),
+            ("year", Kind::Int),
+            ("kind", Kind::Text),
+            ("title_ru", Kind::Text),
+            ("title_en", Kind::Text),
+            ("description_ru", Kind::Text),
+            ("description_en", Kind::Text),
+            ("date_precision", Kind::Text),
+            ("starts_on", Kind::Text),
+            ("ends_on", Kind::Text),
+            ("city_code", Kind::Text),
+            ("venue", Kind::Text),
+            ("organiser", Kind::Text),
+            ("co_organisers", Kind::Text),
+            ("expected_participants", Kind::Int),
+            ("state", Kind::Text),
+            ("reason", Kind::Text),
+            ("proposer_id", Kind::Int),
+            ("sequence", Kind::Int),
+            ("cancelled", Kind::Bool),
+            ("created_at", Kind::Text),
+            ("updated_at", Kind::Text),
+        ],
+    },
+    Table {
+        name: "event_plans",
+        identity: true,
+        columns: &[
+            ("id", Kind::Int),
+            ("year", Kind::Int),
+            ("version", Kind::Int),
+            ("state", Kind::Text),
+            ("proposals", Kind::Text),
+            ("remarks", Kind::Text),
+            ("created_by", Kind::Text),
+            ("created_at", Kind::Text),
+            ("decided_by", Kind::Text),
+            ("decided_at", Kind::Text),
+        ],
+    },
+];
+
+/// A stored proposal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Proposal {
+    pub id: i64,
+    #[serde(flatten)]
+    pub event: NewProposal,
+    pub state: ProposalState,
+    /// Why it was declined or accepted, visible to the proposer.
+    pub reason: String,
+    pub proposer_id: i64,
+    pub proposer_name: String,
+    pub sequence: i64,
+    pub cancelled: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A numbered version of a year's plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    pub id: i64,
+    pub year: i32,
+    pub version: i64,
+    pub state: PlanState,
+    pub proposals: Vec<i64>,
+    /// The President's remarks when returned.
+    pub remarks: String,
+    pub created_by: String,
+    pub created_at: String,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+}
+
+/// What the public plan and the feed are filtered by.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    pub kind: Option<EventKind>,
+    pub city: Option<String>,
+    pub organiser: Option<String>,
+}
+
+impl EventFilter {
+    pub fn admits(&self, p: &Proposal) -> bool {
+        self.kind.is_none_or(|k| p.event.kind == k)
+            && self
+                .city
+                .as_ref()
+                .is_none_or(|c| p.event.city.as_str() == c.as_str())
+            && self
+                .organiser
+                .as_ref()
+                .is_none_or(|o| p.event.organisers().iter().any(|x| x == o))
+    }
+}
+
+const PROPOSAL: &str = "SELECT e.*, p.name AS proposer_name FROM event_proposals e \
+     JOIN people p ON p.id = e.proposer_id";
+
+fn corrupt(what: &str, value: &str) -> StorageError {
+    StorageError::Corrupt(format!("event {what} {value:?}"))
+}
+
+fn proposal_of(row: &impl NamedRow) -> Result<Proposal, StorageError> {
+    let text = |c: &str| row.text(c).map_err(StorageError::from);
+    let date = |c: &str| -> Result<time::Date, StorageError> {
+        let t = text(c)?;
+        parse_date(&t).ok_or_else(|| corrupt(c, &t))
+    };
+    let kind = text("kind")?;
+    let precision = text("date_precision")?;
+    let state = text("state")?;
+    let city = text("city_code")?;
+    let co = text("co_organisers")?;
+    let year = row.int("year")?;
+    Ok(Proposal {
+        id: row.int("id")?,
+        event: NewProposal {
+            year: i32::try_from(year).map_err(|_| corrupt("year", &year.to_string()))?,
+            kind: EventKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
+            title_ru: text("title_ru")?,
+            title_en: text("title_en")?,
+            description_ru: text("description_ru")?,
+            description_en: text("description_en")?,
+            precision: Precision::parse(&precision)
+                .ok_or_else(|| corrupt("precision", &precision))?,
+            period: Period {
+                start: date("starts_on")?,
+                end: date("ends_on")?,
+            },
+            city: CityCode::parse(&city).map_err(|_| corrupt("city", &city))?,
+            venue: text("venue")?,
+            organiser: text("organiser")?,
+            co_organisers: serde_json::from_str(&co).map_err(|_| corrupt("co-organisers", &co))?,
+            expected_participants: row.int_or_none("expected_participants")?,
+        },
+        state: ProposalState::parse(&state).ok_or_else(|| corrupt("state", &state))?,
+        reason: text("reason")?,
+        proposer_id: row.int("proposer_id")?,
+        proposer_name: text("proposer_name")?,
+        sequence: row.int("sequence")?,
+        cancelled: row.flag("cancelled")?,
+        created_at: text("created_at")?,
+        updated_at: text("updated_at")?,
+    })
+}
+
+fn plan_of(row: &impl NamedRow) -> Result<Plan, StorageError> {
+    let state = row.text("state")?;
+    let proposals = row.text("proposals")?;
+    let year = row.int("year")?;
+    Ok(Plan {
+        id: row.int("id")?,
+        year: i32::try_from(year).map_err(|_| corrupt("plan year", &year.to_string()))?,
+        version: row.int("version")?,
+        state: PlanState::parse(&state).ok_or_else(|| corrupt("plan state", &state))?,
+        proposals: serde_json::from_str(&proposals)
+            .map_err(|_| corrupt("plan proposals", &proposals))?,
+        remarks: row.text("remarks")?,
+        created_by: row.text("created_by")?,
+        created_at: row.text("created_at")?,
+        decided_by: row.text_or_none("decided_by")?,
+        decided_at: row.text_or_none("decided_at")?,
+    })
+}
+
+/// What the audit log keeps of a change of state.
+#[derive(Serialize)]
+struct StateAudit<'a> {
+    state: &'a str,
+    reason: &'a str,
+}
+
+crate::facet!(
+    /// The plan of main events: proposals and plan versions.
+    Events,
+    events
+);
+
+impl Events<'_> {
+    /// Saves a draft proposal by `author`: `Ok(Err(refusal))` when the city is unknown or not the
+    /// author's to propose for (nothing saved).
+    pub async fn propose(
+        &self,
+        author: &Person,
+        proposal: &NewProposal,
+    ) -> Result<Result<i64, Refusal>, StorageError> {
+        if let Err(refusal) = megapolis_events::may_propose(author, proposal) {
+            return Ok(Err(refusal));
+        }
+        let co = serde_json::to_string(&proposal.co_organisers)
+            .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        let mut tx = self.begin_write().await?;
+        let known: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM cities WHERE code = $1",
+        )
+        .bind(proposal.city.as_str())
+        .fetch_one(conn)
+        .await?);
+        if known == 0 {
+            return Ok(Err(Refusal::UnknownCity(proposal.city.to_string())));
+        }
+        let now = now_utc();
+        let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+            "INSERT INTO event_proposals (year, kind, title_ru, title_en, description_ru, description_en, \
+             date_precision, starts_on, ends_on, city_code, venue, organiser, co_organisers, expected_participants, \
+             state, reason, proposer_id, sequence, cancelled, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, '', $16, 0, $17, $18, $18) RETURNING id",
+        )
+        .bind(i64::from(proposal.year))
+        .bind(proposal.kind.as_str())
+        .bind(&proposal.title_ru)
+        .bind(&proposal.title_en)
+        .bind(&proposal.description_ru)
+        .bind(&proposal.description_en)
+        .bind(proposal.precision.as_str())
+        .bind(format_date(proposal.period.start))
+        .bind(format_date(proposal.period.end))
+        .bind(proposal.city.as_str())
+        .bind(&proposal.venue)
+        .bind(&proposal.organiser)
+        .bind(&co)
+        .bind(proposal.expected_participants)
+        .bind(ProposalState::Draft.as_str())
+        .bind(author.id)
+        .bind(false)
+        .bind(&now)
+        .fetch_one(conn)
+        .await?);
+        tx.audit(&audit_entry(
+            &author.email.to_string(),
+            "propose",
+            "event_proposal",
+            &id.to_string(),
+            None,
+            Some(proposal),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(id))
+    }
+
+    /// Submits, withdraws, accepts or declines proposal `id` as `person` decides with `reason`:
+    /// `Ok(Err(refusal))` changes nothing.
+    pub async fn act(
+        &self,
+        person: &Person,
+        id: i64,
+        action: ProposalAction,
+        reason: &str,
+    ) -> Result<Result<ProposalState, Refusal>, StorageError> {
+        let mut tx = self.begin_write().await?;
+        let sql = format!("{PROPOSAL} WHERE e.id = $1");
+        let found = on_tx!(tx, conn => sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(conn)
+            .await?
+            .as_ref()
+            .map(proposal_of)
+            .transpose()?);
+        let found = found.ok_or_else(|| StorageError::NotFound(format!("event proposal {id}")))?;
+        let own = found.proposer_id == person.id;
+        let next = match apply_proposal(found.state, action, person, own, reason) {
+            Ok(next) => next,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
+        on_tx!(tx, conn => sqlx::query(
+            "UPDATE event_proposals SET state = $1, reason = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(next.as_str())
+        .bind(reason.trim())
+        .bind(now_utc())
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+        tx.audit(&audit_entry(
+            &person.email.to_string(),
+            next.as_str(),
+            "event_proposal",
+            &id.to_string(),
+            Some(&StateAudit {
+                state: found.state.as_str(),
+                reason: &found.reason,
+            }),
+            Some(&StateAudit {
+                state: next.as_str(),
+                reason: reason.trim(),
+            }),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(next))
+    }
+
+    /// Cancels an event (staff): it stays in the plan and the feed, marked cancelled, its
+    /// sequence one higher. Cancelling a cancelled event changes nothing.
+    pub async fn cancel(&self, actor: &str, id: i64, reason: &str) -> Result<(), StorageError> {
+        let mut tx = self.begin_write().await?;
+        let cancelled: Option<bool> = on_tx!(tx, conn => sqlx::query_scalar(
+            "SELECT cancelled FROM event_proposals WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(conn)
+        .await?);
+        match cancelled {
+            None => return Err(StorageError::NotFound(format!("event {id}"))),
+            Some(true) => return Ok(()),
+            Some(false) => {}
+        }
+        on_tx!(tx, conn => sqlx::query(
+            "UPDATE event_proposals SET cancelled = $1, reason = $2, sequence = sequence + 1, updated_at = $3 WHERE id = $4",
+        )
+        .bind(true)
+        .bind(reason.trim())
+        .bind(now_utc())
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+        tx.audit(&audit_entry(
+            actor,
+            "cancel",
+            "event_proposal",
+            &id.to_string(),
+            None,
+            Some(&StateAudit {
+                state: "cancelled",
+                reason: reason.trim(),
+            }),
+        ))
+        .await?;
+        tx.commit().await
+    }
+
+    pub async fn get(&self, id: i64) -> Result<Option<Proposal>, StorageError> {
+        let sql = format!("{PROPOSAL} WHERE e.id = $1");
+        let found = on_pool!(self, pool => sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+            .as_ref()
+            .map(proposal_of)
+            .transpose()?);
+        Ok(found)
+    }
+
+    /// The proposals of `year` (every year when none), by id; only `proposer`'s when given.
+    pub async fn proposals(
+        &self,
+        year: Option<i32>,
+        proposer: Option<i64>,
+    ) -> Result<Vec<Proposal>, StorageError> {
+        let sql = format!(
+            "{PROPOSAL} WHERE ($1 < 0 OR e.year = $1) AND ($2 < 0 OR e.proposer_id = $2) ORDER BY e.id"
+        );
+        let list = on_pool!(self, pool => sqlx::query(&sql)
+            .bind(year.map_or(-1, i64::from))
+            .bind(proposer.unwrap_or(-1))
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(proposal_of)
+            .collect::<Result<Vec<_>, StorageError>>()?);
+        Ok(list)
+    }
+
+    /// Opens the next version of `year`'s plan from its accepted proposals (the Secretariat).
+    /// A version still in draft or with the President must be decided first: `Conflict`.
+    pub async fn create_plan(&self, actor: &str, year: i32) -> Result<i64, StorageError> {
+        let mut tx = self.begin_write().await?;
+        let open: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM event_plans WHERE year = $1 AND state IN ('draft', 'submitted')",
+        )
+        .bind(i64::from(year))
+        .fetch_one(conn)
+        .await?);
+        if open > 0 {
+            return Err(StorageError::Conflict(format!(
+                "the plan for {year} already has a version in draft or with the President"
+            )));
+        }
+        let last: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
+            "SELECT MAX(version) FROM event_plans WHERE year = $1",
+        )
+        .bind(i64::from(year))
+        .fetch_one(conn)
+        .await?);
+        let ids: Vec<i64> = on_tx!(tx, conn => sqlx::query_scalar(
+            "SELECT id FROM event_proposals WHERE year = $1 AND state = 'accepted' ORDER BY starts_on, id",
+        )
+        .bind(i64::from(year))
+        .fetch_all(conn)
+        .await?);
+        let ids_text =
+            serde_json::to_string(&ids).map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        let version = last.unwrap_or(0) + 1;
+        let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+            "INSERT INTO event_plans (year, version, state, proposals, remarks, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, '', $5, $6) RETURNING id",
+        )
+        .bind(i64::from(year))
+        .bind(version)
+        .bind(PlanState::Draft.as_str())
+        .bind(&ids_text)
+        .bind(actor)
+        .bind(now_utc())
+        .fetch_one(conn)
+        .await?);
+        tx.audit(&audit_entry(
+            actor,
+            "create",
+            "event_plan",
+            &id.to_string(),
+            None,
+            Some(&serde_json::json!({ "year": year, "version": version, "proposals": ids })),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn plan(&self, id: i64) -> Result<Option<Plan>, StorageError> {
+        let found = on_pool!(self, pool => sqlx::query("SELECT * FROM event_plans WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+            .as_ref()
+            .map(plan_of)
+            .transpose()?);
+        Ok(found)
+    }
+
+    /// Every version of every plan, by year then version.
+    pub async fn plans(&self) -> Result<Vec<Plan>, StorageError> {
+        let list = on_pool!(self, pool => sqlx::query("SELECT * FROM event_plans ORDER BY year, version")
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(plan_of)
+            .collect::<Result<Vec<_>, StorageError>>()?);
+        Ok(list)
+    }
+
+    /// Submits, approves or returns plan version `id`. Approval is refused while the version's
+    /// proposals have a clash that blocks it; `Ok(Err(refusal))` changes nothing.
+    pub async fn act_plan(
+        &self,
+        person: &Person,
+        id: i64,
+        action: PlanAction,
+        remarks: &str,
+    ) -> Result<Result<PlanState, Refusal>, StorageError> {
+        let mut tx = self.begin_write().await?;
+        let plan = on_tx!(tx, conn => sqlx::query("SELECT * FROM event_plans WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?
+            .as_ref()
+            .map(plan_of)
+            .transpose()?);
+        let plan = plan.ok_or_else(|| StorageError::NotFound(format!("event plan {id}")))?;
+        let next = match apply_plan(plan.state, action, person, remarks) {
+            Ok(next) => next,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
+        if next == PlanState::Approved {
+            let sql = format!("{PROPOSAL} WHERE e.year = $1 ORDER BY e.id");
+            let year = on_tx!(tx, conn => sqlx::query(&sql)
+                .bind(i64::from(plan.year))
+                .fetch_all(conn)
+                .await?
+                .iter()
+                .map(proposal_of)
+                .collect::<Result<Vec<_>, StorageError>>()?);
+            let candidates: Vec<_> = year
+                .iter()
+                .filter(|p| plan.proposals.contains(&p.id) && !p.cancelled)
+                .map(|p| p.event.candidate(p.id))
+                .collect();
+            let blocked = blocking(&clashes(&candidates));
+            if !blocked.is_empty() {
+                return Ok(Err(Refusal::Blocked(blocked)));
+            }
+        }
+        let decided = matches!(next, PlanState::Approved | PlanState::Returned);
+        let now = now_utc();
+        let actor = person.email.to_string();
+        on_tx!(tx, conn => sqlx::query(
+            "UPDATE event_plans SET state = $1, remarks = $2, decided_by = $3, decided_at = $4 WHERE id = $5",
+        )
+        .bind(next.as_str())
+        .bind(if next == PlanState::Returned { remarks.trim() } else { plan.remarks.as_str() })
+        .bind(decided.then_some(actor.as_str()))
+        .bind(decided.then_some(now.as_str()))
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+        tx.audit(&audit_entry(
+            &actor,
+            next.as_str(),
+            "event_plan",
+            &id.to_string(),
+            Some(&StateAudit {
+                state: plan.state.as_str(),
+                reason: &plan.remarks,
+            }),
+            Some(&StateAudit {
+                state: next.as_str(),
+                reason: remarks.trim(),
+            }),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(next))
+    }
+
+    /// The events of the approved plans (the latest approved version of each year), cancelled
+    /// ones included, by start; only those `filter` admits.
+    pub async fn published(&self, filter: &EventFilter) -> Result<Vec<Proposal>, StorageError> {
+        let plans = self.plans().await?;
+        let mut ids: Vec<i64> = Vec::new();
+        let mut years: Vec<i32> = plans.iter().map(|p| p.year).collect();
+        years.dedup();
+        for year in years {
+            if let Some(latest) = plans
+                .iter()
+                .filter(|p| p.year == year && p.state == PlanState::Approved)
+                .max_by_key(|p| p.version)
+            {
+                ids.extend(&latest.proposals);
+            }
+        }
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut events: Vec<Proposal> = self
+            .proposals(None, None)
+            .await?
+            .into_iter()
+            .filter(|p| ids.contains(&p.id) && filter.admits(p))
+            .collect();
+        events.sort_by_key(|p| (p.event.period.start, p.id));
+        Ok(events)
+    }
+}
+
+/// Whether `person` may see every proposal rather than their own.
+pub fn sees_all(person: &Person) -> bool {
+    megapolis_events::may_consolidate(person)
+        || megapolis_events::is_president(person)
+        || person.role == Role::Admin
+}

@@ -1,0 +1,130 @@
+//! The plan of main events: proposals from cities and bodies, their consolidation with clash and
+//! duplicate flags (the rules of `megapolis_events`), the plan's versions approved by the
+//! President, the published plan by month with its filters, and the calendar feed.
+pub mod api;
+pub mod pages;
+
+use crate::capability::{route, Capability, NavEntry};
+use axum::routing::{get, post};
+use megapolis_domain::role::Access;
+use megapolis_domain::role::Access::{Public, SignedIn};
+
+pub fn capability() -> Capability {
+    const STAFF: Access = Access::STAFF;
+    Capability {
+        routes: vec![
+            route("GET", "/events", Public, get(pages::plan)),
+            route("GET", "/events/proposals", SignedIn, get(pages::proposals)),
+            route("POST", "/events/proposals", SignedIn, post(pages::propose)),
+            route(
+                "POST",
+                "/events/proposals/{id}/act",
+                SignedIn,
+                post(pages::act),
+            ),
+            route("GET", "/events/plans", SignedIn, get(pages::plans)),
+            route("POST", "/events/plans", STAFF, post(pages::create_plan)),
+            route(
+                "POST",
+                "/events/plans/{id}/act",
+                SignedIn,
+                post(pages::act_plan),
+            ),
+            route("GET", "/events/{id}", Public, get(pages::event)),
+            route("GET", "/api/v1/events.ics", Public, get(api::feed)),
+            route(
+                "GET",
+                "/api/v1/events/proposals",
+                SignedIn,
+                get(api::list_proposals),
+            ),
+            route(
+                "POST",
+                "/api/v1/events/proposals",
+                SignedIn,
+                post(api::create_proposal),
+            ),
+            route(
+                "POST",
+                "/api/v1/events/proposals/{id}/submit",
+                SignedIn,
+                post(api::submit_proposal),
+            ),
+            route(
+                "POST",
+                "/api/v1/events/proposals/{id}/withdraw",
+                SignedIn,
+                post(api::withdraw_proposal),
+            ),
+            route(
+                "POST",
+                "/api/v1/events/proposals/{id}/accept",
+                SignedIn,
+                post(api::accept_proposal),
+            ),
+            route(
+                "POST",
+                "/api/v1/events/proposals/{id}/decline",
+                SignedIn,
+                post(api::decline_proposal),
+            ),
+            route(
+                "POST",
+                "/api/v1/events/proposals/{id}/cancel",
+                STAFF,
+                post(api::cancel_proposal),
+            ),
+            route(
+                "GET",
+                "/api/v1/events/clashes",
+                SignedIn,
+                get(api::list_clashes),
+            ),
+            route(
+                "POST",
+                "/api/v1/events/plans",
+                STAFF,
+                post(api::create_plan),
+            ),
+            route(
+                "GET",
+                "/api/v1/events/plans/{id}",
+                Public,
+                get(api::get_plan),
+            ),
+            route(
+                "POST",
+                "/api/v1/events/plans/{id}/submit",
+                STAFF,
+                post(api::submit_plan),
+            ),
+            route(
+                "POST",
+                "/api/v1/events/plans/{id}/approve",
+                SignedIn,
+                post(api::approve_plan),
+            ),
+            route(
+                "POST",
+                "/api/v1/events/plans/{id}/return",
+                SignedIn,
+                post(api::return_plan),
+            ),
+        ],
+        nav: vec![NavEntry {
+            href: "/events",
+            label: "nav-events",
+            access: Public,
+            badge: None,
+        }],
+        templates: crate::templates!(
+            "events.html",
+            "event.html",
+            "event-proposals.html",
+            "event-plans.html"
+        ),
+        locales: crate::locales!(),
+        openapi: Some(api::openapi),
+        ..Capability::named("events")
+    }
+}

@@ -1,0 +1,477 @@
+//! The plan of events on the portal: the approved plan by month with its filters (a GET form)
+//! and the feed of the filtered view, an event's page, and for whoever is signed in the
+//! proposals page: the form to propose, one's own proposals, and for the Secretariat, the Expert
+//! Council and the President every proposal with its clash flags and the buttons to decide.
+use super::api::{filter_of, year_clashes, Proposed};
+use crate::auth::Visitor;
+use crate::error::AppError;
+use crate::forms::CsrfForm;
+use crate::render::{errors_map, render, see_other, with_done, PageResult};
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Extension;
+use megapolis_domain::{FieldErrors, Lang};
+use megapolis_events::{format_date, EventKind, ProposalAction, ProposalInput, Refusal};
+use megapolis_storage::events::{sees_all, Proposal};
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[derive(Serialize)]
+struct EventView {
+    id: i64,
+    year: i32,
+    kind: &'static str,
+    title: String,
+    description: String,
+    precision: &'static str,
+    starts_on: String,
+    ends_on: String,
+    /// 1–12: the month it starts in, for the plan's grouping.
+    month: u8,
+    city: String,
+    venue: String,
+    organisers: Vec<String>,
+    expected_participants: Option<i64>,
+    state: &'static str,
+    reason: String,
+    cancelled: bool,
+    proposer: String,
+    /// The clashes it is in: (other id, kind, severity).
+    flags: Vec<(i64, &'static str, &'static str)>,
+}
+
+fn view(p: &Proposal, lang: Lang, cities: &HashMap<String, String>) -> EventView {
+    let e = &p.event;
+    let title = lang.pick(&e.title_ru, &e.title_en);
+    let title = if title.is_empty() {
+        lang.pick(&e.title_en, &e.title_ru)
+    } else {
+        title
+    };
+    let description = lang.pick(&e.description_ru, &e.description_en);
+    EventView {
+        id: p.id,
+        year: e.year,
+        kind: e.kind.as_str(),
+        title: title.to_string(),
+        description: description.to_string(),
+        precision: e.precision.as_str(),
+        starts_on: format_date(e.period.start),
+        ends_on: format_date(e.period.end),
+        month: u8::from(e.period.start.month()),
+        city: cities
+            .get(e.city.as_str())
+            .cloned()
+            .unwrap_or_else(|| e.city.to_string()),
+        venue: e.venue.clone(),
+        organisers: e.organisers(),
+        expected_participants: e.expected_participants,
+        state: p.state.as_str(),
+        reason: p.reason.clone(),
+        cancelled: p.cancelled,
+        proposer: p.proposer_name.clone(),
+        flags: Vec::new(),
+    }
+}
+
+async fn city_names(state: &AppState, lang: Lang) -> Result<HashMap<String, String>, AppError> {
+    Ok(state
+        .store
+        .org()
+        .cities()
+        .await?
+        .iter()
+        .map(|c| {
+            (
+                c.code.to_string(),
+                lang.pick(&c.name_ru, &c.name_en).to_string(),
+            )
+        })
+        .collect())
+}
+
+/// The approved plan by month, filtered.
+pub async fn plan(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Query(query): Query<HashMap<String, String>>,
+) -> PageResult {
+    let (filter, bad_kind) = match filter_of(&query) {
+        Ok(filter) => (filter, false),
+        Err(_) => (Default::default(), true),
+    };
+    let cities = city_names(&state, visitor.lang).await?;
+    let events: Vec<EventView> = state
+        .store
+        .events()
+        .published(&filter)
+        .await?
+        .iter()
+        .map(|p| view(p, visitor.lang, &cities))
+        .collect();
+    let mut months: Vec<(i32, u8, Vec<&EventView>)> = Vec::new();
+    for e in &events {
+        match months.last_mut() {
+            Some((y, m, list)) if *y == e.year && *m == e.month => list.push(e),
+            _ => months.push((e.year, e.month, vec![e])),
+        }
+    }
+    let months: Vec<_> = months
+        .into_iter()
+        .map(|(year, month, events)| context! { year, month, events })
+        .collect();
+    // The feed of exactly the view on the page.
+    let feed_query: Vec<String> = ["kind", "city", "organiser"]
+        .iter()
+        .filter_map(|k| {
+            query
+                .get(*k)
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| (k, v))
+        })
+        .filter(|_| !bad_kind)
+        .map(|(k, v)| format!("{k}={}", urlencode(v.trim())))
+        .collect();
+    let feed = if feed_query.is_empty() {
+        "/api/v1/events.ics".to_string()
+    } else {
+        format!("/api/v1/events.ics?{}", feed_query.join("&"))
+    };
+    let mut city_list: Vec<(String, String)> = cities.into_iter().collect();
+    city_list.sort_by(|a, b| a.1.cmp(&b.1));
+    let html = render(
+        &state,
+        &visitor,
+        "events.html",
+        context! {
+            months, feed, kinds => EventKind::ALL.map(EventKind::as_str), cities => city_list,
+            kind => query.get("kind"), city => query.get("city"), organiser => query.get("organiser"),
+        },
+    )
+    .await;
+    Ok(html)
+}
+
+/// Percent-encodes a query value.
+fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// An event of an approved plan, or any proposal for those who consolidate or proposed it.
+pub async fn event(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id: i64 = id.trim().parse().map_err(|_| AppError::NotFound)?;
+    let found = state
+        .store
+        .events()
+        .get(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let published = state
+        .store
+        .events()
+        .published(&Default::default())
+        .await?
+        .iter()
+        .any(|p| p.id == id);
+    let insider = visitor
+        .person
+        .as_ref()
+        .is_some_and(|p| sees_all(p) || p.id == found.proposer_id);
+    if !published && !insider {
+        return Err(AppError::NotFound);
+    }
+    let cities = city_names(&state, visitor.lang).await?;
+    let event = view(&found, visitor.lang, &cities);
+    let html = render(
+        &state,
+        &visitor,
+        "event.html",
+        context! { event, published, ics => format!("/api/v1/events.ics?organiser={}", urlencode(&found.event.organiser)) },
+    )
+    .await;
+    Ok(html)
+}
+
+async fn proposals_page(
+    state: &AppState,
+    visitor: &Visitor,
+    form: &ProposalInput,
+    errors: &FieldErrors,
+    problem: Option<Refusal>,
+) -> PageResult {
+    let person = visitor.person.as_ref().ok_or(AppError::Forbidden)?;
+    // Who may not is told by the site's own 403 page; the page comes back for the rest.
+    if problem.as_ref().is_some_and(|r| r.status() == 403) {
+        return Err(AppError::Forbidden);
+    }
+    let all = sees_all(person);
+    let cities = city_names(state, visitor.lang).await?;
+    let list = state
+        .store
+        .events()
+        .proposals(None, (!all).then_some(person.id))
+        .await?;
+    let clashes = if all {
+        year_clashes(state, None).await?
+    } else {
+        Vec::new()
+    };
+    let proposals: Vec<EventView> = list
+        .iter()
+        .map(|p| {
+            let mut v = view(p, visitor.lang, &cities);
+            v.flags = clashes
+                .iter()
+                .filter(|c| c.a == p.id || c.b == p.id)
+                .map(|c| {
+                    (
+                        if c.a == p.id { c.b } else { c.a },
+                        c.kind.as_str(),
+                        c.severity.as_str(),
+                    )
+                })
+                .collect();
+            v
+        })
+        .collect();
+    let status = match &problem {
+        Some(refusal) => StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::CONFLICT),
+        None if errors.is_empty() => StatusCode::OK,
+        None => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    let problem = problem.map(|r| r.code());
+    let mut city_list: Vec<(String, String)> = cities.into_iter().collect();
+    city_list.sort_by(|a, b| a.1.cmp(&b.1));
+    let form = context! {
+        year => form.year, kind => form.kind, title_ru => form.title_ru, title_en => form.title_en,
+        description_ru => form.description_ru, description_en => form.description_en,
+        starts_on => form.starts_on, ends_on => form.ends_on, month => form.month,
+        quarter => form.quarter, city => form.city, venue => form.venue,
+        organiser => form.organiser, co_organisers => form.co_organisers,
+        expected_participants => form.expected_participants,
+    };
+    let html = render(
+        state,
+        visitor,
+        "event-proposals.html",
+        context! {
+            proposals, consolidator => all, form, errors => errors_map(errors), problem,
+            kinds => EventKind::ALL.map(EventKind::as_str), cities => city_list,
+            me => person.id,
+        },
+    )
+    .await;
+    Ok((status, html).into_response())
+}
+
+pub async fn proposals(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> PageResult {
+    let form = ProposalInput {
+        year: (crate::state::today().year() + 1).to_string(),
+        city: visitor
+            .person
+            .as_ref()
+            .and_then(|p| p.city.as_ref())
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
+        ..Default::default()
+    };
+    proposals_page(&state, &visitor, &form, &FieldErrors::default(), None).await
+}
+
+pub async fn propose(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    CsrfForm(input): CsrfForm<ProposalInput>,
+) -> PageResult {
+    let person = visitor.person.as_ref().ok_or(AppError::Forbidden)?;
+    match super::api::propose(&state, person, &input).await {
+        Ok(id) => Ok(see_other(&with_done(
+            &format!("/events/proposals#proposal-{id}"),
+            "created",
+        ))),
+        Err(Proposed::Invalid(errors)) => {
+            proposals_page(&state, &visitor, &input, &errors, None).await
+        }
+        Err(Proposed::Refused(refusal)) => {
+            proposals_page(
+                &state,
+                &visitor,
+                &input,
+                &FieldErrors::default(),
+                Some(refusal),
+            )
+            .await
+        }
+        Err(Proposed::Failed(e)) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ActInput {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Submit, withdraw, accept or decline from the proposals page.
+pub async fn act(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<String>,
+    CsrfForm(input): CsrfForm<ActInput>,
+) -> PageResult {
+    let person = visitor.person.as_ref().ok_or(AppError::Forbidden)?;
+    let id: i64 = id.trim().parse().map_err(|_| AppError::NotFound)?;
+    let action = match input.action.as_str() {
+        "submit" => ProposalAction::Submit,
+        "withdraw" => ProposalAction::Withdraw,
+        "accept" => ProposalAction::Accept,
+        "decline" => ProposalAction::Decline,
+        _ => return Err(AppError::Unprocessable("unknown action".into())),
+    };
+    match state
+        .store
+        .events()
+        .act(person, id, action, &input.reason)
+        .await?
+    {
+        Ok(_) => Ok(see_other(&with_done(
+            &format!("/events/proposals#proposal-{id}"),
+            "saved",
+        ))),
+        Err(refusal) => {
+            proposals_page(
+                &state,
+                &visitor,
+                &ProposalInput::default(),
+                &FieldErrors::default(),
+                Some(refusal),
+            )
+            .await
+        }
+    }
+}
+
+/// The plan's versions for those who consolidate or approve: open a version (staff), submit it,
+/// approve or return it with remarks (the President), each with its events and its changes.
+pub async fn plans(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> PageResult {
+    plans_page(&state, &visitor, None).await
+}
+
+async fn plans_page(state: &AppState, visitor: &Visitor, problem: Option<String>) -> PageResult {
+    let person = visitor.person.as_ref().ok_or(AppError::Forbidden)?;
+    if !sees_all(person) {
+        return Err(AppError::Forbidden);
+    }
+    let mut versions = Vec::new();
+    for plan in state.store.events().plans().await?.iter().rev() {
+        versions.push(super::api::plan_view(state, plan, true).await?);
+    }
+    let status = if problem.is_some() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::OK
+    };
+    let html = render(
+        state,
+        visitor,
+        "event-plans.html",
+        context! {
+            versions, problem, president => megapolis_events::is_president(person),
+            year => crate::state::today().year() + 1,
+        },
+    )
+    .await;
+    Ok((status, html).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PlanInput {
+    #[serde(default)]
+    year: String,
+}
+
+pub async fn create_plan(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    CsrfForm(input): CsrfForm<PlanInput>,
+) -> PageResult {
+    let year: i32 = input
+        .year
+        .trim()
+        .parse()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y))
+        .ok_or_else(|| AppError::Unprocessable("year must be a year from 2000 to 2100".into()))?;
+    match state
+        .store
+        .events()
+        .create_plan(&visitor.actor(), year)
+        .await
+    {
+        Ok(_) => Ok(see_other(&with_done("/events/plans", "created"))),
+        Err(megapolis_storage::StorageError::Conflict(message)) => {
+            plans_page(&state, &visitor, Some(message)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PlanActInput {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    remarks: String,
+}
+
+pub async fn act_plan(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<String>,
+    CsrfForm(input): CsrfForm<PlanActInput>,
+) -> PageResult {
+    let person = visitor.person.as_ref().ok_or(AppError::Forbidden)?;
+    let id: i64 = id.trim().parse().map_err(|_| AppError::NotFound)?;
+    let action = match input.action.as_str() {
+        "submit" => megapolis_events::PlanAction::Submit,
+        "approve" => megapolis_events::PlanAction::Approve,
+        "return" => megapolis_events::PlanAction::Return,
+        _ => return Err(AppError::Unprocessable("unknown action".into())),
+    };
+    match state
+        .store
+        .events()
+        .act_plan(person, id, action, &input.remarks)
+        .await?
+    {
+        Ok(_) => Ok(see_other(&with_done(
+            &format!("/events/plans#plan-{id}"),
+            "saved",
+        ))),
+        Err(refusal) if refusal.status() == 403 => Err(AppError::Forbidden),
+        Err(refusal) => plans_page(&state, &visitor, Some(refusal.to_string())).await,
+    }
+}
