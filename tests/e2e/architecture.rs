@@ -15,6 +15,7 @@ const DOMAIN_CRATES: &[&str] = &[
     "megapolis-monitoring",
     "megapolis-catalogue",
     "megapolis-consultations",
+    "megapolis-training",
 ];
 const RUNTIME_HTTP_SQL: &[&str] = &[
     "tokio",

@@ -49,6 +49,7 @@ fn backed_up_tables() -> impl Iterator<Item = &'static Table> {
         crate::catalogue::TABLES,
         crate::monitoring::campaigns::TABLES,
         crate::consultations::TABLES,
+        crate::training::TABLES,
         crate::audit::TABLES,
     ]
     .into_iter()

@@ -161,6 +161,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0009_consultations.sql"),
     ),
     (10, include_str!("../migrations/sqlite/0010_catalogue.sql")),
+    (12, include_str!("../migrations/sqlite/0012_training.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -194,10 +195,14 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         10,
         include_str!("../migrations/postgres/0010_catalogue.sql"),
     ),
+    (
+        12,
+        include_str!("../migrations/postgres/0012_training.sql"),
+    ),
 ];
 
 /// The schema version this build expects: the last migration's number.
-pub const SCHEMA_VERSION: i64 = 10;
+pub const SCHEMA_VERSION: i64 = 12;
 
 pub fn now_utc() -> String {
     OffsetDateTime::now_utc()
