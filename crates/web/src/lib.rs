@@ -33,6 +33,7 @@ pub mod jobs;
 mod monitoring;
 mod notices;
 mod org;
+mod training;
 
 pub use application::{Application, BuildError, Settings};
 pub use auth::{new_token, token_hash};
@@ -56,6 +57,7 @@ pub fn capabilities() -> Vec<Capability> {
         monitoring::capability(),
         catalogue::capability(),
         consultations::capability(),
+        training::capability(),
         assignments::capability(),
         control::capability(),
         notices::capability(),

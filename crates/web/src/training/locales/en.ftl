@@ -1,0 +1,85 @@
+nav-training = Training
+training-title = Training of city staff
+training-lead = Programmes run with the university partner, cohorts with places for each city, and certificates anyone can verify.
+training-programmes = Programmes
+training-programme = Programme
+training-no-programmes = No programme yet.
+training-cohorts = Cohorts
+training-cohort = Cohort
+training-no-cohorts = No cohort yet.
+training-hours = { $count ->
+    [one] one hour
+   *[other] { $count } hours
+}
+training-validity = { $count ->
+    [one] certificate valid one year
+   *[other] certificate valid { $count } years
+}
+training-rule = completion: { $percent } % attendance and a passed assessment
+training-format-in-person = in person
+training-format-online = online
+training-format-mixed = mixed
+training-dates = Dates
+training-place = Place
+training-window = Nominations
+training-open = open for nominations
+training-capacity = Places
+training-quotas = Places by city
+training-city = City
+training-places = Quota
+training-used = Nominated
+training-remaining = Left
+training-remaining-for-city = { $count ->
+    [0] Your city has no places left in this cohort.
+    [one] Your city has one place left.
+   *[other] Your city has { $count } places left.
+}
+training-nominate = Nominate a staff member
+training-nominate-button = Nominate
+training-name = Name
+training-position = Position
+training-department = Department
+training-email = E-mail
+training-participants = Participants
+training-no-nominations = No one is nominated yet.
+training-state = State
+training-state-nominated = nominated
+training-state-completed = completed
+training-state-failed = not completed
+training-results = Results
+training-attendance = Attendance, %
+training-passed = assessment passed
+training-record = Record
+training-issue = Issue certificates to those who completed
+training-invalid-name = Give the staff member's name.
+training-invalid-position = Give the position.
+training-invalid-email = Give a valid e-mail address.
+training-invalid-city = Give a city code.
+training-invalid-attendance = Attendance is a per cent between 0 and 100.
+training-refused-not_nominator = Only a city's representative or the Secretariat nominates.
+training-refused-not_your_city = You may nominate only your own city's staff.
+training-refused-outside_window = Nominations to this cohort are not open now.
+training-refused-no_quota = This cohort has no places for your city.
+training-refused-quota_used = Your city's quota in this cohort is used.
+training-refused-cohort_full = The cohort is full.
+training-refused-duplicate_nominee = This person is already nominated to the cohort.
+certificate-title = Certificate
+certificate-unknown = No certificate has this code: it is not valid. Check the code as printed.
+certificate-status-valid = Valid
+certificate-status-expired = Expired
+certificate-status-revoked = Revoked
+certificate-status-invalid = Not valid: the record does not match its signature
+certificate-reason = Reason
+certificate-recipient = Awarded to
+certificate-achievement = For
+certificate-description = About
+certificate-criteria = Criteria
+certificate-issuer = Issued by
+certificate-issued = Issued
+certificate-valid-until = Valid until
+certificate-revoked = Revoked on
+certificate-verified = The signature (Ed25519, eddsa-jcs-2022) was checked now with the association's public key.
+certificate-not-verified = The signature does not verify with the association's key.
+certificate-credential = Signed credential (Open Badges 3.0, JSON)
+certificate-status-json = Status (JSON)
+certificate-issuer-key = The association's public key
