@@ -16,3 +16,4 @@ mod decisions;
 mod jobs;
 mod monitoring;
 mod notices;
+mod training;

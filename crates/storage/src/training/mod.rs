@@ -510,11 +510,11 @@ impl Training<'_> {
         nominee: &Nominee,
         today: Date,
     ) -> Result<i64, StorageError> {
-        let city = nominating_city(person, asked_city)?;
         let mut tx = self.begin_write().await?;
         let cohort = cohort_in(&mut Reader::Tx(&mut tx), cohort_id)
             .await?
             .ok_or_else(|| StorageError::NotFound(format!("cohort {cohort_id}")))?;
+        let city = nominating_city(person, asked_city)?;
         let already: i64 = on_tx!(tx, conn => sqlx::query_scalar(
             "SELECT COUNT(*) FROM training_nominations WHERE cohort_id = $1 AND email = $2",
         )

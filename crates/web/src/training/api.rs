@@ -5,7 +5,7 @@
 use super::NOMINATORS;
 use crate::api::{fail, ApiError, ApiFieldError, ApiResult};
 use crate::auth::Visitor;
-use crate::error::json_error;
+use crate::error::{json_error, AppError};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -633,21 +633,22 @@ pub(crate) async fn issue_for(
     state: &AppState,
     visitor: &Visitor,
     cohort_id: i64,
-) -> Result<Vec<String>, Response> {
-    found_cohort(state, cohort_id).await?;
-    let issuer_name = match state.store.org().association().await.map_err(fail)? {
+) -> Result<Vec<String>, AppError> {
+    if state.store.training().cohort(cohort_id).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let issuer_name = match state.store.org().association().await? {
         Some(a) => format!("{} / {}", a.name_ru, a.name_en),
         None => "Megapolis".to_string(),
     };
     let now = OffsetDateTime::now_utc();
-    state
+    Ok(state
         .store
         .training()
         .issue_certificates(&visitor.actor(), cohort_id, |candidate| {
             make_certificate(state, &issuer_name, candidate, now)
         })
-        .await
-        .map_err(fail)
+        .await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/training/cohorts/{id}/certificates", tag = "training",
@@ -660,7 +661,7 @@ pub async fn issue(
     Extension(visitor): Extension<Visitor>,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    let issued = issue_for(&state, &visitor, id).await?;
+    let issued = issue_for(&state, &visitor, id).await.map_err(fail)?;
     Ok(Json(ApiIssued { issued }).into_response())
 }
 

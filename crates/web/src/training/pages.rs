@@ -250,12 +250,12 @@ pub async fn nominate(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ResultForm {
     cohort: i64,
     /// Per cent of the sessions attended, 0–100.
     attendance: String,
-    #[serde(default)]
     assessment_passed: Option<String>,
 }
 
@@ -300,9 +300,7 @@ pub async fn issue(
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<serde_json::Map<String, serde_json::Value>>,
 ) -> PageResult {
-    super::api::issue_for(&state, &visitor, id)
-        .await
-        .map_err(|_| AppError::Unexpected(anyhow::anyhow!("issuing the certificates failed")))?;
+    super::api::issue_for(&state, &visitor, id).await?;
     Ok(see_other(&with_done(
         &format!("/training/cohorts/{id}#participants"),
         "created",
