@@ -195,10 +195,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         10,
         include_str!("../migrations/postgres/0010_catalogue.sql"),
     ),
-    (
-        12,
-        include_str!("../migrations/postgres/0012_training.sql"),
-    ),
+    (12, include_str!("../migrations/postgres/0012_training.sql")),
 ];
 
 /// The schema version this build expects: the last migration's number.

@@ -190,12 +190,18 @@ pub fn sign(
         .as_object_mut()
         .ok_or(CredentialError::NotAnObject)?;
     object.remove("proof");
-    let data = hash_data(&Value::Object(object.clone()), &proof_config(unsigned, &proof));
+    let data = hash_data(
+        &Value::Object(object.clone()),
+        &proof_config(unsigned, &proof),
+    );
     let signature = key.sign(&data);
     if let Some(proof) = proof.as_object_mut() {
         proof.insert(
             "proofValue".into(),
-            Value::String(format!("z{}", bs58::encode(signature.to_bytes()).into_string())),
+            Value::String(format!(
+                "z{}",
+                bs58::encode(signature.to_bytes()).into_string()
+            )),
         );
     }
     object.insert("proof".into(), proof);

@@ -440,7 +440,10 @@ mod tests {
     fn a_city_nominates_within_its_quota_and_the_window() {
         let cohort = cohort();
         let today = date!(2026 - 01 - 20);
-        assert_eq!(check_nomination(&places(&cohort, 0, 0), &minsk(), today), Ok(()));
+        assert_eq!(
+            check_nomination(&places(&cohort, 0, 0), &minsk(), today),
+            Ok(())
+        );
         assert_eq!(
             check_nomination(&places(&cohort, 1, 1), &minsk(), today),
             Err(Refusal::QuotaUsed { quota: 1 })
@@ -463,7 +466,10 @@ mod tests {
         }
         // Both ends of the window are inside it.
         for day in [date!(2026 - 01 - 10), date!(2026 - 02 - 10)] {
-            assert_eq!(check_nomination(&places(&cohort, 0, 0), &minsk(), day), Ok(()));
+            assert_eq!(
+                check_nomination(&places(&cohort, 0, 0), &minsk(), day),
+                Ok(())
+            );
         }
     }
 
@@ -480,7 +486,10 @@ mod tests {
             already_nominated: true,
             ..places(&cohort, 0, 0)
         };
-        assert_eq!(check_nomination(&twice, &minsk(), today), Err(Refusal::Duplicate));
+        assert_eq!(
+            check_nomination(&twice, &minsk(), today),
+            Err(Refusal::Duplicate)
+        );
         assert_eq!(remaining(&cohort, &astana, 1), 1);
         assert_eq!(remaining(&cohort, &minsk(), 3), 0);
     }
@@ -502,7 +511,9 @@ mod tests {
 
     #[test]
     fn completion_needs_attendance_and_a_passed_assessment() {
-        let rule = CompletionRule { min_attendance: 0.8 };
+        let rule = CompletionRule {
+            min_attendance: 0.8,
+        };
         let share = |s| Attendance::parse(s).expect("a share");
         assert_eq!(rule.outcome(share(0.8), true), Outcome::Completed);
         assert_eq!(rule.outcome(share(1.0), true), Outcome::Completed);

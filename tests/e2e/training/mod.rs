@@ -102,10 +102,7 @@ pub(crate) async fn ensure_cohort_and_certificate(app: &TestApp, code: &str) {
 /// UTF-16 code units, no whitespace, serde_json's string escapes (those of ECMAScript).
 fn jcs(value: &Value) -> String {
     match value {
-        Value::Array(items) => format!(
-            "[{}]",
-            items.iter().map(jcs).collect::<Vec<_>>().join(",")
-        ),
+        Value::Array(items) => format!("[{}]", items.iter().map(jcs).collect::<Vec<_>>().join(",")),
         Value::Object(members) => {
             let mut names: Vec<&String> = members.keys().collect();
             names.sort_by_key(|name| name.encode_utf16().collect::<Vec<u16>>());
@@ -154,8 +151,7 @@ fn verify_independently(credential: &Value) -> Result<(), String> {
     let signature = bs58::decode(value.strip_prefix('z').ok_or("not base58btc")?)
         .into_vec()
         .map_err(|e| e.to_string())?;
-    let signature =
-        Signature::from_bytes(&signature.try_into().map_err(|_| "signature length")?);
+    let signature = Signature::from_bytes(&signature.try_into().map_err(|_| "signature length")?);
     let mut data = Sha256::digest(jcs(&config).as_bytes()).to_vec();
     data.extend_from_slice(&Sha256::digest(jcs(&document).as_bytes()));
     key.verify(&data, &signature).map_err(|e| e.to_string())
@@ -197,7 +193,10 @@ async fn training_from_nomination_to_a_verifiable_certificate() {
     let moscow_token = app.api_token(&moscow_rep).await;
     let http = client();
     let post = |token: &str, path: &str, body: Value| {
-        http.post(app.url(path)).bearer_auth(token).json(&body).send()
+        http.post(app.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
     };
 
     // Staff create a programme and a cohort with one place for Minsk.
@@ -215,13 +214,17 @@ async fn training_from_nomination_to_a_verifiable_certificate() {
     .await;
     let today = time::OffsetDateTime::now_utc().date();
     let cohort = json_of(
-        post(&staff_token, "/api/v1/training/cohorts", json!({
-            "programme_id": programme["id"], "title": "Весна", "place": "Москва",
-            "starts_on": iso(today), "ends_on": iso(today + time::Duration::days(10)),
-            "capacity": 5, "applications_open": iso(today - time::Duration::days(1)),
-            "applications_close": iso(today + time::Duration::days(1)),
-            "quotas": {"minsk": 1, "moscow": 1}
-        }))
+        post(
+            &staff_token,
+            "/api/v1/training/cohorts",
+            json!({
+                "programme_id": programme["id"], "title": "Весна", "place": "Москва",
+                "starts_on": iso(today), "ends_on": iso(today + time::Duration::days(10)),
+                "capacity": 5, "applications_open": iso(today - time::Duration::days(1)),
+                "applications_close": iso(today + time::Duration::days(1)),
+                "quotas": {"minsk": 1, "moscow": 1}
+            }),
+        )
         .await
         .expect("POST"),
         201,
@@ -233,10 +236,14 @@ async fn training_from_nomination_to_a_verifiable_certificate() {
 
     // Minsk nominates one; a second is over the quota; Moscow may not nominate for Minsk.
     let first = json_of(
-        post(&minsk_token, &nominations, json!({
-            "name": "Анна Иванова", "position": "Аналитик", "department": "ИТ",
-            "email": "anna@minsk.example"
-        }))
+        post(
+            &minsk_token,
+            &nominations,
+            json!({
+                "name": "Анна Иванова", "position": "Аналитик", "department": "ИТ",
+                "email": "anna@minsk.example"
+            }),
+        )
         .await
         .expect("POST"),
         201,
@@ -244,9 +251,13 @@ async fn training_from_nomination_to_a_verifiable_certificate() {
     )
     .await;
     let refused = json_of(
-        post(&minsk_token, &nominations, json!({
-            "name": "Пётр Петров", "position": "Инженер", "email": "petr@minsk.example"
-        }))
+        post(
+            &minsk_token,
+            &nominations,
+            json!({
+                "name": "Пётр Петров", "position": "Инженер", "email": "petr@minsk.example"
+            }),
+        )
         .await
         .expect("POST"),
         409,
@@ -256,9 +267,13 @@ async fn training_from_nomination_to_a_verifiable_certificate() {
     assert_eq!(refused["code"], "quota_used", "{refused}");
     assert_eq!(refused["status"], 409);
     let foreign = json_of(
-        post(&moscow_token, &nominations, json!({
-            "name": "Чужой", "position": "Инженер", "email": "x@minsk.example", "city": "minsk"
-        }))
+        post(
+            &moscow_token,
+            &nominations,
+            json!({
+                "name": "Чужой", "position": "Инженер", "email": "x@minsk.example", "city": "minsk"
+            }),
+        )
         .await
         .expect("POST"),
         403,
@@ -275,7 +290,10 @@ async fn training_from_nomination_to_a_verifiable_certificate() {
         "cohort",
     )
     .await;
-    assert_eq!(cohort_now["quotas"]["minsk"]["used"], 1, "nothing saved: {cohort_now}");
+    assert_eq!(
+        cohort_now["quotas"]["minsk"]["used"], 1,
+        "nothing saved: {cohort_now}"
+    );
     assert_eq!(cohort_now["quotas"]["moscow"]["used"], 0);
     // A representative reads only their city's nominees.
     let moscow_list = json_of(
@@ -371,7 +389,10 @@ async fn training_from_nomination_to_a_verifiable_certificate() {
         credential["type"],
         json!(["VerifiableCredential", "OpenBadgeCredential"])
     );
-    assert_eq!(credential["@context"][0], "https://www.w3.org/ns/credentials/v2");
+    assert_eq!(
+        credential["@context"][0],
+        "https://www.w3.org/ns/credentials/v2"
+    );
     assert_eq!(
         credential["credentialSubject"]["achievement"]["type"],
         json!(["Achievement"])
@@ -392,18 +413,28 @@ async fn training_from_nomination_to_a_verifiable_certificate() {
         "issuer",
     )
     .await;
-    assert_eq!(issuer["id"], credential["issuer"]["id"], "the published key signed it");
+    assert_eq!(
+        issuer["id"], credential["issuer"]["id"],
+        "the published key signed it"
+    );
     let mut altered = credential.clone();
     altered["credentialSubject"]["identifier"][0]["identityHash"] =
         Value::String("Анна Иванове".into());
-    assert!(verify_independently(&altered).is_err(), "one changed character");
+    assert!(
+        verify_independently(&altered).is_err(),
+        "one changed character"
+    );
     let mut altered = credential.clone();
     altered["validUntil"] = Value::String("2099-01-01T00:00:00Z".into());
     assert!(verify_independently(&altered).is_err(), "a later expiry");
 
     let status_path = format!("/api/v1/certificates/{code}/status");
     let status = json_of(
-        anonymous.get(app.url(&status_path)).send().await.expect("GET"),
+        anonymous
+            .get(app.url(&status_path))
+            .send()
+            .await
+            .expect("GET"),
         200,
         "status",
     )
@@ -470,7 +501,11 @@ async fn training_from_nomination_to_a_verifiable_certificate() {
     .await;
     assert_eq!(revoked["status"], "revoked");
     let status = json_of(
-        anonymous.get(app.url(&status_path)).send().await.expect("GET"),
+        anonymous
+            .get(app.url(&status_path))
+            .send()
+            .await
+            .expect("GET"),
         200,
         "status",
     )
@@ -495,7 +530,11 @@ async fn training_from_nomination_to_a_verifiable_certificate() {
     .await
     .expect("tamper");
     let status = json_of(
-        anonymous.get(app.url(&status_path)).send().await.expect("GET"),
+        anonymous
+            .get(app.url(&status_path))
+            .send()
+            .await
+            .expect("GET"),
         200,
         "status",
     )

@@ -329,10 +329,7 @@ async fn quotas_and_usage(
     Ok(())
 }
 
-async fn cohort_in(
-    reader: &mut Reader<'_>,
-    id: i64,
-) -> Result<Option<CohortRecord>, StorageError> {
+async fn cohort_in(reader: &mut Reader<'_>, id: i64) -> Result<Option<CohortRecord>, StorageError> {
     let sql = format!("{COHORT} WHERE c.id = $1");
     let row = crate::db::on_reader!(reader, conn => sqlx::query(&sql)
         .bind(id)

@@ -18,8 +18,7 @@ use megapolis_storage::training::{
 };
 use megapolis_storage::StorageError;
 use megapolis_training::credential::{
-    code_from_bytes, sign, unsigned_credential, valid_until_of, verify, CertificateContent,
-    Status,
+    code_from_bytes, sign, unsigned_credential, valid_until_of, verify, CertificateContent, Status,
 };
 use megapolis_training::{
     Attendance, CohortInput, InvalidInput, NomineeInput, ProgrammeInput, Refusal,
@@ -58,7 +57,9 @@ pub(crate) fn refused(refusal: &Refusal) -> Response {
 fn storage_refusal(e: StorageError) -> Response {
     match e {
         StorageError::Nomination(refusal) => refused(&refusal),
-        StorageError::NotFound(what) if what.starts_with("city") || what.starts_with("programme") => {
+        StorageError::NotFound(what)
+            if what.starts_with("city") || what.starts_with("programme") =>
+        {
             json_error(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "unknown_reference",
@@ -327,7 +328,11 @@ pub(crate) struct Assessed {
 
 /// Verifies the stored credential (its proof, and that the association's key made it) and
 /// derives the status at `now`.
-pub(crate) fn assess(state: &AppState, record: &CertificateRecord, now: OffsetDateTime) -> Assessed {
+pub(crate) fn assess(
+    state: &AppState,
+    record: &CertificateRecord,
+    now: OffsetDateTime,
+) -> Assessed {
     let credential: Option<serde_json::Value> = serde_json::from_str(&record.credential).ok();
     let verified = credential
         .as_ref()
@@ -496,7 +501,12 @@ pub(crate) async fn nominate_input(
         .as_ref()
         .ok_or_else(|| refused(&Refusal::NotNominator))?;
     let nominee = input.parse().map_err(|e| invalid_input(&e))?;
-    let city = match input.city.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    let city = match input
+        .city
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
         None => None,
         Some(code) => Some(CityCode::parse(code).map_err(|_| {
             invalid_input(&InvalidInput {
@@ -509,7 +519,13 @@ pub(crate) async fn nominate_input(
     state
         .store
         .training()
-        .nominate(person, cohort_id, city.as_ref(), &nominee, crate::state::today())
+        .nominate(
+            person,
+            cohort_id,
+            city.as_ref(),
+            &nominee,
+            crate::state::today(),
+        )
         .await
         .map_err(storage_refusal)
 }
@@ -543,7 +559,12 @@ pub(crate) async fn record_result(
     state
         .store
         .training()
-        .record_result(&visitor.actor(), nomination_id, attendance, assessment_passed)
+        .record_result(
+            &visitor.actor(),
+            nomination_id,
+            attendance,
+            assessment_passed,
+        )
         .await
         .map(|outcome| outcome.as_str())
         .map_err(fail)
@@ -561,8 +582,14 @@ pub async fn complete(
     Path(id): Path<i64>,
     Json(input): Json<ApiResultInput>,
 ) -> ApiResult {
-    let outcome =
-        record_result(&state, &visitor, id, input.attendance, input.assessment_passed).await?;
+    let outcome = record_result(
+        &state,
+        &visitor,
+        id,
+        input.attendance,
+        input.assessment_passed,
+    )
+    .await?;
     Ok(Json(ApiOutcome {
         id,
         state: outcome.into(),
@@ -596,7 +623,8 @@ fn make_certificate(
     let content = CertificateContent {
         code: code.clone(),
         recipient_name: candidate.recipient_name.clone(),
-        achievement_id: state.absolute_url(&format!("/training#programme-{}", candidate.programme_id)),
+        achievement_id: state
+            .absolute_url(&format!("/training#programme-{}", candidate.programme_id)),
         achievement_name: if programme.title_ru == programme.title_en {
             programme.title_en.clone()
         } else {

@@ -44,7 +44,12 @@ pub fn capability() -> Capability {
                 STAFF,
                 post(pages::issue),
             ),
-            route("GET", "/certificates/{code}", Public, get(pages::certificate)),
+            route(
+                "GET",
+                "/certificates/{code}",
+                Public,
+                get(pages::certificate),
+            ),
             route(
                 "GET",
                 "/api/v1/training/programmes",

@@ -154,7 +154,13 @@ async fn cohort_page(
     // A representative sees their own city's nominees, staff everyone's, others no one's.
     let city = readable_city(visitor).ok();
     let nominations = match &city {
-        Some(city) => state.store.training().nominations(id, city.as_ref()).await?,
+        Some(city) => {
+            state
+                .store
+                .training()
+                .nominations(id, city.as_ref())
+                .await?
+        }
         None => Vec::new(),
     };
     let my_city = visitor
@@ -191,7 +197,15 @@ pub async fn cohort(
     Extension(visitor): Extension<Visitor>,
     Path(id): Path<i64>,
 ) -> PageResult {
-    cohort_page(&state, &visitor, id, NomineeForm::default(), None, StatusCode::OK).await
+    cohort_page(
+        &state,
+        &visitor,
+        id,
+        NomineeForm::default(),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn nominate(
