@@ -169,6 +169,9 @@ const EXPECTED: &[Expect] = &[
     // nominate their city's staff, the Secretariat any city's; staff record results, issue and
     // revoke. Writes aim at no such cohort, nomination or code, so the walk changes nothing.
     e("GET",  "/training",                      "/training",                      ALL,       200),
+    e("POST", "/training/programmes",           "/training/programmes",           STAFF,     303),
+    // A cohort of no such programme: the form comes back refused.
+    e("POST", "/training/cohorts",              "/training/cohorts",              STAFF,     422),
     e("GET",  "/training/cohorts/{id}",         "/training/cohorts/1",            ALL,       200),
     e("POST", "/training/cohorts/{id}/nominations", "/training/cohorts/999999/nominations", NOMINATORS, 404),
     e("POST", "/training/nominations/{id}/complete", "/training/nominations/999999/complete", STAFF, 404),
@@ -456,6 +459,22 @@ async fn send(
                 ],
                 "/training/nominations/{id}/complete" => vec![("attendance", "100".into())],
                 "/training/cohorts/{id}/certificates" => vec![],
+                "/training/programmes" => vec![
+                    ("title_ru", format!("Программа {me}")),
+                    ("title_en", format!("Programme {me}")),
+                    ("hours", "36".into()),
+                    ("format", "online".into()),
+                ],
+                "/training/cohorts" => vec![
+                    ("programme_id", "999999".into()),
+                    ("title", format!("Cohort {me}")),
+                    ("starts_on", "2026-03-01".into()),
+                    ("ends_on", "2026-03-10".into()),
+                    ("capacity", "5".into()),
+                    ("applications_open", "2026-01-01".into()),
+                    ("applications_close", "2026-02-01".into()),
+                    ("quotas", "minsk=1".into()),
+                ],
                 "/assignments/{id}/act" => vec![("action", "bogus".into())],
                 "/assignments/{id}/edit" => vec![("task", " ".into())],
                 other => panic!("no form for POST {other}; add one to the matrix test"),

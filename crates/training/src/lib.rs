@@ -194,6 +194,29 @@ pub struct CohortInput {
     pub quotas: BTreeMap<String, u32>,
 }
 
+/// Quotas as typed on the cohort form: `minsk=2, moscow 1` (a city code and a number, pairs
+/// separated by commas, semicolons or new lines).
+pub fn parse_quotas(text: &str) -> Result<BTreeMap<String, u32>, InvalidInput> {
+    let mut quotas = BTreeMap::new();
+    for pair in text
+        .split([',', ';', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let (city, places) = pair
+            .split_once(['=', ':', ' '])
+            .ok_or(invalid("quotas", "city=places"))?;
+        let places: u32 = places
+            .trim()
+            .parse()
+            .map_err(|_| invalid("quotas", "city=places"))?;
+        if quotas.insert(city.trim().to_string(), places).is_some() {
+            return Err(invalid("quotas", "a city twice"));
+        }
+    }
+    Ok(quotas)
+}
+
 /// A checked cohort.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cohort {
@@ -507,6 +530,22 @@ mod tests {
         input.applications_close = "2026-01-02".into();
         input.quotas = BTreeMap::from([("minsk".into(), 2), ("baku".into(), 1)]);
         assert_eq!(input.parse().map_err(|e| e.field), Err("quotas"));
+    }
+
+    #[test]
+    fn quotas_are_read_as_typed() {
+        assert_eq!(
+            parse_quotas("minsk=2, moscow 1;\nastana:3"),
+            Ok(BTreeMap::from([
+                ("astana".to_string(), 3),
+                ("minsk".to_string(), 2),
+                ("moscow".to_string(), 1)
+            ]))
+        );
+        assert_eq!(parse_quotas(""), Ok(BTreeMap::new()));
+        assert!(parse_quotas("minsk").is_err());
+        assert!(parse_quotas("minsk=two").is_err());
+        assert!(parse_quotas("minsk=1, minsk=2").is_err());
     }
 
     #[test]

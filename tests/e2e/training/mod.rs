@@ -542,3 +542,107 @@ async fn training_from_nomination_to_a_verifiable_certificate() {
     assert_eq!(status["status"], "invalid", "{status}");
     assert_eq!(status["verified"], false);
 }
+
+#[tokio::test]
+async fn the_pages_create_a_cohort_and_take_a_citys_nomination_within_its_quota() {
+    let app = spawn_app().await;
+    let staff = app.login_as("secretariat").await;
+    let created = app
+        .post_form(
+            &staff,
+            "/training",
+            "/training/programmes",
+            &[
+                ("title_ru", "Кибербезопасность"),
+                ("title_en", "Cybersecurity"),
+                ("hours", "36"),
+                ("format", "online"),
+                ("min_attendance", "75"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 303);
+    let programmes = app.store.training().programmes().await.expect("read");
+    let programme = programmes.last().expect("a programme");
+    assert_eq!(programme.programme.rule.min_attendance, 0.75);
+    let today = time::OffsetDateTime::now_utc().date();
+    let programme_id = programme.id.to_string();
+    let (open, close) = (iso(today), iso(today + time::Duration::days(3)));
+    let refused = app
+        .post_form(
+            &staff,
+            "/training",
+            "/training/cohorts",
+            &[
+                ("programme_id", programme_id.as_str()),
+                ("title", "Осень"),
+                ("starts_on", close.as_str()),
+                ("ends_on", close.as_str()),
+                ("capacity", "2"),
+                ("applications_open", open.as_str()),
+                ("applications_close", close.as_str()),
+                ("quotas", "minsk=2, moscow=1"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422, "quotas over the capacity");
+    let created = app
+        .post_form(
+            &staff,
+            "/training",
+            "/training/cohorts",
+            &[
+                ("programme_id", programme_id.as_str()),
+                ("title", "Осень"),
+                ("starts_on", close.as_str()),
+                ("ends_on", close.as_str()),
+                ("capacity", "2"),
+                ("applications_open", open.as_str()),
+                ("applications_close", close.as_str()),
+                ("quotas", "minsk=1, moscow=1"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 303);
+    let cohort_page = crate::support::location(&created);
+    let cohort_page = cohort_page.split('?').next().expect("path").to_string();
+
+    let minsk = app.login_as("city-rep").await;
+    let html = app
+        .get(&minsk, &cohort_page)
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(html.contains("id=\"remaining\""), "{html}");
+    let action = format!("{cohort_page}/nominations");
+    let nominated = app
+        .post_form(
+            &minsk,
+            &cohort_page,
+            &action,
+            &[
+                ("name", "Ольга Смирнова"),
+                ("position", "Инженер"),
+                ("email", "olga@minsk.example"),
+            ],
+        )
+        .await;
+    assert_eq!(nominated.status(), 303);
+    let over = app
+        .post_form(
+            &minsk,
+            &cohort_page,
+            &action,
+            &[
+                ("name", "Иван Козлов"),
+                ("position", "Инженер"),
+                ("email", "ivan@minsk.example"),
+            ],
+        )
+        .await;
+    assert_eq!(over.status(), 409);
+    let html = over.text().await.expect("page");
+    assert!(html.contains("Квота вашего города"), "{html}");
+    assert!(html.contains("Иван Козлов"), "what was typed comes back");
+}

@@ -25,6 +25,18 @@ pub fn capability() -> Capability {
     Capability {
         routes: vec![
             route("GET", "/training", Public, get(pages::index)),
+            route(
+                "POST",
+                "/training/programmes",
+                STAFF,
+                post(pages::create_programme),
+            ),
+            route(
+                "POST",
+                "/training/cohorts",
+                STAFF,
+                post(pages::create_cohort),
+            ),
             route("GET", "/training/cohorts/{id}", Public, get(pages::cohort)),
             route(
                 "POST",

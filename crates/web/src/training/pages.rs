@@ -12,10 +12,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Extension;
+use megapolis_domain::field::number_as_written;
 use megapolis_domain::{CityCode, Role};
 use megapolis_storage::training::CohortRecord;
 use megapolis_storage::StorageError;
-use megapolis_training::{Attendance, NomineeInput};
+use megapolis_training::{
+    parse_quotas, Attendance, CohortInput, InvalidInput, NomineeInput, ProgrammeInput,
+};
 use minijinja::context;
 use qrcode::render::svg;
 use qrcode::QrCode;
@@ -76,9 +79,95 @@ fn cohort_view(r: &CohortRecord, visitor: &Visitor) -> CohortView {
     }
 }
 
-pub async fn index(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
+/// The staff forms of /training as typed, to show again with their problem.
+#[derive(Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct ProgrammeForm {
+    title_ru: String,
+    title_en: String,
+    description: String,
+    partner: String,
+    hours: String,
+    format: String,
+    validity_years: String,
+    min_attendance: String,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct CohortForm {
+    programme_id: String,
+    title: String,
+    starts_on: String,
+    ends_on: String,
+    place: String,
+    capacity: String,
+    applications_open: String,
+    applications_close: String,
+    quotas: String,
+}
+
+fn invalid(field: &'static str) -> InvalidInput {
+    InvalidInput {
+        field,
+        message: "invalid",
+    }
+}
+
+impl ProgrammeForm {
+    fn input(&self) -> Result<ProgrammeInput, InvalidInput> {
+        let number = |field: &'static str, raw: &str| -> Result<Option<u32>, InvalidInput> {
+            let raw = raw.trim();
+            if raw.is_empty() {
+                return Ok(None);
+            }
+            number_as_written::<u32>(raw)
+                .map(Some)
+                .ok_or(invalid(field))
+        };
+        let min_attendance = match self.min_attendance.trim() {
+            "" => None,
+            raw => Some(number_as_written::<f64>(raw).ok_or(invalid("min_attendance"))? / 100.0),
+        };
+        Ok(ProgrammeInput {
+            title_ru: self.title_ru.clone(),
+            title_en: self.title_en.clone(),
+            description: self.description.clone(),
+            partner: self.partner.clone(),
+            hours: number("hours", &self.hours)?.unwrap_or(0),
+            format: self.format.clone(),
+            validity_years: number("validity_years", &self.validity_years)?,
+            min_attendance,
+        })
+    }
+}
+
+impl CohortForm {
+    fn input(&self) -> Result<CohortInput, InvalidInput> {
+        Ok(CohortInput {
+            programme_id: self
+                .programme_id
+                .trim()
+                .parse()
+                .map_err(|_| invalid("programme_id"))?,
+            title: self.title.clone(),
+            starts_on: self.starts_on.clone(),
+            ends_on: self.ends_on.clone(),
+            place: self.place.clone(),
+            capacity: number_as_written::<u32>(self.capacity.trim()).ok_or(invalid("capacity"))?,
+            applications_open: self.applications_open.clone(),
+            applications_close: self.applications_close.clone(),
+            quotas: parse_quotas(&self.quotas)?,
+        })
+    }
+}
+
+async fn index_page(
+    state: &AppState,
+    visitor: &Visitor,
+    programme_form: ProgrammeForm,
+    cohort_form: CohortForm,
+    problem: Option<String>,
 ) -> PageResult {
     let training = state.store.training();
     let programmes = training.programmes().await?;
@@ -86,7 +175,7 @@ pub async fn index(
         .cohorts()
         .await?
         .iter()
-        .map(|c| cohort_view(c, &visitor))
+        .map(|c| cohort_view(c, visitor))
         .collect();
     let programmes: Vec<_> = programmes
         .into_iter()
@@ -103,14 +192,102 @@ pub async fn index(
             }
         })
         .collect();
-    let cities = crate::org::pages::cities_by_code(&state).await?;
-    Ok(render(
+    let cities = crate::org::pages::cities_by_code(state).await?;
+    let status = if problem.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let html = render(
+        state,
+        visitor,
+        "training.html",
+        context! {
+            programmes => programmes, cohorts => cohorts, cities => cities,
+            programme_form => programme_form, cohort_form => cohort_form, problem => problem,
+            formats => ["in-person", "online", "mixed"],
+        },
+    )
+    .await;
+    Ok((status, html).into_response())
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> PageResult {
+    index_page(
         &state,
         &visitor,
-        "training.html",
-        context! { programmes => programmes, cohorts => cohorts, cities => cities },
+        ProgrammeForm::default(),
+        CohortForm::default(),
+        None,
     )
-    .await)
+    .await
+}
+
+pub async fn create_programme(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    CsrfForm(form): CsrfForm<ProgrammeForm>,
+) -> PageResult {
+    match form.input().and_then(|input| input.parse()) {
+        Ok(programme) => {
+            let id = state
+                .store
+                .training()
+                .create_programme(&visitor.actor(), &programme)
+                .await?;
+            Ok(see_other(&with_done(
+                &format!("/training#programme-{id}"),
+                "created",
+            )))
+        }
+        Err(e) => {
+            let problem = format!("training-invalid-{}", e.field);
+            index_page(&state, &visitor, form, CohortForm::default(), Some(problem)).await
+        }
+    }
+}
+
+pub async fn create_cohort(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    CsrfForm(form): CsrfForm<CohortForm>,
+) -> PageResult {
+    let problem = match form.input().and_then(|input| input.parse()) {
+        Ok(cohort) => {
+            match state
+                .store
+                .training()
+                .create_cohort(&visitor.actor(), &cohort)
+                .await
+            {
+                Ok(id) => {
+                    return Ok(see_other(&with_done(
+                        &format!("/training/cohorts/{id}"),
+                        "created",
+                    )))
+                }
+                Err(StorageError::NotFound(what)) if what.starts_with("city") => {
+                    "training-invalid-quotas".to_string()
+                }
+                Err(StorageError::NotFound(what)) if what.starts_with("programme") => {
+                    "training-invalid-programme_id".to_string()
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(e) => format!("training-invalid-{}", e.field),
+    };
+    index_page(
+        &state,
+        &visitor,
+        ProgrammeForm::default(),
+        form,
+        Some(problem),
+    )
+    .await
 }
 
 /// The nomination form as typed, to show again with its problem.
@@ -279,7 +456,7 @@ pub async fn complete(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<ResultForm>,
 ) -> PageResult {
-    let attendance = megapolis_domain::field::number_as_written::<f64>(&form.attendance)
+    let attendance = number_as_written::<f64>(&form.attendance)
         .and_then(|percent| Attendance::parse(percent / 100.0).ok());
     let Some(attendance) = attendance else {
         return cohort_page(
