@@ -35,6 +35,8 @@ pub enum BuildError {
     Storage(#[from] StorageError),
     #[error(transparent)]
     Demo(#[from] DemoError),
+    #[error("issuing the demo certificates: {0}")]
+    DemoCertificates(String),
     #[error("MEGAPOLIS_ISSUER_KEY must be 64 hexadecimal digits (a 32-byte Ed25519 seed)")]
     IssuerKey,
     #[error("cannot listen on {address} (is another server using this port?): {source}")]
@@ -62,9 +64,7 @@ impl Application {
 
     /// As [`Application::build`], on a store already connected and migrated.
     pub async fn build_on(store: Store, settings: &Settings) -> Result<Application, BuildError> {
-        if settings.demo {
-            load_demo(&store).await?;
-        }
+        let demo_loaded = settings.demo && load_demo(&store).await?;
         let listener = TcpListener::bind(&settings.address)
             .await
             .map_err(|source| BuildError::Listen {
@@ -92,6 +92,11 @@ impl Application {
             },
         );
         state.issuer = std::sync::Arc::new(crate::training::Issuer::new(issuer_seed));
+        if demo_loaded {
+            crate::training::demo_certificates(&state)
+                .await
+                .map_err(|e| BuildError::DemoCertificates(e.to_string()))?;
+        }
         Ok(Application {
             listener,
             address,

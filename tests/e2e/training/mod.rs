@@ -646,3 +646,50 @@ async fn the_pages_create_a_cohort_and_take_a_citys_nomination_within_its_quota(
     assert!(html.contains("Квота вашего города"), "{html}");
     assert!(html.contains("Иван Козлов"), "what was typed comes back");
 }
+
+#[tokio::test]
+async fn the_demo_has_expired_revoked_and_valid_certificates_that_verify() {
+    let app = spawn_app().await;
+    let staff = app.login_as("secretariat").await;
+    let token = app.api_token(&staff).await;
+    let list = json_of(
+        client()
+            .get(app.url("/api/v1/certificates"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("GET"),
+        200,
+        "list",
+    )
+    .await;
+    let statuses: Vec<&str> = list["certificates"]
+        .as_array()
+        .expect("certificates")
+        .iter()
+        .filter_map(|c| c["status"].as_str())
+        .collect();
+    for status in ["valid", "expired", "revoked"] {
+        assert!(statuses.contains(&status), "{status} in {statuses:?}");
+    }
+    assert!(!statuses.contains(&"invalid"), "{statuses:?}");
+    let code = list["certificates"][0]["code"].as_str().expect("code");
+    let credential = json_of(
+        client()
+            .get(app.url(&format!("/api/v1/certificates/{code}")))
+            .send()
+            .await
+            .expect("GET"),
+        200,
+        "credential",
+    )
+    .await;
+    verify_independently(&credential).expect("a demo credential verifies");
+    let page = app
+        .get(&client(), "/training")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("набор открыт"), "{page}");
+}

@@ -7,6 +7,7 @@ mod consultations;
 mod decisions;
 mod monitoring;
 mod org;
+pub mod training;
 
 use crate::{StorageError, Store};
 use time::OffsetDateTime;
@@ -114,5 +115,6 @@ pub async fn load_demo(store: &Store) -> Result<bool, DemoError> {
     decisions::load(store, OffsetDateTime::now_utc().date()).await?;
     monitoring::load(store).await?;
     consultations::load(store).await?;
+    training::load(store, OffsetDateTime::now_utc().date()).await?;
     Ok(true)
 }

@@ -557,6 +557,50 @@ impl Training<'_> {
         Ok(id)
     }
 
+    /// A nomination as it stood in the past, for the demo: no window or quota rule (the window
+    /// of a finished cohort has closed), its result recorded as given. Audited like any other.
+    pub(crate) async fn record_past_nomination(
+        &self,
+        cohort_id: i64,
+        city: &CityCode,
+        nominee: &Nominee,
+        result: Option<(Attendance, bool, Outcome)>,
+    ) -> Result<i64, StorageError> {
+        let mut tx = self.begin_write().await?;
+        let now = now_utc();
+        let state = result.map_or("nominated", |(_, _, outcome)| outcome.as_str());
+        let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+            "INSERT INTO training_nominations (cohort_id, city, name, position, department, email, state, \
+             attendance, assessment_passed, nominated_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'demo', $10, $10) RETURNING id",
+        )
+        .bind(cohort_id)
+        .bind(city.as_str())
+        .bind(&nominee.name)
+        .bind(&nominee.position)
+        .bind(&nominee.department)
+        .bind(&nominee.email)
+        .bind(state)
+        .bind(result.map(|(a, _, _)| a.share()))
+        .bind(result.map(|(_, passed, _)| passed))
+        .bind(&now)
+        .fetch_one(conn)
+        .await?);
+        tx.audit(&audit_entry(
+            "demo",
+            "nominate",
+            "training-nomination",
+            &id.to_string(),
+            None,
+            Some(
+                &serde_json::json!({ "cohort": cohort_id, "city": city.as_str(), "state": state }),
+            ),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
     /// Records attendance and the assessment of a nomination; the programme's completion rule
     /// decides completed or failed. Refused once a certificate was issued for it.
     pub async fn record_result(

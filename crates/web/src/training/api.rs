@@ -662,6 +662,22 @@ pub(crate) async fn issue_for(
     visitor: &Visitor,
     cohort_id: i64,
 ) -> Result<Vec<String>, AppError> {
+    issue_at(
+        state,
+        &visitor.actor(),
+        cohort_id,
+        OffsetDateTime::now_utc(),
+    )
+    .await
+}
+
+/// Issues the cohort's certificates as of `now` (the demo back-dates its finished cohorts').
+pub(crate) async fn issue_at(
+    state: &AppState,
+    actor: &str,
+    cohort_id: i64,
+    now: OffsetDateTime,
+) -> Result<Vec<String>, AppError> {
     if state.store.training().cohort(cohort_id).await?.is_none() {
         return Err(AppError::NotFound);
     }
@@ -669,11 +685,10 @@ pub(crate) async fn issue_for(
         Some(a) => format!("{} / {}", a.name_ru, a.name_en),
         None => "Megapolis".to_string(),
     };
-    let now = OffsetDateTime::now_utc();
     Ok(state
         .store
         .training()
-        .issue_certificates(&visitor.actor(), cohort_id, |candidate| {
+        .issue_certificates(actor, cohort_id, |candidate| {
             make_certificate(state, &issuer_name, candidate, now)
         })
         .await?)

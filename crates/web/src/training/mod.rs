@@ -184,3 +184,35 @@ pub(crate) async fn issuer_seed(
     OsRng.fill_bytes(&mut candidate);
     store.training().issuer_seed(candidate).await.map(Some)
 }
+
+/// After the demo is loaded: the certificates of its finished cohorts, issued the day after
+/// each ended (so last year's have expired by now), and one of them revoked.
+pub(crate) async fn demo_certificates(
+    state: &crate::state::AppState,
+) -> Result<(), crate::error::AppError> {
+    use megapolis_storage::demo::training::FINISHED_COHORTS;
+    let cohorts = state.store.training().cohorts().await?;
+    for (i, title) in FINISHED_COHORTS.iter().enumerate() {
+        let Some(cohort) = cohorts.iter().find(|c| c.cohort.title == *title) else {
+            continue;
+        };
+        let issued_on = (cohort.cohort.ends_on + time::Duration::days(1))
+            .midnight()
+            .assume_utc();
+        let codes = api::issue_at(state, "demo", cohort.id, issued_on).await?;
+        if i == 1 {
+            if let Some(code) = codes.first() {
+                state
+                    .store
+                    .training()
+                    .revoke(
+                        "demo",
+                        code,
+                        "Выдан по ошибке: аттестация пересматривается (демо)",
+                    )
+                    .await?;
+            }
+        }
+    }
+    Ok(())
+}
