@@ -56,6 +56,9 @@ const PEOPLE: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
+/// A demo cohort: programme id, title, start in days from today, length in days, quotas.
+type DemoCohort<'a> = (i64, &'a str, i64, i64, &'a [(&'a str, u32)]);
+
 fn iso(date: Date) -> String {
     date.to_string()
 }
@@ -95,8 +98,7 @@ pub(super) async fn load(store: &Store, today: Date) -> Result<(), DemoError> {
     let data_id = training.create_programme("demo", &data_programme).await?;
     let cyber_id = training.create_programme("demo", &cyber_programme).await?;
 
-    // (programme, title, start offset in days from today, length, quotas)
-    let cohorts: [(i64, &str, i64, i64, &[(&str, u32)]); 4] = [
+    let cohorts: [DemoCohort<'_>; 4] = [
         (
             cyber_id,
             FINISHED_COHORTS[0],
