@@ -365,7 +365,8 @@ async fn found_certificate(state: &AppState, code: &str) -> Result<CertificateRe
     state
         .store
         .training()
-        .certificate(code.trim())
+        // Codes are read from paper: any case.
+        .certificate(&code.trim().to_uppercase())
         .await
         .map_err(fail)?
         .ok_or_else(|| {
@@ -776,7 +777,7 @@ pub async fn revoke(
     state
         .store
         .training()
-        .revoke(&visitor.actor(), code.trim(), reason)
+        .revoke(&visitor.actor(), &code.trim().to_uppercase(), reason)
         .await
         .map_err(fail)?;
     status(State(state), Path(code)).await
