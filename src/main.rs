@@ -49,6 +49,10 @@ enum Command {
         /// Mark cookies Secure (set this behind HTTPS).
         #[arg(long, env = "MEGAPOLIS_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// The association's Ed25519 key for certificates, as its 32-byte seed in hex. Unset:
+        /// the key made at first start and kept in the database.
+        #[arg(long, env = "MEGAPOLIS_ISSUER_KEY", hide_env_values = true)]
+        issuer_key: Option<String>,
         #[command(flatten)]
         scheduler: SchedulerArgs,
         #[command(flatten)]
@@ -198,9 +202,21 @@ async fn run(
             addr,
             demo,
             secure_cookies,
+            issuer_key,
             scheduler,
             workers,
-        } => serve(store, &addr, demo, secure_cookies, scheduler, workers).await,
+        } => {
+            serve(
+                store,
+                &addr,
+                demo,
+                secure_cookies,
+                issuer_key,
+                scheduler,
+                workers,
+            )
+            .await
+        }
         Command::Migrate => {
             println!(
                 "database is at schema version {}",
@@ -413,6 +429,7 @@ async fn serve(
     addr: &str,
     demo: bool,
     secure_cookies: bool,
+    issuer_key: Option<String>,
     scheduler: SchedulerArgs,
     workers: WorkerArgs,
 ) -> anyhow::Result<()> {
@@ -423,6 +440,7 @@ async fn serve(
         secure_cookies,
         public_url: scheduler.public_url.clone(),
         workers: workers.config(),
+        issuer_key,
     };
     let app = Application::build_on(store.clone(), &settings).await?;
     let local = app.address();

@@ -16,6 +16,7 @@ const DOMAIN_CRATES: &[&str] = &[
     "megapolis-catalogue",
     "megapolis-consultations",
     "megapolis-events",
+    "megapolis-training",
 ];
 const RUNTIME_HTTP_SQL: &[&str] = &[
     "tokio",

@@ -17,3 +17,4 @@ mod events;
 mod jobs;
 mod monitoring;
 mod notices;
+mod training;

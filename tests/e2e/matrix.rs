@@ -53,6 +53,7 @@ const ADMIN: &str = ".A....";
 const CAMPAIGN: &str = ".AS.CE";
 const CITY_REP: &str = "....C.";
 const EXPERT: &str = ".....E";
+const NOMINATORS: &str = ".AS.C.";
 
 #[rustfmt::skip]
 const EXPECTED: &[Expect] = &[
@@ -164,6 +165,32 @@ const EXPECTED: &[Expect] = &[
     e("GET",  "/api/v1/solutions/{id}/publiccode.yml", "/api/v1/solutions/1/publiccode.yml", ALL, 200),
     e("GET",  "/api/v1/catalogue.ttl",          "/api/v1/catalogue.ttl",          ALL,       200),
     e("GET",  "/api/v1/catalogue.csv",          "/api/v1/catalogue.csv",          ALL,       200),
+    // Training: public programmes, cohorts and certificates (by code); city representatives
+    // nominate their city's staff, the Secretariat any city's; staff record results, issue and
+    // revoke. Writes aim at no such cohort, nomination or code, so the walk changes nothing.
+    e("GET",  "/training",                      "/training",                      ALL,       200),
+    e("POST", "/training/programmes",           "/training/programmes",           STAFF,     303),
+    // A cohort of no such programme: the form comes back refused.
+    e("POST", "/training/cohorts",              "/training/cohorts",              STAFF,     422),
+    e("GET",  "/training/cohorts/{id}",         "/training/cohorts/1",            ALL,       200),
+    e("POST", "/training/cohorts/{id}/nominations", "/training/cohorts/999999/nominations", NOMINATORS, 404),
+    e("POST", "/training/nominations/{id}/complete", "/training/nominations/999999/complete", STAFF, 404),
+    e("POST", "/training/cohorts/{id}/certificates", "/training/cohorts/999999/certificates", STAFF, 404),
+    e("GET",  "/certificates/{code}",           "/certificates/MTRX-0000-0000-0001", ALL,    200),
+    e("GET",  "/api/v1/training/programmes",    "/api/v1/training/programmes",    ALL,       200),
+    e("POST", "/api/v1/training/programmes",    "/api/v1/training/programmes",    STAFF,     201),
+    e("GET",  "/api/v1/training/cohorts",       "/api/v1/training/cohorts",       ALL,       200),
+    e("POST", "/api/v1/training/cohorts",       "/api/v1/training/cohorts",       STAFF,     201),
+    e("GET",  "/api/v1/training/cohorts/{id}",  "/api/v1/training/cohorts/1",     ALL,       200),
+    e("GET",  "/api/v1/training/cohorts/{id}/nominations", "/api/v1/training/cohorts/1/nominations", NOMINATORS, 200),
+    e("POST", "/api/v1/training/cohorts/{id}/nominations", "/api/v1/training/cohorts/999999/nominations", NOMINATORS, 404),
+    e("POST", "/api/v1/training/nominations/{id}/complete", "/api/v1/training/nominations/999999/complete", STAFF, 404),
+    e("POST", "/api/v1/training/cohorts/{id}/certificates", "/api/v1/training/cohorts/999999/certificates", STAFF, 404),
+    e("GET",  "/api/v1/training/issuer",        "/api/v1/training/issuer",        ALL,       200),
+    e("GET",  "/api/v1/certificates",           "/api/v1/certificates",           STAFF,     200),
+    e("GET",  "/api/v1/certificates/{code}",    "/api/v1/certificates/MTRX-0000-0000-0001", ALL, 200),
+    e("GET",  "/api/v1/certificates/{code}/status", "/api/v1/certificates/MTRX-0000-0000-0001/status", ALL, 200),
+    e("POST", "/api/v1/certificates/{code}/revoke", "/api/v1/certificates/NO-SUCH-CODE/revoke", STAFF, 404),
     // Monitoring campaigns (demo campaign 1): the Secretariat, city representatives and
     // experts take part, each seeing only their own (the handlers narrow it: tests/e2e/
     // monitoring/campaigns.rs); the public sees none of it. Writes to no such campaign are
@@ -359,6 +386,21 @@ async fn send(
                 "title_en": format!("Matrix solution {me}"), "nomination": "Matrix", "year": 2025,
                 "published": false
             })),
+            ("POST", "/api/v1/training/programmes") => Some(json!({
+                "title_ru": format!("Программа {me}"), "title_en": format!("Programme {me}"), "hours": 36
+            })),
+            ("POST", "/api/v1/training/cohorts") => Some(json!({
+                "programme_id": 1, "title": format!("Cohort {me}"), "starts_on": "2026-03-01",
+                "ends_on": "2026-03-10", "capacity": 10, "applications_open": "2026-01-01",
+                "applications_close": "2026-02-01", "quotas": {"minsk": 2}
+            })),
+            ("POST", "/api/v1/training/cohorts/{id}/nominations") => Some(json!({
+                "name": "Matrix Nominee", "position": "Analyst", "email": format!("{me}@example.org")
+            })),
+            ("POST", "/api/v1/training/nominations/{id}/complete") => Some(json!({
+                "attendance": 1.0, "assessment_passed": true
+            })),
+            ("POST", "/api/v1/certificates/{code}/revoke") => Some(json!({ "reason": "matrix" })),
             ("POST", "/api/v1/consultations") => Some(json!({
                 "title_ru": format!("Консультация {me}"), "title_en": format!("Consultation {me}")
             })),
@@ -454,6 +496,29 @@ async fn send(
                 // A year of its own per visitor: one open plan version per year.
                 "/events/plans" => vec![("year", format!("{}", 2060 + me.len()))],
                 "/events/plans/{id}/act" => vec![("action", "submit".into())],
+                "/training/cohorts/{id}/nominations" => vec![
+                    ("name", "Matrix Nominee".into()),
+                    ("position", "Analyst".into()),
+                    ("email", format!("{me}@example.org")),
+                ],
+                "/training/nominations/{id}/complete" => vec![("attendance", "100".into())],
+                "/training/cohorts/{id}/certificates" => vec![],
+                "/training/programmes" => vec![
+                    ("title_ru", format!("Программа {me}")),
+                    ("title_en", format!("Programme {me}")),
+                    ("hours", "36".into()),
+                    ("format", "online".into()),
+                ],
+                "/training/cohorts" => vec![
+                    ("programme_id", "999999".into()),
+                    ("title", format!("Cohort {me}")),
+                    ("starts_on", "2026-03-01".into()),
+                    ("ends_on", "2026-03-10".into()),
+                    ("capacity", "5".into()),
+                    ("applications_open", "2026-01-01".into()),
+                    ("applications_close", "2026-02-01".into()),
+                    ("quotas", "minsk=1".into()),
+                ],
                 "/assignments/{id}/act" => vec![("action", "bogus".into())],
                 "/assignments/{id}/edit" => vec![("task", " ".into())],
                 other => panic!("no form for POST {other}; add one to the matrix test"),
@@ -577,6 +642,8 @@ async fn every_route_with_every_role() {
     crate::monitoring::ensure_published_edition(&app).await;
     // A published solution with id 1 for the catalogue routes.
     crate::catalogue::ensure_published_solution(&app).await;
+    // A cohort with id 1 and a certificate of a known code for the training routes.
+    crate::training::ensure_cohort_and_certificate(&app, "MTRX-0000-0000-0001").await;
 
     let mut visitors = vec![Visitor {
         name: "anonymous",

@@ -77,6 +77,7 @@ async fn spawn(demo: bool) -> TestApp {
         demo,
         secure_cookies: false,
         public_url: None,
+        issuer_key: None,
         // Workers look for work often, so tests do not wait for a job.
         workers: WorkerConfig {
             poll: std::time::Duration::from_millis(100),

@@ -50,6 +50,7 @@ fn backed_up_tables() -> impl Iterator<Item = &'static Table> {
         crate::monitoring::campaigns::TABLES,
         crate::consultations::TABLES,
         crate::events::TABLES,
+        crate::training::TABLES,
         crate::audit::TABLES,
     ]
     .into_iter()

@@ -162,6 +162,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     ),
     (10, include_str!("../migrations/sqlite/0010_catalogue.sql")),
     (11, include_str!("../migrations/sqlite/0011_events.sql")),
+    (12, include_str!("../migrations/sqlite/0012_training.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -196,10 +197,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0010_catalogue.sql"),
     ),
     (11, include_str!("../migrations/postgres/0011_events.sql")),
+    (12, include_str!("../migrations/postgres/0012_training.sql")),
 ];
 
 /// The schema version this build expects: the last migration's number.
-pub const SCHEMA_VERSION: i64 = 11;
+pub const SCHEMA_VERSION: i64 = 12;
 
 pub fn now_utc() -> String {
     OffsetDateTime::now_utc()

@@ -22,6 +22,7 @@ pub mod jobs;
 pub mod monitoring;
 pub mod notices;
 pub mod org;
+pub mod training;
 
 pub use db::{now_utc, Store, WriteTx, SCHEMA_VERSION};
 
@@ -79,6 +80,9 @@ pub enum StorageError {
     /// A monitoring campaign's rules refused an action; nothing was changed.
     #[error(transparent)]
     Campaign(#[from] megapolis_monitoring::CampaignError),
+    /// The training rules refused a nomination; nothing was changed.
+    #[error(transparent)]
+    Nomination(#[from] megapolis_training::Refusal),
 }
 
 /// The text of `member_since` and other dates as stored.

@@ -23,6 +23,9 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// The workers of background jobs that run beside the server.
     pub workers: WorkerConfig,
+    /// The certificates' issuer key (a 32-byte Ed25519 seed in hex); none: the one kept in the
+    /// database, made at first start.
+    pub issuer_key: Option<String>,
 }
 
 /// Why the application could not start, in words a person can act on.
@@ -32,6 +35,10 @@ pub enum BuildError {
     Storage(#[from] StorageError),
     #[error(transparent)]
     Demo(#[from] DemoError),
+    #[error("issuing the demo certificates: {0}")]
+    DemoCertificates(String),
+    #[error("MEGAPOLIS_ISSUER_KEY must be 64 hexadecimal digits (a 32-byte Ed25519 seed)")]
+    IssuerKey,
     #[error("cannot listen on {address} (is another server using this port?): {source}")]
     Listen {
         address: String,
@@ -57,9 +64,7 @@ impl Application {
 
     /// As [`Application::build`], on a store already connected and migrated.
     pub async fn build_on(store: Store, settings: &Settings) -> Result<Application, BuildError> {
-        if settings.demo {
-            load_demo(&store).await?;
-        }
+        let demo_loaded = settings.demo && load_demo(&store).await?;
         let listener = TcpListener::bind(&settings.address)
             .await
             .map_err(|source| BuildError::Listen {
@@ -70,7 +75,10 @@ impl Application {
             address: settings.address.clone(),
             source,
         })?;
-        let state = AppState::new(
+        let issuer_seed = crate::training::issuer_seed(&store, settings.issuer_key.as_deref())
+            .await?
+            .ok_or(BuildError::IssuerKey)?;
+        let mut state = AppState::new(
             store,
             WebConfig {
                 secure_cookies: settings.secure_cookies,
@@ -83,6 +91,12 @@ impl Application {
                     .to_string(),
             },
         );
+        state.issuer = std::sync::Arc::new(crate::training::Issuer::new(issuer_seed));
+        if demo_loaded {
+            crate::training::demo_certificates(&state)
+                .await
+                .map_err(|e| BuildError::DemoCertificates(e.to_string()))?;
+        }
         Ok(Application {
             listener,
             address,

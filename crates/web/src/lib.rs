@@ -34,6 +34,7 @@ pub mod jobs;
 mod monitoring;
 mod notices;
 mod org;
+mod training;
 
 pub use application::{Application, BuildError, Settings};
 pub use auth::{new_token, token_hash};
@@ -58,6 +59,7 @@ pub fn capabilities() -> Vec<Capability> {
         catalogue::capability(),
         consultations::capability(),
         events::capability(),
+        training::capability(),
         assignments::capability(),
         control::capability(),
         notices::capability(),

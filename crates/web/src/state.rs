@@ -26,6 +26,8 @@ pub struct AppState {
     pub(crate) catalogue_search: Arc<crate::catalogue::index::SearchCache>,
     /// The similarity index of each consultation, rebuilt when its submissions change.
     pub(crate) similarity_cache: Arc<crate::consultations::index::IndexCache>,
+    /// The association's key that signs certificates (set by `Application::build_on`).
+    pub(crate) issuer: Arc<crate::training::Issuer>,
     /// The navigation entries every capability registered.
     pub(crate) nav: Arc<Vec<crate::capability::NavEntry>>,
 }
@@ -41,6 +43,7 @@ impl AppState {
             dashboard_cache: Arc::default(),
             catalogue_search: Arc::default(),
             similarity_cache: Arc::default(),
+            issuer: Arc::new(crate::training::Issuer::unset()),
             nav: Arc::new(
                 crate::capabilities()
                     .into_iter()

@@ -9,6 +9,7 @@ mod decisions;
 mod events;
 mod monitoring;
 mod org;
+pub mod training;
 
 use crate::{StorageError, Store};
 use time::OffsetDateTime;
@@ -120,5 +121,6 @@ pub async fn load_demo(store: &Store) -> Result<bool, DemoError> {
     consultations::load(store).await?;
     catalogue::load(store).await?;
     events::load(store).await?;
+    training::load(store, OffsetDateTime::now_utc().date()).await?;
     Ok(true)
 }
