@@ -390,3 +390,45 @@ impl Sql {
         .expect("count")
     }
 }
+
+/// Posts JSON with a bearer token; the status and the JSON answer (null when there is none).
+pub async fn api_post(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    body: &serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let response = app
+        .client
+        .post(app.url(path))
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .expect("POST");
+    let status = response.status().as_u16();
+    (
+        status,
+        response.json().await.unwrap_or(serde_json::Value::Null),
+    )
+}
+
+/// Gets JSON, with a bearer token when given; the status and the JSON answer.
+pub async fn api_get(app: &TestApp, token: Option<&str>, path: &str) -> (u16, serde_json::Value) {
+    let mut request = app.client.get(app.url(path));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.expect("GET");
+    let status = response.status().as_u16();
+    (
+        status,
+        response.json().await.unwrap_or(serde_json::Value::Null),
+    )
+}
+
+/// A new API token of the person who signs in with these credentials.
+pub async fn token_of(app: &TestApp, email: &str, password: &str) -> String {
+    let client = app.login_with(email, password).await;
+    app.api_token(&client).await
+}

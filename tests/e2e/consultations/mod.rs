@@ -2,38 +2,10 @@
 //! bad input refused by field with nothing saved, the suggested groups (every submission once,
 //! paraphrases together, a hard negative apart), the most similar submissions, who may see them,
 //! and the pages.
-use crate::support::{location, spawn_app, TestApp};
+use crate::support::{api_get as get, api_post as post, location, spawn_app, token_of, TestApp};
 use serde_json::{json, Value};
 
 /// A demo person's bearer token.
-async fn token_of(app: &TestApp, email: &str, password: &str) -> String {
-    let client = app.login_with(email, password).await;
-    app.api_token(&client).await
-}
-
-async fn post(app: &TestApp, token: &str, path: &str, body: &Value) -> (u16, Value) {
-    let response = app
-        .client
-        .post(app.url(path))
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .expect("POST");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-async fn get(app: &TestApp, token: Option<&str>, path: &str) -> (u16, Value) {
-    let mut request = app.client.get(app.url(path));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let response = request.send().await.expect("GET");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
 async fn submission_count(app: &TestApp, id: i64) -> i64 {
     let (status, body) = get(app, None, &format!("/api/v1/consultations/{id}")).await;
     assert_eq!(status, 200, "{body}");

@@ -3,13 +3,8 @@
 //! second version approved; the event in the calendar feed (parsed back) with a stable UID and a
 //! SEQUENCE that grows on cancellation; the feed's filters; bad input refused by field with
 //! nothing saved; only the President approves; a blocking clash refuses approval; the pages.
-use crate::support::{location, spawn_app, TestApp};
+use crate::support::{api_get as get, api_post as post, location, spawn_app, token_of, TestApp};
 use serde_json::{json, Value};
-
-async fn token_of(app: &TestApp, email: &str, password: &str) -> String {
-    let client = app.login_with(email, password).await;
-    app.api_token(&client).await
-}
 
 /// The President: the chair of the demo body "president", created for the test.
 async fn president_token(app: &TestApp) -> String {
@@ -32,29 +27,6 @@ async fn president_token(app: &TestApp) -> String {
         .await
         .expect("save the President");
     token_of(app, email, password).await
-}
-
-async fn post(app: &TestApp, token: &str, path: &str, body: &Value) -> (u16, Value) {
-    let response = app
-        .client
-        .post(app.url(path))
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .expect("POST");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-async fn get(app: &TestApp, token: Option<&str>, path: &str) -> (u16, Value) {
-    let mut request = app.client.get(app.url(path));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let response = request.send().await.expect("GET");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 /// The feed at `query`, its content type and its unfolded lines.
