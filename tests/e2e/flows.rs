@@ -1793,8 +1793,8 @@ async fn the_home_page_shows_the_decisions_section_live_with_public_figures() {
         );
         let html = app.get(&browser, "/").await.text().await.expect("home");
         assert!(html.contains(&format!("<html lang=\"{lang}\"")));
-        // Sections still to come stay marked as such.
-        assert!(html.contains(soon), "{lang}: {html}");
+        // Every section is live now: none is marked as in preparation.
+        assert!(!html.contains(soon), "{lang}: {html}");
         let start = html
             .find("id=\"door-decisions\"")
             .unwrap_or_else(|| panic!("{lang}: no decisions section in {html}"));
@@ -1809,11 +1809,20 @@ async fn the_home_page_shows_the_decisions_section_live_with_public_figures() {
             .and_then(|n| n.parse().ok())
             .unwrap_or_else(|| panic!("{lang}: no number in {figure}"));
         assert_eq!(count, listed.len(), "{lang}: {door}");
-        // The cities and bodies sections are live too, with today's counts.
-        for id in ["door-cities", "door-bodies"] {
+        // The other sections are live too, each a link with today's figure.
+        for (id, href) in [
+            ("door-cities", "/cities"),
+            ("door-bodies", "/bodies"),
+            ("door-monitoring", "/monitoring"),
+            ("door-solutions", "/catalogue"),
+            ("door-events", "/events"),
+            ("door-proposals", "/consultations"),
+            ("door-training", "/training"),
+        ] {
             let at = html.find(&format!("id=\"{id}\"")).expect(id);
             let door = &html[at..at + html[at..].find("</li>").expect("end")];
-            assert!(!door.contains(soon), "{lang}: {door}");
+            assert!(door.contains(&format!("href=\"{href}\"")), "{lang}: {door}");
+            assert!(door.contains("class=\"figures\""), "{lang}: {door}");
         }
     }
 }

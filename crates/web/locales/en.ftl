@@ -36,7 +36,6 @@ door-proposals = Proposals
 door-proposals-text = Generalised proposals and the plan of joint actions.
 door-training = Training
 door-training-text = Programmes, cohorts and certificates.
-coming-soon = In preparation
 cities-count = { $count ->
     [one] { $count } city
    *[other] { $count } cities
@@ -257,3 +256,25 @@ person-other-memberships = Also a member of (kept as they are)
 actor-system-scheduler = the reminder scheduler
 actor-system-demo = demo data
 actor-system-cli = command line
+
+# The home page's figures of the other live sections
+home-editions-published = { $count ->
+    [one] { $count } published edition of the index
+   *[other] { $count } published editions of the index
+}
+home-solutions-published = { $count ->
+    [one] { $count } solution in the catalogue
+   *[other] { $count } solutions in the catalogue
+}
+home-events-planned = { $count ->
+    [one] { $count } event in the approved plans
+   *[other] { $count } events in the approved plans
+}
+home-consultations = { $count ->
+    [one] { $count } consultation
+   *[other] { $count } consultations
+}
+home-programmes = { $count ->
+    [one] { $count } training programme
+   *[other] { $count } training programmes
+}

@@ -36,7 +36,6 @@ door-proposals = Предложения
 door-proposals-text = Обобщение предложений и план совместных действий.
 door-training = Подготовка кадров
 door-training-text = Программы, группы и сертификаты.
-coming-soon = Готовится
 cities-count = { $count ->
     [one] { $count } город
     [few] { $count } города
@@ -266,3 +265,30 @@ person-other-memberships = Также входит в (без изменений
 actor-system-scheduler = планировщик напоминаний
 actor-system-demo = демонстрационные данные
 actor-system-cli = командная строка
+
+# The home page's figures of the other live sections
+home-editions-published = { $count ->
+    [one] { $count } опубликованный выпуск индекса
+    [few] { $count } опубликованных выпуска индекса
+   *[many] { $count } опубликованных выпусков индекса
+}
+home-solutions-published = { $count ->
+    [one] { $count } решение в каталоге
+    [few] { $count } решения в каталоге
+   *[many] { $count } решений в каталоге
+}
+home-events-planned = { $count ->
+    [one] { $count } мероприятие в утверждённых планах
+    [few] { $count } мероприятия в утверждённых планах
+   *[many] { $count } мероприятий в утверждённых планах
+}
+home-consultations = { $count ->
+    [one] { $count } консультация
+    [few] { $count } консультации
+   *[many] { $count } консультаций
+}
+home-programmes = { $count ->
+    [one] { $count } программа обучения
+    [few] { $count } программы обучения
+   *[many] { $count } программ обучения
+}

@@ -52,11 +52,27 @@ pub async fn home(
             today,
         )
         .await?;
+    // The other live sections' public figures.
+    let editions = state.store.monitoring().list(true).await?.len();
+    let solutions = state.store.catalogue().list(true).await?.len();
+    let events = state
+        .store
+        .events()
+        .published(&Default::default())
+        .await?
+        .len();
+    let consultations = state.store.consultations().list().await?.len();
+    let programmes = state.store.training().programmes().await?.len();
     page(
         &state,
         &visitor,
         "home.html",
         context! {
+            edition_count => editions,
+            solution_count => solutions,
+            event_count => events,
+            consultation_count => consultations,
+            programme_count => programmes,
             association => association(&state).await?,
             city_count => summary.cities,
             member_count => summary.members,
