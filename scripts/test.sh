@@ -36,6 +36,8 @@ missing=()
 [ -n "$(pg_bin)" ] || missing+=(postgresql)
 [ -x "${MEGAPOLIS_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
 [ -x "${MEGAPOLIS_CHROMEDRIVER:-/usr/bin/chromedriver}" ] || missing+=(chromium-driver)
+# pdftotext reads back the PDFs the tests make (their pages and text).
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 if [ "${#missing[@]}" -gt 0 ]; then
     stage "installing ${missing[*]} (apt-get)"
     export DEBIAN_FRONTEND=noninteractive
