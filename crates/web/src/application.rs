@@ -78,7 +78,7 @@ impl Application {
         let issuer_seed = crate::training::issuer_seed(&store, settings.issuer_key.as_deref())
             .await?
             .ok_or(BuildError::IssuerKey)?;
-        let mut state = AppState::new(
+        let state = AppState::new(
             store,
             WebConfig {
                 secure_cookies: settings.secure_cookies,
@@ -90,8 +90,8 @@ impl Application {
                     .trim_end_matches('/')
                     .to_string(),
             },
+            crate::training::Issuer::new(issuer_seed),
         );
-        state.issuer = std::sync::Arc::new(crate::training::Issuer::new(issuer_seed));
         if demo_loaded {
             crate::training::demo_certificates(&state)
                 .await

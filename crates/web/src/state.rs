@@ -26,14 +26,18 @@ pub struct AppState {
     pub(crate) catalogue_search: Arc<crate::catalogue::index::SearchCache>,
     /// The similarity index of each consultation, rebuilt when its submissions change.
     pub(crate) similarity_cache: Arc<crate::consultations::index::IndexCache>,
-    /// The association's key that signs certificates (set by `Application::build_on`).
+    /// The association's key that signs certificates.
     pub(crate) issuer: Arc<crate::training::Issuer>,
     /// The navigation entries every capability registered.
     pub(crate) nav: Arc<Vec<crate::capability::NavEntry>>,
 }
 
 impl AppState {
-    pub fn new(store: Store, config: WebConfig) -> AppState {
+    pub(crate) fn new(
+        store: Store,
+        config: WebConfig,
+        issuer: crate::training::Issuer,
+    ) -> AppState {
         let i18n = Arc::new(Translations::load());
         AppState {
             store,
@@ -43,7 +47,7 @@ impl AppState {
             dashboard_cache: Arc::default(),
             catalogue_search: Arc::default(),
             similarity_cache: Arc::default(),
-            issuer: Arc::new(crate::training::Issuer::unset()),
+            issuer: Arc::new(issuer),
             nav: Arc::new(
                 crate::capabilities()
                     .into_iter()

@@ -175,6 +175,16 @@ impl Catalogue<'_> {
             .collect())
     }
 
+    /// How many solutions the public sees.
+    pub async fn published_count(&self) -> Result<i64, StorageError> {
+        on_pool!(self, pool => Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM catalogue_solutions WHERE published = $1",
+        )
+        .bind(true)
+        .fetch_one(pool)
+        .await?))
+    }
+
     pub async fn get(&self, id: i64) -> Result<Option<Solution>, StorageError> {
         let sql = format!("{SOLUTION} WHERE s.id = $1");
         on_pool!(self, pool => sqlx::query(&sql)

@@ -2,7 +2,7 @@
 //! demo** (no real city sent them), in Russian and English, so the suggested groups and the
 //! similar submissions have something to show. The Secretariat enters what came by e-mail for
 //! the cities; the Minsk representative and an Expert Council member write their own.
-use super::DemoError;
+use super::{DemoError, DEMO_ACTOR};
 use crate::Store;
 use megapolis_consultations::{ConsultationInput, SubmissionInput};
 
@@ -38,7 +38,7 @@ pub(super) async fn load(store: &Store) -> Result<(), DemoError> {
     .parse()
     .map_err(|e| data(0, e.to_string()))?;
     let consultations = store.consultations();
-    let id = consultations.create("demo", &consultation).await?;
+    let id = consultations.create(DEMO_ACTOR, &consultation).await?;
     let people = store.accounts().people().await?;
     for (row, (email, city, lang, kind, text)) in SUBMISSIONS.iter().enumerate() {
         let author = people

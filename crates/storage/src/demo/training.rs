@@ -4,7 +4,7 @@
 //! progress with results partly recorded, and one open for nominations with quotas partly used
 //! by several cities. Certificates need the issuer key, which the web layer holds, so
 //! `megapolis_web` issues them after loading the demo (`training::demo_certificates`).
-use super::DemoError;
+use super::{DemoError, DEMO_ACTOR};
 use crate::Store;
 use megapolis_domain::CityCode;
 use megapolis_training::{Attendance, CohortInput, NomineeInput, ProgrammeInput};
@@ -95,8 +95,12 @@ pub(super) async fn load(store: &Store, today: Date) -> Result<(), DemoError> {
     }
     .parse()
     .map_err(|e| data(2, e.to_string()))?;
-    let data_id = training.create_programme("demo", &data_programme).await?;
-    let cyber_id = training.create_programme("demo", &cyber_programme).await?;
+    let data_id = training
+        .create_programme(DEMO_ACTOR, &data_programme)
+        .await?;
+    let cyber_id = training
+        .create_programme(DEMO_ACTOR, &cyber_programme)
+        .await?;
 
     let cohorts: [DemoCohort<'_>; 4] = [
         (
@@ -152,7 +156,7 @@ pub(super) async fn load(store: &Store, today: Date) -> Result<(), DemoError> {
         }
         .parse()
         .map_err(|e| data(10 + row, e.to_string()))?;
-        let cohort_id = training.create_cohort("demo", &cohort).await?;
+        let cohort_id = training.create_cohort(DEMO_ACTOR, &cohort).await?;
         // Each city of the quotas has nominated one person (two for the first city).
         for (i, (city, _)) in quotas.iter().enumerate() {
             let Some((_, name, position, email)) = PEOPLE.iter().find(|p| p.0 == *city) else {

@@ -541,18 +541,19 @@ impl Events<'_> {
     /// ones included, by start; only those `filter` admits.
     pub async fn published(&self, filter: &EventFilter) -> Result<Vec<Proposal>, StorageError> {
         let plans = self.plans().await?;
-        let mut ids: Vec<i64> = Vec::new();
-        let mut years: Vec<i32> = plans.iter().map(|p| p.year).collect();
-        years.dedup();
-        for year in years {
-            if let Some(latest) = plans
-                .iter()
-                .filter(|p| p.year == year && p.state == PlanState::Approved)
-                .max_by_key(|p| p.version)
-            {
-                ids.extend(&latest.proposals);
+        // The latest approved version of each year's plan is the one in force.
+        let mut in_force: std::collections::BTreeMap<i32, &Plan> =
+            std::collections::BTreeMap::new();
+        for plan in plans.iter().filter(|p| p.state == PlanState::Approved) {
+            let latest = in_force.entry(plan.year).or_insert(plan);
+            if plan.version > latest.version {
+                *latest = plan;
             }
         }
+        let ids: std::collections::HashSet<i64> = in_force
+            .values()
+            .flat_map(|plan| plan.proposals.iter().copied())
+            .collect();
         if ids.is_empty() {
             return Ok(Vec::new());
         }

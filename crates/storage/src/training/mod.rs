@@ -572,7 +572,7 @@ impl Training<'_> {
         let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
             "INSERT INTO training_nominations (cohort_id, city, name, position, department, email, state, \
              attendance, assessment_passed, nominated_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'demo', $10, $10) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
         )
         .bind(cohort_id)
         .bind(city.as_str())
@@ -583,11 +583,12 @@ impl Training<'_> {
         .bind(state)
         .bind(result.map(|(a, _, _)| a.share()))
         .bind(result.map(|(_, passed, _)| passed))
+        .bind(crate::demo::DEMO_ACTOR)
         .bind(&now)
         .fetch_one(conn)
         .await?);
         tx.audit(&audit_entry(
-            "demo",
+            crate::demo::DEMO_ACTOR,
             "nominate",
             "training-nomination",
             &id.to_string(),

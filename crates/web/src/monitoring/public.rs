@@ -21,13 +21,30 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 
-/// Builds kept, by pin; the oldest is dropped past this many.
-const KEPT_BUILDS: usize = 8;
+/// What is kept in memory by pin; the oldest is dropped past this many. A pin names exactly
+/// one content, so what is kept under it never goes stale.
+const KEPT_BY_PIN: usize = 8;
 
-/// Builds by pin, oldest first.
-type Builds = Vec<(String, Arc<EditionTables>)>;
+/// Values by pin, oldest first.
+type ByPin<T> = Mutex<Vec<(String, Arc<T>)>>;
 
-static BUILDS: LazyLock<Mutex<Builds>> = LazyLock::new(|| Mutex::new(Vec::new()));
+fn kept<T>(cache: &ByPin<T>, pin: &str) -> Option<Arc<T>> {
+    let all = cache.lock().ok()?;
+    all.iter().find(|(p, _)| p == pin).map(|(_, v)| v.clone())
+}
+
+fn keep<T>(cache: &ByPin<T>, pin: &str, value: Arc<T>) {
+    if let Ok(mut all) = cache.lock() {
+        all.retain(|(p, _)| p != pin);
+        all.push((pin.to_string(), value));
+        if all.len() > KEPT_BY_PIN {
+            all.remove(0);
+        }
+    }
+}
+
+/// Every data set of an edition, rebuilt by the engine once per pin.
+static BUILDS: LazyLock<ByPin<EditionTables>> = LazyLock::new(|| Mutex::new(Vec::new()));
 
 /// A computed edition as stored: its files and its result.
 pub(crate) struct Stored {
@@ -35,21 +52,13 @@ pub(crate) struct Stored {
     pub result: StoredResult,
 }
 
-/// Stored editions by pin, oldest first: a page reads megabytes of iData and a ranking of
-/// thousands of units once, not on every view. A pin names exactly one content.
-type StoredByPin = Vec<(String, Arc<Stored>)>;
-
-static STORED: LazyLock<Mutex<StoredByPin>> = LazyLock::new(|| Mutex::new(Vec::new()));
+/// Stored editions: a page reads megabytes of iData and a ranking of thousands of units once
+/// per pin, not on every view.
+static STORED: LazyLock<ByPin<Stored>> = LazyLock::new(|| Mutex::new(Vec::new()));
 
 /// The stored edition `summary` names, from memory when its pin was read before.
 async fn stored(state: &AppState, summary: &EditionSummary) -> Result<Arc<Stored>, AppError> {
-    let kept = |pin: &str| {
-        STORED
-            .lock()
-            .ok()
-            .and_then(|s| s.iter().find(|(p, _)| p == pin).map(|(_, s)| s.clone()))
-    };
-    if let Some(found) = summary.pin.as_deref().and_then(kept) {
+    if let Some(found) = summary.pin.as_deref().and_then(|pin| kept(&STORED, pin)) {
         return Ok(found);
     }
     let monitoring = state.store.monitoring();
@@ -59,15 +68,8 @@ async fn stored(state: &AppState, summary: &EditionSummary) -> Result<Arc<Stored
     ) else {
         return Err(AppError::NotFound);
     };
-    let pin = result.pin.clone();
     let found = Arc::new(Stored { edition, result });
-    if let Ok(mut all) = STORED.lock() {
-        all.retain(|(p, _)| *p != pin);
-        all.push((pin, found.clone()));
-        if all.len() > KEPT_BUILDS {
-            all.remove(0);
-        }
-    }
+    keep(&STORED, &found.result.pin, found.clone());
     Ok(found)
 }
 
@@ -106,7 +108,7 @@ pub(crate) async fn load(
 ) -> Result<Loaded, AppError> {
     let summary = visible_edition(state, visitor, id).await?;
     let stored = stored(state, &summary).await?;
-    let tables = tables_of(&stored.result.pin, &stored.edition).await?;
+    let tables = tables_of(stored.clone()).await?;
     Ok(Loaded {
         summary,
         stored,
@@ -114,27 +116,17 @@ pub(crate) async fn load(
     })
 }
 
-async fn tables_of(pin: &str, edition: &Edition) -> Result<Arc<EditionTables>, AppError> {
-    if let Some(kept) = BUILDS
-        .lock()
-        .ok()
-        .and_then(|b| b.iter().find(|(p, _)| p == pin).map(|(_, t)| t.clone()))
-    {
-        return Ok(kept);
+async fn tables_of(stored: Arc<Stored>) -> Result<Arc<EditionTables>, AppError> {
+    let pin = stored.result.pin.clone();
+    if let Some(found) = kept(&BUILDS, &pin) {
+        return Ok(found);
     }
-    let edition = edition.clone();
-    let tables = tokio::task::spawn_blocking(move || EditionTables::build(&edition))
+    let tables = tokio::task::spawn_blocking(move || EditionTables::build(&stored.edition))
         .await
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!("rebuilding an edition stopped: {e}")))?
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!("rebuilding an edition: {e}")))?;
     let tables = Arc::new(tables);
-    if let Ok(mut builds) = BUILDS.lock() {
-        builds.retain(|(p, _)| p != pin);
-        builds.push((pin.to_string(), tables.clone()));
-        if builds.len() > KEPT_BUILDS {
-            builds.remove(0);
-        }
-    }
+    keep(&BUILDS, &pin, tables.clone());
     Ok(tables)
 }
 
@@ -408,13 +400,15 @@ pub(crate) fn profile_view(
     })
 }
 
-/// The published editions' rankings, oldest year first.
-async fn published_rankings(state: &AppState) -> Result<Vec<(EditionSummary, Ranking)>, AppError> {
+/// The published editions as stored, oldest year first.
+async fn published_rankings(
+    state: &AppState,
+) -> Result<Vec<(EditionSummary, Arc<Stored>)>, AppError> {
     let mut out = Vec::new();
     for summary in state.store.monitoring().list(true).await? {
         if summary.pin.is_some() {
-            let ranking = stored(state, &summary).await?.result.ranking.clone();
-            out.push((summary, ranking));
+            let found = stored(state, &summary).await?;
+            out.push((summary, found));
         }
     }
     out.sort_by_key(|(s, _)| (s.year, s.id));
@@ -425,7 +419,7 @@ async fn published_rankings(state: &AppState) -> Result<Vec<(EditionSummary, Ran
 fn history_chart(
     state: &AppState,
     lang: Lang,
-    editions: &[(EditionSummary, Ranking)],
+    editions: &[(EditionSummary, Arc<Stored>)],
     units: &[(String, String)],
 ) -> (String, Vec<HistoryRow>) {
     let labels: Vec<String> = editions.iter().map(|(s, _)| s.year.to_string()).collect();
@@ -436,7 +430,8 @@ fn history_chart(
         .map(|(code, name)| {
             let points = editions
                 .iter()
-                .map(|(summary, ranking)| {
+                .map(|(summary, stored)| {
+                    let ranking = &stored.result.ranking;
                     let u = ranking.units.iter().find(|u| &u.code == code)?;
                     worst = worst.max(ranking.units.len() as u32);
                     rows.push(HistoryRow {
@@ -687,13 +682,27 @@ pub async fn trends(
     let editions = published_rankings(&state).await?;
     // Every unit of any published edition, by name.
     let mut units: Vec<(String, String)> = Vec::new();
-    for (_, ranking) in editions.iter().rev() {
-        for u in &ranking.units {
-            if !units.iter().any(|(c, _)| c == &u.code) {
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for (_, stored) in editions.iter().rev() {
+        for u in &stored.result.ranking.units {
+            if seen.insert(u.code.as_str()) {
                 units.push((u.code.clone(), directory.name(u)));
             }
         }
     }
+    // Each edition's units by code, for the table's cells.
+    let by_code: Vec<HashMap<&str, &megapolis_monitoring::RankedUnit>> = editions
+        .iter()
+        .map(|(_, stored)| {
+            stored
+                .result
+                .ranking
+                .units
+                .iter()
+                .map(|u| (u.code.as_str(), u))
+                .collect()
+        })
+        .collect();
     units.sort_by(|a, b| a.1.cmp(&b.1));
     let mut chosen: Vec<(String, String)> = Vec::new();
     for code in trend_picks(query.as_deref()) {
@@ -707,13 +716,11 @@ pub async fn trends(
     let table: Vec<minijinja::Value> = units
         .iter()
         .map(|(code, name)| {
-            let cells: Vec<String> = editions
+            let cells: Vec<String> = by_code
                 .iter()
-                .map(|(_, ranking)| {
-                    ranking
-                        .units
-                        .iter()
-                        .find(|u| &u.code == code)
+                .map(|units| {
+                    units
+                        .get(code.as_str())
                         .map(|u| {
                             format!(
                                 "{} · {}",

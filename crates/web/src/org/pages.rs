@@ -54,7 +54,7 @@ pub async fn home(
         .await?;
     // The other live sections' public figures.
     let editions = state.store.monitoring().list(true).await?.len();
-    let solutions = state.store.catalogue().list(true).await?.len();
+    let solutions = state.store.catalogue().published_count().await?;
     let events = state
         .store
         .events()

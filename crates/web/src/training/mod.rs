@@ -157,13 +157,6 @@ impl Issuer {
         Issuer { seed, did }
     }
 
-    /// A throwaway key until `Application::build_on` sets the association's own.
-    pub fn unset() -> Issuer {
-        let mut seed = [0u8; 32];
-        OsRng.fill_bytes(&mut seed);
-        Issuer::new(seed)
-    }
-
     pub fn seed(&self) -> &[u8; 32] {
         &self.seed
     }
@@ -190,6 +183,7 @@ pub(crate) async fn issuer_seed(
 pub(crate) async fn demo_certificates(
     state: &crate::state::AppState,
 ) -> Result<(), crate::error::AppError> {
+    use megapolis_domain::audit::actors;
     use megapolis_storage::demo::training::FINISHED_COHORTS;
     let cohorts = state.store.training().cohorts().await?;
     for (i, title) in FINISHED_COHORTS.iter().enumerate() {
@@ -199,14 +193,14 @@ pub(crate) async fn demo_certificates(
         let issued_on = (cohort.cohort.ends_on + time::Duration::days(1))
             .midnight()
             .assume_utc();
-        let codes = api::issue_at(state, "demo", cohort.id, issued_on).await?;
+        let codes = api::issue_at(state, actors::DEMO, cohort.id, issued_on).await?;
         if i == 1 {
             if let Some(code) = codes.first() {
                 state
                     .store
                     .training()
                     .revoke(
-                        "demo",
+                        actors::DEMO,
                         code,
                         "Выдан по ошибке: аттестация пересматривается (демо)",
                     )
