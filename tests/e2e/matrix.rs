@@ -146,6 +146,16 @@ const EXPECTED: &[Expect] = &[
     e("GET",  "/monitoring/editions/{id}/compare", "/monitoring/editions/1/compare?cities=moscow,minsk", ALL, 200),
     e("GET",  "/monitoring/editions/{id}/methodology", "/monitoring/editions/1/methodology", ALL, 200),
     e("GET",  "/monitoring/editions/{id}/report.pdf", "/monitoring/editions/1/report.pdf", ALL,  200),
+    // The methodology editor: staff only; edition 1 is published, so its methodology is frozen
+    // (409, nothing saved), and a copy without a year is refused.
+    e("GET",  "/monitoring/editions/{id}/edit", "/monitoring/editions/1/edit",    STAFF,     200),
+    e("POST", "/monitoring/editions/{id}/edit", "/monitoring/editions/1/edit",    STAFF,     409),
+    e("GET",  "/monitoring/editions/{id}/new-node", "/monitoring/editions/1/new-node", STAFF, 200),
+    e("POST", "/monitoring/editions/{id}/nodes", "/monitoring/editions/1/nodes",  STAFF,     409),
+    e("GET",  "/monitoring/editions/{id}/nodes/{code}", "/monitoring/editions/1/nodes/portal", STAFF, 200),
+    e("POST", "/monitoring/editions/{id}/nodes/{code}", "/monitoring/editions/1/nodes/portal", STAFF, 409),
+    e("POST", "/monitoring/editions/{id}/nodes/{code}/delete", "/monitoring/editions/1/nodes/portal/delete", STAFF, 409),
+    e("POST", "/monitoring/editions/{id}/copy", "/monitoring/editions/1/copy",    STAFF,     422),
     e("GET",  "/monitoring/trends",             "/monitoring/trends?cities=moscow", ALL,      200),
     e("GET",  "/api/v1/monitoring/editions/{id}/data.csv", "/api/v1/monitoring/editions/1/data.csv", ALL, 200),
     e("GET",  "/api/v1/monitoring/editions/{id}/data.json", "/api/v1/monitoring/editions/1/data.json", ALL, 200),
@@ -465,7 +475,14 @@ async fn send(
                 "/decisions/import" | "/decisions/import/confirm" => vec![],
                 "/decisions/{id}/publish" => vec![("published", "1".into())],
                 "/decisions/{id}/delete" => vec![("confirm", "1".into())],
-                "/monitoring/editions" | "/monitoring/editions/{id}/compute" | "/monitoring/editions/{id}/publish" => vec![],
+                "/monitoring/editions"
+                | "/monitoring/editions/{id}/compute"
+                | "/monitoring/editions/{id}/publish"
+                | "/monitoring/editions/{id}/edit"
+                | "/monitoring/editions/{id}/nodes"
+                | "/monitoring/editions/{id}/nodes/{code}"
+                | "/monitoring/editions/{id}/nodes/{code}/delete"
+                | "/monitoring/editions/{id}/copy" => vec![],
                 "/inbox/read" => vec![],
                 "/monitoring/campaigns"
                 | "/monitoring/campaigns/{id}/feed"

@@ -13,6 +13,7 @@
 //! | `answer_type` | `number` (the default), `percent`, `yes_no`, `choice`                     |
 //! | `choices`     | for `choice`: `key:score|key:score…` (e.g. `none:0|partly:50|full:100`); for `yes_no`, optional scores `yes:100|no:0` (default yes = 1, no = 0) |
 //! | `min`, `max`  | the valid range of a number or percent (percent defaults to 0–100; a number has no bound unless given) |
+//! | `evidence`    | `url` (or `required`): an answer needs an evidence link; empty or `none`: optional |
 //!
 //! A value is kept as the text the city chose in its canonical form (a number as Rust writes an
 //! f64, `yes`/`no`, a choice's key) and mapped to a number only when the verified data feed the
@@ -40,6 +41,9 @@ pub struct QuestionSpec {
     pub choices: Vec<Choice>,
     pub min: Option<f64>,
     pub max: Option<f64>,
+    /// An answer must come with an evidence link.
+    #[serde(default)]
+    pub evidence_required: bool,
 }
 
 /// A criterion: one page of the questionnaire, one sheet of the template.
@@ -266,6 +270,17 @@ impl QuestionSpec {
             .ok()
             .flatten();
         let url = input.evidence_url.trim();
+        if url.is_empty() && value.is_some() && self.evidence_required {
+            errors.push(AnswerError::new(
+                &self.code,
+                "evidence_url",
+                Problem::new(
+                    "campaign-error-evidence-required",
+                    "",
+                    "this answer needs an evidence link",
+                ),
+            ));
+        }
         if !url.is_empty()
             && (!(url.starts_with("https://") || url.starts_with("http://"))
                 || url.len() > MAX_URL
@@ -334,10 +349,17 @@ fn parse_choices(text: &str) -> Result<Vec<Choice>, String> {
     Ok(choices)
 }
 
-/// An indicator's row in iMeta and its `choices`, `min` and `max` cells.
-type Extras = (usize, String, String, String);
+/// An indicator's row in iMeta and its `choices`, `min`, `max` and `evidence` cells.
+#[derive(Debug, Clone, Default)]
+struct Extras {
+    row: usize,
+    choices: String,
+    min: String,
+    max: String,
+    evidence: String,
+}
 
-/// The `choices`, `min`, `max` columns of iMeta, by indicator code, with their rows.
+/// The `choices`, `min`, `max`, `evidence` columns of iMeta, by indicator code, with their rows.
 fn read_extras(meta: &str) -> Result<std::collections::HashMap<String, Extras>, InputError> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -354,13 +376,19 @@ fn read_extras(meta: &str) -> Result<std::collections::HashMap<String, Extras>, 
     let Some(code) = position("iCode") else {
         return Ok(out);
     };
-    let [choices, min, max] = ["choices", "min", "max"].map(position);
+    let [choices, min, max, evidence] = ["choices", "min", "max", "evidence"].map(position);
     for (k, record) in reader.records().enumerate() {
         let record = record.map_err(|e| input_error(k + 2, "", e.to_string()))?;
         let cell = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or("").to_string();
         out.insert(
             cell(Some(code)),
-            (k + 2, cell(choices), cell(min), cell(max)),
+            Extras {
+                row: k + 2,
+                choices: cell(choices),
+                min: cell(min),
+                max: cell(max),
+                evidence: cell(evidence),
+            },
         );
     }
     Ok(out)
@@ -393,8 +421,24 @@ impl Questionnaire {
             let answer_type = text
                 .and_then(|q| q.answer_type)
                 .unwrap_or(AnswerType::Number);
-            let (row, choices_text, min_text, max_text) =
-                extras.get(&node.code).cloned().unwrap_or_default();
+            let Extras {
+                row,
+                choices: choices_text,
+                min: min_text,
+                max: max_text,
+                evidence,
+            } = extras.get(&node.code).cloned().unwrap_or_default();
+            let evidence_required = match evidence.to_ascii_lowercase().as_str() {
+                "" | "none" | "optional" => false,
+                "url" | "required" => true,
+                other => {
+                    return Err(input_error(
+                        row,
+                        "evidence",
+                        format!("'{other}': write url (a link is required) or leave it empty"),
+                    ))
+                }
+            };
             let bound = |column: &str, text: &str| -> Result<Option<f64>, InputError> {
                 if text.trim().is_empty() {
                     return Ok(None);
@@ -456,6 +500,7 @@ impl Questionnaire {
                 choices,
                 min,
                 max,
+                evidence_required,
             };
             match criteria.iter_mut().find(|c| c.code == criterion_code) {
                 Some(criterion) => criterion.questions.push(spec),
@@ -619,6 +664,55 @@ pub(crate) mod tests {
             q.question("speed").expect("speed").range(),
             (Some(0.0), Some(10000.0))
         );
+    }
+
+    #[test]
+    fn an_answer_needing_evidence_is_refused_without_a_link() {
+        let meta = format!("{},evidence\n", META.lines().next().expect("header"))
+            + &META
+                .lines()
+                .skip(1)
+                .map(|l| {
+                    let evidence = if l.starts_with("1,portal,") {
+                        "url"
+                    } else {
+                        ""
+                    };
+                    format!("{l},{evidence}\n")
+                })
+                .collect::<String>();
+        let edition = |meta: String| {
+            EditionInput {
+                meta,
+                spec: crate::edition::tests::SPEC.into(),
+                data: None,
+                year: "2026".into(),
+                title_ru: "Т".into(),
+                title_en: "T".into(),
+            }
+            .parse()
+            .expect("edition")
+        };
+        let q = Questionnaire::of(&edition(meta.clone())).expect("questionnaire");
+        let portal = q.question("portal").expect("portal");
+        assert!(portal.evidence_required);
+        assert!(!q.question("speed").expect("speed").evidence_required);
+        let answer = |value: &str, url: &str| AnswerInput {
+            indicator: "portal".into(),
+            value: value.into(),
+            evidence_url: url.into(),
+            comment: String::new(),
+        };
+        let refused = portal.check(&answer("yes", "")).expect_err("no link");
+        assert_eq!(refused[0].field, "evidence_url");
+        assert_eq!(refused[0].problem.key, "campaign-error-evidence-required");
+        portal
+            .check(&answer("yes", "https://city.example/portal"))
+            .expect("with a link");
+        portal.check(&answer("", "")).expect("a blank draft answer");
+        let e = Questionnaire::of(&edition(meta.replace(",url\n", ",maybe\n")))
+            .expect_err("an unknown requirement");
+        assert_eq!((e.row, e.column.as_deref()), (Some(2), Some("evidence")));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! `build.toml`, optional verified iData, year and titles. [`EditionInput::parse`] reads every
 //! file through the engine, so an edition that is accepted can be computed; what is wrong comes
 //! back as an [`InputError`] naming the file, row and column.
+use crate::meta_table::{MetaTable, Names};
 use megapolis_index::io;
 use megapolis_index::model::{Framework, MetaRow, UnitData};
 use megapolis_index::pipeline;
@@ -237,6 +238,8 @@ pub struct Methodology {
     pub framework: Framework,
     pub spec: BuildSpec,
     pub questions: Vec<Question>,
+    /// The nodes' names in Russian and English.
+    pub names: Names,
     pub data: Option<UnitData>,
 }
 
@@ -340,6 +343,7 @@ impl Edition {
             ));
         }
         let questions = read_questions(&self.meta)?;
+        let names = Names::of_table(&MetaTable::read_csv(&self.meta)?);
         let spec =
             BuildSpec::parse(&self.spec).map_err(|e| InputError::of_engine(InputPart::Spec, e))?;
         check_spec(&spec)?;
@@ -353,6 +357,7 @@ impl Edition {
             framework,
             spec,
             questions,
+            names,
             data,
         })
     }

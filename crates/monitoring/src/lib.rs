@@ -19,6 +19,7 @@ pub mod campaign;
 pub mod charts;
 pub mod compute;
 pub mod edition;
+pub mod meta_table;
 pub mod open_data;
 pub mod profile;
 pub mod state;
@@ -39,5 +40,6 @@ pub use compute::{
 pub use edition::{
     AnswerType, Edition, EditionInput, InputError, InputPart, Methodology, Question,
 };
+pub use meta_table::{rename_data_column, EditError, MetaNode, MetaTable, Names, EDITABLE_COLUMNS};
 pub use state::{EditionState, StateError};
 pub use template::{read_template, write_template, TemplateKey};

@@ -29,6 +29,8 @@ pub struct EditionTables {
     pub groups: Vec<(String, HashMap<String, String>)>,
     /// (unit, indicator) → evidence link.
     pub evidence: HashMap<(String, String), String>,
+    /// The nodes' names in Russian and English.
+    pub names: crate::meta_table::Names,
     /// Every indicator's ranks, made at the first profile and kept with the tables.
     indicator_ranks: std::sync::OnceLock<crate::profile::IndicatorRanks>,
 }
@@ -67,6 +69,7 @@ impl EditionTables {
             datasets: built.datasets,
             groups,
             evidence,
+            names: methodology.names,
             indicator_ranks: std::sync::OnceLock::new(),
         })
     }

@@ -18,6 +18,14 @@ pub enum StateError {
     NotComputed,
     #[error("the edition has no verified data to compute")]
     NoData,
+    #[error(
+        "the edition is published, so its methodology is frozen: start a new edition as a copy"
+    )]
+    PublishedFrozen,
+    #[error(
+        "a campaign uses the edition, so its methodology is frozen: start a new edition as a copy"
+    )]
+    InUseFrozen,
 }
 
 impl EditionState {
@@ -63,6 +71,17 @@ impl EditionState {
         }
     }
 
+    /// May the methodology be edited: not once published, nor once a campaign uses it (the
+    /// cities' answers are to its questions). An edit drops a stored result: it is back to
+    /// [`EditionState::Draft`].
+    pub fn edit(self, used_by_campaign: bool) -> Result<EditionState, StateError> {
+        match (self, used_by_campaign) {
+            (EditionState::Published, _) => Err(StateError::PublishedFrozen),
+            (_, true) => Err(StateError::InUseFrozen),
+            _ => Ok(EditionState::Draft),
+        }
+    }
+
     pub fn is_public(self) -> bool {
         self == EditionState::Published
     }
@@ -86,6 +105,14 @@ mod tests {
         assert_eq!(Draft.compute(true), Ok(()));
         assert_eq!(Draft.computed(), Computed);
         assert_eq!(Published.computed(), Published);
+    }
+
+    #[test]
+    fn a_methodology_is_frozen_once_published_or_used() {
+        assert_eq!(Draft.edit(false), Ok(Draft));
+        assert_eq!(Computed.edit(false), Ok(Draft));
+        assert_eq!(Draft.edit(true), Err(StateError::InUseFrozen));
+        assert_eq!(Published.edit(false), Err(StateError::PublishedFrozen));
     }
 
     #[test]

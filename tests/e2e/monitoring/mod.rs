@@ -3,6 +3,7 @@
 //! exactly the engine's scores and ranks and rank intervals around them; bad files refused with
 //! file, row and column and nothing saved; computing again gives the same bytes.
 mod campaigns;
+mod methodology;
 
 use crate::support::{content_type, spawn_empty_app, TestApp};
 use megapolis_index::{io, pipeline, spec::BuildSpec};

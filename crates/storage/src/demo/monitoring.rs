@@ -21,6 +21,7 @@ struct Indicator {
     answer: &'static str,
     range: (f64, f64),
     name_en: &'static str,
+    name_ru: &'static str,
     question_ru: &'static str,
     question_en: &'static str,
 }
@@ -33,6 +34,7 @@ const fn i(
     answer: &'static str,
     range: (f64, f64),
     name_en: &'static str,
+    name_ru: &'static str,
     question_ru: &'static str,
     question_en: &'static str,
 ) -> Indicator {
@@ -43,6 +45,7 @@ const fn i(
         answer,
         range,
         name_en,
+        name_ru,
         question_ru,
         question_en,
     }
@@ -52,45 +55,50 @@ const YES_NO: (f64, f64) = (0.0, 1.0);
 
 #[rustfmt::skip]
 const INDICATORS: &[Indicator] = &[
-    i("portal_official", "Portal", 1, "yes_no", YES_NO, "Official city portal", "Есть ли у города официальный портал?", "Does the city have an official portal?"),
-    i("portal_mobile", "Portal", 1, "yes_no", YES_NO, "Portal works on phones", "Удобен ли портал на телефоне?", "Does the portal work on phones?"),
-    i("portal_languages", "Portal", 1, "yes_no", YES_NO, "Portal in two or more languages", "Доступен ли портал на двух и более языках?", "Is the portal in two or more languages?"),
-    i("portal_search", "Portal", 1, "yes_no", YES_NO, "Site search", "Есть ли на портале поиск?", "Does the portal have a search?"),
-    i("portal_accessible", "Portal", 1, "yes_no", YES_NO, "Accessibility (WCAG)", "Соответствует ли портал требованиям доступности?", "Does the portal meet accessibility requirements?"),
-    i("portal_contacts", "Portal", 1, "yes_no", YES_NO, "Contacts of every department", "Опубликованы ли контакты всех подразделений?", "Are the contacts of every department published?"),
-    i("svc_online_share", "Services", 1, "percent", (20.0, 95.0), "Services available online", "Какая доля муниципальных услуг доступна онлайн, %?", "What share of municipal services is available online, %?"),
-    i("svc_count", "Services", 1, "number", (10.0, 400.0), "Number of e-services", "Сколько электронных услуг предоставляет город?", "How many e-services does the city provide?"),
-    i("svc_payments", "Services", 1, "yes_no", YES_NO, "Online payments", "Можно ли оплатить услуги онлайн?", "Can services be paid for online?"),
-    i("svc_appointments", "Services", 1, "yes_no", YES_NO, "Online appointments", "Можно ли записаться на приём онлайн?", "Can appointments be booked online?"),
-    i("svc_tracking", "Services", 1, "yes_no", YES_NO, "Status of a request online", "Можно ли узнать статус обращения онлайн?", "Can the status of a request be followed online?"),
-    i("svc_satisfaction", "Services", 1, "percent", (40.0, 95.0), "Satisfied users", "Какая доля пользователей довольна услугами, %?", "What share of users is satisfied with the services, %?"),
-    i("od_portal", "OpenData", 1, "yes_no", YES_NO, "Open data portal", "Есть ли портал открытых данных?", "Is there an open data portal?"),
-    i("od_datasets", "OpenData", 1, "number", (0.0, 600.0), "Open data sets", "Сколько наборов открытых данных опубликовано?", "How many open data sets are published?"),
-    i("od_machine_readable", "OpenData", 1, "percent", (10.0, 100.0), "Machine-readable data sets", "Какая доля наборов в машиночитаемом виде, %?", "What share of data sets is machine-readable, %?"),
-    i("od_api", "OpenData", 1, "yes_no", YES_NO, "Open data API", "Есть ли API открытых данных?", "Is there an open data API?"),
-    i("od_budget", "OpenData", 1, "yes_no", YES_NO, "Open budget", "Публикуется ли бюджет в открытом виде?", "Is the budget published as open data?"),
-    i("od_update_days", "OpenData", -1, "number", (1.0, 365.0), "Days between updates", "Как часто обновляются данные, дней?", "How often are the data updated, days?"),
-    i("ep_feedback", "Participation", 1, "yes_no", YES_NO, "Online feedback", "Можно ли направить обращение онлайн?", "Can residents send a request online?"),
-    i("ep_petitions", "Participation", 1, "yes_no", YES_NO, "E-petitions", "Есть ли электронные петиции?", "Are there e-petitions?"),
-    i("ep_budget", "Participation", 1, "yes_no", YES_NO, "Participatory budget", "Есть ли инициативное бюджетирование онлайн?", "Is there an online participatory budget?"),
-    i("ep_consultations", "Participation", 1, "number", (0.0, 60.0), "Online consultations a year", "Сколько онлайн-обсуждений проведено за год?", "How many online consultations were held in the year?"),
-    i("ep_social", "Participation", 1, "yes_no", YES_NO, "Official social media", "Ведёт ли администрация официальные соцсети?", "Does the administration run official social media?"),
-    i("ep_response_days", "Participation", -1, "number", (1.0, 30.0), "Days to answer a request", "За сколько дней в среднем даётся ответ?", "How many days does an answer take on average?"),
-    i("inf_broadband", "Infrastructure", 1, "percent", (40.0, 99.0), "Households with broadband", "Какая доля домохозяйств имеет широкополосный доступ, %?", "What share of households has broadband, %?"),
-    i("inf_4g", "Infrastructure", 1, "percent", (60.0, 100.0), "4G coverage", "Какая доля территории покрыта 4G, %?", "What share of the territory has 4G coverage, %?"),
-    i("inf_wifi", "Infrastructure", 1, "number", (0.0, 80.0), "Public Wi-Fi points per 100,000", "Сколько точек общественного Wi-Fi на 100 тыс. жителей?", "How many public Wi-Fi points per 100,000 residents?"),
-    i("inf_skills", "Infrastructure", 1, "percent", (30.0, 90.0), "Residents with digital skills", "Какая доля жителей владеет цифровыми навыками, %?", "What share of residents has digital skills, %?"),
-    i("inf_transport", "Infrastructure", 1, "yes_no", YES_NO, "Smart transport information", "Есть ли онлайн-информация о транспорте?", "Is there online public transport information?"),
-    i("inf_datacentre", "Infrastructure", 1, "yes_no", YES_NO, "Municipal data centre", "Есть ли муниципальный центр обработки данных?", "Is there a municipal data centre?"),
+    i("portal_official", "Portal", 1, "yes_no", YES_NO, "Official city portal", "Официальный портал города", "Есть ли у города официальный портал?", "Does the city have an official portal?"),
+    i("portal_mobile", "Portal", 1, "yes_no", YES_NO, "Portal works on phones", "Портал работает на телефонах", "Удобен ли портал на телефоне?", "Does the portal work on phones?"),
+    i("portal_languages", "Portal", 1, "yes_no", YES_NO, "Portal in two or more languages", "Портал на двух и более языках", "Доступен ли портал на двух и более языках?", "Is the portal in two or more languages?"),
+    i("portal_search", "Portal", 1, "yes_no", YES_NO, "Site search", "Поиск по порталу", "Есть ли на портале поиск?", "Does the portal have a search?"),
+    i("portal_accessible", "Portal", 1, "yes_no", YES_NO, "Accessibility (WCAG)", "Доступность (WCAG)", "Соответствует ли портал требованиям доступности?", "Does the portal meet accessibility requirements?"),
+    i("portal_contacts", "Portal", 1, "yes_no", YES_NO, "Contacts of every department", "Контакты всех подразделений", "Опубликованы ли контакты всех подразделений?", "Are the contacts of every department published?"),
+    i("svc_online_share", "Services", 1, "percent", (20.0, 95.0), "Services available online", "Услуги, доступные онлайн", "Какая доля муниципальных услуг доступна онлайн, %?", "What share of municipal services is available online, %?"),
+    i("svc_count", "Services", 1, "number", (10.0, 400.0), "Number of e-services", "Число электронных услуг", "Сколько электронных услуг предоставляет город?", "How many e-services does the city provide?"),
+    i("svc_payments", "Services", 1, "yes_no", YES_NO, "Online payments", "Оплата онлайн", "Можно ли оплатить услуги онлайн?", "Can services be paid for online?"),
+    i("svc_appointments", "Services", 1, "yes_no", YES_NO, "Online appointments", "Запись на приём онлайн", "Можно ли записаться на приём онлайн?", "Can appointments be booked online?"),
+    i("svc_tracking", "Services", 1, "yes_no", YES_NO, "Status of a request online", "Статус обращения онлайн", "Можно ли узнать статус обращения онлайн?", "Can the status of a request be followed online?"),
+    i("svc_satisfaction", "Services", 1, "percent", (40.0, 95.0), "Satisfied users", "Довольные пользователи", "Какая доля пользователей довольна услугами, %?", "What share of users is satisfied with the services, %?"),
+    i("od_portal", "OpenData", 1, "yes_no", YES_NO, "Open data portal", "Портал открытых данных", "Есть ли портал открытых данных?", "Is there an open data portal?"),
+    i("od_datasets", "OpenData", 1, "number", (0.0, 600.0), "Open data sets", "Наборы открытых данных", "Сколько наборов открытых данных опубликовано?", "How many open data sets are published?"),
+    i("od_machine_readable", "OpenData", 1, "percent", (10.0, 100.0), "Machine-readable data sets", "Машиночитаемые наборы", "Какая доля наборов в машиночитаемом виде, %?", "What share of data sets is machine-readable, %?"),
+    i("od_api", "OpenData", 1, "yes_no", YES_NO, "Open data API", "API открытых данных", "Есть ли API открытых данных?", "Is there an open data API?"),
+    i("od_budget", "OpenData", 1, "yes_no", YES_NO, "Open budget", "Открытый бюджет", "Публикуется ли бюджет в открытом виде?", "Is the budget published as open data?"),
+    i("od_update_days", "OpenData", -1, "number", (1.0, 365.0), "Days between updates", "Дней между обновлениями", "Как часто обновляются данные, дней?", "How often are the data updated, days?"),
+    i("ep_feedback", "Participation", 1, "yes_no", YES_NO, "Online feedback", "Обращения онлайн", "Можно ли направить обращение онлайн?", "Can residents send a request online?"),
+    i("ep_petitions", "Participation", 1, "yes_no", YES_NO, "E-petitions", "Электронные петиции", "Есть ли электронные петиции?", "Are there e-petitions?"),
+    i("ep_budget", "Participation", 1, "yes_no", YES_NO, "Participatory budget", "Инициативный бюджет", "Есть ли инициативное бюджетирование онлайн?", "Is there an online participatory budget?"),
+    i("ep_consultations", "Participation", 1, "number", (0.0, 60.0), "Online consultations a year", "Онлайн-обсуждения за год", "Сколько онлайн-обсуждений проведено за год?", "How many online consultations were held in the year?"),
+    i("ep_social", "Participation", 1, "yes_no", YES_NO, "Official social media", "Официальные соцсети", "Ведёт ли администрация официальные соцсети?", "Does the administration run official social media?"),
+    i("ep_response_days", "Participation", -1, "number", (1.0, 30.0), "Days to answer a request", "Дней до ответа на обращение", "За сколько дней в среднем даётся ответ?", "How many days does an answer take on average?"),
+    i("inf_broadband", "Infrastructure", 1, "percent", (40.0, 99.0), "Households with broadband", "Домохозяйства с широкополосным доступом", "Какая доля домохозяйств имеет широкополосный доступ, %?", "What share of households has broadband, %?"),
+    i("inf_4g", "Infrastructure", 1, "percent", (60.0, 100.0), "4G coverage", "Покрытие 4G", "Какая доля территории покрыта 4G, %?", "What share of the territory has 4G coverage, %?"),
+    i("inf_wifi", "Infrastructure", 1, "number", (0.0, 80.0), "Public Wi-Fi points per 100,000", "Точки Wi-Fi на 100 тыс. жителей", "Сколько точек общественного Wi-Fi на 100 тыс. жителей?", "How many public Wi-Fi points per 100,000 residents?"),
+    i("inf_skills", "Infrastructure", 1, "percent", (30.0, 90.0), "Residents with digital skills", "Жители с цифровыми навыками", "Какая доля жителей владеет цифровыми навыками, %?", "What share of residents has digital skills, %?"),
+    i("inf_transport", "Infrastructure", 1, "yes_no", YES_NO, "Smart transport information", "Онлайн-информация о транспорте", "Есть ли онлайн-информация о транспорте?", "Is there online public transport information?"),
+    i("inf_datacentre", "Infrastructure", 1, "yes_no", YES_NO, "Municipal data centre", "Муниципальный ЦОД", "Есть ли муниципальный центр обработки данных?", "Is there a municipal data centre?"),
 ];
 
-/// The criteria: code, English name, weight.
-const CRITERIA: &[(&str, &str, u32)] = &[
-    ("Portal", "Official portal", 1),
-    ("Services", "E-services", 2),
-    ("OpenData", "Open data", 1),
-    ("Participation", "E-participation", 1),
-    ("Infrastructure", "Digital infrastructure", 1),
+/// The criteria: code, English name, Russian name, weight.
+const CRITERIA: &[(&str, &str, &str, u32)] = &[
+    ("Portal", "Official portal", "Официальный портал", 1),
+    ("Services", "E-services", "Электронные услуги", 2),
+    ("OpenData", "Open data", "Открытые данные", 1),
+    ("Participation", "E-participation", "Электронное участие", 1),
+    (
+        "Infrastructure",
+        "Digital infrastructure",
+        "Цифровая инфраструктура",
+        1,
+    ),
 ];
 
 const SPEC: &str = "# Demo methodology: mean imputation, min-max normalisation, arithmetic mean.\n\
@@ -101,10 +109,10 @@ fn csv_cell(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
 }
 
-/// iMeta of the demo methodology, with the question columns.
+/// iMeta of the demo methodology, with the question columns and the names in both languages.
 fn meta() -> String {
     let mut out = String::from(
-        "Level,iCode,iName,Direction,Weight,Unit,Target,Denominator,Parent,Type,question_ru,question_en,answer_type\n",
+        "Level,iCode,iName,Direction,Weight,Unit,Target,Denominator,Parent,Type,question_ru,question_en,answer_type,name_ru,name_en\n",
     );
     for ind in INDICATORS {
         let unit = match ind.answer {
@@ -113,7 +121,7 @@ fn meta() -> String {
             _ => "",
         };
         out.push_str(&format!(
-            "1,{},{},{},1,{},,,{},Indicator,{},{},{}\n",
+            "1,{},{},{},1,{},,,{},Indicator,{},{},{},{},{}\n",
             ind.code,
             csv_cell(ind.name_en),
             ind.direction,
@@ -121,16 +129,20 @@ fn meta() -> String {
             ind.criterion,
             csv_cell(ind.question_ru),
             csv_cell(ind.question_en),
-            ind.answer
+            ind.answer,
+            csv_cell(ind.name_ru),
+            csv_cell(ind.name_en)
         ));
     }
-    for (code, name, weight) in CRITERIA {
+    for (code, name_en, name_ru, weight) in CRITERIA {
         out.push_str(&format!(
-            "2,{code},{},1,{weight},Score,,,Index,Aggregate,,,\n",
-            csv_cell(name)
+            "2,{code},{},1,{weight},Score,,,Index,Aggregate,,,,{},{}\n",
+            csv_cell(name_en),
+            csv_cell(name_ru),
+            csv_cell(name_en)
         ));
     }
-    out.push_str("3,Index,\"Information development index\",1,1,Score,,,,Aggregate,,,\n");
+    out.push_str("3,Index,\"Information development index\",1,1,Score,,,,Aggregate,,,,\"Индекс информационного развития\",\"Information development index\"\n");
     out
 }
 
@@ -397,7 +409,7 @@ mod tests {
     #[test]
     fn the_demo_methodology_has_thirty_indicators_in_five_criteria_and_computes() {
         assert_eq!(INDICATORS.len(), 30);
-        for (criterion, _, _) in CRITERIA {
+        for (criterion, _, _, _) in CRITERIA {
             assert_eq!(
                 INDICATORS
                     .iter()

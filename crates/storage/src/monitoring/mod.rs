@@ -64,18 +64,51 @@ pub struct StoredResult {
     pub ranking: Ranking,
 }
 
-/// What the audit log keeps of an edition (its files are in the edition's row).
+/// What the audit log keeps of an edition: its fields, and a digest of each file (the files
+/// themselves are in the edition's row), so an edit of the methodology shows as changed.
 #[derive(Serialize)]
 struct EditionAudit<'a> {
     year: i32,
     title_ru: &'a str,
     title_en: &'a str,
     has_data: bool,
+    meta_sha256: String,
+    spec_sha256: String,
+}
+
+impl EditionAudit<'_> {
+    fn of(edition: &Edition) -> EditionAudit<'_> {
+        use sha2::Digest;
+        let digest = |text: &str| hex::encode(sha2::Sha256::digest(text.as_bytes()));
+        EditionAudit {
+            year: edition.year(),
+            title_ru: edition.title_ru(),
+            title_en: edition.title_en(),
+            has_data: edition.data().is_some(),
+            meta_sha256: digest(edition.meta()),
+            spec_sha256: digest(edition.spec()),
+        }
+    }
 }
 
 const SUMMARY: &str = "SELECT e.id, e.year, e.title_ru, e.title_en, e.state, \
      CAST(CASE WHEN e.data IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_data, e.created_at, e.published_at, \
      r.pin, r.computed_at FROM monitoring_editions e LEFT JOIN monitoring_results r ON r.edition_id = e.id";
+
+const EDITION: &str =
+    "SELECT year, title_ru, title_en, meta, spec, data FROM monitoring_editions WHERE id = $1";
+
+fn edition_of(row: &impl NamedRow) -> Result<Edition, StorageError> {
+    Ok(Edition::stored(
+        i32::try_from(row.int("year")?)
+            .map_err(|_| StorageError::Corrupt("monitoring edition year".into()))?,
+        row.text("title_ru")?,
+        row.text("title_en")?,
+        row.text("meta")?,
+        row.text("spec")?,
+        row.text_or_none("data")?,
+    ))
+}
 
 fn state_of(text: &str) -> Result<EditionState, StorageError> {
     EditionState::parse(text)
@@ -129,16 +162,73 @@ impl Monitoring<'_> {
             "monitoring_edition",
             &id.to_string(),
             None,
-            Some(&EditionAudit {
-                year: edition.year(),
-                title_ru: edition.title_ru(),
-                title_en: edition.title_en(),
-                has_data: edition.data().is_some(),
-            }),
+            Some(&EditionAudit::of(edition)),
         ))
         .await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Replaces an edition's methodology (and year, titles, data) by an edited, checked one;
+    /// refused while a campaign uses it or once it is published (the check and the write are
+    /// one transaction). A stored result no longer matches, so it goes and the edition is a
+    /// draft again.
+    pub async fn update(
+        &self,
+        actor: &str,
+        id: i64,
+        edition: &Edition,
+    ) -> Result<(), StorageError> {
+        let mut tx = self.begin_write().await?;
+        let row: Option<(String, i64)> = on_tx!(tx, conn => sqlx::query_as(
+            "SELECT e.state, (SELECT COUNT(*) FROM monitoring_campaigns c WHERE c.edition_id = e.id) \
+             FROM monitoring_editions e WHERE e.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(conn)
+        .await?);
+        let (state, campaigns) =
+            row.ok_or_else(|| StorageError::NotFound(format!("monitoring edition {id}")))?;
+        let next = state_of(&state)?
+            .edit(campaigns > 0)
+            .map_err(|e| StorageError::Conflict(e.to_string()))?;
+        let before = on_tx!(tx, conn => sqlx::query(EDITION)
+            .bind(id)
+            .fetch_optional(conn)
+            .await?
+            .as_ref()
+            .map(edition_of)
+            .transpose()?);
+        on_tx!(tx, conn => sqlx::query(
+            "UPDATE monitoring_editions SET year = $1, title_ru = $2, title_en = $3, meta = $4, spec = $5, data = $6, state = $7 \
+             WHERE id = $8",
+        )
+        .bind(i64::from(edition.year()))
+        .bind(edition.title_ru())
+        .bind(edition.title_en())
+        .bind(edition.meta())
+        .bind(edition.spec())
+        .bind(edition.data())
+        .bind(next.as_str())
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+        on_tx!(tx, conn => sqlx::query("DELETE FROM monitoring_results WHERE edition_id = $1")
+            .bind(id)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))?;
+        tx.audit(&audit_entry(
+            actor,
+            "update",
+            "monitoring_edition",
+            &id.to_string(),
+            before.as_ref().map(EditionAudit::of).as_ref(),
+            Some(&EditionAudit::of(edition)),
+        ))
+        .await?;
+        tx.commit().await
     }
 
     /// The editions, newest year first; `published_only` for the public.
@@ -171,25 +261,13 @@ impl Monitoring<'_> {
 
     /// One edition's files, as saved.
     pub async fn edition(&self, id: i64) -> Result<Option<Edition>, StorageError> {
-        let found = on_pool!(self, pool => sqlx::query(
-            "SELECT year, title_ru, title_en, meta, spec, data FROM monitoring_editions WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(pool)
-        .await?
-        .as_ref()
-        .map(|row| {
-            Ok::<_, StorageError>(Edition::stored(
-                i32::try_from(row.int("year")?)
-                    .map_err(|_| StorageError::Corrupt("monitoring edition year".into()))?,
-                row.text("title_ru")?,
-                row.text("title_en")?,
-                row.text("meta")?,
-                row.text("spec")?,
-                row.text_or_none("data")?,
-            ))
-        })
-        .transpose()?);
+        let found = on_pool!(self, pool => sqlx::query(EDITION)
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+            .as_ref()
+            .map(edition_of)
+            .transpose()?);
         Ok(found)
     }
 

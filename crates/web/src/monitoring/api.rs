@@ -9,7 +9,7 @@ use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use megapolis_monitoring::{EditionInput, InputError, InputPart, Ranking};
+use megapolis_monitoring::{EditionInput, InputError, InputPart, MetaTable, Ranking};
 use megapolis_storage::monitoring::EditionSummary;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -56,7 +56,9 @@ impl From<EditionSummary> for ApiEdition {
 #[allow(dead_code)]
 pub struct ApiEditionUpload {
     /// iMeta.csv in COINr's conventions (Level, iCode, iName, Direction, Weight, Unit, Target,
-    /// Denominator, Parent, Type), optionally with question_ru, question_en, answer_type.
+    /// Denominator, Parent, Type), optionally with name_ru, name_en, question_ru, question_en,
+    /// answer_type, choices, min, max, evidence; or the same table as an XLSX workbook (the sheet
+    /// `iMeta`, else the first).
     #[schema(value_type = String, format = Binary)]
     meta: Vec<u8>,
     /// build.toml: the [[step]] list and an optional [analysis].
@@ -150,6 +152,20 @@ fn text_of(part: InputPart, bytes: &[u8]) -> Result<String, InputError> {
     })
 }
 
+/// Checks an edition through the engine ([`EditionInput::parse`]): reading the files (and a
+/// nominal build with data) is CPU work, so it runs off the async workers. The outer error is
+/// the check's thread failing; the inner one the input's refusal.
+pub(crate) async fn checked(
+    input: EditionInput,
+) -> Result<Result<megapolis_monitoring::Edition, InputError>, anyhow::Error> {
+    tokio::task::spawn_blocking(move || input.parse())
+        .await
+        .map_err(|e| anyhow::anyhow!("checking an edition stopped: {e}"))
+}
+
+/// How an XLSX file (a ZIP archive) begins.
+const XLSX_MAGIC: &[u8] = b"PK\x03\x04";
+
 /// The edition a form sent: files or text fields by name. `Err` names what is missing or
 /// unreadable.
 pub(crate) fn edition_input(fields: &[(String, Vec<u8>)]) -> Result<EditionInput, InputError> {
@@ -157,7 +173,13 @@ pub(crate) fn edition_input(fields: &[(String, Vec<u8>)]) -> Result<EditionInput
         fields
             .iter()
             .find(|(name, _)| name == part.as_str())
-            .map(|(_, bytes)| text_of(part, bytes))
+            .map(|(_, bytes)| match part {
+                // iMeta may come as a workbook, read as its CSV would be.
+                InputPart::Meta if bytes.starts_with(XLSX_MAGIC) => {
+                    MetaTable::read_xlsx(bytes).map(|table| table.to_csv())
+                }
+                _ => text_of(part, bytes),
+            })
             .transpose()
     };
     let required = |part: InputPart| {
@@ -214,10 +236,9 @@ pub async fn create_edition(
 ) -> ApiResult {
     let fields = multipart_fields(request, &state).await?;
     let input = edition_input(&fields).map_err(|e| input_error(&e))?;
-    // Reading the files (and a nominal build with data) is CPU work: off the async workers.
-    let edition = tokio::task::spawn_blocking(move || input.parse())
+    let edition = checked(input)
         .await
-        .map_err(|e| fail(anyhow::anyhow!("checking an edition stopped: {e}")))?
+        .map_err(fail)?
         .map_err(|e| input_error(&e))?;
     let id = state
         .store

@@ -2,10 +2,12 @@
 //! (iMeta + build.toml + verified iData) posted by the Secretariat, computed by a background job
 //! (the index engine's build and uncertainty analysis), published as a ranking with rank
 //! intervals, in pages and in the API (JSON and CSV); the public side (`public`, `report`): city
-//! profiles, comparison, trends, the methodology, open data (CSV, JSON, XLSX) and the PDF report.
+//! profiles, comparison, trends, the methodology, open data (CSV, JSON, XLSX) and the PDF report;
+//! the Secretariat's methodology editor (`methodology`) and the campaigns (`campaigns`).
 pub mod api;
 pub mod campaigns;
 pub mod job;
+pub mod methodology;
 pub mod pages;
 pub mod public;
 pub mod report;
@@ -153,6 +155,54 @@ pub fn capability() -> Capability {
             get(pages::ranking),
         ),
         route(
+            "GET",
+            "/monitoring/editions/{id}/edit",
+            STAFF,
+            get(methodology::editor),
+        ),
+        route(
+            "POST",
+            "/monitoring/editions/{id}/edit",
+            STAFF,
+            post(methodology::save_edition),
+        ),
+        route(
+            "GET",
+            "/monitoring/editions/{id}/new-node",
+            STAFF,
+            get(methodology::new_node),
+        ),
+        route(
+            "POST",
+            "/monitoring/editions/{id}/nodes",
+            STAFF,
+            post(methodology::add_node),
+        ),
+        route(
+            "GET",
+            "/monitoring/editions/{id}/nodes/{code}",
+            STAFF,
+            get(methodology::node),
+        ),
+        route(
+            "POST",
+            "/monitoring/editions/{id}/nodes/{code}",
+            STAFF,
+            post(methodology::save_node),
+        ),
+        route(
+            "POST",
+            "/monitoring/editions/{id}/nodes/{code}/delete",
+            STAFF,
+            post(methodology::remove_node),
+        ),
+        route(
+            "POST",
+            "/monitoring/editions/{id}/copy",
+            STAFF,
+            post(methodology::copy),
+        ),
+        route(
             "POST",
             "/monitoring/editions/{id}/compute",
             STAFF,
@@ -268,6 +318,8 @@ pub fn capability() -> Capability {
             "monitoring_compare.html",
             "monitoring_trends.html",
             "monitoring_methodology.html",
+            "methodology_editor.html",
+            "methodology_node.html",
             "campaigns.html",
             "campaign.html",
             "campaign_city.html",

@@ -1,7 +1,7 @@
 //! Monitoring on the portal: the editions (published ones for everybody; for staff every edition
 //! with its state, the forms to compute and publish, and an upload form), and the ranking of an
 //! edition with each unit's rank interval drawn as a bar.
-use super::api::{edition_input, visible_edition};
+use super::api::{checked, edition_input, visible_edition};
 use super::public;
 use super::views::interval_bar;
 use crate::auth::Visitor;
@@ -120,10 +120,7 @@ pub async fn upload(
         Ok(input) => input,
         Err(e) => return editions_page(&state, &visitor, Some(&e)).await,
     };
-    let parsed = tokio::task::spawn_blocking(move || input.parse())
-        .await
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("checking an edition stopped: {e}")))?;
-    match parsed {
+    match checked(input).await.map_err(AppError::Unexpected)? {
         Ok(edition) => {
             let id = state
                 .store
@@ -289,7 +286,7 @@ pub async fn ranking(
     let sorts: Vec<(String, String)> = ranking
         .codes
         .iter()
-        .map(|c| (c.clone(), public::node_name(&loaded.tables, c)))
+        .map(|c| (c.clone(), public::node_name(&loaded.tables, c, lang)))
         .collect();
     let filtered = !query.country.is_empty() || !query.group.is_empty() || sort > 0;
     page(
@@ -300,8 +297,8 @@ pub async fn ranking(
             edition => edition_view(&edition, lang),
             rows => rows,
             units => units,
-            top => public::node_name(&loaded.tables, &top),
-            criteria => criteria.iter().map(|(_, c)| context! { code => c, name => public::node_name(&loaded.tables, c) }).collect::<Vec<_>>(),
+            top => public::node_name(&loaded.tables, &top, lang),
+            criteria => criteria.iter().map(|(_, c)| context! { code => c, name => public::node_name(&loaded.tables, c, lang) }).collect::<Vec<_>>(),
             analysis => Some(ranking.analysis.clone()),
             countries => countries,
             groups => group_choices,

@@ -205,13 +205,8 @@ pub(crate) fn score_text(value: Option<f64>, lang: Lang) -> String {
 }
 
 /// The name of a framework node (iName, else its code).
-pub(crate) fn node_name(tables: &EditionTables, code: &str) -> String {
-    tables
-        .framework
-        .find(code)
-        .map(|i| tables.framework.nodes[i].name.clone())
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| code.to_string())
+pub(crate) fn node_name(tables: &EditionTables, code: &str, lang: Lang) -> String {
+    tables.names.name(code, lang).to_string()
 }
 
 /// "3 (2–5)": a rank with its interval.
@@ -310,7 +305,7 @@ pub(crate) fn profile_view(
         .iter()
         .map(|a| AggregateRow {
             code: a.code.clone(),
-            name: node_name(tables, &a.code),
+            name: node_name(tables, &a.code, lang),
             level: level(&a.code),
             score: score_text(a.score, lang),
             rank: rank_text(a.rank, a.interval),
@@ -323,7 +318,7 @@ pub(crate) fn profile_view(
         .iter()
         .skip(1)
         .map(|a| ScoreBar {
-            label: node_name(tables, &a.code),
+            label: node_name(tables, &a.code, lang),
             score: a.score,
             median_all: a.median_all,
             median_group: a.median_group,
@@ -349,7 +344,7 @@ pub(crate) fn profile_view(
         .iter()
         .map(|i| IndicatorRow {
             code: i.code.clone(),
-            name: node_name(tables, &i.code),
+            name: node_name(tables, &i.code, lang),
             raw: value(i.raw),
             normalised: value(i.normalised),
             rank: match i.rank {
@@ -589,7 +584,7 @@ pub async fn compare(
         let labels: Vec<String> = ranking
             .codes
             .iter()
-            .map(|c| node_name(&loaded.tables, c))
+            .map(|c| node_name(&loaded.tables, c, lang))
             .collect();
         let series: Vec<(String, Vec<Option<f64>>)> = chosen
             .iter()
@@ -797,11 +792,7 @@ fn tree_node(state: &AppState, lang: Lang, methodology: &Methodology, i: usize) 
     let question = methodology.questions.iter().find(|q| q.code == n.code);
     TreeNode {
         code: n.code.clone(),
-        name: if n.name.is_empty() {
-            n.code.clone()
-        } else {
-            n.name.clone()
-        },
+        name: methodology.names.name(&n.code, lang).to_string(),
         level: n.level,
         weight: number(n.weight, 2, lang),
         share: if siblings > 0.0 {
