@@ -2,7 +2,8 @@
 //! Secretariat, computed by a background job, staff-only until published, then public with
 //! exactly the engine's scores and ranks and rank intervals around them; bad files refused with
 //! file, row and column and nothing saved; computing again gives the same bytes.
-mod campaigns;
+pub(crate) mod campaigns;
+mod reminders;
 
 use crate::support::{content_type, spawn_empty_app, TestApp};
 use megapolis_index::{io, pipeline, spec::BuildSpec};
