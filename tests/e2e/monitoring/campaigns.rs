@@ -26,7 +26,12 @@ pub(crate) const SPEC: &str = "[[step]]\nop = \"normalise\"\nmethod = \"minmax\"
 pub(crate) struct Someone {
     pub(crate) client: reqwest::Client,
     pub(crate) id: i64,
+    /// Signs in with [`PASSWORD`].
+    pub(crate) email: String,
 }
+
+/// The password of everyone [`person`] makes.
+pub(crate) const PASSWORD: &str = "a-seeded-password-2026";
 
 pub(crate) async fn add_city(app: &TestApp, code: &str, name: &str) {
     let city = megapolis_domain::city::CityInput {
@@ -51,7 +56,7 @@ pub(crate) async fn add_city(app: &TestApp, code: &str, name: &str) {
 /// A signed-in person of `role`, representing `city` when given.
 pub(crate) async fn person(app: &TestApp, role: &str, city: Option<&str>) -> Someone {
     let email = format!("{role}-{}@megapolis.test", &megapolis_web::new_token()[..8]);
-    let password = "a-seeded-password-2026";
+    let password = PASSWORD;
     let draft = megapolis_domain::person::PersonInput {
         email: email.clone(),
         name: format!("{role} {}", city.unwrap_or("")),
@@ -80,10 +85,11 @@ pub(crate) async fn person(app: &TestApp, role: &str, city: Option<&str>) -> Som
     Someone {
         client: app.login_with(&email, password).await,
         id,
+        email,
     }
 }
 
-async fn post(
+pub(crate) async fn post(
     app: &TestApp,
     who: &Someone,
     form_page: &str,
@@ -118,7 +124,7 @@ async fn answers(app: &TestApp, token: &str, campaign: i64, city: &str) -> Vec<V
     response.json::<Vec<Value>>().await.expect("JSON")
 }
 
-async fn put_answers(
+pub(crate) async fn put_answers(
     app: &TestApp,
     token: &str,
     campaign: i64,
@@ -139,7 +145,7 @@ async fn put_answers(
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn city_state(app: &TestApp, campaign: i64, city: &str) -> String {
+pub(crate) async fn city_state(app: &TestApp, campaign: i64, city: &str) -> String {
     app.store
         .campaigns()
         .city(campaign, city)

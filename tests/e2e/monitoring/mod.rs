@@ -2,6 +2,7 @@
 //! Secretariat, computed by a background job, staff-only until published, then public with
 //! exactly the engine's scores and ranks and rank intervals around them; bad files refused with
 //! file, row and column and nothing saved; computing again gives the same bytes.
+pub(crate) mod browser;
 pub(crate) mod campaigns;
 mod reminders;
 
