@@ -51,15 +51,15 @@ async fn wait_for_contains(browser: &Client, css: &str, expected: &str) -> Strin
     }
 }
 
-/// Clicks a form's button and waits for the page it leads to, which says what was done.
-async fn send(browser: &Client, button: &str) {
+/// Clicks a form's button and waits for the page it leads to; returns what that page says was
+/// done.
+async fn send(browser: &Client, button: &str) -> String {
     click(browser, button).await;
     let deadline = Instant::now() + WAIT;
     loop {
         let url = browser.current_url().await.expect("current URL");
         if url.query().is_some_and(|q| q.contains("done=")) {
-            text_of(browser, "#done").await;
-            return;
+            return text_of(browser, "#done").await;
         }
         let refused = browser.find(Locator::Css("#error-summary")).await.is_ok();
         assert!(
@@ -227,7 +227,7 @@ pub(crate) async fn a_whole_campaign(driver: &ChromeDriver, app: &TestApp) {
     )
     .await;
     fill(&city, "#f-speed-value", "100").await;
-    send(&city, "#save-button").await;
+    assert_eq!(send(&city, "#save-button").await, "Saved.");
     assert_eq!(text_of(&city, "#progress").await, "3 of 5 answered");
 
     // The Green criterion through the XLSX template, then submit.
@@ -250,7 +250,8 @@ pub(crate) async fn a_whole_campaign(driver: &ChromeDriver, app: &TestApp) {
         .expect("choose the file");
     send(&city, "#upload-form button[type=submit]").await;
     assert_eq!(text_of(&city, "#progress").await, "5 of 5 answered");
-    send(&city, "#submit-form button[type=submit]").await;
+    let done = send(&city, "#submit-form button[type=submit]").await;
+    assert!(done.starts_with("Submitted"), "{done}");
     assert_eq!(text_of(&city, "#city-state").await, "submitted");
     assert!(text_of(&city, "#locked")
         .await
@@ -303,7 +304,8 @@ pub(crate) async fn a_whole_campaign(driver: &ChromeDriver, app: &TestApp) {
         "{row}"
     );
     fill(&secretariat, "#f-online-message", RETURN_MESSAGE).await;
-    send(&secretariat, "#return-form button[type=submit]").await;
+    let done = send(&secretariat, "#return-form button[type=submit]").await;
+    assert!(done.starts_with("Sent back to the city"), "{done}");
     assert_eq!(
         text_of(&secretariat, "#city-state").await,
         "returned to the city"
@@ -332,7 +334,8 @@ pub(crate) async fn a_whole_campaign(driver: &ChromeDriver, app: &TestApp) {
         "corrected by the city as returned",
     )
     .await;
-    send(&secretariat, "#adjudicate-online button[type=submit]").await;
+    let done = send(&secretariat, "#adjudicate-online button[type=submit]").await;
+    assert!(done.starts_with("Settled"), "{done}");
     assert_eq!(text_of(&secretariat, "#city-state").await, "verified");
     open_page(&secretariat, app, &campaign_page).await;
     assert!(text_of(&secretariat, "#city-alpha")
