@@ -30,27 +30,6 @@ async fn select(browser: &Client, css: &str, value: &str) {
         .unwrap_or_else(|e| panic!("choose {value} in `{css}`: {e}"));
 }
 
-/// Waits until the text under `css` contains `expected`: after a form is sent, the old page may
-/// still be showing for a moment.
-async fn wait_for_contains(browser: &Client, css: &str, expected: &str) -> String {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let now = match browser.find(Locator::Css(css)).await {
-            Ok(element) => element.text().await.unwrap_or_default(),
-            Err(_) => String::new(),
-        };
-        if now.contains(expected) {
-            return now;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "expected `{css}` to contain {expected:?}, still {now:?} on {}",
-            path_of(browser).await
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 /// Clicks a form's button and waits for the page it leads to; returns what that page says was
 /// done.
 async fn send(browser: &Client, button: &str) -> String {
