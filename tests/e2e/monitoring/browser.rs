@@ -33,14 +33,21 @@ async fn select(browser: &Client, css: &str, value: &str) {
 /// Clicks a form's button and waits for the page it leads to; returns what that page says was
 /// done.
 async fn send(browser: &Client, button: &str) -> String {
+    // The page the form is on, which goes stale once the next one replaces it (that one may have
+    // the same address and message: a second save).
+    let before = browser
+        .find(Locator::Css("html"))
+        .await
+        .expect("the page of the form");
     click(browser, button).await;
     let deadline = Instant::now() + WAIT;
     loop {
         let url = browser.current_url().await.expect("current URL");
-        if url.query().is_some_and(|q| q.contains("done=")) {
+        let left = before.tag_name().await.is_err();
+        if left && url.query().is_some_and(|q| q.contains("done=")) {
             return text_of(browser, "#done").await;
         }
-        let refused = browser.find(Locator::Css("#error-summary")).await.is_ok();
+        let refused = left && browser.find(Locator::Css("#error-summary")).await.is_ok();
         assert!(
             !refused && Instant::now() < deadline,
             "`{button}` did not lead to a done page, still on {url}: {}",
