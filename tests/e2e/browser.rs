@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const WAIT: Duration = Duration::from_secs(15);
+pub(crate) const WAIT: Duration = Duration::from_secs(15);
 
 fn chromium_path() -> PathBuf {
     std::env::var_os("MEGAPOLIS_CHROMIUM")
@@ -50,7 +50,7 @@ fn browser_available() -> bool {
 }
 
 /// A chromedriver on a free port of 127.0.0.1, killed when dropped.
-struct ChromeDriver {
+pub(crate) struct ChromeDriver {
     child: Child,
     url: String,
 }
@@ -91,7 +91,7 @@ impl ChromeDriver {
     }
 
     /// A new browser session: headless Chromium with a fresh profile, asking for English pages.
-    async fn session(&self, profile: &Path) -> Client {
+    pub(crate) async fn session(&self, profile: &Path) -> Client {
         let options = serde_json::json!({
             "binary": chromium_path(),
             "args": [
@@ -121,7 +121,7 @@ impl Drop for ChromeDriver {
 }
 
 /// The page's text under a CSS selector, waiting for it to appear.
-async fn text_of(browser: &Client, css: &str) -> String {
+pub(crate) async fn text_of(browser: &Client, css: &str) -> String {
     match browser
         .wait()
         .at_most(WAIT)
@@ -141,7 +141,7 @@ async fn text_of(browser: &Client, css: &str) -> String {
     }
 }
 
-async fn path_of(browser: &Client) -> String {
+pub(crate) async fn path_of(browser: &Client) -> String {
     browser
         .current_url()
         .await
@@ -151,7 +151,7 @@ async fn path_of(browser: &Client) -> String {
 }
 
 /// Waits until the browser is on `path` (after a click that navigates).
-async fn wait_for_path(browser: &Client, path: &str) {
+pub(crate) async fn wait_for_path(browser: &Client, path: &str) {
     let deadline = Instant::now() + WAIT;
     loop {
         let now = path_of(browser).await;
@@ -166,7 +166,7 @@ async fn wait_for_path(browser: &Client, path: &str) {
     }
 }
 
-async fn click(browser: &Client, css: &str) {
+pub(crate) async fn click(browser: &Client, css: &str) {
     browser
         .wait()
         .at_most(WAIT)
@@ -178,7 +178,7 @@ async fn click(browser: &Client, css: &str) {
         .unwrap_or_else(|e| panic!("click `{css}`: {e}"));
 }
 
-async fn fill(browser: &Client, css: &str, value: &str) {
+pub(crate) async fn fill(browser: &Client, css: &str, value: &str) {
     let input = browser
         .wait()
         .at_most(WAIT)
@@ -189,7 +189,7 @@ async fn fill(browser: &Client, css: &str, value: &str) {
     input.send_keys(value).await.expect("type into field");
 }
 
-async fn value_of(browser: &Client, css: &str) -> String {
+pub(crate) async fn value_of(browser: &Client, css: &str) -> String {
     browser
         .find(Locator::Css(css))
         .await
@@ -212,7 +212,7 @@ fn english_role(role: &str) -> String {
 }
 
 /// Signs in through the login form and lands on the profile.
-async fn sign_in(browser: &Client, app: &TestApp, email: &str, password: &str) {
+pub(crate) async fn sign_in(browser: &Client, app: &TestApp, email: &str, password: &str) {
     browser
         .goto(&app.url("/login?next=/profile"))
         .await
@@ -459,7 +459,7 @@ const FLOW_DECISION: &str = "РЕШЕНИЕ
 
 /// Waits until the text under `css` is `expected`: after a form is sent, the old page (which
 /// has the same element) may still be showing for a moment.
-async fn wait_for_text(browser: &Client, css: &str, expected: &str) {
+pub(crate) async fn wait_for_text(browser: &Client, css: &str, expected: &str) {
     let deadline = Instant::now() + WAIT;
     loop {
         // The element may belong to the page being left: read it afresh each time.
@@ -833,6 +833,7 @@ async fn browser_flows() {
     language_switch_is_remembered(&driver, &app).await;
     admin_edits_a_city(&driver, &app).await;
     a_decision_from_text_to_accepted_report(&driver, &app).await;
+    crate::monitoring::browser::a_whole_campaign(&driver, &app).await;
     every_page_fits_phone_and_laptop_widths(&driver, &app).await;
     every_page_passes_axe(&driver, &app).await;
     eprintln!(

@@ -182,6 +182,13 @@ impl CityState {
         )
     }
 
+    /// Has the city still to submit its answers: its representatives are reminded as the due
+    /// date nears and once it has passed. A returned city has submitted: the Secretariat's
+    /// message already asks for the corrections.
+    pub fn awaits_answers(self) -> bool {
+        matches!(self, CityState::NotStarted | CityState::Draft)
+    }
+
     /// Are the answers before the assessors.
     pub fn assessable(self) -> bool {
         matches!(self, CityState::Submitted | CityState::UnderAssessment)
@@ -387,6 +394,15 @@ mod tests {
             check_assessors("minsk", &rep, &expert(1, None)).map_err(|e| e.code()),
             Err("not_an_expert")
         );
+    }
+
+    #[test]
+    fn only_cities_yet_to_submit_are_reminded() {
+        let reminded: Vec<CityState> = CityState::ALL
+            .into_iter()
+            .filter(|s| s.awaits_answers())
+            .collect();
+        assert_eq!(reminded, [NotStarted, Draft]);
     }
 
     #[test]

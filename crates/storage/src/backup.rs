@@ -44,6 +44,7 @@ fn backed_up_tables() -> impl Iterator<Item = &'static Table> {
         crate::files::TABLES,
         crate::decisions::TABLES,
         crate::assignments::TABLES,
+        crate::reminders::TABLES,
         crate::notices::TABLES,
         crate::monitoring::TABLES,
         crate::catalogue::TABLES,

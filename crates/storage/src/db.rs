@@ -163,6 +163,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (10, include_str!("../migrations/sqlite/0010_catalogue.sql")),
     (11, include_str!("../migrations/sqlite/0011_events.sql")),
     (12, include_str!("../migrations/sqlite/0012_training.sql")),
+    (13, include_str!("../migrations/sqlite/0013_reminders.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -198,10 +199,14 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     ),
     (11, include_str!("../migrations/postgres/0011_events.sql")),
     (12, include_str!("../migrations/postgres/0012_training.sql")),
+    (
+        13,
+        include_str!("../migrations/postgres/0013_reminders.sql"),
+    ),
 ];
 
 /// The schema version this build expects: the last migration's number.
-pub const SCHEMA_VERSION: i64 = 12;
+pub const SCHEMA_VERSION: i64 = 13;
 
 pub fn now_utc() -> String {
     OffsetDateTime::now_utc()

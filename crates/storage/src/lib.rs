@@ -22,6 +22,7 @@ pub mod jobs;
 pub mod monitoring;
 pub mod notices;
 pub mod org;
+pub mod reminders;
 pub mod training;
 
 pub use db::{now_utc, Store, WriteTx, SCHEMA_VERSION};

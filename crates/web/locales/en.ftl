@@ -240,6 +240,9 @@ done-unpublished = Unpublished: only the Secretariat sees it now.
 done-deleted = Deleted.
 done-activated = The account is active again.
 done-deactivated = The account is deactivated: its sessions have ended and its tokens no longer work.
+done-submitted = Submitted: the answers are locked and go to be checked.
+done-returned = Sent back to the city with your messages.
+done-settled = Settled: the answer has its final value.
 
 # People: edit and deactivate
 person-choose-role = — choose a role —

@@ -102,6 +102,9 @@ const DONE_MESSAGES: &[&str] = &[
     "deleted",
     "activated",
     "deactivated",
+    "submitted",
+    "returned",
+    "settled",
 ];
 
 /// The translation key of the success message `location` asks for, if it is one of ours.

@@ -1,6 +1,6 @@
 //! The scheduler inside the server: on every tick it asks for a `reminders` job, which a job
-//! worker runs to queue the reminders of assignments due soon or overdue (once per assignment and
-//! deadline, in the store), and, when SMTP is configured, sends what waits in the outbox. A
+//! worker runs to queue the reminders of assignments and of monitoring campaigns' cities due soon
+//! or overdue (once per subject and deadline, in the store), and, when SMTP is configured, sends what waits in the outbox. A
 //! message is marked sent only after the mail server accepted it; a failed one is tried again
 //! later with a doubling delay, so nothing is lost while the mail server is down. A failed tick
 //! is logged and the next one runs as usual.

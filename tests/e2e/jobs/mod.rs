@@ -665,7 +665,7 @@ async fn reminders_of(app: &TestApp) -> Vec<(String, String)> {
     let rows = sql
         .count(
             "SELECT COUNT(*) FROM reminders_sent r JOIN assignment_events e \
-             ON e.assignment_id = r.assignment_id AND e.kind = r.kind",
+             ON r.subject_kind = 'assignment' AND r.subject_id = CAST(e.assignment_id AS TEXT) AND e.kind = r.kind",
         )
         .await;
     let mut reminders = Vec::new();

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use std::io::Cursor;
 use std::time::{Duration, Instant};
 
-const META: &str = "Level,iCode,iName,Direction,Weight,Unit,Target,Denominator,Parent,Type,question_ru,question_en,answer_type,choices,min,max\n\
+pub(crate) const META: &str = "Level,iCode,iName,Direction,Weight,Unit,Target,Denominator,Parent,Type,question_ru,question_en,answer_type,choices,min,max\n\
 1,portal,City portal,1,1,,,,Digital,Indicator,Есть ли портал?,Is there a portal?,yes_no,,,\n\
 1,online,Services online,1,1,%,,,Digital,Indicator,Доля услуг онлайн?,Share of services online?,percent,,,\n\
 1,speed,Broadband speed,1,1,Mbit/s,,,Digital,Indicator,Скорость?,Speed?,number,,0,10000\n\
@@ -21,14 +21,19 @@ const META: &str = "Level,iCode,iName,Direction,Weight,Unit,Target,Denominator,P
 2,Digital,Digital,1,1,,,,Index,Aggregate,,,,,,\n\
 2,Green,Green,1,1,,,,Index,Aggregate,,,,,,\n\
 3,Index,Index,1,1,,,,,Aggregate,,,,,,\n";
-const SPEC: &str = "[[step]]\nop = \"normalise\"\nmethod = \"minmax\"\n[[step]]\nop = \"aggregate\"\nmethod = \"amean\"\n\n[analysis]\nn = 10\n[[analysis.input]]\nname = \"Weights\"\nnoisy_weights = { levels = [2], noise = 0.25, replications = 5 }\n";
+pub(crate) const SPEC: &str = "[[step]]\nop = \"normalise\"\nmethod = \"minmax\"\n[[step]]\nop = \"aggregate\"\nmethod = \"amean\"\n\n[analysis]\nn = 10\n[[analysis.input]]\nname = \"Weights\"\nnoisy_weights = { levels = [2], noise = 0.25, replications = 5 }\n";
 
-struct Someone {
-    client: reqwest::Client,
-    id: i64,
+pub(crate) struct Someone {
+    pub(crate) client: reqwest::Client,
+    pub(crate) id: i64,
+    /// Signs in with [`PASSWORD`].
+    pub(crate) email: String,
 }
 
-async fn add_city(app: &TestApp, code: &str, name: &str) {
+/// The password of everyone [`person`] makes.
+pub(crate) const PASSWORD: &str = "a-seeded-password-2026";
+
+pub(crate) async fn add_city(app: &TestApp, code: &str, name: &str) {
     let city = megapolis_domain::city::CityInput {
         code: code.into(),
         name_ru: format!("{name} (ру)"),
@@ -49,9 +54,9 @@ async fn add_city(app: &TestApp, code: &str, name: &str) {
 }
 
 /// A signed-in person of `role`, representing `city` when given.
-async fn person(app: &TestApp, role: &str, city: Option<&str>) -> Someone {
+pub(crate) async fn person(app: &TestApp, role: &str, city: Option<&str>) -> Someone {
     let email = format!("{role}-{}@megapolis.test", &megapolis_web::new_token()[..8]);
-    let password = "a-seeded-password-2026";
+    let password = PASSWORD;
     let draft = megapolis_domain::person::PersonInput {
         email: email.clone(),
         name: format!("{role} {}", city.unwrap_or("")),
@@ -80,10 +85,11 @@ async fn person(app: &TestApp, role: &str, city: Option<&str>) -> Someone {
     Someone {
         client: app.login_with(&email, password).await,
         id,
+        email,
     }
 }
 
-async fn post(
+pub(crate) async fn post(
     app: &TestApp,
     who: &Someone,
     form_page: &str,
@@ -118,7 +124,7 @@ async fn answers(app: &TestApp, token: &str, campaign: i64, city: &str) -> Vec<V
     response.json::<Vec<Value>>().await.expect("JSON")
 }
 
-async fn put_answers(
+pub(crate) async fn put_answers(
     app: &TestApp,
     token: &str,
     campaign: i64,
@@ -139,7 +145,7 @@ async fn put_answers(
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn city_state(app: &TestApp, campaign: i64, city: &str) -> String {
+pub(crate) async fn city_state(app: &TestApp, campaign: i64, city: &str) -> String {
     app.store
         .campaigns()
         .city(campaign, city)
@@ -151,7 +157,7 @@ async fn city_state(app: &TestApp, campaign: i64, city: &str) -> String {
         .to_string()
 }
 
-fn questionnaire() -> Questionnaire {
+pub(crate) fn questionnaire() -> Questionnaire {
     let edition = EditionInput {
         meta: META.into(),
         spec: SPEC.into(),
@@ -166,7 +172,7 @@ fn questionnaire() -> Questionnaire {
 }
 
 /// A filled template as a city would upload it: the `values` (code, value) for `key`.
-fn filled(key: &TemplateKey, values: &[(&str, &str)]) -> Vec<u8> {
+pub(crate) fn filled(key: &TemplateKey, values: &[(&str, &str)]) -> Vec<u8> {
     let prefill = |code: &str| {
         values.iter().find(|(c, _)| *c == code).map(|(_, v)| {
             (

@@ -2,8 +2,10 @@
 //! Secretariat, computed by a background job, staff-only until published, then public with
 //! exactly the engine's scores and ranks and rank intervals around them; bad files refused with
 //! file, row and column and nothing saved; computing again gives the same bytes.
-mod campaigns;
+pub(crate) mod browser;
+pub(crate) mod campaigns;
 mod methodology;
+mod reminders;
 
 use crate::support::{content_type, spawn_empty_app, TestApp};
 use megapolis_index::{io, pipeline, spec::BuildSpec};

@@ -77,16 +77,6 @@ pub(crate) const TABLES: &[Table] = &[
         identity: false,
         columns: &[("event_id", Kind::Int), ("file_id", Kind::Int)],
     },
-    Table {
-        name: "reminders_sent",
-        identity: false,
-        columns: &[
-            ("assignment_id", Kind::Int),
-            ("kind", Kind::Text),
-            ("deadline", Kind::Text),
-            ("sent_at", Kind::Text),
-        ],
-    },
 ];
 
 /// An assignment as lists and pages show it.
@@ -858,6 +848,6 @@ mod actions;
 mod dashboard;
 mod reminders;
 
+pub use crate::reminders::RemindersQueued;
 pub use actions::{ActionDone, AssignmentEdit};
 pub use dashboard::{BodyLoad, Dashboard, DecisionLoad, LeadOf, Load, EXTENSION_REQUESTS_LISTED};
-pub use reminders::RemindersQueued;

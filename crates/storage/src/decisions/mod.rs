@@ -306,7 +306,8 @@ impl Decisions<'_> {
             "DELETE FROM event_files WHERE event_id IN (SELECT e.id FROM assignment_events e \
              JOIN assignments a ON a.id = e.assignment_id WHERE a.decision_id = $1)",
             "DELETE FROM assignment_events WHERE assignment_id IN (SELECT id FROM assignments WHERE decision_id = $1)",
-            "DELETE FROM reminders_sent WHERE assignment_id IN (SELECT id FROM assignments WHERE decision_id = $1)",
+            "DELETE FROM reminders_sent WHERE subject_kind = 'assignment' \
+             AND subject_id IN (SELECT CAST(id AS TEXT) FROM assignments WHERE decision_id = $1)",
             "UPDATE assignments SET previous_id = NULL WHERE decision_id = $1",
             "DELETE FROM assignment_co_executors WHERE assignment_id IN (SELECT id FROM assignments WHERE decision_id = $1)",
             "DELETE FROM assignments WHERE decision_id = $1",

@@ -4,8 +4,9 @@
 //! `agreement`, writes, notifies and audits; the rules are the domain's.
 use crate::audit::audit_entry;
 use crate::backup::{Kind, Table};
-use crate::db::{now_utc, on_pool, on_tx, NamedRow, WriteTx};
+use crate::db::{now_utc, on_pool, on_tx, NamedRow, Store, WriteTx};
 use crate::notices::notify_people;
+use crate::reminders::{queue, Reminded, Reminder, RemindersQueued};
 use crate::StorageError;
 use megapolis_domain::notice::Subject;
 use megapolis_domain::{CityCode, Person, Role};
@@ -1177,5 +1178,123 @@ impl Campaigns<'_> {
         .await?;
         tx.commit().await?;
         Ok(edition)
+    }
+}
+
+/// The invited cities of open campaigns that have not submitted their answers yet: their
+/// representatives are reminded before the due date and once it has passed.
+struct CityDeadlines;
+
+/// An invited city to remind, read in the write's transaction.
+struct CityDue {
+    campaign: i64,
+    city: String,
+    title: String,
+}
+
+impl Reminded for CityDeadlines {
+    const SUBJECT: &'static str = "campaign-city";
+    type Record = CityDue;
+
+    async fn candidates(
+        store: &Store,
+        from: &str,
+        until: &str,
+    ) -> Result<Vec<(String, String)>, StorageError> {
+        let rows: Vec<(i64, String, String, String)> = on_pool!(store, pool => sqlx::query_as(
+            "SELECT cc.campaign_id, cc.city_code, cc.state, c.due_date FROM monitoring_campaign_cities cc \
+             JOIN monitoring_campaigns c ON c.id = cc.campaign_id \
+             WHERE c.state = 'open' AND c.due_date >= $1 AND c.due_date < $2 \
+             ORDER BY cc.campaign_id, cc.city_code",
+        )
+        .bind(from)
+        .bind(until)
+        .fetch_all(pool)
+        .await?);
+        Ok(rows
+            .into_iter()
+            .filter(|(_, _, state, _)| {
+                CityState::parse(state).is_some_and(CityState::awaits_answers)
+            })
+            .map(|(campaign, city, _, due)| (format!("{campaign}/{city}"), due))
+            .collect())
+    }
+
+    async fn load(
+        tx: &mut WriteTx,
+        id: &str,
+        _today: time::Date,
+    ) -> Result<Option<(CityDue, String)>, StorageError> {
+        let Some((campaign, city)) = id
+            .split_once('/')
+            .and_then(|(campaign, city)| Some((campaign.parse::<i64>().ok()?, city)))
+        else {
+            return Ok(None);
+        };
+        let row: Option<(String, String, String, String, String)> = on_tx!(tx, conn => sqlx::query_as(
+            "SELECT c.state, c.due_date, cc.state, e.title_ru, e.title_en \
+             FROM monitoring_campaigns c JOIN monitoring_editions e ON e.id = c.edition_id \
+             JOIN monitoring_campaign_cities cc ON cc.campaign_id = c.id AND cc.city_code = $2 WHERE c.id = $1",
+        )
+        .bind(campaign)
+        .bind(city)
+        .fetch_optional(conn)
+        .await?);
+        Ok(
+            row.and_then(|(state, due, city_state, title_ru, title_en)| {
+                let waits = state == "open"
+                    && CityState::parse(&city_state).is_some_and(CityState::awaits_answers);
+                waits.then(|| {
+                    let due_city = CityDue {
+                        campaign,
+                        city: city.to_string(),
+                        title: subject_title(&title_ru, &title_en),
+                    };
+                    (due_city, due)
+                })
+            }),
+        )
+    }
+
+    async fn remind(
+        tx: &mut WriteTx,
+        due: &CityDue,
+        kind: Reminder,
+        deadline: &str,
+    ) -> Result<(), StorageError> {
+        let reps = city_representatives(tx, &due.city).await?;
+        notify_people(
+            tx,
+            &subject(due.campaign, &due.city, &due.title),
+            kind.as_str(),
+            deadline,
+            &reps,
+            None,
+        )
+        .await?;
+        tx.audit(&audit_entry(
+            megapolis_domain::audit::actors::SCHEDULER,
+            kind.as_str(),
+            "monitoring_answers",
+            &format!("{}/{}", due.campaign, due.city),
+            None,
+            Some(&serde_json::json!({ "due_date": deadline, "representatives": reps.len() })),
+        ))
+        .await?;
+        Ok(())
+    }
+}
+
+impl Campaigns<'_> {
+    /// Queues one reminder per invited city of an open campaign that has not submitted its
+    /// answers when the due date is within `days` of `today`, and one when it has passed: to
+    /// the city's representatives (inbox and mail) and in the audit log, once per city and due
+    /// date however often this runs.
+    pub async fn queue_reminders(
+        &self,
+        today: time::Date,
+        days: i64,
+    ) -> Result<RemindersQueued, StorageError> {
+        queue::<CityDeadlines>(self, today, days).await
     }
 }

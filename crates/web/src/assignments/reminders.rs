@@ -1,6 +1,7 @@
-//! The `reminders` job: queues the reminders of assignments due soon or overdue (once per
-//! assignment and deadline, in the store). The scheduler asks for one on every tick; a worker of
-//! whichever server is free runs it.
+//! The `reminders` job: queues the reminders of assignments due soon or overdue, and of the
+//! invited cities of open monitoring campaigns whose answers are not submitted as the due date
+//! nears or passes (once per subject and deadline, in the store). The scheduler asks for one on
+//! every tick; a worker of whichever server is free runs it.
 use crate::jobs::{wait_for, JobContext, JobKind};
 use megapolis_storage::jobs::JobState;
 use megapolis_storage::{StorageError, Store};
@@ -37,7 +38,6 @@ async fn run(context: JobContext, payload: Value) -> Result<Value, String> {
         serde_json::from_value(payload).map_err(|e| format!("not a reminders request: {e}"))?;
     let queued = context
         .store()
-        .assignments()
         .queue_reminders(request.today, request.days)
         .await
         .map_err(|e| e.to_string())?;

@@ -256,17 +256,20 @@ fn refusal(e: StorageError) -> Result<CampaignError, AppError> {
 }
 
 /// After a write about a city: its page with a success message, or with the refusal on it.
+/// Back to the city's page after a write, which says what was `done` (one of
+/// `render::DONE_MESSAGES`), or the city's page with the refusal.
 async fn back_to_city<T>(
     state: &AppState,
     visitor: &Visitor,
     id: &str,
     code: &str,
     saved: Result<T, StorageError>,
+    done: &str,
 ) -> PageResult {
     match saved {
         Ok(_) => Ok(see_other(&with_done(
             &format!("/monitoring/campaigns/{id}/cities/{code}"),
-            "saved",
+            done,
         ))),
         Err(e) => {
             let e = refusal(e)?;
@@ -1209,7 +1212,7 @@ pub async fn submit(
             Some(&all),
         )
         .await;
-    back_to_city(&state, &visitor, &id, &code, saved).await
+    back_to_city(&state, &visitor, &id, &code, saved, "submitted").await
 }
 
 // ---- The XLSX template ----
@@ -1322,7 +1325,7 @@ pub async fn upload(
             None,
         )
         .await;
-    back_to_city(&state, &visitor, &id, &code, saved).await
+    back_to_city(&state, &visitor, &id, &code, saved, "saved").await
 }
 
 // ---- Assessment ----
@@ -1603,7 +1606,7 @@ pub async fn adjudicate(
         .campaigns()
         .adjudicate(&visitor.actor(), campaign.id, &city.city, &items)
         .await;
-    back_to_city(&state, &visitor, &id, &code, saved).await
+    back_to_city(&state, &visitor, &id, &code, saved, "settled").await
 }
 
 /// Returns the answers whose `message.<code>` is filled in, each with its message.
@@ -1639,7 +1642,7 @@ pub async fn return_answers(
         .campaigns()
         .return_answers(&visitor.actor(), campaign.id, &city.city, &items)
         .await;
-    back_to_city(&state, &visitor, &id, &code, saved).await
+    back_to_city(&state, &visitor, &id, &code, saved, "returned").await
 }
 
 // ---- The API ----

@@ -262,6 +262,8 @@ campaign-event-submitted = The city submitted its answers: they await your check
 campaign-event-resubmitted = The city corrected the returned answers
 campaign-event-returned = Answers were returned for correction
 campaign-event-verified = The city's answers are verified
+campaign-event-reminder = The due date of a monitoring campaign is near: your city's answers are not submitted yet
+campaign-event-overdue = The due date of a monitoring campaign has passed: your city's answers are not submitted yet
 mail-about-campaign = Monitoring campaign
 
 # The ranking's pages

@@ -262,6 +262,8 @@ campaign-event-submitted = Город отправил ответы: они жд
 campaign-event-resubmitted = Город исправил возвращённые ответы
 campaign-event-returned = Ответы возвращены на исправление
 campaign-event-verified = Ответы города проверены
+campaign-event-reminder = Срок кампании мониторинга близок: ответы города ещё не отправлены
+campaign-event-overdue = Срок кампании мониторинга прошёл: ответы города ещё не отправлены
 mail-about-campaign = Кампания мониторинга
 
 # The ranking's pages
