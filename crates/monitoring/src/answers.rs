@@ -18,7 +18,8 @@
 //! A value is kept as the text the city chose in its canonical form (a number as Rust writes an
 //! f64, `yes`/`no`, a choice's key) and mapped to a number only when the verified data feed the
 //! edition: [`QuestionSpec::score`].
-use crate::edition::{read_questions, AnswerType, Edition, InputError, InputPart};
+use crate::edition::{AnswerType, Edition, InputError, InputPart};
+use megapolis_domain::Lang;
 use serde::{Deserialize, Serialize};
 
 /// One choice of a `choice` (or scored `yes_no`) question.
@@ -32,7 +33,9 @@ pub struct Choice {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuestionSpec {
     pub code: String,
-    pub name: String,
+    /// The indicator's name in Russian and in English (each falling back as [`crate::Names`]).
+    pub name_ru: String,
+    pub name_en: String,
     pub unit: String,
     pub question_ru: String,
     pub question_en: String,
@@ -50,8 +53,20 @@ pub struct QuestionSpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Criterion {
     pub code: String,
-    pub name: String,
+    pub name_ru: String,
+    pub name_en: String,
     pub questions: Vec<QuestionSpec>,
+}
+
+impl Criterion {
+    /// The criterion's name in a language.
+    pub fn name(&self, russian: bool) -> &str {
+        if russian {
+            &self.name_ru
+        } else {
+            &self.name_en
+        }
+    }
 }
 
 /// The questions of an edition, by criterion.
@@ -165,7 +180,16 @@ impl QuestionSpec {
         } else if !self.question_ru.is_empty() {
             &self.question_ru
         } else {
-            &self.name
+            self.name(russian)
+        }
+    }
+
+    /// The indicator's name in a language.
+    pub fn name(&self, russian: bool) -> &str {
+        if russian {
+            &self.name_ru
+        } else {
+            &self.name_en
         }
     }
 
@@ -409,14 +433,15 @@ impl Questionnaire {
     pub fn of(edition: &Edition) -> Result<Questionnaire, InputError> {
         let methodology = edition.methodology()?;
         let framework = &methodology.framework;
-        let questions = read_questions(edition.meta())?;
+        // methodology.questions are read from the same columns.
+        let questions = &methodology.questions;
+        let name = |code: &str, lang: Lang| methodology.names.name(code, lang).to_string();
         let extras = read_extras(edition.meta())?;
         let mut criteria: Vec<Criterion> = Vec::new();
         for node in framework.nodes.iter().filter(|n| n.is_indicator()) {
             let parent = node.parent.map(|p| &framework.nodes[p]);
-            let (criterion_code, criterion_name) = parent
-                .map(|p| (p.code.clone(), p.name.clone()))
-                .unwrap_or_else(|| (node.code.clone(), node.name.clone()));
+            // An indicator without a parent is its own page.
+            let criterion_code = parent.map_or(&node.code, |p| &p.code).clone();
             let text = questions.iter().find(|q| q.code == node.code);
             let answer_type = text
                 .and_then(|q| q.answer_type)
@@ -492,7 +517,8 @@ impl Questionnaire {
             };
             let spec = QuestionSpec {
                 code: node.code.clone(),
-                name: node.name.clone(),
+                name_ru: name(&node.code, Lang::Ru),
+                name_en: name(&node.code, Lang::En),
                 unit: node.unit.clone(),
                 question_ru: text.map(|q| q.question_ru.clone()).unwrap_or_default(),
                 question_en: text.map(|q| q.question_en.clone()).unwrap_or_default(),
@@ -505,8 +531,9 @@ impl Questionnaire {
             match criteria.iter_mut().find(|c| c.code == criterion_code) {
                 Some(criterion) => criterion.questions.push(spec),
                 None => criteria.push(Criterion {
+                    name_ru: name(&criterion_code, Lang::Ru),
+                    name_en: name(&criterion_code, Lang::En),
                     code: criterion_code,
-                    name: criterion_name,
                     questions: vec![spec],
                 }),
             }

@@ -801,7 +801,7 @@ async fn city_page(
         .iter()
         .map(|c| CriterionView {
             code: c.code.clone(),
-            name: c.name.clone(),
+            name: c.name(russian(visitor)).to_string(),
             total: c.questions.len(),
             answered: c
                 .questions
@@ -1005,7 +1005,7 @@ async fn questionnaire_page(
             QuestionView {
                 code: q.code.clone(),
                 question: q.question(ru).to_string(),
-                name: q.name.clone(),
+                name: q.name(ru).to_string(),
                 unit: q.unit.clone(),
                 kind: q.answer_type.as_str(),
                 keys: q.keys(),
@@ -1056,7 +1056,7 @@ async fn questionnaire_page(
         context! {
             campaign => campaign_view(campaign, visitor.lang),
             city => city_view(city, visitor.lang),
-            criterion => context! { code => criterion.code.clone(), name => criterion.name.clone() },
+            criterion => context! { code => criterion.code.clone(), name => criterion.name(russian(visitor)) },
             number => position + 1,
             pages => questionnaire.criteria.len(),
             next => next,
