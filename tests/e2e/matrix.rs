@@ -196,6 +196,17 @@ const EXPECTED: &[Expect] = &[
     e("POST", "/api/v1/training/cohorts/{id}/nominations", "/api/v1/training/cohorts/999999/nominations", NOMINATORS, 404),
     e("POST", "/api/v1/training/nominations/{id}/complete", "/api/v1/training/nominations/999999/complete", STAFF, 404),
     e("POST", "/api/v1/training/cohorts/{id}/certificates", "/api/v1/training/cohorts/999999/certificates", STAFF, 404),
+    // Decisions on nominations and the register of sessions: staff only (no such nomination,
+    // cohort or session here; the workflow is in tests/e2e/training).
+    e("POST", "/training/nominations/{id}/decision", "/training/nominations/999999/decision", STAFF, 404),
+    e("POST", "/training/nominations/{id}/move", "/training/nominations/999999/move", STAFF, 404),
+    e("POST", "/training/cohorts/{id}/sessions", "/training/cohorts/999999/sessions", STAFF, 404),
+    e("POST", "/training/sessions/{id}/attendance", "/training/sessions/999999/attendance", STAFF, 404),
+    e("POST", "/api/v1/training/nominations/{id}/decision", "/api/v1/training/nominations/999999/decision", STAFF, 404),
+    e("POST", "/api/v1/training/nominations/{id}/move", "/api/v1/training/nominations/999999/move", STAFF, 404),
+    e("GET",  "/api/v1/training/cohorts/{id}/sessions", "/api/v1/training/cohorts/1/sessions", STAFF, 200),
+    e("POST", "/api/v1/training/cohorts/{id}/sessions", "/api/v1/training/cohorts/999999/sessions", STAFF, 404),
+    e("PUT",  "/api/v1/training/sessions/{id}/attendance", "/api/v1/training/sessions/999999/attendance", STAFF, 404),
     e("GET",  "/api/v1/training/issuer",        "/api/v1/training/issuer",        ALL,       200),
     e("GET",  "/api/v1/certificates",           "/api/v1/certificates",           STAFF,     200),
     e("GET",  "/api/v1/certificates/{code}",    "/api/v1/certificates/MTRX-0000-0000-0001", ALL, 200),
@@ -410,6 +421,16 @@ async fn send(
             ("POST", "/api/v1/training/nominations/{id}/complete") => Some(json!({
                 "attendance": 1.0, "assessment_passed": true
             })),
+            ("POST", "/api/v1/training/nominations/{id}/decision") => {
+                Some(json!({ "decision": "confirm" }))
+            }
+            ("POST", "/api/v1/training/nominations/{id}/move") => {
+                Some(json!({ "cohort": 1, "reason": "matrix" }))
+            }
+            ("POST", "/api/v1/training/cohorts/{id}/sessions") => {
+                Some(json!({ "day": "2026-03-02", "topic": "Matrix" }))
+            }
+            ("PUT", "/api/v1/training/sessions/{id}/attendance") => Some(json!({ "present": [] })),
             ("POST", "/api/v1/certificates/{code}/revoke") => Some(json!({ "reason": "matrix" })),
             ("POST", "/api/v1/consultations") => Some(json!({
                 "title_ru": format!("Консультация {me}"), "title_en": format!("Consultation {me}")
@@ -520,6 +541,10 @@ async fn send(
                 ],
                 "/training/nominations/{id}/complete" => vec![("attendance", "100".into())],
                 "/training/cohorts/{id}/certificates" => vec![],
+                "/training/nominations/{id}/decision" => vec![("cohort", "1".into()), ("decision", "confirm".into())],
+                "/training/nominations/{id}/move" => vec![("cohort", "1".into()), ("to", "1".into())],
+                "/training/cohorts/{id}/sessions" => vec![("day", "2026-03-02".into()), ("topic", "Matrix".into())],
+                "/training/sessions/{id}/attendance" => vec![("cohort", "1".into())],
                 "/training/programmes" => vec![
                     ("title_ru", format!("Программа {me}")),
                     ("title_en", format!("Programme {me}")),

@@ -164,6 +164,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (11, include_str!("../migrations/sqlite/0011_events.sql")),
     (12, include_str!("../migrations/sqlite/0012_training.sql")),
     (13, include_str!("../migrations/sqlite/0013_reminders.sql")),
+    (
+        14,
+        include_str!("../migrations/sqlite/0014_training_sessions.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -203,10 +207,14 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         13,
         include_str!("../migrations/postgres/0013_reminders.sql"),
     ),
+    (
+        14,
+        include_str!("../migrations/postgres/0014_training_sessions.sql"),
+    ),
 ];
 
 /// The schema version this build expects: the last migration's number.
-pub const SCHEMA_VERSION: i64 = 13;
+pub const SCHEMA_VERSION: i64 = 14;
 
 pub fn now_utc() -> String {
     OffsetDateTime::now_utc()

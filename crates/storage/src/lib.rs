@@ -84,6 +84,9 @@ pub enum StorageError {
     /// The training rules refused a nomination; nothing was changed.
     #[error(transparent)]
     Nomination(#[from] megapolis_training::Refusal),
+    /// The nomination's state refused a decision; nothing was changed.
+    #[error(transparent)]
+    Decision(#[from] megapolis_training::DecisionError),
 }
 
 /// The text of `member_since` and other dates as stored.

@@ -4,6 +4,9 @@
 //! credential (`credential`). Pure: no I/O, the caller passes "today" and the key bytes.
 pub mod credential;
 pub mod jcs;
+pub mod nomination;
+
+pub use nomination::{attended_share, Decision, DecisionError, NominationState};
 
 use megapolis_domain::{CityCode, Person, Role};
 use serde::{Deserialize, Serialize};
@@ -187,6 +190,9 @@ pub struct CohortInput {
     pub ends_on: String,
     #[serde(default)]
     pub place: String,
+    /// Who teaches the cohort (names, as the partner gives them).
+    #[serde(default)]
+    pub teachers: String,
     pub capacity: u32,
     pub applications_open: String,
     pub applications_close: String,
@@ -225,6 +231,7 @@ pub struct Cohort {
     pub starts_on: Date,
     pub ends_on: Date,
     pub place: String,
+    pub teachers: String,
     pub capacity: u32,
     pub window: Window,
     pub quotas: BTreeMap<CityCode, u32>,
@@ -279,6 +286,7 @@ impl CohortInput {
             starts_on,
             ends_on,
             place: self.place.trim().to_string(),
+            teachers: self.teachers.trim().to_string(),
             capacity: self.capacity,
             window: Window { opens, closes },
             quotas,
@@ -402,6 +410,13 @@ pub fn check_nomination(places: &Places<'_>, city: &CityCode, today: Date) -> Re
     if places.already_nominated {
         return Err(Refusal::Duplicate);
     }
+    check_places(places, city)
+}
+
+/// The places rule alone: within the city's quota and the cohort's capacity. It also decides
+/// whether a nominee can come off the waiting list or move into another cohort (the Secretariat
+/// does that outside the window).
+pub fn check_places(places: &Places<'_>, city: &CityCode) -> Result<(), Refusal> {
     let quota = places.cohort.quotas.get(city).copied().unwrap_or(0);
     if quota == 0 {
         return Err(Refusal::NoQuota);
@@ -441,6 +456,7 @@ mod tests {
             starts_on: "2026-03-01".into(),
             ends_on: "2026-03-20".into(),
             place: "Moscow".into(),
+            teachers: "A. Ivanova".into(),
             capacity: 3,
             applications_open: "2026-01-10".into(),
             applications_close: "2026-02-10".into(),

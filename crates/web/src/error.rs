@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use megapolis_assignments::workflow::WorkflowError;
 use megapolis_storage::StorageError;
+use megapolis_training::DecisionError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -49,6 +50,14 @@ impl AppError {
             AppError::Storage(StorageError::Campaign(refusal)) => {
                 StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::CONFLICT)
             }
+            AppError::Storage(StorageError::Nomination(refusal)) if refusal.is_forbidden() => {
+                StatusCode::FORBIDDEN
+            }
+            AppError::Storage(StorageError::Nomination(_)) => StatusCode::CONFLICT,
+            AppError::Storage(StorageError::Decision(DecisionError::NoReason)) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            AppError::Storage(StorageError::Decision(_)) => StatusCode::CONFLICT,
             AppError::Storage(_) | AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -67,6 +76,8 @@ impl AppError {
         let code = match &self {
             AppError::Storage(StorageError::Refused(refusal)) => refusal.code(),
             AppError::Storage(StorageError::Campaign(refusal)) => refusal.code(),
+            AppError::Storage(StorageError::Nomination(refusal)) => refusal.code(),
+            AppError::Storage(StorageError::Decision(refusal)) => refusal.code(),
             _ => status_code(status),
         };
         json_error(status, code, &message)

@@ -4,6 +4,8 @@
 //! the public reads the signed credential and its status, and this test verifies the proof on
 //! its own (its own JCS, ed25519-dalek), sees one changed character break it, and revocation
 //! and tampering change the status.
+mod nominations;
+
 use crate::support::{client, spawn_app, TestApp};
 use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 use megapolis_domain::{Email, Person, Role};
@@ -11,7 +13,7 @@ use megapolis_storage::training::NewCertificate;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-fn iso(date: time::Date) -> String {
+pub(crate) fn iso(date: time::Date) -> String {
     date.to_string()
 }
 
@@ -79,7 +81,7 @@ pub(crate) async fn ensure_cohort_and_certificate(app: &TestApp, code: &str) {
         .record_result(
             "tests",
             nomination,
-            megapolis_training::Attendance::parse(1.0).expect("share"),
+            Some(megapolis_training::Attendance::parse(1.0).expect("share")),
             true,
         )
         .await
@@ -157,7 +159,7 @@ fn verify_independently(credential: &Value) -> Result<(), String> {
     key.verify(&data, &signature).map_err(|e| e.to_string())
 }
 
-async fn json_of(response: reqwest::Response, expected: u16, what: &str) -> Value {
+pub(crate) async fn json_of(response: reqwest::Response, expected: u16, what: &str) -> Value {
     let status = response.status().as_u16();
     let body = response.text().await.expect("body");
     assert_eq!(status, expected, "{what}: {body}");

@@ -149,6 +149,7 @@ pub(super) async fn load(store: &Store, today: Date) -> Result<(), DemoError> {
             starts_on: iso(starts_on),
             ends_on: iso(starts_on + Duration::days(length)),
             place: "Москва".into(),
+            teachers: "Е. Смирнова, А. Ким".into(),
             capacity: 10,
             applications_open: iso(opens),
             applications_close: iso(closes),

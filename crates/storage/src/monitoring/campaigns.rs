@@ -5,7 +5,7 @@
 use crate::audit::audit_entry;
 use crate::backup::{Kind, Table};
 use crate::db::{now_utc, on_pool, on_tx, NamedRow, Store, WriteTx};
-use crate::notices::notify_people;
+use crate::notices::{city_representatives, notify_people};
 use crate::reminders::{queue, Reminded, Reminder, RemindersQueued};
 use crate::StorageError;
 use megapolis_domain::notice::Subject;
@@ -316,18 +316,6 @@ fn subject(id: i64, city: &str, title: &str) -> Subject {
         title: format!("{title} — {city}"),
         link: format!("/monitoring/campaigns/{id}/cities/{city}"),
     }
-}
-
-async fn city_representatives(tx: &mut WriteTx, city: &str) -> Result<Vec<i64>, StorageError> {
-    let ids: Vec<i64> = on_tx!(tx, conn => sqlx::query_scalar(
-        "SELECT id FROM people WHERE role = $1 AND city = $2 AND active = $3 ORDER BY id",
-    )
-    .bind(Role::CityRep.as_str())
-    .bind(city)
-    .bind(true)
-    .fetch_all(conn)
-    .await?);
-    Ok(ids)
 }
 
 async fn secretariat(tx: &mut WriteTx) -> Result<Vec<i64>, StorageError> {

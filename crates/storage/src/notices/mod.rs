@@ -235,6 +235,23 @@ pub(crate) async fn notify(
     deliver(tx, subject, kind, text, &recipients).await
 }
 
+/// The active representatives of a city: the audience of what happens to its answers and its
+/// nominations.
+pub(crate) async fn city_representatives(
+    tx: &mut WriteTx,
+    city: &str,
+) -> Result<Vec<i64>, StorageError> {
+    let ids: Vec<i64> = on_tx!(tx, conn => sqlx::query_scalar(
+        "SELECT id FROM people WHERE role = $1 AND city = $2 AND active = $3 ORDER BY id",
+    )
+    .bind(megapolis_domain::Role::CityRep.as_str())
+    .bind(city)
+    .bind(true)
+    .fetch_all(conn)
+    .await?);
+    Ok(ids)
+}
+
 /// Puts a notice about `subject` in the inbox of each of `people` who is active (but not the
 /// person who acted) and queues its e-mail, in the same transaction as the event: for a
 /// capability whose audience is named people rather than bodies (a campaign's assessors).

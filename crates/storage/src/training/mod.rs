@@ -5,12 +5,15 @@
 use crate::audit::audit_entry;
 use crate::backup::{Kind, Table};
 use crate::db::{now_utc, on_pool, on_tx, NamedRow, Reader, WriteTx};
+use crate::notices::{city_representatives, notify_people};
 use crate::org::load_city;
 use crate::StorageError;
+use megapolis_domain::notice::Subject;
 use megapolis_domain::{CityCode, Person};
 use megapolis_training::{
-    check_nomination, nominating_city, parse_date, Attendance, Cohort, CompletionRule, Format,
-    Nominee, Outcome, Places, Programme, Window,
+    attended_share, check_nomination, check_places, nominating_city, parse_date, Attendance,
+    Cohort, CompletionRule, Decision, Format, NominationState, Nominee, Outcome, Places, Programme,
+    Window,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -49,6 +52,18 @@ pub(crate) const TABLES: &[Table] = &[
             ("applications_open", Kind::Text),
             ("applications_close", Kind::Text),
             ("created_at", Kind::Text),
+            ("teachers", Kind::Text),
+        ],
+    },
+    Table {
+        name: "training_sessions",
+        identity: true,
+        columns: &[
+            ("id", Kind::Int),
+            ("cohort_id", Kind::Int),
+            ("day", Kind::Text),
+            ("topic", Kind::Text),
+            ("created_at", Kind::Text),
         ],
     },
     Table {
@@ -77,6 +92,18 @@ pub(crate) const TABLES: &[Table] = &[
             ("nominated_by", Kind::Text),
             ("created_at", Kind::Text),
             ("updated_at", Kind::Text),
+            ("reason", Kind::Text),
+            ("moved_to", Kind::Int),
+        ],
+    },
+    Table {
+        name: "training_attendance",
+        identity: false,
+        columns: &[
+            ("session_id", Kind::Int),
+            ("nomination_id", Kind::Int),
+            ("present", Kind::Bool),
+            ("marked_at", Kind::Text),
         ],
     },
     Table {
@@ -119,7 +146,7 @@ pub struct CohortRecord {
     pub programme_title_en: String,
     #[serde(flatten)]
     pub cohort: Cohort,
-    /// Nominations per city.
+    /// Nominations per city that hold a place (`NominationState::holds_place`).
     pub used: BTreeMap<CityCode, u32>,
 }
 
@@ -142,11 +169,15 @@ pub struct NominationRecord {
     pub position: String,
     pub department: String,
     pub email: String,
-    /// nominated | completed | failed
+    /// One of `megapolis_training::NominationState`.
     pub state: String,
     pub attendance: Option<f64>,
     pub assessment_passed: Option<bool>,
     pub certificate: Option<String>,
+    /// Why it was declined, withdrawn or moved.
+    pub reason: Option<String>,
+    /// The nomination it became in another cohort.
+    pub moved_to: Option<i64>,
 }
 
 /// What a certificate is made of, read in the issuing transaction.
@@ -227,11 +258,11 @@ const PROGRAMME: &str = "SELECT id, title_ru, title_en, description, partner, ho
      validity_years, min_attendance FROM training_programmes";
 
 const COHORT: &str = "SELECT c.id, c.programme_id, c.title, c.starts_on, c.ends_on, c.place, \
-     c.capacity, c.applications_open, c.applications_close, p.title_ru, p.title_en \
+     c.teachers, c.capacity, c.applications_open, c.applications_close, p.title_ru, p.title_en \
      FROM training_cohorts c JOIN training_programmes p ON p.id = c.programme_id";
 
 const NOMINATION: &str = "SELECT n.id, n.cohort_id, n.city, n.name, n.position, n.department, \
-     n.email, n.state, n.attendance, n.assessment_passed, c.code AS certificate \
+     n.email, n.state, n.attendance, n.assessment_passed, n.reason, n.moved_to, c.code AS certificate \
      FROM training_nominations n LEFT JOIN training_certificates c ON c.nomination_id = n.id";
 
 const CERTIFICATE: &str = "SELECT c.code, c.nomination_id, n.cohort_id, n.city, n.name, \
@@ -255,6 +286,7 @@ fn cohort_of(row: &impl NamedRow) -> Result<CohortRecord, StorageError> {
             starts_on: date_of(row, "starts_on")?,
             ends_on: date_of(row, "ends_on")?,
             place: row.text("place")?,
+            teachers: row.text("teachers")?,
             capacity: count(row.int("capacity")?),
             window: Window {
                 opens: date_of(row, "applications_open")?,
@@ -284,7 +316,71 @@ fn nomination_of(row: &impl NamedRow) -> Result<NominationRecord, StorageError> 
         attendance: row.real_or_none("attendance")?,
         assessment_passed: passed,
         certificate: row.text_or_none("certificate")?,
+        reason: row.text_or_none("reason")?,
+        moved_to: row.int_or_none("moved_to")?,
     })
+}
+
+fn state_of(n: &NominationRecord) -> Result<NominationState, StorageError> {
+    NominationState::parse(&n.state)
+        .ok_or_else(|| corrupt(&format!("nomination {}", n.id), &n.state))
+}
+
+fn city_of(n: &NominationRecord) -> Result<CityCode, StorageError> {
+    CityCode::parse(&n.city).map_err(|e| corrupt("nomination city", e.0))
+}
+
+/// What the places rule reads of a cohort for a city.
+fn places_of<'a>(cohort: &'a CohortRecord, city: &CityCode) -> Places<'a> {
+    Places {
+        cohort: &cohort.cohort,
+        used_by_city: cohort.used_by(city),
+        used_total: cohort.used_total(),
+        already_nominated: false,
+    }
+}
+
+async fn nomination_in(tx: &mut WriteTx, id: i64) -> Result<NominationRecord, StorageError> {
+    let sql = format!("{NOMINATION} WHERE n.id = $1");
+    on_tx!(tx, conn => sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .as_ref()
+        .map(nomination_of)
+        .transpose())?
+    .ok_or_else(|| StorageError::NotFound(format!("nomination {id}")))
+}
+
+/// Tells the nominating city's representatives what became of a nomination, in the write's
+/// transaction: `kind` is the new state, `text` the reason (or the new cohort).
+async fn tell_city(
+    tx: &mut WriteTx,
+    nomination: &NominationRecord,
+    kind: &str,
+    text: &str,
+    actor: i64,
+) -> Result<usize, StorageError> {
+    let subject = Subject {
+        kind: "training",
+        id: nomination.id.to_string(),
+        title: nomination.name.clone(),
+        link: format!(
+            "/training/cohorts/{}#nomination-{}",
+            nomination.cohort_id, nomination.id
+        ),
+    };
+    let reps = city_representatives(tx, &nomination.city).await?;
+    notify_people(tx, &subject, kind, text, &reps, Some(actor)).await
+}
+
+/// One session of a cohort's schedule and who was present.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionRecord {
+    pub id: i64,
+    pub day: Date,
+    pub topic: String,
+    pub present: Vec<i64>,
 }
 
 fn certificate_of(row: &impl NamedRow) -> Result<CertificateRecord, StorageError> {
@@ -312,12 +408,23 @@ async fn quotas_and_usage(
     .bind(record.id)
     .fetch_all(conn)
     .await?);
-    let used: Vec<(String, i64)> = crate::db::on_reader!(reader, conn => sqlx::query_as(
-        "SELECT city, COUNT(*) FROM training_nominations WHERE cohort_id = $1 GROUP BY city",
-    )
-    .bind(record.id)
-    .fetch_all(conn)
-    .await?);
+    let held: Vec<&str> = NominationState::ALL
+        .into_iter()
+        .filter(|s| s.holds_place())
+        .map(NominationState::as_str)
+        .collect();
+    let placeholders: Vec<String> = (0..held.len()).map(|k| format!("${}", k + 2)).collect();
+    let sql = format!(
+        "SELECT city, COUNT(*) FROM training_nominations WHERE cohort_id = $1 AND state IN ({}) GROUP BY city",
+        placeholders.join(", ")
+    );
+    let used: Vec<(String, i64)> = crate::db::on_reader!(reader, conn => {
+        let mut query = sqlx::query_as(&sql).bind(record.id);
+        for state in &held {
+            query = query.bind(*state);
+        }
+        query.fetch_all(conn).await?
+    });
     for (city, places) in quotas {
         let code = CityCode::parse(&city).map_err(|e| corrupt("quota city", e.0))?;
         record.cohort.quotas.insert(code, count(places));
@@ -420,7 +527,7 @@ impl Training<'_> {
         }
         let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
             "INSERT INTO training_cohorts (programme_id, title, starts_on, ends_on, place, capacity, \
-             applications_open, applications_close, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+             applications_open, applications_close, created_at, teachers) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(cohort.programme_id)
         .bind(&cohort.title)
@@ -431,6 +538,7 @@ impl Training<'_> {
         .bind(cohort.window.opens.to_string())
         .bind(cohort.window.closes.to_string())
         .bind(now_utc())
+        .bind(&cohort.teachers)
         .fetch_one(conn)
         .await?);
         for (city, places) in &cohort.quotas {
@@ -603,29 +711,53 @@ impl Training<'_> {
     }
 
     /// Records attendance and the assessment of a nomination; the programme's completion rule
-    /// decides completed or failed. Refused once a certificate was issued for it.
+    /// decides completed or failed. Attendance is as given, or (`None`) counted from the
+    /// register of the cohort's sessions. Refused once a certificate was issued for it, and for
+    /// a nomination that holds no place (waiting, declined, withdrawn, moved).
     pub async fn record_result(
         &self,
         actor: &str,
         nomination_id: i64,
-        attendance: Attendance,
+        attendance: Option<Attendance>,
         assessment_passed: bool,
     ) -> Result<Outcome, StorageError> {
         let mut tx = self.begin_write().await?;
-        let sql = format!("{NOMINATION} WHERE n.id = $1");
-        let before = on_tx!(tx, conn => sqlx::query(&sql)
-            .bind(nomination_id)
-            .fetch_optional(conn)
-            .await?
-            .as_ref()
-            .map(nomination_of)
-            .transpose())?
-        .ok_or_else(|| StorageError::NotFound(format!("nomination {nomination_id}")))?;
+        let before = nomination_in(&mut tx, nomination_id).await?;
         if before.certificate.is_some() {
             return Err(StorageError::Conflict(
                 "a certificate was issued for this nomination; revoke it first".into(),
             ));
         }
+        let state = state_of(&before)?;
+        if !state.takes_results() {
+            return Err(StorageError::Conflict(format!(
+                "a {} nomination takes no results",
+                state.as_str()
+            )));
+        }
+        let attendance = match attendance {
+            Some(given) => given,
+            None => {
+                let (sessions, attended): (i64, i64) = on_tx!(tx, conn => sqlx::query_as(
+                    "SELECT (SELECT COUNT(*) FROM training_sessions WHERE cohort_id = $1), \
+                     (SELECT COUNT(*) FROM training_attendance a JOIN training_sessions s ON s.id = a.session_id \
+                      WHERE s.cohort_id = $1 AND a.nomination_id = $2 AND a.present = $3)",
+                )
+                .bind(before.cohort_id)
+                .bind(nomination_id)
+                .bind(true)
+                .fetch_one(conn)
+                .await?);
+                let share = attended_share(count(sessions) as usize, count(attended) as usize)
+                    .ok_or_else(|| {
+                        StorageError::Conflict(
+                            "no attendance given and the cohort has no sessions to count it from"
+                                .into(),
+                        )
+                    })?;
+                Attendance::parse(share).map_err(|e| StorageError::Corrupt(e.to_string()))?
+            }
+        };
         let programme_id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
             "SELECT programme_id FROM training_cohorts WHERE id = $1",
         )
@@ -661,6 +793,280 @@ impl Training<'_> {
         .await?;
         tx.commit().await?;
         Ok(outcome)
+    }
+
+    /// Decides about a nomination (confirm, waiting list, decline, withdraw) by
+    /// `NominationState::decide`; a confirmation from the waiting list needs a free place by
+    /// `check_places`. The nominating city's representatives are notified. Nothing changes on a
+    /// refusal.
+    pub async fn decide(
+        &self,
+        actor: &Person,
+        nomination_id: i64,
+        decision: Decision,
+        reason: &str,
+    ) -> Result<NominationState, StorageError> {
+        let mut tx = self.begin_write().await?;
+        let before = nomination_in(&mut tx, nomination_id).await?;
+        let state = state_of(&before)?;
+        let next = state.decide(decision, reason)?;
+        if !state.holds_place() && next.holds_place() {
+            let cohort = cohort_in(&mut Reader::Tx(&mut tx), before.cohort_id)
+                .await?
+                .ok_or_else(|| StorageError::NotFound(format!("cohort {}", before.cohort_id)))?;
+            let city = city_of(&before)?;
+            check_places(&places_of(&cohort, &city), &city)?;
+        }
+        let reason = Some(reason.trim()).filter(|r| !r.is_empty());
+        on_tx!(tx, conn => sqlx::query(
+            "UPDATE training_nominations SET state = $1, reason = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(next.as_str())
+        .bind(reason)
+        .bind(now_utc())
+        .bind(nomination_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected())?);
+        let actor_name = actor.email.to_string();
+        tx.audit(&audit_entry(
+            &actor_name,
+            decision.as_str(),
+            "training-nomination",
+            &nomination_id.to_string(),
+            Some(&serde_json::json!({ "state": before.state, "reason": before.reason })),
+            Some(&serde_json::json!({ "state": next.as_str(), "reason": reason })),
+        ))
+        .await?;
+        tell_city(
+            &mut tx,
+            &before,
+            next.as_str(),
+            reason.unwrap_or_default(),
+            actor.id,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(next)
+    }
+
+    /// Moves a nomination to another cohort (the Secretariat, outside any window): a new
+    /// nomination there, if the city has a place by `check_places` and the person is not
+    /// nominated there already; the original stays, `moved`, with the reason and a link to the
+    /// new one. Returns the new nomination's id.
+    pub async fn move_to(
+        &self,
+        actor: &Person,
+        nomination_id: i64,
+        target: i64,
+        reason: &str,
+    ) -> Result<i64, StorageError> {
+        let mut tx = self.begin_write().await?;
+        let before = nomination_in(&mut tx, nomination_id).await?;
+        state_of(&before)?.may_move()?;
+        if target == before.cohort_id {
+            return Err(StorageError::Conflict(
+                "the nomination is in this cohort already".into(),
+            ));
+        }
+        let cohort = cohort_in(&mut Reader::Tx(&mut tx), target)
+            .await?
+            .ok_or_else(|| StorageError::NotFound(format!("cohort {target}")))?;
+        let city = city_of(&before)?;
+        let already: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM training_nominations WHERE cohort_id = $1 AND email = $2",
+        )
+        .bind(target)
+        .bind(&before.email)
+        .fetch_one(conn)
+        .await?);
+        if already > 0 {
+            return Err(megapolis_training::Refusal::Duplicate.into());
+        }
+        check_places(&places_of(&cohort, &city), &city)?;
+        let now = now_utc();
+        let actor_name = actor.email.to_string();
+        let moved: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+            "INSERT INTO training_nominations (cohort_id, city, name, position, department, email, state, \
+             nominated_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+        )
+        .bind(target)
+        .bind(city.as_str())
+        .bind(&before.name)
+        .bind(&before.position)
+        .bind(&before.department)
+        .bind(&before.email)
+        .bind(NominationState::Nominated.as_str())
+        .bind(&actor_name)
+        .bind(&now)
+        .fetch_one(conn)
+        .await?);
+        let reason = Some(reason.trim()).filter(|r| !r.is_empty());
+        on_tx!(tx, conn => sqlx::query(
+            "UPDATE training_nominations SET state = $1, reason = $2, moved_to = $3, updated_at = $4 WHERE id = $5",
+        )
+        .bind(NominationState::Moved.as_str())
+        .bind(reason)
+        .bind(moved)
+        .bind(&now)
+        .bind(nomination_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected())?);
+        tx.audit(&audit_entry(
+            &actor_name,
+            "move",
+            "training-nomination",
+            &nomination_id.to_string(),
+            Some(&serde_json::json!({ "state": before.state, "cohort": before.cohort_id })),
+            Some(&serde_json::json!({ "state": NominationState::Moved.as_str(), "cohort": target, "nomination": moved, "reason": reason })),
+        ))
+        .await?;
+        tell_city(
+            &mut tx,
+            &before,
+            NominationState::Moved.as_str(),
+            &cohort.cohort.title,
+            actor.id,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(moved)
+    }
+
+    /// Adds a session to a cohort's schedule.
+    pub async fn add_session(
+        &self,
+        actor: &str,
+        cohort_id: i64,
+        day: Date,
+        topic: &str,
+    ) -> Result<i64, StorageError> {
+        let mut tx = self.begin_write().await?;
+        let cohort = cohort_in(&mut Reader::Tx(&mut tx), cohort_id)
+            .await?
+            .ok_or_else(|| StorageError::NotFound(format!("cohort {cohort_id}")))?;
+        if day < cohort.cohort.starts_on || day > cohort.cohort.ends_on {
+            return Err(StorageError::Conflict(format!(
+                "the session's day {day} is outside the cohort's dates {} – {}",
+                cohort.cohort.starts_on, cohort.cohort.ends_on
+            )));
+        }
+        let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+            "INSERT INTO training_sessions (cohort_id, day, topic, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(cohort_id)
+        .bind(day.to_string())
+        .bind(topic.trim())
+        .bind(now_utc())
+        .fetch_one(conn)
+        .await?);
+        tx.audit(&audit_entry(
+            actor,
+            "create",
+            "training-session",
+            &id.to_string(),
+            None,
+            Some(&serde_json::json!({ "cohort": cohort_id, "day": day.to_string(), "topic": topic.trim() })),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// A cohort's sessions by day, each with the nominations marked present.
+    pub async fn sessions(&self, cohort_id: i64) -> Result<Vec<SessionRecord>, StorageError> {
+        let rows: Vec<(i64, String, String)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, day, topic FROM training_sessions WHERE cohort_id = $1 ORDER BY day, id",
+        )
+        .bind(cohort_id)
+        .fetch_all(pool)
+        .await?);
+        let present: Vec<(i64, i64)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT a.session_id, a.nomination_id FROM training_attendance a \
+             JOIN training_sessions s ON s.id = a.session_id WHERE s.cohort_id = $1 AND a.present = $2",
+        )
+        .bind(cohort_id)
+        .bind(true)
+        .fetch_all(pool)
+        .await?);
+        rows.into_iter()
+            .map(|(id, day, topic)| {
+                Ok(SessionRecord {
+                    id,
+                    day: parse_date("day", &day).map_err(|e| corrupt("session day", e))?,
+                    topic,
+                    present: present
+                        .iter()
+                        .filter(|(session, _)| *session == id)
+                        .map(|(_, nomination)| *nomination)
+                        .collect(),
+                })
+            })
+            .collect()
+    }
+
+    /// Marks a session's register: the nominations present, every other participant holding a
+    /// place absent. A nomination of another cohort, or one without a place, is refused.
+    pub async fn mark_attendance(
+        &self,
+        actor: &str,
+        session_id: i64,
+        present: &[i64],
+    ) -> Result<(), StorageError> {
+        let mut tx = self.begin_write().await?;
+        let cohort_id: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
+            "SELECT cohort_id FROM training_sessions WHERE id = $1",
+        )
+        .bind(session_id)
+        .fetch_optional(conn)
+        .await?);
+        let cohort_id =
+            cohort_id.ok_or_else(|| StorageError::NotFound(format!("session {session_id}")))?;
+        let sql = format!("{NOMINATION} WHERE n.cohort_id = $1 ORDER BY n.id");
+        let participants: Vec<NominationRecord> = on_tx!(tx, conn => sqlx::query(&sql)
+            .bind(cohort_id)
+            .fetch_all(conn)
+            .await?
+            .iter()
+            .map(nomination_of)
+            .collect::<Result<_, StorageError>>())?;
+        let mut holding = Vec::new();
+        for n in &participants {
+            if state_of(n)?.holds_place() {
+                holding.push(n.id);
+            }
+        }
+        if let Some(stranger) = present.iter().find(|id| !holding.contains(id)) {
+            return Err(StorageError::Conflict(format!(
+                "nomination {stranger} is not a participant of this cohort"
+            )));
+        }
+        let now = now_utc();
+        for nomination in &holding {
+            let here = present.contains(nomination);
+            on_tx!(tx, conn => sqlx::query(
+                "INSERT INTO training_attendance (session_id, nomination_id, present, marked_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (session_id, nomination_id) DO UPDATE SET present = excluded.present, marked_at = excluded.marked_at",
+            )
+            .bind(session_id)
+            .bind(nomination)
+            .bind(here)
+            .bind(&now)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected())?);
+        }
+        tx.audit(&audit_entry(
+            actor,
+            "mark-attendance",
+            "training-session",
+            &session_id.to_string(),
+            None,
+            Some(&serde_json::json!({ "present": present })),
+        ))
+        .await?;
+        tx.commit().await
     }
 
     /// Issues a certificate to every completed participant of the cohort who has none, in one

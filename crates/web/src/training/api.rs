@@ -138,6 +138,8 @@ pub struct ApiCohortInput {
     starts_on: String,
     ends_on: String,
     place: String,
+    /// Who teaches the cohort.
+    teachers: String,
     capacity: u32,
     applications_open: String,
     applications_close: String,
@@ -163,6 +165,7 @@ pub struct ApiCohort {
     pub starts_on: String,
     pub ends_on: String,
     pub place: String,
+    pub teachers: String,
     pub capacity: u32,
     pub applications_open: String,
     pub applications_close: String,
@@ -181,6 +184,7 @@ impl From<&CohortRecord> for ApiCohort {
             starts_on: c.starts_on.to_string(),
             ends_on: c.ends_on.to_string(),
             place: c.place.clone(),
+            teachers: c.teachers.clone(),
             capacity: c.capacity,
             applications_open: c.window.opens.to_string(),
             applications_close: c.window.closes.to_string(),
@@ -230,8 +234,12 @@ pub struct ApiNomination {
     pub position: String,
     pub department: String,
     pub email: String,
-    /// nominated | completed | failed
+    /// nominated | confirmed | waitlisted | declined | withdrawn | moved | completed | failed
     pub state: String,
+    /// Why it was declined, withdrawn or moved.
+    pub reason: Option<String>,
+    /// The nomination it became in another cohort.
+    pub moved_to: Option<i64>,
     pub attendance: Option<f64>,
     pub assessment_passed: Option<bool>,
     /// The certificate's verification code, once issued.
@@ -249,6 +257,8 @@ impl From<NominationRecord> for ApiNomination {
             department: n.department,
             email: n.email,
             state: n.state,
+            reason: n.reason,
+            moved_to: n.moved_to,
             attendance: n.attendance,
             assessment_passed: n.assessment_passed,
             certificate: n.certificate,
@@ -264,7 +274,10 @@ pub struct ApiNominations {
 /// The results of a participant: the share of sessions attended (0–1) and the assessment.
 #[derive(Deserialize, ToSchema)]
 pub struct ApiResultInput {
-    pub attendance: f64,
+    /// The share of sessions attended, 0–1; left out: counted from the register of the
+    /// cohort's sessions.
+    #[serde(default)]
+    pub attendance: Option<f64>,
     pub assessment_passed: bool,
 }
 
@@ -553,10 +566,13 @@ pub(crate) async fn record_result(
     state: &AppState,
     visitor: &Visitor,
     nomination_id: i64,
-    attendance: f64,
+    attendance: Option<f64>,
     assessment_passed: bool,
 ) -> Result<&'static str, Response> {
-    let attendance = Attendance::parse(attendance).map_err(|e| invalid_input(&e))?;
+    let attendance = attendance
+        .map(Attendance::parse)
+        .transpose()
+        .map_err(|e| invalid_input(&e))?;
     state
         .store
         .training()

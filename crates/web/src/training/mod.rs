@@ -7,6 +7,7 @@
 //! made at first start and kept in the database (`training_issuer_key`, backed up with it). Its
 //! public half is published as a `did:key` at `GET /api/v1/training/issuer`.
 pub mod api;
+pub mod nominations;
 pub mod pages;
 
 use crate::capability::{route, Capability, NavEntry};
@@ -19,6 +20,13 @@ use rand_core::{OsRng, RngCore};
 
 /// Who nominates: city representatives (their own city) and the Secretariat (any city).
 const NOMINATORS: Access = Access::Roles(&[Role::Admin, Role::Secretariat, Role::CityRep]);
+
+/// The training part of the OpenAPI document.
+fn openapi() -> utoipa::openapi::OpenApi {
+    let mut document = api::openapi();
+    document.merge(nominations::openapi());
+    document
+}
 
 pub fn capability() -> Capability {
     const STAFF: Access = Access::STAFF;
@@ -112,6 +120,60 @@ pub fn capability() -> Capability {
                 post(api::issue),
             ),
             route("GET", "/api/v1/training/issuer", Public, get(api::issuer)),
+            route(
+                "POST",
+                "/training/nominations/{id}/decision",
+                STAFF,
+                post(nominations::decide),
+            ),
+            route(
+                "POST",
+                "/training/nominations/{id}/move",
+                STAFF,
+                post(nominations::move_to),
+            ),
+            route(
+                "POST",
+                "/training/cohorts/{id}/sessions",
+                STAFF,
+                post(nominations::session),
+            ),
+            route(
+                "POST",
+                "/training/sessions/{id}/attendance",
+                STAFF,
+                post(nominations::attendance),
+            ),
+            route(
+                "POST",
+                "/api/v1/training/nominations/{id}/decision",
+                STAFF,
+                post(nominations::api_decide),
+            ),
+            route(
+                "POST",
+                "/api/v1/training/nominations/{id}/move",
+                STAFF,
+                post(nominations::api_move),
+            ),
+            route(
+                "GET",
+                "/api/v1/training/cohorts/{id}/sessions",
+                STAFF,
+                get(nominations::api_sessions),
+            ),
+            route(
+                "POST",
+                "/api/v1/training/cohorts/{id}/sessions",
+                STAFF,
+                post(nominations::api_add_session),
+            ),
+            route(
+                "PUT",
+                "/api/v1/training/sessions/{id}/attendance",
+                STAFF,
+                axum::routing::put(nominations::api_mark_attendance),
+            ),
             route("GET", "/api/v1/certificates", STAFF, get(api::certificates)),
             route(
                 "GET",
@@ -140,7 +202,7 @@ pub fn capability() -> Capability {
         }],
         templates: crate::templates!("training.html", "cohort.html", "certificate.html"),
         locales: crate::locales!(),
-        openapi: Some(api::openapi),
+        openapi: Some(openapi),
         ..Capability::named("training")
     }
 }

@@ -42,6 +42,7 @@ struct CohortView {
     starts_on: String,
     ends_on: String,
     place: String,
+    teachers: String,
     capacity: u32,
     opens: String,
     closes: String,
@@ -62,6 +63,7 @@ fn cohort_view(r: &CohortRecord, visitor: &Visitor) -> CohortView {
         starts_on: c.starts_on.to_string(),
         ends_on: c.ends_on.to_string(),
         place: c.place.clone(),
+        teachers: c.teachers.clone(),
         capacity: c.capacity,
         opens: c.window.opens.to_string(),
         closes: c.window.closes.to_string(),
@@ -101,6 +103,7 @@ pub struct CohortForm {
     starts_on: String,
     ends_on: String,
     place: String,
+    teachers: String,
     capacity: String,
     applications_open: String,
     applications_close: String,
@@ -154,6 +157,7 @@ impl CohortForm {
             starts_on: self.starts_on.clone(),
             ends_on: self.ends_on.clone(),
             place: self.place.clone(),
+            teachers: self.teachers.clone(),
             capacity: number_as_written::<u32>(self.capacity.trim()).ok_or(invalid("capacity"))?,
             applications_open: self.applications_open.clone(),
             applications_close: self.applications_close.clone(),
@@ -349,12 +353,42 @@ async fn cohort_page(
         .as_ref()
         .map(|c| megapolis_training::remaining(&record.cohort, c, record.used_by(c)));
     let cities = crate::org::pages::cities_by_code(state).await?;
+    // The staff's register and decisions: the sessions, each participant's share of them, and
+    // the other cohorts of the programme a nominee can move to.
+    let (sessions, others) = if visitor.is_staff() {
+        let training = state.store.training();
+        let others: Vec<_> = training
+            .cohorts()
+            .await?
+            .into_iter()
+            .filter(|c| c.id != id && c.cohort.programme_id == record.cohort.programme_id)
+            .map(|c| context! { id => c.id, title => c.cohort.title })
+            .collect();
+        (training.sessions(id).await?, others)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let nominations: Vec<_> = nominations
+        .into_iter()
+        .map(|n| {
+            let state = megapolis_training::NominationState::parse(&n.state);
+            context! {
+                register => super::nominations::register_share(&sessions, n.id).map(|s| (s * 100.0).round() as i64),
+                holds_place => state.is_some_and(|s| s.holds_place()),
+                open => state.is_some_and(|s| s.is_open()),
+                ..minijinja::Value::from_serialize(&n)
+            }
+        })
+        .collect();
     let html = render(
         state,
         visitor,
         "cohort.html",
         context! {
             cohort => view,
+            sessions => sessions.iter().map(|s| context! { id => s.id, day => s.day.to_string(), topic => s.topic, present => s.present }).collect::<Vec<_>>(),
+            other_cohorts => others,
+            decisions => ["confirm", "waitlist", "decline", "withdraw"],
             nominations => nominations,
             sees_nominations => city.is_some(),
             my_city => my_city.as_ref().map(CityCode::as_str),
@@ -456,18 +490,25 @@ pub async fn complete(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<ResultForm>,
 ) -> PageResult {
-    let attendance = number_as_written::<f64>(&form.attendance)
-        .and_then(|percent| Attendance::parse(percent / 100.0).ok());
-    let Some(attendance) = attendance else {
-        return cohort_page(
-            &state,
-            &visitor,
-            form.cohort,
-            NomineeForm::default(),
-            Some("training-invalid-attendance".into()),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    // An empty field: attendance is counted from the register of the sessions.
+    let typed = form.attendance.trim();
+    let attendance = if typed.is_empty() {
+        None
+    } else {
+        match number_as_written::<f64>(typed).and_then(|p| Attendance::parse(p / 100.0).ok()) {
+            Some(attendance) => Some(attendance),
+            None => {
+                return cohort_page(
+                    &state,
+                    &visitor,
+                    form.cohort,
+                    NomineeForm::default(),
+                    Some("training-invalid-attendance".into()),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
+            }
+        }
     };
     state
         .store
