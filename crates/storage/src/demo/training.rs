@@ -158,6 +158,7 @@ pub(super) async fn load(store: &Store, today: Date) -> Result<(), DemoError> {
         .parse()
         .map_err(|e| data(10 + row, e.to_string()))?;
         let cohort_id = training.create_cohort(DEMO_ACTOR, &cohort).await?;
+        let mut participants = Vec::new();
         // Each city of the quotas has nominated one person (two for the first city).
         for (i, (city, _)) in quotas.iter().enumerate() {
             let Some((_, name, position, email)) = PEOPLE.iter().find(|p| p.0 == *city) else {
@@ -189,10 +190,41 @@ pub(super) async fn load(store: &Store, today: Date) -> Result<(), DemoError> {
             }
             .parse()
             .map_err(|e| data(40 + row, e.to_string()))?;
-            training
-                .record_past_nomination(cohort_id, &code, &nominee, result)
-                .await?;
+            participants.push(
+                training
+                    .record_past_nomination(cohort_id, &code, &nominee, result)
+                    .await?,
+            );
+        }
+        // The cohort in progress keeps a register: a session a day so far, one absence.
+        if start <= 0 && start + length >= 0 {
+            for (day, topic) in SESSION_TOPICS.iter().enumerate() {
+                let on = starts_on + Duration::days(day as i64);
+                if on >= today {
+                    break;
+                }
+                let session = training
+                    .add_session(DEMO_ACTOR, cohort_id, on, topic)
+                    .await?;
+                let present: Vec<i64> = participants
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| !(day == 1 && *k == 1))
+                    .map(|(_, id)| *id)
+                    .collect();
+                training
+                    .mark_attendance(DEMO_ACTOR, session, &present)
+                    .await?;
+            }
         }
     }
     Ok(())
 }
+
+/// The topics of the demo register's sessions, one a day.
+const SESSION_TOPICS: [&str; 4] = [
+    "Угрозы городским информационным системам",
+    "Управление инцидентами",
+    "Защита персональных данных",
+    "Учения: реагирование на атаку",
+];
