@@ -4,6 +4,7 @@
 //! credential (`credential`). Pure: no I/O, the caller passes "today" and the key bytes.
 pub mod credential;
 pub mod jcs;
+pub mod reports;
 
 use megapolis_domain::{CityCode, Person, Role};
 use serde::{Deserialize, Serialize};

@@ -113,3 +113,26 @@ training-invalid-applications_close = Give a closing date not before the opening
 training-invalid-capacity = Give the number of places, at least one.
 training-invalid-quotas = Quotas: city codes of the directory with their places, together no more than the places.
 training-invalid-department = Check the department.
+
+# The certificate as a PDF
+certificate-pdf = Certificate as PDF
+certificate-no-pdf = No PDF is given for this certificate: it was revoked, or its record does not match its signature.
+certificate-pdf-title = CERTIFICATE
+certificate-pdf-awarded = This certifies that
+certificate-pdf-completed = has completed the programme
+certificate-pdf-hours = Volume
+certificate-pdf-status = Status
+certificate-pdf-code = Verification code
+
+# Reports
+training-reports-title = Training reports
+training-reports-lead = Aggregate figures without personal data: how many staff of each city were trained by programme and year against the quotas, and the share who completed each programme.
+training-reports-by-city = Trained by city, programme and year
+training-reports-by-programme = Completion by programme
+training-reports-year = Year
+training-reports-trained = Trained
+training-reports-quota-used = Quota used
+training-reports-withdrawn = withdrawn
+training-reports-completion-rate = Completion rate
+training-reports-open-data = Open data
+training-reports-empty = No figures yet.
