@@ -27,7 +27,10 @@ pub(crate) async fn issue_by_job(app: &TestApp, token: &str, cohort_id: i64) -> 
             _ => {}
         }
         assert!(answer["error"].is_null(), "an attempt failed: {answer}");
-        assert!(started.elapsed() < Duration::from_secs(120), "still {answer}");
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "still {answer}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -35,10 +38,7 @@ pub(crate) async fn issue_by_job(app: &TestApp, token: &str, cohort_id: i64) -> 
 fn run(program: &str, args: &[&str]) -> Option<Vec<u8>> {
     match std::process::Command::new(program).args(args).output() {
         Ok(out) if out.status.success() => Some(out.stdout),
-        Ok(out) => panic!(
-            "{program} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ),
+        Ok(out) => panic!("{program} failed: {}", String::from_utf8_lossy(&out.stderr)),
         Err(_) => {
             eprintln!("SKIPPED: {program} is not installed (Debian poppler-utils)");
             None
