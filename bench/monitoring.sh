@@ -57,9 +57,6 @@ serve_on "sqlite://$WORK/bench.db" --demo
 TOKEN="$(secretariat_token)"
 AUTH="Authorization: Bearer $TOKEN"
 
-ms_since() { python3 -c "import time,sys; print(f'{(time.time() - float(sys.argv[1])) * 1000:.0f}')" "$1"; }
-now() { python3 -c 'import time; print(time.time())'; }
-
 START="$(now)"
 EDITION="$(curl -fsS -H "$AUTH" -F "meta=@$WORK/iMeta.csv" -F "spec=@$WORK/build.toml" -F "data=@$WORK/iData.csv" \
     -F "year=2026" -F "title_ru=Нагрузочный выпуск" -F "title_en=Load edition" "$BASE/api/v1/monitoring/editions" |
@@ -86,27 +83,5 @@ echo "|---|---|"
 echo "| POST an edition of $CITIES × $INDICATORS (read, checked, nominal build) | $POST_MS ms |"
 echo "| Compute with the default uncertainty analysis (N = 1000), job wall time | $COMPUTE_MS ms |"
 
-measure() {
-    local name="$1" path="$2" status
-    status="$(curl -s -o "$WORK/page.html" -w '%{http_code}' "$BASE$path")"
-    if [ "$status" != 200 ]; then
-        log "GET $path answered $status: skipped"
-        return
-    fi
-    # One reader alone first: the time of a single view, the median of five.
-    local single
-    single="$(for _ in 1 2 3 4 5; do curl -s -o /dev/null -w '%{time_total}\n' "$BASE$path"; done |
-        sort -n | awk 'NR == 3 { printf "%.1f", $1 * 1000 }')"
-    echo "| $name, one reader alone (median of 5) | $single ms |"
-    timeout 30 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s --timeout 10s "$BASE$path" >/dev/null
-    local out rps p50 p99 errors
-    out="$(timeout 120 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s --latency "$BASE$path")"
-    echo "$out" >&2
-    rps="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")"
-    p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")"
-    p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
-    errors="$(wrk_errors "$out")"
-    echo "| $name ($(wc -c <"$WORK/page.html") bytes), $CONNECTIONS connections | $rps req/s, p50 $p50 ms, p99 $p99 ms, $errors errors |"
-}
 measure "Ranking page of $CITIES cities" "/monitoring/editions/$EDITION"
 measure "A city's profile" "/monitoring/editions/$EDITION/cities/city-0042"

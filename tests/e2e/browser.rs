@@ -664,6 +664,7 @@ async fn every_page_fits_phone_and_laptop_widths(driver: &ChromeDriver, app: &Te
         "/catalogue",
         "/training",
         "/training/cohorts/3",
+        "/training/reports",
     ];
     let mut too_wide = Vec::new();
     for lang in ["ru", "en"] {
@@ -752,6 +753,7 @@ async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
         "/monitoring/trends?cities=moscow",
         "/consultations",
         "/consultations/1",
+        "/training/reports",
         "/login",
     ];
     let staff = [

@@ -187,6 +187,15 @@ const EXPECTED: &[Expect] = &[
     e("POST", "/training/nominations/{id}/complete", "/training/nominations/999999/complete", STAFF, 404),
     e("POST", "/training/cohorts/{id}/certificates", "/training/cohorts/999999/certificates", STAFF, 404),
     e("GET",  "/certificates/{code}",           "/certificates/MTRX-0000-0000-0001", ALL,    200),
+    // The matrix's certificate holds a placeholder credential, which does not verify: its PDF
+    // is refused (410) to everyone alike.
+    e("GET",  "/certificates/{code}/certificate.pdf", "/certificates/MTRX-0000-0000-0001/certificate.pdf", ALL, 410),
+    // The reports hold aggregate figures only: public.
+    e("GET",  "/training/reports",              "/training/reports",              ALL,       200),
+    e("GET",  "/training/reports.xlsx",         "/training/reports.xlsx",         ALL,       200),
+    e("GET",  "/training/reports.pdf",          "/training/reports.pdf",          ALL,       200),
+    e("GET",  "/api/v1/training/reports",       "/api/v1/training/reports",       ALL,       200),
+    e("GET",  "/api/v1/training/reports.csv",   "/api/v1/training/reports.csv",   ALL,       200),
     e("GET",  "/api/v1/training/programmes",    "/api/v1/training/programmes",    ALL,       200),
     e("POST", "/api/v1/training/programmes",    "/api/v1/training/programmes",    STAFF,     201),
     e("GET",  "/api/v1/training/cohorts",       "/api/v1/training/cohorts",       ALL,       200),

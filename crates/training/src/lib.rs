@@ -7,6 +7,7 @@ pub mod jcs;
 pub mod nomination;
 
 pub use nomination::{attended_share, Decision, DecisionError, NominationState};
+pub mod reports;
 
 use megapolis_domain::{CityCode, Person, Role};
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,6 @@
 //! The whole application, built from its settings in one place: `megapolis serve` and every
 //! integration test call [`Application::build`], so the tests run exactly what production runs.
-use crate::jobs::{kinds, spawn_workers, WorkerConfig};
+use crate::jobs::{kinds, spawn_app_workers, WorkerConfig};
 use crate::state::{AppState, WebConfig};
 use megapolis_storage::demo::{load_demo, DemoError};
 use megapolis_storage::{StorageError, Store};
@@ -124,7 +124,7 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let workers = spawn_workers(self.state.store.clone(), kinds(), self.workers);
+        let workers = spawn_app_workers(&self.state, kinds(), self.workers);
         let served = crate::serve(self.listener, self.state, shutdown).await;
         for worker in workers {
             worker.abort();

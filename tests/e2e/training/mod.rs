@@ -4,6 +4,7 @@
 //! the public reads the signed credential and its status, and this test verifies the proof on
 //! its own (its own JCS, ed25519-dalek), sees one changed character break it, and revocation
 //! and tampering change the status.
+mod documents;
 mod nominations;
 
 use crate::support::{client, spawn_app, TestApp};
@@ -345,35 +346,28 @@ async fn training_from_nomination_to_a_verifiable_certificate() {
     .expect("POST");
     assert_eq!(denied.status(), 403);
 
-    // Issue: one certificate; issuing again issues none.
-    let issued = json_of(
-        post(
-            &staff_token,
-            &format!("/api/v1/training/cohorts/{cohort_id}/certificates"),
-            json!({}),
-        )
-        .await
-        .expect("POST"),
+    // Issue, as a job: one certificate; issuing again issues none.
+    let issued = documents::issue_by_job(&app, &staff_token, cohort_id).await;
+    assert_eq!(issued["result"]["issued"], 1, "{issued}");
+    let again = documents::issue_by_job(&app, &staff_token, cohort_id).await;
+    assert_eq!(again["result"]["issued"], 0, "{again}");
+    let listed = json_of(
+        http.get(app.url(&nominations))
+            .bearer_auth(&staff_token)
+            .send()
+            .await
+            .expect("GET"),
         200,
-        "issue",
+        "nominations",
     )
     .await;
-    let codes = issued["issued"].as_array().expect("codes").clone();
-    assert_eq!(codes.len(), 1, "{issued}");
-    let code = codes[0].as_str().expect("code").to_string();
-    let again = json_of(
-        post(
-            &staff_token,
-            &format!("/api/v1/training/cohorts/{cohort_id}/certificates"),
-            json!({}),
-        )
-        .await
-        .expect("POST"),
-        200,
-        "issue again",
-    )
-    .await;
-    assert_eq!(again["issued"], json!([]));
+    let code = listed["nominations"]
+        .as_array()
+        .expect("nominations")
+        .iter()
+        .find_map(|n| n["certificate"].as_str())
+        .expect("a certificate's code")
+        .to_string();
 
     // The public reads the credential and verifies it here, independently.
     let anonymous = client();
@@ -455,6 +449,7 @@ async fn training_from_nomination_to_a_verifiable_certificate() {
     assert!(html.contains("Анна Иванова"), "{html}");
     assert!(html.contains("data-status=\"valid\""));
     assert!(html.contains("<svg"), "a QR code");
+    documents::assert_certificate_pdf(&app, &code, "Анна Иванова", "ru").await;
     let unknown = anonymous
         .get(app.url("/certificates/ZZZZ-ZZZZ-ZZZZ-ZZZZ"))
         .send()

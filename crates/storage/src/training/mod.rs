@@ -2,6 +2,8 @@
 //! certificates (the signed credential as issued) and the association's issuer key. Every
 //! change is one audited transaction; the nomination rule reads the places in the write's own
 //! transaction, so two representatives cannot both take a city's last place.
+mod reports;
+
 use crate::audit::audit_entry;
 use crate::backup::{Kind, Table};
 use crate::db::{now_utc, on_pool, on_tx, NamedRow, Reader, WriteTx};
@@ -1075,6 +1077,32 @@ impl Training<'_> {
         &self,
         actor: &str,
         cohort_id: i64,
+        make: impl FnMut(&IssueCandidate) -> Result<NewCertificate, String>,
+    ) -> Result<Vec<String>, StorageError> {
+        self.issue_certificates_batch(actor, cohort_id, usize::MAX, make)
+            .await
+    }
+
+    /// How many completed participants of the cohort have no certificate yet.
+    pub async fn pending_certificates(&self, cohort_id: i64) -> Result<u64, StorageError> {
+        let n: i64 = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM training_nominations n LEFT JOIN training_certificates c \
+             ON c.nomination_id = n.id WHERE n.cohort_id = $1 AND n.state = 'completed' AND c.code IS NULL",
+        )
+        .bind(cohort_id)
+        .fetch_one(pool)
+        .await?);
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Issues the certificates of at most `limit` completed participants without one (the
+    /// first by nomination), in one transaction: all of the batch or none. Who has one is read
+    /// in this transaction, so issuing again, or twice at once, issues nobody twice.
+    pub async fn issue_certificates_batch(
+        &self,
+        actor: &str,
+        cohort_id: i64,
+        limit: usize,
         mut make: impl FnMut(&IssueCandidate) -> Result<NewCertificate, String>,
     ) -> Result<Vec<String>, StorageError> {
         let mut tx = self.begin_write().await?;
@@ -1087,10 +1115,11 @@ impl Training<'_> {
                 StorageError::NotFound(format!("programme {}", cohort.cohort.programme_id))
             })?;
         let sql = format!(
-            "{NOMINATION} WHERE n.cohort_id = $1 AND n.state = 'completed' AND c.code IS NULL ORDER BY n.id"
+            "{NOMINATION} WHERE n.cohort_id = $1 AND n.state = 'completed' AND c.code IS NULL ORDER BY n.id LIMIT $2"
         );
         let candidates: Vec<NominationRecord> = on_tx!(tx, conn => sqlx::query(&sql)
             .bind(cohort_id)
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
             .fetch_all(conn)
             .await?
             .iter()

@@ -5,6 +5,7 @@ pub mod api;
 pub mod pages;
 mod worker;
 
+pub(crate) use worker::spawn_app_workers;
 pub use worker::{spawn_workers, wait_for, JobContext, JobKind, WorkerConfig};
 
 use crate::capability::{route, Capability, NavEntry};

@@ -4,6 +4,7 @@
 //! attempts are spent. A handler that panics fails its job, never its worker. A worker that dies
 //! stops renewing its lease, and once the lease has run out another worker takes the job.
 use crate::scheduler::retry_delay;
+use crate::state::AppState;
 use megapolis_storage::jobs::Job;
 use megapolis_storage::{StorageError, Store};
 use serde_json::Value;
@@ -42,10 +43,12 @@ impl JobKind {
     }
 }
 
-/// What a handler is given beside its payload: the store, and a way to report progress.
+/// What a handler is given beside its payload: the store, the application's state when the
+/// workers are the server's, and a way to report progress.
 #[derive(Clone)]
 pub struct JobContext {
     store: Store,
+    app: Option<AppState>,
     id: i64,
     worker: Arc<str>,
     lease: Duration,
@@ -54,6 +57,12 @@ pub struct JobContext {
 impl JobContext {
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The server's state (its issuer key, its public address…), for the kinds that need more
+    /// than the store; `None` for workers started on a bare store.
+    pub(crate) fn app(&self) -> Option<&AppState> {
+        self.app.as_ref()
     }
 
     pub fn job_id(&self) -> i64 {
@@ -103,6 +112,24 @@ pub fn spawn_workers(
     kinds: Vec<JobKind>,
     config: WorkerConfig,
 ) -> Vec<JoinHandle<()>> {
+    spawn(store, None, kinds, config)
+}
+
+/// The server's workers: as [`spawn_workers`], their handlers given the application's state.
+pub(crate) fn spawn_app_workers(
+    state: &AppState,
+    kinds: Vec<JobKind>,
+    config: WorkerConfig,
+) -> Vec<JoinHandle<()>> {
+    spawn(state.store.clone(), Some(state.clone()), kinds, config)
+}
+
+fn spawn(
+    store: Store,
+    app: Option<AppState>,
+    kinds: Vec<JobKind>,
+    config: WorkerConfig,
+) -> Vec<JoinHandle<()>> {
     let kinds: Arc<HashMap<&'static str, JobKind>> =
         Arc::new(kinds.into_iter().map(|kind| (kind.name, kind)).collect());
     let config = Arc::new(config);
@@ -112,6 +139,7 @@ pub fn spawn_workers(
         .map(|n| {
             let worker = Worker {
                 store: store.clone(),
+                app: app.clone(),
                 kinds: kinds.clone(),
                 config: config.clone(),
                 name: Arc::from(format!("{process}-{n}")),
@@ -148,6 +176,7 @@ pub async fn wait_for(store: &Store, id: i64, within: Duration) -> Option<Job> {
 
 struct Worker {
     store: Store,
+    app: Option<AppState>,
     kinds: Arc<HashMap<&'static str, JobKind>>,
     config: Arc<WorkerConfig>,
     name: Arc<str>,
@@ -222,6 +251,7 @@ impl Worker {
     async fn supervise(&self, kind: &JobKind, job: &Job) -> Option<Outcome> {
         let context = JobContext {
             store: self.store.clone(),
+            app: self.app.clone(),
             id: job.id,
             worker: self.name.clone(),
             lease: self.config.lease,

@@ -289,9 +289,9 @@ pub struct ApiOutcome {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct ApiIssued {
-    /// The verification codes of the certificates issued now.
-    pub issued: Vec<String>,
+pub struct ApiIssueQueued {
+    /// The job that issues them.
+    pub job: i64,
 }
 
 /// A certificate's standing, its proof checked now.
@@ -673,27 +673,29 @@ fn make_certificate(
     })
 }
 
-/// Issues the cohort's certificates; shared by the API and the page.
-pub(crate) async fn issue_for(
+/// Queues the issuing of the cohort's certificates as a `training-certificates` job; shared by
+/// the API and the page. An unknown cohort is refused now, not in the job.
+pub(crate) async fn queue_issue(
     state: &AppState,
     visitor: &Visitor,
     cohort_id: i64,
-) -> Result<Vec<String>, AppError> {
-    issue_at(
-        state,
-        &visitor.actor(),
-        cohort_id,
-        OffsetDateTime::now_utc(),
-    )
-    .await
+) -> Result<i64, AppError> {
+    if state.store.training().cohort(cohort_id).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    super::job::enqueue(&state.store, cohort_id, &visitor.actor())
+        .await
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!(e)))
 }
 
-/// Issues the cohort's certificates as of `now` (the demo back-dates its finished cohorts').
+/// Issues the certificates of at most `limit` of the cohort's completed participants without
+/// one, in one transaction, as of `now` (the demo back-dates its finished cohorts').
 pub(crate) async fn issue_at(
     state: &AppState,
     actor: &str,
     cohort_id: i64,
     now: OffsetDateTime,
+    limit: usize,
 ) -> Result<Vec<String>, AppError> {
     if state.store.training().cohort(cohort_id).await?.is_none() {
         return Err(AppError::NotFound);
@@ -705,7 +707,7 @@ pub(crate) async fn issue_at(
     Ok(state
         .store
         .training()
-        .issue_certificates(actor, cohort_id, |candidate| {
+        .issue_certificates_batch(actor, cohort_id, limit, |candidate| {
             make_certificate(state, &issuer_name, candidate, now)
         })
         .await?)
@@ -713,7 +715,7 @@ pub(crate) async fn issue_at(
 
 #[utoipa::path(post, path = "/api/v1/training/cohorts/{id}/certificates", tag = "training",
     params(("id" = i64, Path)),
-    responses((status = 200, description = "Certificates for every completed participant without one", body = ApiIssued),
+    responses((status = 202, description = "A `training-certificates` job issues a certificate to every completed participant without one; follow it at /api/v1/jobs/{job} (its result: `issued`, how many)", body = ApiIssueQueued),
         (status = 404, body = ApiError)),
     security(("bearer" = [])))]
 pub async fn issue(
@@ -721,8 +723,8 @@ pub async fn issue(
     Extension(visitor): Extension<Visitor>,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    let issued = issue_for(&state, &visitor, id).await.map_err(fail)?;
-    Ok(Json(ApiIssued { issued }).into_response())
+    let job = queue_issue(&state, &visitor, id).await.map_err(fail)?;
+    Ok((StatusCode::ACCEPTED, Json(ApiIssueQueued { job })).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/certificates", tag = "training",
@@ -872,7 +874,7 @@ pub async fn issuer(State(state): State<AppState>) -> ApiResult {
         ApiNominations,
         ApiResultInput,
         ApiOutcome,
-        ApiIssued,
+        ApiIssueQueued,
         ApiStatus,
         ApiCertificate,
         ApiCertificates,
@@ -884,5 +886,7 @@ pub async fn issuer(State(state): State<AppState>) -> ApiResult {
 pub(crate) struct Api;
 
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    <Api as utoipa::OpenApi>::openapi()
+    let mut document = <Api as utoipa::OpenApi>::openapi();
+    document.merge(<super::reports::Api as utoipa::OpenApi>::openapi());
+    document
 }

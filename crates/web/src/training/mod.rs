@@ -7,8 +7,11 @@
 //! made at first start and kept in the database (`training_issuer_key`, backed up with it). Its
 //! public half is published as a `did:key` at `GET /api/v1/training/issuer`.
 pub mod api;
+pub mod document;
+pub mod job;
 pub mod nominations;
 pub mod pages;
+pub mod reports;
 
 use crate::capability::{route, Capability, NavEntry};
 use axum::routing::{get, post};
@@ -174,6 +177,27 @@ pub fn capability() -> Capability {
                 STAFF,
                 axum::routing::put(nominations::api_mark_attendance),
             ),
+            route(
+                "GET",
+                "/certificates/{code}/certificate.pdf",
+                Public,
+                get(document::certificate_pdf),
+            ),
+            route("GET", "/training/reports", Public, get(reports::page)),
+            route("GET", "/training/reports.xlsx", Public, get(reports::xlsx)),
+            route("GET", "/training/reports.pdf", Public, get(reports::pdf)),
+            route(
+                "GET",
+                "/api/v1/training/reports",
+                Public,
+                get(reports::open_data),
+            ),
+            route(
+                "GET",
+                "/api/v1/training/reports.csv",
+                Public,
+                get(reports::open_data_csv),
+            ),
             route("GET", "/api/v1/certificates", STAFF, get(api::certificates)),
             route(
                 "GET",
@@ -200,9 +224,15 @@ pub fn capability() -> Capability {
             access: Public,
             badge: None,
         }],
-        templates: crate::templates!("training.html", "cohort.html", "certificate.html"),
+        templates: crate::templates!(
+            "training.html",
+            "cohort.html",
+            "certificate.html",
+            "training-reports.html"
+        ),
         locales: crate::locales!(),
         openapi: Some(openapi),
+        jobs: vec![job::job()],
         ..Capability::named("training")
     }
 }
@@ -255,7 +285,7 @@ pub(crate) async fn demo_certificates(
         let issued_on = (cohort.cohort.ends_on + time::Duration::days(1))
             .midnight()
             .assume_utc();
-        let codes = api::issue_at(state, actors::DEMO, cohort.id, issued_on).await?;
+        let codes = api::issue_at(state, actors::DEMO, cohort.id, issued_on, usize::MAX).await?;
         if i == 1 {
             if let Some(code) = codes.first() {
                 state

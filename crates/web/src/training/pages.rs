@@ -532,15 +532,12 @@ pub async fn issue(
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<serde_json::Map<String, serde_json::Value>>,
 ) -> PageResult {
-    super::api::issue_for(&state, &visitor, id).await?;
-    Ok(see_other(&with_done(
-        &format!("/training/cohorts/{id}#participants"),
-        "created",
-    )))
+    let job = super::api::queue_issue(&state, &visitor, id).await?;
+    Ok(see_other(&format!("/jobs#job-{job}")))
 }
 
 /// The QR code of `text` as an inline SVG (no XML prolog, so it sits in the page).
-fn qr_svg(text: &str) -> Option<String> {
+pub(crate) fn qr_svg(text: &str) -> Option<String> {
     let code = QrCode::new(text.as_bytes()).ok()?;
     let image = code
         .render::<svg::Color<'_>>()
@@ -571,7 +568,7 @@ pub async fn certificate(
     let assessed = assess(&state, &record, OffsetDateTime::now_utc());
     let credential = assessed.credential.unwrap_or_default();
     let subject = &credential["credentialSubject"];
-    let page_url = state.absolute_url(&format!("/certificates/{}", record.code));
+    let page_url = super::document::verification_url(&state, &record.code);
     let html = render(
         &state,
         &visitor,

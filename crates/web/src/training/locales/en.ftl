@@ -144,3 +144,25 @@ training-event-declined = The nomination is declined
 training-event-withdrawn = The nomination is withdrawn
 training-event-moved = The nominee is moved to another cohort
 training-event-nominated = The nomination is back in the cohort
+# The certificate as a PDF
+certificate-pdf = Certificate as PDF
+certificate-no-pdf = No PDF is given for this certificate: it was revoked, or its record does not match its signature.
+certificate-pdf-title = CERTIFICATE
+certificate-pdf-awarded = This certifies that
+certificate-pdf-completed = has completed the programme
+certificate-pdf-hours = Volume
+certificate-pdf-status = Status
+certificate-pdf-code = Verification code
+
+# Reports
+training-reports-title = Training reports
+training-reports-lead = Aggregate figures without personal data: how many staff of each city were trained by programme and year against the quotas, and the share who completed each programme.
+training-reports-by-city = Trained by city, programme and year
+training-reports-by-programme = Completion by programme
+training-reports-year = Year
+training-reports-trained = Trained
+training-reports-quota-used = Quota used
+training-reports-withdrawn = withdrawn
+training-reports-completion-rate = Completion rate
+training-reports-open-data = Open data
+training-reports-empty = No figures yet.

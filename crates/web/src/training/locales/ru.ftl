@@ -147,3 +147,25 @@ training-event-declined = Выдвижение отклонено
 training-event-withdrawn = Выдвижение отозвано
 training-event-moved = Слушатель переведён в другой поток
 training-event-nominated = Выдвижение снова в потоке
+# The certificate as a PDF
+certificate-pdf = Сертификат в PDF
+certificate-no-pdf = PDF этого сертификата не выдаётся: он отозван или его запись не совпадает с подписью.
+certificate-pdf-title = СЕРТИФИКАТ
+certificate-pdf-awarded = удостоверяет, что
+certificate-pdf-completed = успешно завершил(а) обучение по программе
+certificate-pdf-hours = Объём
+certificate-pdf-status = Статус
+certificate-pdf-code = Код проверки
+
+# Reports
+training-reports-title = Отчёты об обучении
+training-reports-lead = Сводные цифры без персональных данных: сколько сотрудников каждого города обучено по программам и годам в пределах квот, и доля завершивших каждую программу.
+training-reports-by-city = Обучено по городам, программам и годам
+training-reports-by-programme = Завершение по программам
+training-reports-year = Год
+training-reports-trained = Обучено
+training-reports-quota-used = Квота использована
+training-reports-withdrawn = выбыл
+training-reports-completion-rate = Доля завершивших
+training-reports-open-data = Открытые данные
+training-reports-empty = Пока нет данных.
