@@ -168,6 +168,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         14,
         include_str!("../migrations/sqlite/0014_training_sessions.sql"),
     ),
+    (
+        15,
+        include_str!("../migrations/sqlite/0015_training_programmes.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -211,10 +215,14 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         14,
         include_str!("../migrations/postgres/0014_training_sessions.sql"),
     ),
+    (
+        15,
+        include_str!("../migrations/postgres/0015_training_programmes.sql"),
+    ),
 ];
 
 /// The schema version this build expects: the last migration's number.
-pub const SCHEMA_VERSION: i64 = 14;
+pub const SCHEMA_VERSION: i64 = 15;
 
 pub fn now_utc() -> String {
     OffsetDateTime::now_utc()

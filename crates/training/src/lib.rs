@@ -134,6 +134,45 @@ pub struct ProgrammeInput {
     pub validity_years: Option<u32>,
     #[serde(default)]
     pub min_attendance: Option<f64>,
+    /// What a participant can do afterwards, one outcome per item.
+    #[serde(default)]
+    pub outcomes: Vec<String>,
+    /// Codes of the criteria of the monitoring methodology the programme builds.
+    #[serde(default)]
+    pub competences: Vec<String>,
+    #[serde(default)]
+    pub courses: Vec<Course>,
+}
+
+/// A course (module) of a programme.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Course {
+    pub title_ru: String,
+    pub title_en: String,
+    pub hours: u32,
+}
+
+/// Courses as typed on the programme form, one a line: `title RU | title EN | hours` (either
+/// title may be left empty, not both).
+pub fn parse_courses(text: &str) -> Result<Vec<Course>, InvalidInput> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|line| {
+            let parts: Vec<&str> = line.split('|').map(str::trim).collect();
+            let [ru, en, hours] = parts[..] else {
+                return Err(invalid("courses", "title RU | title EN | hours"));
+            };
+            let hours = hours
+                .parse()
+                .map_err(|_| invalid("courses", "title RU | title EN | hours"))?;
+            Ok(Course {
+                title_ru: ru.to_string(),
+                title_en: en.to_string(),
+                hours,
+            })
+        })
+        .collect()
 }
 
 /// A checked programme.
@@ -147,6 +186,9 @@ pub struct Programme {
     pub format: Format,
     pub validity_years: Option<u32>,
     pub rule: CompletionRule,
+    pub outcomes: Vec<String>,
+    pub competences: Vec<String>,
+    pub courses: Vec<Course>,
 }
 
 impl ProgrammeInput {
@@ -169,6 +211,37 @@ impl ProgrammeInput {
                 .map_err(|_| invalid("min_attendance", "a share between 0 and 1"))?
                 .share(),
         };
+        let mut competences: Vec<String> = Vec::new();
+        for code in self
+            .competences
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+        {
+            if code.contains(char::is_whitespace) {
+                return Err(invalid("competences", "criterion codes"));
+            }
+            if !competences.iter().any(|c| c == code) {
+                competences.push(code.to_string());
+            }
+        }
+        let mut courses = Vec::new();
+        for course in &self.courses {
+            let (ru, en) = (course.title_ru.trim(), course.title_en.trim());
+            if (ru.is_empty() && en.is_empty()) || course.hours == 0 {
+                return Err(invalid("courses", "a title and at least one hour"));
+            }
+            courses.push(Course {
+                title_ru: ru.to_string(),
+                title_en: en.to_string(),
+                hours: course.hours,
+            });
+        }
+        // The courses share the programme's hours out; together they may not exceed them.
+        let course_hours: u64 = courses.iter().map(|c| u64::from(c.hours)).sum();
+        if course_hours > u64::from(self.hours) {
+            return Err(invalid("courses", "more hours than the programme"));
+        }
         Ok(Programme {
             title_ru: required("title_ru", &self.title_ru)?,
             title_en: required("title_en", &self.title_en)?,
@@ -178,6 +251,14 @@ impl ProgrammeInput {
             format,
             validity_years: self.validity_years,
             rule: CompletionRule { min_attendance },
+            outcomes: self
+                .outcomes
+                .iter()
+                .map(|o| o.trim().to_string())
+                .filter(|o| !o.is_empty())
+                .collect(),
+            competences,
+            courses,
         })
     }
 }
@@ -532,6 +613,50 @@ mod tests {
         );
         assert_eq!(remaining(&cohort, &astana, 1), 1);
         assert_eq!(remaining(&cohort, &minsk(), 3), 0);
+    }
+
+    #[test]
+    fn courses_share_the_programmes_hours_and_competences_are_codes() {
+        let input = |courses: &str, competences: &[&str]| ProgrammeInput {
+            title_ru: "Данные".into(),
+            title_en: "Data".into(),
+            hours: 40,
+            courses: parse_courses(courses).expect("courses"),
+            competences: competences.iter().map(|c| c.to_string()).collect(),
+            outcomes: vec![" Публикует открытые данные ".into(), " ".into()],
+            ..Default::default()
+        };
+        let p = input(
+            "Реестры | Registers | 16\nОткрытые данные |  | 24",
+            &["OpenData", " OpenData", "Services"],
+        )
+        .parse()
+        .expect("valid");
+        assert_eq!(p.courses.len(), 2);
+        assert_eq!(p.courses[1].title_en, "");
+        assert_eq!(p.competences, vec!["OpenData", "Services"]);
+        assert_eq!(p.outcomes, vec!["Публикует открытые данные"]);
+        assert_eq!(
+            input("A | B | 41", &[])
+                .parse()
+                .expect_err("too long")
+                .field,
+            "courses"
+        );
+        assert_eq!(
+            input("", &["Open Data"]).parse().expect_err("a code").field,
+            "competences"
+        );
+        assert_eq!(
+            parse_courses("only a title").expect_err("format").field,
+            "courses"
+        );
+        assert_eq!(
+            parse_courses(" | | 3").map(|c| c.len()),
+            Ok(1),
+            "the parse takes it; the programme refuses it"
+        );
+        assert!(input(" |  | 3", &[]).parse().is_err());
     }
 
     #[test]

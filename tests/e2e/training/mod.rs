@@ -6,6 +6,7 @@
 //! and tampering change the status.
 mod documents;
 mod nominations;
+mod programmes;
 
 use crate::support::{client, spawn_app, TestApp};
 use ed25519_dalek::{Signature, Verifier, VerifyingKey};

@@ -70,6 +70,11 @@ pub(super) async fn load(store: &Store, today: Date) -> Result<(), DemoError> {
         message,
     };
     let training = store.training();
+    let course = |ru: &str, en: &str, hours| megapolis_training::Course {
+        title_ru: ru.into(),
+        title_en: en.into(),
+        hours,
+    };
     let partner = "Университет — партнёр Ассоциации (демо)";
     let data_programme = ProgrammeInput {
         title_ru: "Управление данными в городской администрации".into(),
@@ -80,6 +85,21 @@ pub(super) async fn load(store: &Store, today: Date) -> Result<(), DemoError> {
         format: "mixed".into(),
         validity_years: Some(3),
         min_attendance: Some(0.8),
+        outcomes: vec![
+            "Публикует наборы открытых данных в машиночитаемом виде".into(),
+            "Ведёт реестры и следит за качеством данных".into(),
+        ],
+        // The criteria of the demo methodology this programme builds.
+        competences: vec!["OpenData".into(), "Services".into()],
+        courses: vec![
+            course("Открытые данные", "Open data", 24),
+            course(
+                "Реестры и качество данных",
+                "Registers and data quality",
+                32,
+            ),
+            course("Защита персональных данных", "Personal data protection", 16),
+        ],
     }
     .parse()
     .map_err(|e| data(1, e.to_string()))?;
@@ -92,6 +112,12 @@ pub(super) async fn load(store: &Store, today: Date) -> Result<(), DemoError> {
         format: "online".into(),
         validity_years: Some(1),
         min_attendance: Some(0.75),
+        outcomes: vec!["Распознаёт атаки и реагирует на инциденты".into()],
+        competences: vec!["Infrastructure".into()],
+        courses: vec![
+            course("Угрозы и фишинг", "Threats and phishing", 16),
+            course("Управление инцидентами", "Incident management", 32),
+        ],
     }
     .parse()
     .map_err(|e| data(2, e.to_string()))?;

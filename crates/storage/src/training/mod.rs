@@ -38,6 +38,9 @@ pub(crate) const TABLES: &[Table] = &[
             ("validity_years", Kind::Int),
             ("min_attendance", Kind::Real),
             ("created_at", Kind::Text),
+            ("outcomes", Kind::Text),
+            ("competences", Kind::Text),
+            ("courses", Kind::Text),
         ],
     },
     Table {
@@ -252,12 +255,26 @@ fn programme_of(row: &impl NamedRow) -> Result<ProgrammeRecord, StorageError> {
                     .real_or_none("min_attendance")?
                     .unwrap_or(CompletionRule::DEFAULT_MIN_ATTENDANCE),
             },
+            outcomes: row
+                .text("outcomes")?
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(str::to_string)
+                .collect(),
+            competences: row
+                .text("competences")?
+                .split(',')
+                .filter(|c| !c.is_empty())
+                .map(str::to_string)
+                .collect(),
+            courses: serde_json::from_str(&row.text("courses")?)
+                .map_err(|e| corrupt(&format!("courses of programme {id}"), e))?,
         },
     })
 }
 
 const PROGRAMME: &str = "SELECT id, title_ru, title_en, description, partner, hours, format, \
-     validity_years, min_attendance FROM training_programmes";
+     validity_years, min_attendance, outcomes, competences, courses FROM training_programmes";
 
 const COHORT: &str = "SELECT c.id, c.programme_id, c.title, c.starts_on, c.ends_on, c.place, \
      c.teachers, c.capacity, c.applications_open, c.applications_close, p.title_ru, p.title_en \
@@ -473,10 +490,13 @@ impl Training<'_> {
         actor: &str,
         programme: &Programme,
     ) -> Result<i64, StorageError> {
+        let courses_json = serde_json::to_string(&programme.courses)
+            .map_err(|e| StorageError::Corrupt(format!("courses: {e}")))?;
         let mut tx = self.begin_write().await?;
         let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
             "INSERT INTO training_programmes (title_ru, title_en, description, partner, hours, format, \
-             validity_years, min_attendance, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+             validity_years, min_attendance, created_at, outcomes, competences, courses) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
         .bind(&programme.title_ru)
         .bind(&programme.title_en)
@@ -487,6 +507,9 @@ impl Training<'_> {
         .bind(programme.validity_years.map(i64::from))
         .bind(programme.rule.min_attendance)
         .bind(now_utc())
+        .bind(programme.outcomes.join("\n"))
+        .bind(programme.competences.join(","))
+        .bind(courses_json)
         .fetch_one(conn)
         .await?);
         tx.audit(&audit_entry(

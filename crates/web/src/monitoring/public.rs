@@ -209,6 +209,38 @@ pub(crate) fn node_name(tables: &EditionTables, code: &str, lang: Lang) -> Strin
     tables.names.name(code, lang).to_string()
 }
 
+/// The criteria of the newest published edition (every aggregate under its index, with its
+/// name in `lang`), for what other capabilities link to them (the competences of a training
+/// programme); `None` while nothing is published.
+pub(crate) async fn published_criteria(
+    state: &AppState,
+    lang: Lang,
+) -> Result<Option<(i64, Vec<(String, String)>)>, AppError> {
+    let monitoring = state.store.monitoring();
+    let Some(newest) = monitoring.list(true).await?.into_iter().next() else {
+        return Ok(None);
+    };
+    let Some(edition) = monitoring.edition(newest.id).await? else {
+        return Ok(None);
+    };
+    let methodology = edition
+        .methodology()
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("a published edition: {e}")))?;
+    let criteria = methodology
+        .framework
+        .nodes
+        .iter()
+        .filter(|n| n.level >= 2 && n.parent.is_some())
+        .map(|n| {
+            (
+                n.code.clone(),
+                methodology.names.name(&n.code, lang).to_string(),
+            )
+        })
+        .collect();
+    Ok(Some((newest.id, criteria)))
+}
+
 /// "3 (2–5)": a rank with its interval.
 pub(crate) fn rank_text(rank: Option<u32>, interval: Option<(u32, u32)>) -> String {
     match (rank, interval) {

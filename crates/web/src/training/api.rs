@@ -44,6 +44,28 @@ pub(crate) fn invalid_input(e: &InvalidInput) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
 }
 
+/// The competences of a programme are criteria of the published monitoring methodology: a
+/// code it does not have is refused (any code is taken while nothing is published).
+pub(crate) async fn check_competences(
+    state: &AppState,
+    programme: &megapolis_training::Programme,
+) -> Result<Result<(), InvalidInput>, AppError> {
+    let Some((_, criteria)) =
+        crate::monitoring::public::published_criteria(state, megapolis_domain::Lang::En).await?
+    else {
+        return Ok(Ok(()));
+    };
+    let known = |code: &String| criteria.iter().any(|(c, _)| c == code);
+    Ok(if programme.competences.iter().all(known) {
+        Ok(())
+    } else {
+        Err(InvalidInput {
+            field: "competences",
+            message: "criteria of the published monitoring methodology",
+        })
+    })
+}
+
 /// A refused nomination: 403 for who may not, 409 for what the cohort's places forbid.
 pub(crate) fn refused(refusal: &Refusal) -> Response {
     let status = if refusal.is_forbidden() {
@@ -87,6 +109,20 @@ pub struct ApiProgrammeInput {
     /// The completion rule: the least share (0–1) of sessions attended, with a passed
     /// assessment. Default 0.8.
     min_attendance: Option<f64>,
+    /// What a participant can do afterwards.
+    outcomes: Vec<String>,
+    /// Codes of criteria of the published monitoring methodology that the programme builds.
+    competences: Vec<String>,
+    /// The courses (modules); their hours together no more than the programme's.
+    courses: Vec<ApiCourse>,
+}
+
+/// A course (module) of a programme: a title in either language or both, and its hours.
+#[derive(Serialize, ToSchema)]
+pub struct ApiCourse {
+    pub title_ru: String,
+    pub title_en: String,
+    pub hours: u32,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -100,6 +136,9 @@ pub struct ApiProgramme {
     pub format: String,
     pub validity_years: Option<u32>,
     pub min_attendance: f64,
+    pub outcomes: Vec<String>,
+    pub competences: Vec<String>,
+    pub courses: Vec<ApiCourse>,
 }
 
 impl From<ProgrammeRecord> for ApiProgramme {
@@ -115,6 +154,17 @@ impl From<ProgrammeRecord> for ApiProgramme {
             format: p.format.as_str().into(),
             validity_years: p.validity_years,
             min_attendance: p.rule.min_attendance,
+            outcomes: p.outcomes,
+            competences: p.competences,
+            courses: p
+                .courses
+                .into_iter()
+                .map(|c| ApiCourse {
+                    title_ru: c.title_ru,
+                    title_en: c.title_en,
+                    hours: c.hours,
+                })
+                .collect(),
         }
     }
 }
@@ -421,6 +471,10 @@ pub async fn create_programme(
     Json(input): Json<ProgrammeInput>,
 ) -> ApiResult {
     let programme = input.parse().map_err(|e| invalid_input(&e))?;
+    check_competences(&state, &programme)
+        .await
+        .map_err(fail)?
+        .map_err(|e| invalid_input(&e))?;
     let id = state
         .store
         .training()
@@ -862,6 +916,7 @@ pub async fn issuer(State(state): State<AppState>) -> ApiResult {
     ),
     components(schemas(
         ApiProgrammeInput,
+        ApiCourse,
         ApiProgramme,
         ApiProgrammes,
         ApiCreated,

@@ -17,7 +17,8 @@ use megapolis_domain::{CityCode, Role};
 use megapolis_storage::training::CohortRecord;
 use megapolis_storage::StorageError;
 use megapolis_training::{
-    parse_quotas, Attendance, CohortInput, InvalidInput, NomineeInput, ProgrammeInput,
+    parse_courses, parse_quotas, Attendance, CohortInput, InvalidInput, NomineeInput,
+    ProgrammeInput,
 };
 use minijinja::context;
 use qrcode::render::svg;
@@ -93,6 +94,12 @@ pub struct ProgrammeForm {
     format: String,
     validity_years: String,
     min_attendance: String,
+    /// One outcome a line.
+    outcomes: String,
+    /// Criterion codes, separated by commas or spaces.
+    competences: String,
+    /// One course a line: `title RU | title EN | hours`.
+    courses: String,
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -141,6 +148,13 @@ impl ProgrammeForm {
             format: self.format.clone(),
             validity_years: number("validity_years", &self.validity_years)?,
             min_attendance,
+            outcomes: self.outcomes.lines().map(str::to_string).collect(),
+            competences: self
+                .competences
+                .split([',', ' ', ';'])
+                .map(str::to_string)
+                .collect(),
+            courses: parse_courses(&self.courses)?,
         })
     }
 }
@@ -181,10 +195,27 @@ async fn index_page(
         .iter()
         .map(|c| cohort_view(c, visitor))
         .collect();
+    // Competences link to the criteria of the published methodology, named in the reader's
+    // language.
+    let criteria = crate::monitoring::public::published_criteria(state, visitor.lang).await?;
+    let competence = |code: &String| match &criteria {
+        Some((edition, names)) => context! {
+            code => code,
+            name => names.iter().find(|(c, _)| c == code).map_or(code.as_str(), |(_, n)| n.as_str()),
+            link => format!("/monitoring/editions/{edition}/methodology"),
+        },
+        None => context! { code => code, name => code },
+    };
     let programmes: Vec<_> = programmes
         .into_iter()
         .map(|p| {
             context! {
+                outcomes => p.programme.outcomes,
+                competences => p.programme.competences.iter().map(competence).collect::<Vec<_>>(),
+                courses => p.programme.courses.iter().map(|c| context! {
+                    title => visitor.lang.pick(&c.title_ru, &c.title_en),
+                    hours => c.hours,
+                }).collect::<Vec<_>>(),
                 id => p.id,
                 title => visitor.lang.pick(&p.programme.title_ru, &p.programme.title_en),
                 description => p.programme.description,
@@ -235,7 +266,13 @@ pub async fn create_programme(
     Extension(visitor): Extension<Visitor>,
     CsrfForm(form): CsrfForm<ProgrammeForm>,
 ) -> PageResult {
-    match form.input().and_then(|input| input.parse()) {
+    let checked = match form.input().and_then(|input| input.parse()) {
+        Ok(programme) => super::api::check_competences(&state, &programme)
+            .await?
+            .map(|()| programme),
+        Err(e) => Err(e),
+    };
+    match checked {
         Ok(programme) => {
             let id = state
                 .store

@@ -166,3 +166,13 @@ training-reports-withdrawn = withdrawn
 training-reports-completion-rate = Completion rate
 training-reports-open-data = Open data
 training-reports-empty = No figures yet.
+
+## Courses, outcomes and competences of a programme
+training-courses = Courses
+training-courses-hint = One a line: title in Russian | title in English | hours. Together no more hours than the programme.
+training-outcomes = Learning outcomes
+training-outcomes-hint = One a line: what a participant can do afterwards.
+training-competences = Competences (monitoring criteria)
+training-competences-hint = Codes of criteria of the published monitoring methodology, separated by commas, e.g. OpenData, Services.
+training-invalid-courses = Write each course as title RU | title EN | hours, with no more hours together than the programme.
+training-invalid-competences = Use the codes of criteria of the published monitoring methodology.

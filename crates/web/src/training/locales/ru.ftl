@@ -169,3 +169,13 @@ training-reports-withdrawn = выбыл
 training-reports-completion-rate = Доля завершивших
 training-reports-open-data = Открытые данные
 training-reports-empty = Пока нет данных.
+
+## Курсы, результаты обучения и компетенции программы
+training-courses = Курсы
+training-courses-hint = По одному в строке: название по-русски | название по-английски | часы. Вместе не больше часов, чем в программе.
+training-outcomes = Результаты обучения
+training-outcomes-hint = По одному в строке: что слушатель умеет после программы.
+training-competences = Компетенции (критерии мониторинга)
+training-competences-hint = Коды критериев опубликованной методики мониторинга через запятую, например OpenData, Services.
+training-invalid-courses = Запишите каждый курс как название RU | название EN | часы; вместе не больше часов, чем в программе.
+training-invalid-competences = Укажите коды критериев опубликованной методики мониторинга.
