@@ -155,6 +155,15 @@ async fn the_secretariat_decides_moves_and_keeps_the_register() {
         .await
         .expect("inbox");
     assert!(inbox.contains("Нет бюджета на командировку"), "{inbox}");
+    // The nominee has no account: the decision reaches her by e-mail, once.
+    let mails = app.store.notices().mail_due(1000).await.expect("outbox");
+    let to_vera: Vec<_> = mails
+        .iter()
+        .filter(|m| m.to_address == "vera@minsk.example")
+        .collect();
+    assert_eq!(to_vera.len(), 1, "one e-mail to the nominee");
+    assert_eq!(to_vera[0].notice.kind, "declined");
+    assert!(to_vera[0].notice.text.contains("Нет бюджета"));
     let again = json_of(
         decide(third, "confirm", "").await.expect("POST"),
         409,

@@ -232,7 +232,7 @@ pub(crate) async fn notify(
     if let Some(person) = except {
         recipients.remove(&person);
     }
-    deliver(tx, subject, kind, text, &recipients).await
+    deliver(tx, subject, kind, text, &recipients, &[]).await
 }
 
 /// The active representatives of a city: the audience of what happens to its answers and its
@@ -263,6 +263,21 @@ pub(crate) async fn notify_people(
     people: &[i64],
     except: Option<i64>,
 ) -> Result<usize, StorageError> {
+    notify_people_copying(tx, subject, kind, text, people, except, &[]).await
+}
+
+/// As [`notify_people`], and the e-mail of the notice also goes to `copies`: addresses of
+/// people without an account whom the event concerns (a nominee told of the decision on their
+/// nomination). Copies go only when someone on the platform is notified too.
+pub(crate) async fn notify_people_copying(
+    tx: &mut WriteTx,
+    subject: &Subject,
+    kind: &str,
+    text: &str,
+    people: &[i64],
+    except: Option<i64>,
+    copies: &[&str],
+) -> Result<usize, StorageError> {
     let mut recipients: BTreeMap<i64, String> = BTreeMap::new();
     for person in people.iter().filter(|p| Some(**p) != except) {
         let found: Option<String> = on_tx!(tx, conn => sqlx::query_scalar(
@@ -274,7 +289,7 @@ pub(crate) async fn notify_people(
         .await?);
         recipients.extend(found.map(|email| (*person, email)));
     }
-    deliver(tx, subject, kind, text, &recipients).await
+    deliver(tx, subject, kind, text, &recipients, copies).await
 }
 
 async fn deliver(
@@ -283,10 +298,11 @@ async fn deliver(
     kind: &str,
     text: &str,
     recipients: &BTreeMap<i64, String>,
+    copies: &[&str],
 ) -> Result<usize, StorageError> {
     let now = now_utc();
     let excerpt: String = text.trim().chars().take(500).collect();
-    for (person_id, email) in recipients {
+    for (k, (person_id, email)) in recipients.iter().enumerate() {
         let notice: i64 = on_tx!(tx, conn => sqlx::query_scalar(
             "INSERT INTO notices (person_id, at, subject_kind, subject_id, kind, title, text, link) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -301,14 +317,18 @@ async fn deliver(
         .bind(&subject.link)
         .fetch_one(conn)
         .await?);
-        on_tx!(tx, conn => sqlx::query(
-            "INSERT INTO notice_outbox (notice_id, to_address, created_at, attempts, next_attempt_at) VALUES ($1, $2, $3, 0, $3)",
-        )
-        .bind(notice)
-        .bind(email)
-        .bind(&now)
-        .execute(conn)
-        .await.map(|r| r.rows_affected()))?;
+        // The copies ride on the first recipient's notice, so each goes once.
+        let copies = if k == 0 { copies } else { &[] };
+        for address in std::iter::once(email.as_str()).chain(copies.iter().copied()) {
+            on_tx!(tx, conn => sqlx::query(
+                "INSERT INTO notice_outbox (notice_id, to_address, created_at, attempts, next_attempt_at) VALUES ($1, $2, $3, 0, $3)",
+            )
+            .bind(notice)
+            .bind(address)
+            .bind(&now)
+            .execute(conn)
+            .await.map(|r| r.rows_affected()))?;
+        }
     }
     Ok(recipients.len())
 }

@@ -7,7 +7,7 @@ mod reports;
 use crate::audit::audit_entry;
 use crate::backup::{Kind, Table};
 use crate::db::{now_utc, on_pool, on_tx, NamedRow, Reader, WriteTx};
-use crate::notices::{city_representatives, notify_people};
+use crate::notices::{city_representatives, notify_people_copying};
 use crate::org::load_city;
 use crate::StorageError;
 use megapolis_domain::notice::Subject;
@@ -371,8 +371,9 @@ async fn nomination_in(tx: &mut WriteTx, id: i64) -> Result<NominationRecord, St
     .ok_or_else(|| StorageError::NotFound(format!("nomination {id}")))
 }
 
-/// Tells the nominating city's representatives what became of a nomination, in the write's
-/// transaction: `kind` is the new state, `text` the reason (or the new cohort).
+/// Tells the nominating city's representatives what became of a nomination, and the nominee
+/// by e-mail, in the write's transaction: `kind` is the new state, `text` the reason (or the
+/// new cohort).
 async fn tell_city(
     tx: &mut WriteTx,
     nomination: &NominationRecord,
@@ -390,7 +391,16 @@ async fn tell_city(
         ),
     };
     let reps = city_representatives(tx, &nomination.city).await?;
-    notify_people(tx, &subject, kind, text, &reps, Some(actor)).await
+    notify_people_copying(
+        tx,
+        &subject,
+        kind,
+        text,
+        &reps,
+        Some(actor),
+        &[nomination.email.as_str()],
+    )
+    .await
 }
 
 /// One session of a cohort's schedule and who was present.
