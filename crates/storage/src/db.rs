@@ -172,6 +172,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         15,
         include_str!("../migrations/sqlite/0015_training_programmes.sql"),
     ),
+    (
+        16,
+        include_str!("../migrations/sqlite/0016_training_teachers.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -219,10 +223,14 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         15,
         include_str!("../migrations/postgres/0015_training_programmes.sql"),
     ),
+    (
+        16,
+        include_str!("../migrations/postgres/0016_training_teachers.sql"),
+    ),
 ];
 
 /// The schema version this build expects: the last migration's number.
-pub const SCHEMA_VERSION: i64 = 15;
+pub const SCHEMA_VERSION: i64 = 16;
 
 pub fn now_utc() -> String {
     OffsetDateTime::now_utc()

@@ -275,6 +275,9 @@ pub struct CohortInput {
     /// Who teaches the cohort (names, as the partner gives them).
     #[serde(default)]
     pub teachers: String,
+    /// The e-mails of teachers with an account: they mark the register and the results.
+    #[serde(default)]
+    pub teacher_accounts: Vec<String>,
     pub capacity: u32,
     pub applications_open: String,
     pub applications_close: String,
@@ -314,6 +317,8 @@ pub struct Cohort {
     pub ends_on: Date,
     pub place: String,
     pub teachers: String,
+    /// Lower-cased e-mails of the teachers with an account.
+    pub teacher_accounts: Vec<String>,
     pub capacity: u32,
     pub window: Window,
     pub quotas: BTreeMap<CityCode, u32>,
@@ -369,6 +374,20 @@ impl CohortInput {
             ends_on,
             place: self.place.trim().to_string(),
             teachers: self.teachers.trim().to_string(),
+            teacher_accounts: {
+                let mut accounts: Vec<String> = self
+                    .teacher_accounts
+                    .iter()
+                    .map(|e| e.trim().to_lowercase())
+                    .filter(|e| !e.is_empty())
+                    .collect();
+                if accounts.iter().any(|e| !e.contains('@')) {
+                    return Err(invalid("teacher_accounts", "e-mail addresses"));
+                }
+                accounts.sort();
+                accounts.dedup();
+                accounts
+            },
             capacity: self.capacity,
             window: Window { opens, closes },
             quotas,
@@ -512,6 +531,12 @@ pub fn check_places(places: &Places<'_>, city: &CityCode) -> Result<(), Refusal>
     Ok(())
 }
 
+/// Who marks a cohort's register and results: the Secretariat (and administrators), and the
+/// cohort's own teachers.
+pub fn may_mark(person: &Person, teaches_the_cohort: bool) -> bool {
+    matches!(person.role, Role::Admin | Role::Secretariat) || teaches_the_cohort
+}
+
 /// The places a city has left in a cohort.
 pub fn remaining(cohort: &Cohort, city: &CityCode, used_by_city: u32) -> u32 {
     cohort
@@ -539,6 +564,7 @@ mod tests {
             ends_on: "2026-03-20".into(),
             place: "Moscow".into(),
             teachers: "A. Ivanova".into(),
+            teacher_accounts: vec![" Ivanova@Uni.example ".into()],
             capacity: 3,
             applications_open: "2026-01-10".into(),
             applications_close: "2026-02-10".into(),

@@ -38,9 +38,14 @@ async fn the_secretariat_decides_moves_and_keeps_the_register() {
     )
     .await;
     let today = time::OffsetDateTime::now_utc().date();
+    // A teacher with an account (the demo's expert) marks the register of the spring cohort.
+    let (teacher_email, _) = crate::support::demo_login("expert");
+    let teacher = app.login_as("expert").await;
+    let teacher_token = app.api_token(&teacher).await;
     let cohort = |title: &str| {
         json!({
             "programme_id": programme["id"], "title": title, "teachers": "И. Петров",
+            "teacher_accounts": if title == "Весна" { vec![teacher_email] } else { Vec::new() },
             "starts_on": iso(today), "ends_on": iso(today + time::Duration::days(10)),
             "capacity": 2, "applications_open": iso(today - time::Duration::days(1)),
             "applications_close": iso(today + time::Duration::days(1)),
@@ -266,6 +271,52 @@ async fn the_secretariat_decides_moves_and_keeps_the_register() {
             json!({ "present": present }),
         )
     };
+    // Only the Secretariat and the cohort's teachers keep the register.
+    let by_rep = send(
+        reqwest::Method::PUT,
+        &minsk_token,
+        &format!("/api/v1/training/sessions/{}/attendance", session_ids[0]),
+        json!({ "present": [first] }),
+    )
+    .await
+    .expect("PUT");
+    assert_eq!(by_rep.status(), 403, "a city representative");
+    let by_teacher = send(
+        reqwest::Method::PUT,
+        &teacher_token,
+        &format!("/api/v1/training/sessions/{}/attendance", session_ids[0]),
+        json!({ "present": [first] }),
+    )
+    .await
+    .expect("PUT");
+    assert_eq!(by_teacher.status(), 200, "the cohort's teacher");
+    let autumn_session = json_of(
+        post(
+            &staff_token,
+            &format!("/api/v1/training/cohorts/{autumn}/sessions"),
+            json!({ "day": iso(today), "topic": "Осень" }),
+        )
+        .await
+        .expect("POST"),
+        201,
+        "autumn session",
+    )
+    .await["id"]
+        .as_i64()
+        .expect("id");
+    let elsewhere = send(
+        reqwest::Method::PUT,
+        &teacher_token,
+        &format!("/api/v1/training/sessions/{autumn_session}/attendance"),
+        json!({ "present": [] }),
+    )
+    .await
+    .expect("PUT");
+    assert_eq!(
+        elsewhere.status(),
+        403,
+        "not a teacher of the autumn cohort"
+    );
     json_of(
         mark(session_ids[0], json!([first])).await.expect("PUT"),
         200,

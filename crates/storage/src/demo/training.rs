@@ -176,6 +176,7 @@ pub(super) async fn load(store: &Store, today: Date) -> Result<(), DemoError> {
             ends_on: iso(starts_on + Duration::days(length)),
             place: "Москва".into(),
             teachers: "Е. Смирнова, А. Ким".into(),
+            teacher_accounts: Vec::new(),
             capacity: 10,
             applications_open: iso(opens),
             applications_close: iso(closes),

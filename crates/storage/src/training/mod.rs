@@ -61,6 +61,11 @@ pub(crate) const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "training_teachers",
+        identity: false,
+        columns: &[("cohort_id", Kind::Int), ("person_id", Kind::Int)],
+    },
+    Table {
         name: "training_sessions",
         identity: true,
         columns: &[
@@ -306,6 +311,7 @@ fn cohort_of(row: &impl NamedRow) -> Result<CohortRecord, StorageError> {
             ends_on: date_of(row, "ends_on")?,
             place: row.text("place")?,
             teachers: row.text("teachers")?,
+            teacher_accounts: Vec::new(),
             capacity: count(row.int("capacity")?),
             window: Window {
                 opens: date_of(row, "applications_open")?,
@@ -454,6 +460,13 @@ async fn quotas_and_usage(
         }
         query.fetch_all(conn).await?
     });
+    record.cohort.teacher_accounts = crate::db::on_reader!(reader, conn => sqlx::query_scalar(
+        "SELECT p.email FROM training_teachers t JOIN people p ON p.id = t.person_id \
+         WHERE t.cohort_id = $1 ORDER BY p.email",
+    )
+    .bind(record.id)
+    .fetch_all(conn)
+    .await?);
     for (city, places) in quotas {
         let code = CityCode::parse(&city).map_err(|e| corrupt("quota city", e.0))?;
         record.cohort.quotas.insert(code, count(places));
@@ -535,6 +548,37 @@ impl Training<'_> {
         Ok(id)
     }
 
+    /// Does the person teach the cohort (their account is one of its teachers').
+    pub async fn teaches(&self, person_id: i64, cohort_id: i64) -> Result<bool, StorageError> {
+        let n: i64 = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM training_teachers WHERE person_id = $1 AND cohort_id = $2",
+        )
+        .bind(person_id)
+        .bind(cohort_id)
+        .fetch_one(pool)
+        .await?);
+        Ok(n > 0)
+    }
+
+    /// The cohort of a nomination, or of a session (`of_session`).
+    pub async fn cohort_id_of(&self, id: i64, of_session: bool) -> Result<i64, StorageError> {
+        let sql = if of_session {
+            "SELECT cohort_id FROM training_sessions WHERE id = $1"
+        } else {
+            "SELECT cohort_id FROM training_nominations WHERE id = $1"
+        };
+        let found: Option<i64> = on_pool!(self, pool => sqlx::query_scalar(sql)
+            .bind(id)
+            .fetch_optional(pool)
+            .await?);
+        found.ok_or_else(|| {
+            StorageError::NotFound(format!(
+                "{} {id}",
+                if of_session { "session" } else { "nomination" }
+            ))
+        })
+    }
+
     pub async fn programmes(&self) -> Result<Vec<ProgrammeRecord>, StorageError> {
         let sql = format!("{PROGRAMME} ORDER BY id");
         on_pool!(self, pool => sqlx::query(&sql)
@@ -576,6 +620,28 @@ impl Training<'_> {
         .bind(&cohort.teachers)
         .fetch_one(conn)
         .await?);
+        for email in &cohort.teacher_accounts {
+            let person: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
+                "SELECT id FROM people WHERE email = $1 AND active = $2",
+            )
+            .bind(email)
+            .bind(true)
+            .fetch_optional(conn)
+            .await?);
+            let person = person.ok_or_else(|| {
+                StorageError::Conflict(format!(
+                    "no active account has the e-mail {email}: a teacher who marks the register needs one"
+                ))
+            })?;
+            on_tx!(tx, conn => sqlx::query(
+                "INSERT INTO training_teachers (cohort_id, person_id) VALUES ($1, $2)",
+            )
+            .bind(id)
+            .bind(person)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected())?);
+        }
         for (city, places) in &cohort.quotas {
             on_tx!(tx, conn => sqlx::query(
                 "INSERT INTO training_quotas (cohort_id, city, places) VALUES ($1, $2, $3)",

@@ -190,6 +190,8 @@ pub struct ApiCohortInput {
     place: String,
     /// Who teaches the cohort.
     teachers: String,
+    /// E-mails of the teachers' accounts: they mark the register and the results.
+    teacher_accounts: Vec<String>,
     capacity: u32,
     applications_open: String,
     applications_close: String,
@@ -653,6 +655,9 @@ pub async fn complete(
     Path(id): Path<i64>,
     Json(input): Json<ApiResultInput>,
 ) -> ApiResult {
+    super::nominations::ensure_marker(&state, &visitor, id, false)
+        .await
+        .map_err(fail)?;
     let outcome = record_result(
         &state,
         &visitor,

@@ -58,7 +58,7 @@ pub fn capability() -> Capability {
             route(
                 "POST",
                 "/training/nominations/{id}/complete",
-                STAFF,
+                Access::SignedIn,
                 post(pages::complete),
             ),
             route(
@@ -113,7 +113,7 @@ pub fn capability() -> Capability {
             route(
                 "POST",
                 "/api/v1/training/nominations/{id}/complete",
-                STAFF,
+                Access::SignedIn,
                 post(api::complete),
             ),
             route(
@@ -144,7 +144,7 @@ pub fn capability() -> Capability {
             route(
                 "POST",
                 "/training/sessions/{id}/attendance",
-                STAFF,
+                Access::SignedIn,
                 post(nominations::attendance),
             ),
             route(
@@ -174,7 +174,7 @@ pub fn capability() -> Capability {
             route(
                 "PUT",
                 "/api/v1/training/sessions/{id}/attendance",
-                STAFF,
+                Access::SignedIn,
                 axum::routing::put(nominations::api_mark_attendance),
             ),
             route(

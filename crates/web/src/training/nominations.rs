@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::{Extension, Json};
 use megapolis_storage::training::SessionRecord;
-use megapolis_training::{attended_share, parse_date, Decision};
+use megapolis_training::{attended_share, may_mark, parse_date, Decision};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -213,7 +213,8 @@ pub struct ApiAttendanceInput {
 
 #[utoipa::path(put, path = "/api/v1/training/sessions/{id}/attendance", tag = "training",
     params(("id" = i64, Path)), request_body = ApiAttendanceInput,
-    responses((status = 200, description = "The register as saved", body = ApiAttendanceInput), (status = 404, body = ApiError),
+    responses((status = 200, description = "The register as saved", body = ApiAttendanceInput),
+        (status = 403, description = "Neither the Secretariat nor a teacher of the cohort", body = ApiError), (status = 404, body = ApiError),
         (status = 409, description = "A nomination is not a participant of the cohort", body = ApiError)),
     security(("bearer" = [])))]
 pub async fn api_mark_attendance(
@@ -222,6 +223,9 @@ pub async fn api_mark_attendance(
     Path(id): Path<i64>,
     Json(input): Json<ApiAttendanceInput>,
 ) -> ApiResult {
+    ensure_marker(&state, &visitor, id, true)
+        .await
+        .map_err(fail)?;
     state
         .store
         .training()
@@ -232,6 +236,24 @@ pub async fn api_mark_attendance(
         present: input.present,
     })
     .into_response())
+}
+
+/// Refuses (403) whoever may not mark the register and results of the cohort of a nomination,
+/// or of a session (`of_session`): the Secretariat and the cohort's teachers may.
+pub(crate) async fn ensure_marker(
+    state: &AppState,
+    visitor: &Visitor,
+    id: i64,
+    of_session: bool,
+) -> Result<(), AppError> {
+    let person = signed_in(visitor)?;
+    let training = state.store.training();
+    let cohort = training.cohort_id_of(id, of_session).await?;
+    if may_mark(person, training.teaches(person.id, cohort).await?) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 /// A nomination's share of the cohort's sessions attended, from the register; `None` while the
@@ -326,6 +348,7 @@ pub async fn attendance(
         .filter(|(k, _)| k == "present")
         .filter_map(|(_, v)| v.parse().ok())
         .collect();
+    ensure_marker(&state, &visitor, id, true).await?;
     state
         .store
         .training()

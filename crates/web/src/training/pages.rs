@@ -111,6 +111,8 @@ pub struct CohortForm {
     ends_on: String,
     place: String,
     teachers: String,
+    /// E-mails of teachers with an account, separated by commas.
+    teacher_accounts: String,
     capacity: String,
     applications_open: String,
     applications_close: String,
@@ -172,6 +174,11 @@ impl CohortForm {
             ends_on: self.ends_on.clone(),
             place: self.place.clone(),
             teachers: self.teachers.clone(),
+            teacher_accounts: self
+                .teacher_accounts
+                .split([',', ' ', ';'])
+                .map(str::to_string)
+                .collect(),
             capacity: number_as_written::<u32>(self.capacity.trim()).ok_or(invalid("capacity"))?,
             applications_open: self.applications_open.clone(),
             applications_close: self.applications_close.clone(),
@@ -370,7 +377,16 @@ async fn cohort_page(
         .ok_or(AppError::NotFound)?;
     let view = cohort_view(&record, visitor);
     // A representative sees their own city's nominees, staff everyone's, others no one's.
-    let city = readable_city(visitor).ok();
+    let teaches = match &visitor.person {
+        Some(person) => state.store.training().teaches(person.id, id).await?,
+        None => false,
+    };
+    // A teacher of the cohort reads every participant, as the staff do.
+    let city = if teaches {
+        Some(None)
+    } else {
+        readable_city(visitor).ok()
+    };
     let nominations = match &city {
         Some(city) => {
             state
@@ -392,7 +408,7 @@ async fn cohort_page(
     let cities = crate::org::pages::cities_by_code(state).await?;
     // The staff's register and decisions: the sessions, each participant's share of them, and
     // the other cohorts of the programme a nominee can move to.
-    let (sessions, others) = if visitor.is_staff() {
+    let (sessions, others) = if visitor.is_staff() || teaches {
         let training = state.store.training();
         let others: Vec<_> = training
             .cohorts()
@@ -424,7 +440,8 @@ async fn cohort_page(
         context! {
             cohort => view,
             sessions => sessions.iter().map(|s| context! { id => s.id, day => s.day.to_string(), topic => s.topic, present => s.present }).collect::<Vec<_>>(),
-            other_cohorts => others,
+            other_cohorts => if visitor.is_staff() { others } else { Vec::new() },
+            teaches => teaches,
             decisions => ["confirm", "waitlist", "decline", "withdraw"],
             nominations => nominations,
             sees_nominations => city.is_some(),
@@ -527,6 +544,7 @@ pub async fn complete(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<ResultForm>,
 ) -> PageResult {
+    super::nominations::ensure_marker(&state, &visitor, id, false).await?;
     // An empty field: attendance is counted from the register of the sessions.
     let typed = form.attendance.trim();
     let attendance = if typed.is_empty() {

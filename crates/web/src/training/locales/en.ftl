@@ -176,3 +176,6 @@ training-competences = Competences (monitoring criteria)
 training-competences-hint = Codes of criteria of the published monitoring methodology, separated by commas, e.g. OpenData, Services.
 training-invalid-courses = Write each course as title RU | title EN | hours, with no more hours together than the programme.
 training-invalid-competences = Use the codes of criteria of the published monitoring methodology.
+training-teacher-accounts = Teachers' accounts
+training-teacher-accounts-hint = E-mails of teachers who have an account, separated by commas: they mark the register and the results of this cohort.
+training-invalid-teacher_accounts = Give the teachers' accounts as e-mail addresses, separated by commas.

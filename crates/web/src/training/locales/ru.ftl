@@ -179,3 +179,6 @@ training-competences = Компетенции (критерии монитори
 training-competences-hint = Коды критериев опубликованной методики мониторинга через запятую, например OpenData, Services.
 training-invalid-courses = Запишите каждый курс как название RU | название EN | часы; вместе не больше часов, чем в программе.
 training-invalid-competences = Укажите коды критериев опубликованной методики мониторинга.
+training-teacher-accounts = Учётные записи преподавателей
+training-teacher-accounts-hint = E-mail преподавателей с учётной записью через запятую: они ведут журнал и результаты этого потока.
+training-invalid-teacher_accounts = Укажите учётные записи преподавателей адресами e-mail через запятую.

@@ -1,0 +1,7 @@
+-- The teachers of a cohort who have an account: they mark its register and results.
+-- Keep in step with ../postgres.
+CREATE TABLE training_teachers (
+    cohort_id INTEGER NOT NULL REFERENCES training_cohorts(id),
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    PRIMARY KEY (cohort_id, person_id)
+);
