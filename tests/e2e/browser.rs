@@ -223,6 +223,66 @@ pub(crate) async fn sign_in(browser: &Client, app: &TestApp, email: &str, passwo
     wait_for_path(browser, "/profile").await;
 }
 
+/// Chooses `value` in the list at `css`.
+pub(crate) async fn select(browser: &Client, css: &str, value: &str) {
+    browser
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no list `{css}`: {e}"))
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("choose {value} in `{css}`: {e}"));
+}
+
+/// Clicks a form's button and waits for the page it leads to; returns what that page says was
+/// done.
+pub(crate) async fn send(browser: &Client, button: &str) -> String {
+    // The page the form is on, which goes stale once the next one replaces it (that one may have
+    // the same address and message: a second save).
+    let before = browser
+        .find(Locator::Css("html"))
+        .await
+        .expect("the page of the form");
+    click(browser, button).await;
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let url = browser.current_url().await.expect("current URL");
+        let left = before.tag_name().await.is_err();
+        if left && url.query().is_some_and(|q| q.contains("done=")) {
+            return text_of(browser, "#done").await;
+        }
+        let refused = left && browser.find(Locator::Css("#error-summary")).await.is_ok();
+        assert!(
+            !refused && Instant::now() < deadline,
+            "`{button}` did not lead to a done page, still on {url}: {}",
+            browser.source().await.unwrap_or_default()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+pub(crate) async fn open_page(browser: &Client, app: &TestApp, path: &str) {
+    browser
+        .goto(&app.url(path))
+        .await
+        .unwrap_or_else(|e| panic!("open {path}: {e}"));
+}
+
+/// A new browser session with a fresh profile, signed in; keep the profile while it is used.
+pub(crate) async fn signed_in(
+    driver: &ChromeDriver,
+    app: &TestApp,
+    email: &str,
+    password: &str,
+) -> (Client, tempfile::TempDir) {
+    let profile = tempfile::tempdir().expect("profile dir");
+    let browser = driver.session(profile.path()).await;
+    sign_in(&browser, app, email, password).await;
+    (browser, profile)
+}
+
 /// Scenario (a): every demo role signs in, sees its role on the profile and signs out.
 async fn every_role_signs_in_and_out(driver: &ChromeDriver, app: &TestApp) {
     let profile = tempfile::tempdir().expect("profile dir");
@@ -846,6 +906,7 @@ async fn browser_flows() {
     admin_edits_a_city(&driver, &app).await;
     a_decision_from_text_to_accepted_report(&driver, &app).await;
     crate::monitoring::browser::a_whole_campaign(&driver, &app).await;
+    crate::training::browser::nomination_to_verified_certificate(&driver, &app).await;
     every_page_fits_phone_and_laptop_widths(&driver, &app).await;
     every_page_passes_axe(&driver, &app).await;
     eprintln!(

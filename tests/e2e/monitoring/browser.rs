@@ -8,73 +8,18 @@
 use super::campaigns::{
     add_city, filled, person, post, put_answers, Someone, META, PASSWORD, SPEC,
 };
-use crate::browser::{click, fill, path_of, sign_in, text_of, wait_for_path, ChromeDriver, WAIT};
+use crate::browser::{
+    click, fill, open_page, path_of, select, send, signed_in, text_of, wait_for_path, ChromeDriver,
+    WAIT,
+};
 use crate::support::{demo_login, TestApp};
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use megapolis_monitoring::TemplateKey;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
 const CODES: [&str; 5] = ["portal", "online", "speed", "open", "waste"];
 const RETURN_MESSAGE: &str = "The portal lists 70 % of the services online: please check";
-
-async fn select(browser: &Client, css: &str, value: &str) {
-    browser
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no list `{css}`: {e}"))
-        .select_by_value(value)
-        .await
-        .unwrap_or_else(|e| panic!("choose {value} in `{css}`: {e}"));
-}
-
-/// Clicks a form's button and waits for the page it leads to; returns what that page says was
-/// done.
-async fn send(browser: &Client, button: &str) -> String {
-    // The page the form is on, which goes stale once the next one replaces it (that one may have
-    // the same address and message: a second save).
-    let before = browser
-        .find(Locator::Css("html"))
-        .await
-        .expect("the page of the form");
-    click(browser, button).await;
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let url = browser.current_url().await.expect("current URL");
-        let left = before.tag_name().await.is_err();
-        if left && url.query().is_some_and(|q| q.contains("done=")) {
-            return text_of(browser, "#done").await;
-        }
-        let refused = left && browser.find(Locator::Css("#error-summary")).await.is_ok();
-        assert!(
-            !refused && Instant::now() < deadline,
-            "`{button}` did not lead to a done page, still on {url}: {}",
-            browser.source().await.unwrap_or_default()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-async fn open_page(browser: &Client, app: &TestApp, path: &str) {
-    browser
-        .goto(&app.url(path))
-        .await
-        .unwrap_or_else(|e| panic!("open {path}: {e}"));
-}
-
-async fn signed_in(
-    driver: &ChromeDriver,
-    app: &TestApp,
-    email: &str,
-    password: &str,
-) -> (Client, tempfile::TempDir) {
-    let profile = tempfile::tempdir().expect("profile dir");
-    let browser = driver.session(profile.path()).await;
-    sign_in(&browser, app, email, password).await;
-    (browser, profile)
-}
 
 /// Beta answers and submits through the API; its two assessors accept everything.
 async fn beta_through_the_api(

@@ -57,7 +57,7 @@ pub(crate) fn pdf_text(pdf: &[u8]) -> Option<String> {
 
 /// The QR codes found on a PDF's first page, rendered in grey by `pdftoppm` (a PGM image) and
 /// read by rqrr.
-fn qr_codes(pdf: &[u8]) -> Option<Vec<String>> {
+pub(crate) fn qr_codes(pdf: &[u8]) -> Option<Vec<String>> {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("document.pdf");
     std::fs::write(&path, pdf).expect("write");

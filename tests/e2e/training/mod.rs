@@ -4,6 +4,7 @@
 //! the public reads the signed credential and its status, and this test verifies the proof on
 //! its own (its own JCS, ed25519-dalek), sees one changed character break it, and revocation
 //! and tampering change the status.
+pub(crate) mod browser;
 mod documents;
 mod nominations;
 mod programmes;

@@ -10,7 +10,6 @@
 //! page as the only answer for it. An expired certificate is still a true record of training:
 //! its PDF is given, and says that it has expired.
 use super::api::assess;
-use super::pages::qr_svg;
 use crate::auth::Visitor;
 use crate::error::AppError;
 use crate::render::PageResult;
@@ -176,7 +175,8 @@ async fn sheet_of(
         None => "Megapolis".to_string(),
     };
     let url = verification_url(state, &record.code);
-    let qr = qr_svg(&url)
+    let qr = super::qr::svg(&url)
+        .map(|svg| svg.to_string())
         .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("no QR code for the address {url}")))?;
     let dates = format!(
         "{} – {}",

@@ -11,6 +11,7 @@ pub mod document;
 pub mod job;
 pub mod nominations;
 pub mod pages;
+mod qr;
 pub mod reports;
 
 use crate::capability::{route, Capability, NavEntry};

@@ -646,7 +646,7 @@ pub async fn certificate(
             revoked_at => record.revoked_at,
             reason => record.revoked_reason,
             page_url => page_url.clone(),
-            qr => qr_svg(&page_url),
+            qr => super::qr::svg(&page_url).map(|svg| svg.to_string()),
         },
     )
     .await;
