@@ -209,6 +209,8 @@ const EXPECTED: &[Expect] = &[
     e("POST", "/api/v1/training/cohorts/{id}/certificates", "/api/v1/training/cohorts/999999/certificates", STAFF, 404),
     // Decisions on nominations and the register of sessions: staff only (no such nomination,
     // cohort or session here; the workflow is in tests/e2e/training).
+    e("POST", "/training/nominations/{id}/certificate", "/training/nominations/999999/certificate", STAFF, 404),
+    e("POST", "/api/v1/training/nominations/{id}/certificate", "/api/v1/training/nominations/999999/certificate", STAFF, 404),
     e("POST", "/training/nominations/{id}/decision", "/training/nominations/999999/decision", STAFF, 404),
     e("POST", "/training/nominations/{id}/move", "/training/nominations/999999/move", STAFF, 404),
     e("POST", "/training/cohorts/{id}/sessions", "/training/cohorts/999999/sessions", STAFF, 404),
@@ -552,6 +554,7 @@ async fn send(
                 ],
                 "/training/nominations/{id}/complete" => vec![("attendance", "100".into())],
                 "/training/cohorts/{id}/certificates" => vec![],
+                "/training/nominations/{id}/certificate" => vec![],
                 "/training/nominations/{id}/decision" => vec![("cohort", "1".into()), ("decision", "confirm".into())],
                 "/training/nominations/{id}/move" => vec![("cohort", "1".into()), ("to", "1".into())],
                 "/training/cohorts/{id}/sessions" => vec![("day", "2026-03-02".into()), ("topic", "Matrix".into())],

@@ -6,6 +6,13 @@ use super::{iso, json_of};
 use crate::support::{client, spawn_app};
 use serde_json::{json, Value};
 
+/// The id of what a POST created (201).
+async fn id_of(response: reqwest::Response, what: &str) -> i64 {
+    json_of(response, 201, what).await["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{what}: no id"))
+}
+
 #[tokio::test]
 async fn the_secretariat_decides_moves_and_keeps_the_register() {
     let app = spawn_app().await;
@@ -52,26 +59,20 @@ async fn the_secretariat_decides_moves_and_keeps_the_register() {
             "quotas": {"minsk": 2}
         })
     };
-    let spring = json_of(
+    let spring = id_of(
         post(&staff_token, "/api/v1/training/cohorts", cohort("Весна"))
             .await
             .expect("POST"),
-        201,
         "cohort",
     )
-    .await["id"]
-        .as_i64()
-        .expect("id");
-    let autumn = json_of(
+    .await;
+    let autumn = id_of(
         post(&staff_token, "/api/v1/training/cohorts", cohort("Осень"))
             .await
             .expect("POST"),
-        201,
         "cohort",
     )
-    .await["id"]
-        .as_i64()
-        .expect("id");
+    .await;
     let nominate = |name: &str, email: &str| {
         post(
             &minsk_token,
@@ -79,24 +80,18 @@ async fn the_secretariat_decides_moves_and_keeps_the_register() {
             json!({ "name": name, "position": "Инженер", "email": email }),
         )
     };
-    let first = json_of(
+    let first = id_of(
         nominate("Анна", "anna@minsk.example").await.expect("POST"),
-        201,
         "first",
     )
-    .await["id"]
-        .as_i64()
-        .expect("id");
-    let second = json_of(
+    .await;
+    let second = id_of(
         nominate("Борис", "boris@minsk.example")
             .await
             .expect("POST"),
-        201,
         "second",
     )
-    .await["id"]
-        .as_i64()
-        .expect("id");
+    .await;
     let full = json_of(
         nominate("Вера", "vera@minsk.example").await.expect("POST"),
         409,
@@ -120,14 +115,11 @@ async fn the_secretariat_decides_moves_and_keeps_the_register() {
     )
     .await;
     assert_eq!(waiting["state"], "waitlisted");
-    let third = json_of(
+    let third = id_of(
         nominate("Вера", "vera@minsk.example").await.expect("POST"),
-        201,
         "third",
     )
-    .await["id"]
-        .as_i64()
-        .expect("id");
+    .await;
     // Off the waiting list only with a free place.
     let no_place = json_of(
         decide(second, "confirm", "").await.expect("POST"),
@@ -290,7 +282,7 @@ async fn the_secretariat_decides_moves_and_keeps_the_register() {
     .await
     .expect("PUT");
     assert_eq!(by_teacher.status(), 200, "the cohort's teacher");
-    let autumn_session = json_of(
+    let autumn_session = id_of(
         post(
             &staff_token,
             &format!("/api/v1/training/cohorts/{autumn}/sessions"),
@@ -298,12 +290,9 @@ async fn the_secretariat_decides_moves_and_keeps_the_register() {
         )
         .await
         .expect("POST"),
-        201,
         "autumn session",
     )
-    .await["id"]
-        .as_i64()
-        .expect("id");
+    .await;
     let elsewhere = send(
         reqwest::Method::PUT,
         &teacher_token,
@@ -365,6 +354,38 @@ async fn the_secretariat_decides_moves_and_keeps_the_register() {
         first,
     );
     assert_eq!(anna["attendance"], 0.5);
+    // One certificate, issued on its own; not twice, and not to who did not complete.
+    let issue_one = |id: i64| {
+        post(
+            &staff_token,
+            &format!("/api/v1/training/nominations/{id}/certificate"),
+            json!({}),
+        )
+    };
+    let certificate = json_of(issue_one(first).await.expect("POST"), 201, "issue one").await;
+    let code = certificate["code"].as_str().expect("code").to_string();
+    let status = json_of(
+        http.get(app.url(&format!("/api/v1/certificates/{code}/status")))
+            .send()
+            .await
+            .expect("GET"),
+        200,
+        "status",
+    )
+    .await;
+    assert_eq!(status["status"], "valid");
+    let twice = json_of(issue_one(first).await.expect("POST"), 409, "twice").await;
+    assert!(
+        twice["error"].as_str().is_some_and(|e| e.contains(&code)),
+        "{twice}"
+    );
+    let not_completed = json_of(issue_one(third).await.expect("POST"), 409, "declined").await;
+    assert!(
+        not_completed["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("completed")),
+        "{not_completed}"
+    );
     // A declined nomination takes no results.
     let refused = json_of(complete(third).await.expect("POST"), 409, "declined").await;
     assert_eq!(refused["status"], 409);

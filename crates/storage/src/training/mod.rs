@@ -1202,6 +1202,54 @@ impl Training<'_> {
         actor: &str,
         cohort_id: i64,
         limit: usize,
+        make: impl FnMut(&IssueCandidate) -> Result<NewCertificate, String>,
+    ) -> Result<Vec<String>, StorageError> {
+        self.issue(actor, cohort_id, None, limit, make).await
+    }
+
+    /// Issues the certificate of one participant: refused (nothing written) when they did not
+    /// complete or have one already.
+    pub async fn issue_one(
+        &self,
+        actor: &str,
+        nomination_id: i64,
+        make: impl FnMut(&IssueCandidate) -> Result<NewCertificate, String>,
+    ) -> Result<String, StorageError> {
+        let cohort_id = self.cohort_id_of(nomination_id, false).await?;
+        let issued = self
+            .issue(actor, cohort_id, Some(nomination_id), 1, make)
+            .await?;
+        match issued.into_iter().next() {
+            Some(code) => Ok(code),
+            None => {
+                let sql = format!("{NOMINATION} WHERE n.id = $1");
+                let nomination = on_pool!(self, pool => sqlx::query(&sql)
+                    .bind(nomination_id)
+                    .fetch_optional(pool)
+                    .await?
+                    .as_ref()
+                    .map(nomination_of)
+                    .transpose())?
+                .ok_or_else(|| StorageError::NotFound(format!("nomination {nomination_id}")))?;
+                Err(StorageError::Conflict(match nomination.certificate {
+                    Some(code) => format!("the participant has a certificate already: {code}"),
+                    None => format!(
+                        "a certificate needs a completed training; this nomination is {}",
+                        nomination.state
+                    ),
+                }))
+            }
+        }
+    }
+
+    /// The certificates of the cohort's completed participants without one (only `only`, when
+    /// given), at most `limit`, in one transaction.
+    async fn issue(
+        &self,
+        actor: &str,
+        cohort_id: i64,
+        only: Option<i64>,
+        limit: usize,
         mut make: impl FnMut(&IssueCandidate) -> Result<NewCertificate, String>,
     ) -> Result<Vec<String>, StorageError> {
         let mut tx = self.begin_write().await?;
@@ -1214,11 +1262,14 @@ impl Training<'_> {
                 StorageError::NotFound(format!("programme {}", cohort.cohort.programme_id))
             })?;
         let sql = format!(
-            "{NOMINATION} WHERE n.cohort_id = $1 AND n.state = 'completed' AND c.code IS NULL ORDER BY n.id LIMIT $2"
+            "{NOMINATION} WHERE n.cohort_id = $1 AND n.state = 'completed' AND c.code IS NULL \
+             AND (n.id = $3 OR $4) ORDER BY n.id LIMIT $2"
         );
         let candidates: Vec<NominationRecord> = on_tx!(tx, conn => sqlx::query(&sql)
             .bind(cohort_id)
             .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .bind(only.unwrap_or_default())
+            .bind(only.is_none())
             .fetch_all(conn)
             .await?
             .iter()

@@ -12,6 +12,22 @@ use crate::capability::{route, Capability, NavEntry};
 use axum::routing::get;
 use megapolis_domain::role::Access;
 
+/// Queues a job of `kind` whose payload is `request` as JSON; returns the job's id. The
+/// capabilities' `enqueue` functions call this with their own request type.
+pub async fn enqueue(
+    store: &megapolis_storage::Store,
+    kind: &str,
+    request: &impl serde::Serialize,
+    actor: &str,
+) -> Result<i64, String> {
+    let payload = serde_json::to_value(request).map_err(|e| e.to_string())?;
+    store
+        .jobs()
+        .enqueue(kind, &payload, actor)
+        .await
+        .map_err(|e| e.to_string())
+}
+
 pub fn capability() -> Capability {
     const STAFF: Access = Access::STAFF;
     Capability {

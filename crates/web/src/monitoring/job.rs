@@ -20,16 +20,11 @@ pub fn job() -> JobKind {
 
 /// Queues the computation of an edition; returns the job's id.
 pub async fn enqueue(store: &Store, edition: i64, actor: &str) -> Result<i64, String> {
-    let payload = serde_json::to_value(Request {
+    let request = Request {
         edition,
         actor: actor.to_string(),
-    })
-    .map_err(|e| e.to_string())?;
-    store
-        .jobs()
-        .enqueue(KIND, &payload, actor)
-        .await
-        .map_err(|e| e.to_string())
+    };
+    crate::jobs::enqueue(store, KIND, &request, actor).await
 }
 
 async fn run(context: JobContext, payload: Value) -> Result<Value, String> {

@@ -759,10 +759,7 @@ pub(crate) async fn issue_at(
     if state.store.training().cohort(cohort_id).await?.is_none() {
         return Err(AppError::NotFound);
     }
-    let issuer_name = match state.store.org().association().await? {
-        Some(a) => format!("{} / {}", a.name_ru, a.name_en),
-        None => "Megapolis".to_string(),
-    };
+    let issuer_name = issuer_name(state).await?;
     Ok(state
         .store
         .training()
@@ -770,6 +767,53 @@ pub(crate) async fn issue_at(
             make_certificate(state, &issuer_name, candidate, now)
         })
         .await?)
+}
+
+/// The issuer's name on a certificate: the association's, in both languages.
+async fn issuer_name(state: &AppState) -> Result<String, AppError> {
+    Ok(match state.store.org().association().await? {
+        Some(a) => format!("{} / {}", a.name_ru, a.name_en),
+        None => "Megapolis".to_string(),
+    })
+}
+
+/// Issues one participant's certificate now; shared by the API and the page.
+pub(crate) async fn issue_one(
+    state: &AppState,
+    visitor: &Visitor,
+    nomination_id: i64,
+) -> Result<String, AppError> {
+    let issuer_name = issuer_name(state).await?;
+    let now = OffsetDateTime::now_utc();
+    Ok(state
+        .store
+        .training()
+        .issue_one(&visitor.actor(), nomination_id, |candidate| {
+            make_certificate(state, &issuer_name, candidate, now)
+        })
+        .await?)
+}
+
+/// The certificate issued to one participant.
+#[derive(Serialize, ToSchema)]
+pub struct ApiIssuedOne {
+    /// Its verification code.
+    pub code: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/training/nominations/{id}/certificate", tag = "training",
+    params(("id" = i64, Path)),
+    responses((status = 201, description = "Issued now, signed", body = ApiIssuedOne),
+        (status = 404, body = ApiError),
+        (status = 409, description = "The participant did not complete, or has a certificate already", body = ApiError)),
+    security(("bearer" = [])))]
+pub async fn issue_for_one(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<i64>,
+) -> ApiResult {
+    let code = issue_one(&state, &visitor, id).await.map_err(fail)?;
+    Ok((StatusCode::CREATED, Json(ApiIssuedOne { code })).into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/training/cohorts/{id}/certificates", tag = "training",
@@ -913,6 +957,7 @@ pub async fn issuer(State(state): State<AppState>) -> ApiResult {
         nominate,
         complete,
         issue,
+        issue_for_one,
         issuer,
         certificates,
         credential,
@@ -935,6 +980,7 @@ pub async fn issuer(State(state): State<AppState>) -> ApiResult {
         ApiResultInput,
         ApiOutcome,
         ApiIssueQueued,
+        ApiIssuedOne,
         ApiStatus,
         ApiCertificate,
         ApiCertificates,

@@ -27,16 +27,11 @@ pub fn job() -> JobKind {
 
 /// Queues the issuing of a cohort's certificates; returns the job's id.
 pub async fn enqueue(store: &Store, cohort: i64, actor: &str) -> Result<i64, String> {
-    let payload = serde_json::to_value(Request {
+    let request = Request {
         cohort,
         actor: actor.to_string(),
-    })
-    .map_err(|e| e.to_string())?;
-    store
-        .jobs()
-        .enqueue(KIND, &payload, actor)
-        .await
-        .map_err(|e| e.to_string())
+    };
+    crate::jobs::enqueue(store, KIND, &request, actor).await
 }
 
 /// The share done, in percent, held below 100 until the job is finished.

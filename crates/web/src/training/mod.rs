@@ -126,6 +126,18 @@ pub fn capability() -> Capability {
             route("GET", "/api/v1/training/issuer", Public, get(api::issuer)),
             route(
                 "POST",
+                "/training/nominations/{id}/certificate",
+                STAFF,
+                post(pages::issue_one),
+            ),
+            route(
+                "POST",
+                "/api/v1/training/nominations/{id}/certificate",
+                STAFF,
+                post(api::issue_for_one),
+            ),
+            route(
+                "POST",
                 "/training/nominations/{id}/decision",
                 STAFF,
                 post(nominations::decide),

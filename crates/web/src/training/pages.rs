@@ -581,6 +581,17 @@ pub async fn complete(
     )))
 }
 
+/// Issues one completed participant's certificate now and opens it.
+pub async fn issue_one(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<serde_json::Map<String, serde_json::Value>>,
+) -> PageResult {
+    let code = super::api::issue_one(&state, &visitor, id).await?;
+    Ok(see_other(&format!("/certificates/{code}")))
+}
+
 pub async fn issue(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,

@@ -179,3 +179,4 @@ training-invalid-competences = Use the codes of criteria of the published monito
 training-teacher-accounts = Teachers' accounts
 training-teacher-accounts-hint = E-mails of teachers who have an account, separated by commas: they mark the register and the results of this cohort.
 training-invalid-teacher_accounts = Give the teachers' accounts as e-mail addresses, separated by commas.
+training-issue-one = Issue the certificate

@@ -182,3 +182,4 @@ training-invalid-competences = Укажите коды критериев опу
 training-teacher-accounts = Учётные записи преподавателей
 training-teacher-accounts-hint = E-mail преподавателей с учётной записью через запятую: они ведут журнал и результаты этого потока.
 training-invalid-teacher_accounts = Укажите учётные записи преподавателей адресами e-mail через запятую.
+training-issue-one = Выдать сертификат
