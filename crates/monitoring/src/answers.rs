@@ -19,6 +19,7 @@
 //! f64, `yes`/`no`, a choice's key) and mapped to a number only when the verified data feed the
 //! edition: [`QuestionSpec::score`].
 use crate::edition::{AnswerType, Edition, InputError, InputPart};
+use crate::meta_table::MetaTable;
 use megapolis_domain::Lang;
 use serde::{Deserialize, Serialize};
 
@@ -384,38 +385,23 @@ struct Extras {
 }
 
 /// The `choices`, `min`, `max`, `evidence` columns of iMeta, by indicator code, with their rows.
-fn read_extras(meta: &str) -> Result<std::collections::HashMap<String, Extras>, InputError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(meta.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| input_error(0, "", e.to_string()))?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').to_string())
-        .collect();
-    let position = |name: &str| headers.iter().position(|h| h == name);
-    let mut out = std::collections::HashMap::new();
-    let Some(code) = position("iCode") else {
-        return Ok(out);
-    };
-    let [choices, min, max, evidence] = ["choices", "min", "max", "evidence"].map(position);
-    for (k, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| input_error(k + 2, "", e.to_string()))?;
-        let cell = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or("").to_string();
-        out.insert(
-            cell(Some(code)),
-            Extras {
-                row: k + 2,
-                choices: cell(choices),
-                min: cell(min),
-                max: cell(max),
-                evidence: cell(evidence),
-            },
-        );
-    }
-    Ok(out)
+fn read_extras(table: &MetaTable) -> std::collections::HashMap<String, Extras> {
+    table
+        .rows()
+        .map(|(row, cells)| {
+            let cell = |column: &str| cells.get(column).to_string();
+            (
+                cell("iCode"),
+                Extras {
+                    row,
+                    choices: cell("choices"),
+                    min: cell("min"),
+                    max: cell("max"),
+                    evidence: cell("evidence"),
+                },
+            )
+        })
+        .collect()
 }
 
 fn input_error(row: usize, column: &str, message: String) -> InputError {
@@ -436,7 +422,7 @@ impl Questionnaire {
         // methodology.questions are read from the same columns.
         let questions = &methodology.questions;
         let name = |code: &str, lang: Lang| methodology.names.name(code, lang).to_string();
-        let extras = read_extras(edition.meta())?;
+        let extras = read_extras(&methodology.table);
         let mut criteria: Vec<Criterion> = Vec::new();
         for node in framework.nodes.iter().filter(|n| n.is_indicator()) {
             let parent = node.parent.map(|p| &framework.nodes[p]);

@@ -152,45 +152,25 @@ pub struct Question {
 pub const QUESTION_COLUMNS: [&str; 3] = ["question_ru", "question_en", "answer_type"];
 
 /// Reads the question columns of iMeta (absent columns give empty questions).
-pub fn read_questions(meta: &str) -> Result<Vec<Question>, InputError> {
-    let part = InputPart::Meta;
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .trim(csv::Trim::All)
-        .from_reader(meta.as_bytes());
-    let csv_error = |e: csv::Error| match e.position() {
-        Some(p) => InputError::at(part, p.line() as usize, "", e.to_string()),
-        None => InputError::new(part, e.to_string()),
-    };
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(csv_error)?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').to_string())
-        .collect();
-    let position = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(code), Some(kind)) = (position("iCode"), position("Type")) else {
-        return Ok(Vec::new());
-    };
-    let [ru, en, answer] = QUESTION_COLUMNS.map(position);
-    if ru.is_none() && en.is_none() && answer.is_none() {
+pub fn read_questions(table: &MetaTable) -> Result<Vec<Question>, InputError> {
+    let has_questions = table.has_column("iCode")
+        && table.has_column("Type")
+        && QUESTION_COLUMNS.iter().any(|c| table.has_column(c));
+    if !has_questions {
         return Ok(Vec::new());
     }
     let mut questions = Vec::new();
-    for (k, record) in reader.records().enumerate() {
-        let record = record.map_err(csv_error)?;
-        let row = k + 2;
-        let cell = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or("").to_string();
-        if cell(Some(kind)) != "Indicator" {
+    for (row, cells) in table.rows() {
+        if cells.get("Type") != "Indicator" {
             continue;
         }
-        let answer_text = cell(answer);
+        let answer_text = cells.get("answer_type");
         let answer_type = if answer_text.is_empty() {
             None
         } else {
-            Some(AnswerType::parse(&answer_text).ok_or_else(|| {
+            Some(AnswerType::parse(answer_text).ok_or_else(|| {
                 InputError::at(
-                    part,
+                    InputPart::Meta,
                     row,
                     "answer_type",
                     format!(
@@ -200,9 +180,9 @@ pub fn read_questions(meta: &str) -> Result<Vec<Question>, InputError> {
             })?)
         };
         questions.push(Question {
-            code: cell(Some(code)),
-            question_ru: cell(ru),
-            question_en: cell(en),
+            code: cells.get("iCode").to_string(),
+            question_ru: cells.get("question_ru").to_string(),
+            question_en: cells.get("question_en").to_string(),
             answer_type,
         });
     }
@@ -240,6 +220,8 @@ pub struct Methodology {
     pub questions: Vec<Question>,
     /// The nodes' names in Russian and English.
     pub names: Names,
+    /// iMeta as a table, for the columns beyond the engine's.
+    pub table: MetaTable,
     pub data: Option<UnitData>,
 }
 
@@ -342,8 +324,9 @@ impl Edition {
                 "the framework has no Aggregate rows: a ranking needs an index above the indicators",
             ));
         }
-        let questions = read_questions(&self.meta)?;
-        let names = Names::of_table(&MetaTable::read_csv(&self.meta)?);
+        let table = MetaTable::read_csv(&self.meta)?;
+        let questions = read_questions(&table)?;
+        let names = Names::of_table(&table);
         let spec =
             BuildSpec::parse(&self.spec).map_err(|e| InputError::of_engine(InputPart::Spec, e))?;
         check_spec(&spec)?;
@@ -358,6 +341,7 @@ impl Edition {
             spec,
             questions,
             names,
+            table,
             data,
         })
     }

@@ -40,6 +40,8 @@ pub use compute::{
 pub use edition::{
     AnswerType, Edition, EditionInput, InputError, InputPart, Methodology, Question,
 };
-pub use meta_table::{rename_data_column, EditError, MetaNode, MetaTable, Names, EDITABLE_COLUMNS};
+pub use meta_table::{
+    rename_data_column, EditError, MetaNode, MetaRow, MetaTable, Names, EDITABLE_COLUMNS,
+};
 pub use state::{EditionState, StateError};
 pub use template::{read_template, write_template, TemplateKey};

@@ -61,6 +61,23 @@ impl MetaNode {
     }
 }
 
+/// One row of the table, read by column.
+#[derive(Debug, Clone, Copy)]
+pub struct MetaRow<'a> {
+    table: &'a MetaTable,
+    cells: &'a [String],
+}
+
+impl<'a> MetaRow<'a> {
+    /// The cell under `column`, "" when the table has no such column.
+    pub fn get(&self, column: &str) -> &'a str {
+        self.table
+            .column(column)
+            .and_then(|c| self.cells.get(c))
+            .map_or("", String::as_str)
+    }
+}
+
 /// Why a change to the table is refused before the methodology is even checked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EditError {
@@ -187,6 +204,19 @@ impl MetaTable {
     fn row_of(&self, code: &str) -> Option<usize> {
         let c = self.column("iCode")?;
         self.rows.iter().position(|r| r[c] == code)
+    }
+
+    /// Does the table have the column.
+    pub fn has_column(&self, name: &str) -> bool {
+        self.column(name).is_some()
+    }
+
+    /// The rows with their number in the file (the header is row 1), each read by column.
+    pub fn rows(&self) -> impl Iterator<Item = (usize, MetaRow<'_>)> {
+        self.rows
+            .iter()
+            .enumerate()
+            .map(|(k, cells)| (k + 2, MetaRow { table: self, cells }))
     }
 
     /// Every node, in the file's order.

@@ -365,6 +365,62 @@ fn places_of<'a>(cohort: &'a CohortRecord, city: &CityCode) -> Places<'a> {
     }
 }
 
+/// Writes a nomination of `nominee` to the cohort for the city, in `state`, with its results
+/// (attendance, assessment passed) when they are known; returns its id.
+#[allow(clippy::too_many_arguments)] // one row's columns, each named at the call
+async fn insert_nomination(
+    tx: &mut WriteTx,
+    cohort_id: i64,
+    city: &CityCode,
+    nominee: &Nominee,
+    state: &str,
+    result: Option<(Attendance, bool)>,
+    by: &str,
+    now: &str,
+) -> Result<i64, StorageError> {
+    Ok(on_tx!(tx, conn => sqlx::query_scalar(
+        "INSERT INTO training_nominations (cohort_id, city, name, position, department, email, state, \
+         attendance, assessment_passed, nominated_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+    )
+    .bind(cohort_id)
+    .bind(city.as_str())
+    .bind(&nominee.name)
+    .bind(&nominee.position)
+    .bind(&nominee.department)
+    .bind(&nominee.email)
+    .bind(state)
+    .bind(result.map(|(attendance, _)| attendance.share()))
+    .bind(result.map(|(_, passed)| passed))
+    .bind(by)
+    .bind(now)
+    .fetch_one(conn)
+    .await?))
+}
+
+/// A cohort read in a write's transaction, or not found.
+async fn cohort_for_write(tx: &mut WriteTx, id: i64) -> Result<CohortRecord, StorageError> {
+    cohort_in(&mut Reader::Tx(tx), id)
+        .await?
+        .ok_or_else(|| StorageError::NotFound(format!("cohort {id}")))
+}
+
+/// Is the e-mail nominated to the cohort already (in any state: nobody twice).
+async fn nominated_already(
+    tx: &mut WriteTx,
+    cohort_id: i64,
+    email: &str,
+) -> Result<bool, StorageError> {
+    let n: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM training_nominations WHERE cohort_id = $1 AND email = $2",
+    )
+    .bind(cohort_id)
+    .bind(email)
+    .fetch_one(conn)
+    .await?);
+    Ok(n > 0)
+}
+
 async fn nomination_in(tx: &mut WriteTx, id: i64) -> Result<NominationRecord, StorageError> {
     let sql = format!("{NOMINATION} WHERE n.id = $1");
     on_tx!(tx, conn => sqlx::query(&sql)
@@ -717,42 +773,28 @@ impl Training<'_> {
         today: Date,
     ) -> Result<i64, StorageError> {
         let mut tx = self.begin_write().await?;
-        let cohort = cohort_in(&mut Reader::Tx(&mut tx), cohort_id)
-            .await?
-            .ok_or_else(|| StorageError::NotFound(format!("cohort {cohort_id}")))?;
+        let cohort = cohort_for_write(&mut tx, cohort_id).await?;
         let city = nominating_city(person, asked_city)?;
-        let already: i64 = on_tx!(tx, conn => sqlx::query_scalar(
-            "SELECT COUNT(*) FROM training_nominations WHERE cohort_id = $1 AND email = $2",
-        )
-        .bind(cohort_id)
-        .bind(&nominee.email)
-        .fetch_one(conn)
-        .await?);
         check_nomination(
             &Places {
-                cohort: &cohort.cohort,
-                used_by_city: cohort.used_by(&city),
-                used_total: cohort.used_total(),
-                already_nominated: already > 0,
+                already_nominated: nominated_already(&mut tx, cohort_id, &nominee.email).await?,
+                ..places_of(&cohort, &city)
             },
             &city,
             today,
         )?;
         let now = now_utc();
-        let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
-            "INSERT INTO training_nominations (cohort_id, city, name, position, department, email, state, \
-             nominated_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'nominated', $7, $8, $8) RETURNING id",
+        let id = insert_nomination(
+            &mut tx,
+            cohort_id,
+            &city,
+            nominee,
+            NominationState::Nominated.as_str(),
+            None,
+            &person.email.to_string(),
+            &now,
         )
-        .bind(cohort_id)
-        .bind(city.as_str())
-        .bind(&nominee.name)
-        .bind(&nominee.position)
-        .bind(&nominee.department)
-        .bind(&nominee.email)
-        .bind(person.email.to_string())
-        .bind(&now)
-        .fetch_one(conn)
-        .await?);
+        .await?;
         tx.audit(&audit_entry(
             &person.email.to_string(),
             "nominate",
@@ -778,24 +820,17 @@ impl Training<'_> {
         let mut tx = self.begin_write().await?;
         let now = now_utc();
         let state = result.map_or("nominated", |(_, _, outcome)| outcome.as_str());
-        let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
-            "INSERT INTO training_nominations (cohort_id, city, name, position, department, email, state, \
-             attendance, assessment_passed, nominated_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+        let id = insert_nomination(
+            &mut tx,
+            cohort_id,
+            city,
+            nominee,
+            state,
+            result.map(|(attendance, passed, _)| (attendance, passed)),
+            crate::demo::DEMO_ACTOR,
+            &now,
         )
-        .bind(cohort_id)
-        .bind(city.as_str())
-        .bind(&nominee.name)
-        .bind(&nominee.position)
-        .bind(&nominee.department)
-        .bind(&nominee.email)
-        .bind(state)
-        .bind(result.map(|(a, _, _)| a.share()))
-        .bind(result.map(|(_, passed, _)| passed))
-        .bind(crate::demo::DEMO_ACTOR)
-        .bind(&now)
-        .fetch_one(conn)
-        .await?);
+        .await?;
         tx.audit(&audit_entry(
             crate::demo::DEMO_ACTOR,
             "nominate",
@@ -912,9 +947,7 @@ impl Training<'_> {
         let state = state_of(&before)?;
         let next = state.decide(decision, reason)?;
         if !state.holds_place() && next.holds_place() {
-            let cohort = cohort_in(&mut Reader::Tx(&mut tx), before.cohort_id)
-                .await?
-                .ok_or_else(|| StorageError::NotFound(format!("cohort {}", before.cohort_id)))?;
+            let cohort = cohort_for_write(&mut tx, before.cohort_id).await?;
             let city = city_of(&before)?;
             check_places(&places_of(&cohort, &city), &city)?;
         }
@@ -970,38 +1003,31 @@ impl Training<'_> {
                 "the nomination is in this cohort already".into(),
             ));
         }
-        let cohort = cohort_in(&mut Reader::Tx(&mut tx), target)
-            .await?
-            .ok_or_else(|| StorageError::NotFound(format!("cohort {target}")))?;
+        let cohort = cohort_for_write(&mut tx, target).await?;
         let city = city_of(&before)?;
-        let already: i64 = on_tx!(tx, conn => sqlx::query_scalar(
-            "SELECT COUNT(*) FROM training_nominations WHERE cohort_id = $1 AND email = $2",
-        )
-        .bind(target)
-        .bind(&before.email)
-        .fetch_one(conn)
-        .await?);
-        if already > 0 {
+        if nominated_already(&mut tx, target, &before.email).await? {
             return Err(megapolis_training::Refusal::Duplicate.into());
         }
         check_places(&places_of(&cohort, &city), &city)?;
         let now = now_utc();
         let actor_name = actor.email.to_string();
-        let moved: i64 = on_tx!(tx, conn => sqlx::query_scalar(
-            "INSERT INTO training_nominations (cohort_id, city, name, position, department, email, state, \
-             nominated_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+        let nominee = Nominee {
+            name: before.name.clone(),
+            position: before.position.clone(),
+            department: before.department.clone(),
+            email: before.email.clone(),
+        };
+        let moved = insert_nomination(
+            &mut tx,
+            target,
+            &city,
+            &nominee,
+            NominationState::Nominated.as_str(),
+            None,
+            &actor_name,
+            &now,
         )
-        .bind(target)
-        .bind(city.as_str())
-        .bind(&before.name)
-        .bind(&before.position)
-        .bind(&before.department)
-        .bind(&before.email)
-        .bind(NominationState::Nominated.as_str())
-        .bind(&actor_name)
-        .bind(&now)
-        .fetch_one(conn)
-        .await?);
+        .await?;
         let reason = Some(reason.trim()).filter(|r| !r.is_empty());
         on_tx!(tx, conn => sqlx::query(
             "UPDATE training_nominations SET state = $1, reason = $2, moved_to = $3, updated_at = $4 WHERE id = $5",
@@ -1044,9 +1070,7 @@ impl Training<'_> {
         topic: &str,
     ) -> Result<i64, StorageError> {
         let mut tx = self.begin_write().await?;
-        let cohort = cohort_in(&mut Reader::Tx(&mut tx), cohort_id)
-            .await?
-            .ok_or_else(|| StorageError::NotFound(format!("cohort {cohort_id}")))?;
+        let cohort = cohort_for_write(&mut tx, cohort_id).await?;
         if day < cohort.cohort.starts_on || day > cohort.cohort.ends_on {
             return Err(StorageError::Conflict(format!(
                 "the session's day {day} is outside the cohort's dates {} – {}",
@@ -1253,9 +1277,7 @@ impl Training<'_> {
         mut make: impl FnMut(&IssueCandidate) -> Result<NewCertificate, String>,
     ) -> Result<Vec<String>, StorageError> {
         let mut tx = self.begin_write().await?;
-        let cohort = cohort_in(&mut Reader::Tx(&mut tx), cohort_id)
-            .await?
-            .ok_or_else(|| StorageError::NotFound(format!("cohort {cohort_id}")))?;
+        let cohort = cohort_for_write(&mut tx, cohort_id).await?;
         let programme = programme_in(&mut tx, cohort.cohort.programme_id)
             .await?
             .ok_or_else(|| {

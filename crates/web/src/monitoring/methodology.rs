@@ -16,7 +16,7 @@ use axum::response::IntoResponse;
 use axum::Extension;
 use megapolis_monitoring::{
     rename_data_column, AnswerType, EditError, Edition, EditionInput, InputError, MetaNode,
-    MetaTable, StateError,
+    MetaRow, MetaTable, Names, StateError,
 };
 use megapolis_storage::monitoring::EditionSummary;
 use minijinja::context;
@@ -75,7 +75,8 @@ fn refusal(error: &InputError, table: &MetaTable) -> Refusal {
         megapolis_monitoring::InputPart::Meta => error
             .row
             .and_then(|r| r.checked_sub(2))
-            .and_then(|k| table.nodes().get(k).map(|n| n.code().to_string())),
+            .and_then(|k| table.rows().nth(k))
+            .map(|(_, row)| row.get("iCode").to_string()),
         _ => None,
     };
     Refusal {
@@ -92,7 +93,6 @@ struct NodeRow {
     code: String,
     name: String,
     kind: String,
-    level: String,
     parent: String,
     weight: String,
     answer_type: String,
@@ -101,36 +101,24 @@ struct NodeRow {
 }
 
 fn node_rows(table: &MetaTable, visitor: &Visitor) -> Vec<NodeRow> {
-    let nodes = table.nodes();
-    let top = nodes
-        .iter()
-        .filter_map(|n| n.get("Level").parse::<usize>().ok())
+    let level = |row: &MetaRow<'_>| row.get("Level").parse::<usize>().ok();
+    let top = table
+        .rows()
+        .filter_map(|(_, r)| level(&r))
         .max()
         .unwrap_or(1);
-    nodes
-        .iter()
-        .map(|n| {
-            let name = visitor
-                .lang
-                .pick(n.get("name_ru"), n.get("name_en"))
-                .to_string();
-            NodeRow {
-                code: n.code().to_string(),
-                name: if name.is_empty() {
-                    n.get("iName").to_string()
-                } else {
-                    name
-                },
-                kind: n.get("Type").to_string(),
-                level: n.get("Level").to_string(),
-                parent: n.get("Parent").to_string(),
-                weight: n.get("Weight").to_string(),
-                answer_type: n.get("answer_type").to_string(),
-                depth: n
-                    .get("Level")
-                    .parse::<usize>()
-                    .map_or(0, |l| top.saturating_sub(l)),
-            }
+    // Named as the public pages name them.
+    let names = Names::of_table(table);
+    table
+        .rows()
+        .map(|(_, row)| NodeRow {
+            code: row.get("iCode").to_string(),
+            name: names.name(row.get("iCode"), visitor.lang).to_string(),
+            kind: row.get("Type").to_string(),
+            parent: row.get("Parent").to_string(),
+            weight: row.get("Weight").to_string(),
+            answer_type: row.get("answer_type").to_string(),
+            depth: level(&row).map_or(0, |l| top.saturating_sub(l)),
         })
         .collect()
 }

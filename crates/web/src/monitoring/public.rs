@@ -14,7 +14,7 @@ use megapolis_domain::Lang;
 use megapolis_monitoring::charts::{self, RankPoint, ScoreBar, ScoreLegend};
 use megapolis_monitoring::open_data::{self, EditionTables};
 use megapolis_monitoring::profile::{self, PeerGroup, Profile};
-use megapolis_monitoring::{Edition, Methodology, RankedUnit, Ranking};
+use megapolis_monitoring::{Edition, MetaTable, Methodology, Names, RankedUnit, Ranking};
 use megapolis_storage::monitoring::{EditionSummary, StoredResult};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
@@ -211,31 +211,32 @@ pub(crate) fn node_name(tables: &EditionTables, code: &str, lang: Lang) -> Strin
 
 /// The criteria of the newest published edition (every aggregate under its index, with its
 /// name in `lang`), for what other capabilities link to them (the competences of a training
-/// programme); `None` while nothing is published.
+/// programme); `None` while nothing is published. The edition comes from the by-pin cache and
+/// only its iMeta is read, not its data.
 pub(crate) async fn published_criteria(
     state: &AppState,
     lang: Lang,
 ) -> Result<Option<(i64, Vec<(String, String)>)>, AppError> {
-    let monitoring = state.store.monitoring();
-    let Some(newest) = monitoring.list(true).await?.into_iter().next() else {
+    let Some(newest) = state
+        .store
+        .monitoring()
+        .list(true)
+        .await?
+        .into_iter()
+        .next()
+    else {
         return Ok(None);
     };
-    let Some(edition) = monitoring.edition(newest.id).await? else {
-        return Ok(None);
-    };
-    let methodology = edition
-        .methodology()
+    let stored = stored(state, &newest).await?;
+    let table = MetaTable::read_csv(stored.edition.meta())
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!("a published edition: {e}")))?;
-    let criteria = methodology
-        .framework
-        .nodes
-        .iter()
-        .filter(|n| n.level >= 2 && n.parent.is_some())
-        .map(|n| {
-            (
-                n.code.clone(),
-                methodology.names.name(&n.code, lang).to_string(),
-            )
+    let names = Names::of_table(&table);
+    let criteria = table
+        .rows()
+        .filter(|(_, row)| row.get("Type") == "Aggregate" && !row.get("Parent").is_empty())
+        .map(|(_, row)| {
+            let code = row.get("iCode");
+            (code.to_string(), names.name(code, lang).to_string())
         })
         .collect();
     Ok(Some((newest.id, criteria)))
