@@ -23,6 +23,12 @@ pub const SEMANTIC_WEIGHT: f32 = 0.5;
 /// The grouping threshold the Council sees first when both signals are in use.
 pub const COMBINED_THRESHOLD: f64 = 0.3;
 
+/// Pairs scoring under this count as unrelated in the grouping when both signals are in use.
+/// The stretched cosine of two unrelated requests is still above 0 (their median cosine is over
+/// the floor), so without this nearly every pair would be a link and the grouping of 10,000
+/// submissions would hold tens of millions of them.
+pub const COMBINED_EDGE_FLOOR: f64 = 0.15;
+
 /// An embedding that cannot be used.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum EmbeddingError {
@@ -108,6 +114,14 @@ impl Mode {
         match self {
             Mode::Lexical => crate::cluster::DEFAULT_THRESHOLD,
             Mode::Combined { .. } => COMBINED_THRESHOLD,
+        }
+    }
+
+    /// The score under which the grouping takes a pair as unrelated in this mode.
+    pub fn edge_floor(self) -> f64 {
+        match self {
+            Mode::Lexical => crate::cluster::EDGE_FLOOR,
+            Mode::Combined { .. } => COMBINED_EDGE_FLOOR,
         }
     }
 }
