@@ -11,6 +11,9 @@ use megapolis_consultations::{
 use megapolis_domain::{CityCode, Lang, Person};
 use serde::Serialize;
 
+mod embeddings;
+pub use embeddings::PendingText;
+
 /// What a backup holds of consultations, parents before children.
 pub(crate) const TABLES: &[Table] = &[
     Table {
@@ -43,6 +46,7 @@ pub(crate) const TABLES: &[Table] = &[
             ("created_at", Kind::Text),
         ],
     },
+    embeddings::TABLE,
 ];
 
 /// A consultation with the number of its submissions.
@@ -75,12 +79,15 @@ pub struct Submission {
     pub created_at: String,
 }
 
-/// What identifies the set of a consultation's submissions (they are never edited or deleted):
-/// their number and the last id. A cache of the similarity index is valid while it is the same.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// What identifies the set of a consultation's submissions (they are never edited or deleted)
+/// and of their embeddings: their numbers, the last id and the time of the newest embedding. A
+/// cache of the similarity index is valid while it is the same.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SubmissionsVersion {
     pub count: i64,
     pub last_id: i64,
+    pub embedded: i64,
+    pub last_embedded_at: Option<String>,
 }
 
 const CONSULTATION: &str = "SELECT c.id, c.title_ru, c.title_en, c.opens_on, c.closes_on, c.topics, c.state, c.created_at, \
@@ -328,9 +335,12 @@ impl Consultations<'_> {
         .bind(id)
         .fetch_one(pool)
         .await?);
+        let (embedded, last_embedded_at) = self.embeddings_stamp(id).await?;
         Ok(SubmissionsVersion {
             count,
             last_id: last_id.unwrap_or(0),
+            embedded,
+            last_embedded_at,
         })
     }
 }

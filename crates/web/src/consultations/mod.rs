@@ -1,8 +1,10 @@
 //! Consultations: proposals and critical remarks that cities and participants send (on the page
 //! or through the API), and for the Expert Council and the Secretariat the platform's suggested
 //! groups of submissions that ask for the same thing, with the most similar ones of each (the
-//! lexical signal of `megapolis_consultations`).
+//! lexical signal of `megapolis_consultations`, and the semantic one when an embeddings
+//! endpoint is set: [`embeddings`]).
 pub mod api;
+pub mod embeddings;
 pub mod index;
 pub mod pages;
 
@@ -82,6 +84,7 @@ pub fn capability() -> Capability {
         templates: crate::templates!("consultations.html", "consultation.html"),
         locales: crate::locales!(),
         openapi: Some(api::openapi),
+        jobs: vec![embeddings::job()],
         ..Capability::named("consultations")
     }
 }
