@@ -52,7 +52,7 @@ fn to_bytes(embedding: &Embedding) -> Vec<u8> {
 }
 
 fn from_bytes(bytes: &[u8]) -> Option<Embedding> {
-    if bytes.len() % 4 != 0 {
+    if !bytes.len().is_multiple_of(4) {
         return None;
     }
     let components = bytes
