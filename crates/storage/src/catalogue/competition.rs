@@ -6,6 +6,7 @@ use super::insert_solution;
 use crate::audit::{audit_entry, event_entry};
 use crate::backup::{Kind, Table};
 use crate::db::{now_utc, on_pool, on_tx, NamedRow, WriteTx};
+use crate::notices::notify_people;
 use crate::StorageError;
 use megapolis_catalogue::competition::{
     entry_after, Criterion, EntryRefusal, EntryState, EntryStep, NewCompetition, NewEntry, Stage,
@@ -16,6 +17,7 @@ use megapolis_catalogue::evaluation::{
     MIN_EXPERTS,
 };
 use megapolis_catalogue::Solution;
+use megapolis_domain::notice::Subject;
 use megapolis_domain::{CityCode, Person};
 use serde::Serialize;
 use time::Date;
@@ -603,6 +605,41 @@ impl Competitions<'_> {
             .execute(conn)
             .await
             .map(|r| r.rows_affected()))?;
+        if next == Stage::Open {
+            // Every city's representatives hear of the call, with its deadline.
+            let (title_ru, title_en, deadline): (String, String, String) = on_tx!(tx, conn => sqlx::query_as(
+                "SELECT title_ru, title_en, submission_deadline FROM competitions WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(conn)
+            .await?);
+            let representatives: Vec<i64> = on_tx!(tx, conn => sqlx::query_scalar(
+                "SELECT id FROM people WHERE role = $1 AND active = $2 ORDER BY id",
+            )
+            .bind(megapolis_domain::Role::CityRep.as_str())
+            .bind(true)
+            .fetch_all(conn)
+            .await?);
+            let subject = Subject {
+                kind: "competition",
+                id: id.to_string(),
+                title: [title_ru, title_en]
+                    .into_iter()
+                    .filter(|t| !t.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" / "),
+                link: format!("/competitions/{id}"),
+            };
+            notify_people(
+                &mut tx,
+                &subject,
+                "opened",
+                &deadline,
+                &representatives,
+                None,
+            )
+            .await?;
+        }
         tx.audit(&audit_entry(
             actor,
             "stage",
@@ -635,7 +672,7 @@ impl Competitions<'_> {
         let mut short = Vec::new();
         for entry in &eligible {
             let experts: Vec<(i64, Option<String>, Option<String>)> = on_tx!(tx, conn => sqlx::query_as(
-                "SELECT p.id, p.city_code, d.waived_by FROM competition_experts x JOIN people p ON p.id = x.person_id \
+                "SELECT p.id, p.city, d.waived_by FROM competition_experts x JOIN people p ON p.id = x.person_id \
                  LEFT JOIN competition_declarations d ON d.entry_id = $1 AND d.expert_id = p.id \
                  WHERE x.nomination_id = $2",
             )
