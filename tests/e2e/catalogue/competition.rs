@@ -388,3 +388,86 @@ async fn a_competition_goes_from_the_call_to_the_catalogue() {
     assert_eq!(status, 200, "the public sees a published winner: {body}");
     assert_eq!(body["award"], "winner");
 }
+
+/// A published competition with id 1 (jury: the Board, whose chair is the demo body member)
+/// whose entry 1, Minsk's, won: for the role × route matrix.
+pub(crate) async fn ensure_published_competition(app: &TestApp) {
+    use megapolis_catalogue::competition::{CompetitionInput, EntryInput, EntryStep, Step};
+    use megapolis_catalogue::evaluation::Award;
+    let store = app.store.competitions();
+    if store.get(1).await.expect("read").is_some() {
+        return;
+    }
+    let mut input: CompetitionInput = serde_json::from_value(call()).expect("a call");
+    input.jury_body = "board".into();
+    let id = store
+        .create("tests", &input.check().expect("valid"))
+        .await
+        .expect("saved");
+    let mut experts = Vec::new();
+    for city in ["astana", "moscow", "yerevan"] {
+        experts.push(person(app, "expert", city, None).await.0);
+    }
+    let competition = store.get(id).await.expect("read").expect("saved");
+    let transport = competition.nominations[0].id;
+    store
+        .assign_experts("tests", id, transport, &experts)
+        .await
+        .expect("experts");
+    store.step("tests", id, Step::Open).await.expect("open");
+    let minsk = app
+        .store
+        .accounts()
+        .people()
+        .await
+        .expect("people")
+        .into_iter()
+        .find(|p| p.email.to_string() == "minsk@megapolis.example")
+        .expect("the demo Minsk representative");
+    let draft: EntryInput = serde_json::from_value(an_entry("minsk")).expect("an entry");
+    let entry = store
+        .save_entry(&minsk, id, None, &draft.check().expect("valid"))
+        .await
+        .expect("entry");
+    let today = time::OffsetDateTime::now_utc().date();
+    store
+        .entry_step(&minsk, entry, EntryStep::Submit, "", today)
+        .await
+        .expect("submitted");
+    store
+        .entry_step(
+            &minsk,
+            entry,
+            EntryStep::Screen { eligible: true },
+            "",
+            today,
+        )
+        .await
+        .expect("screened");
+    store
+        .step("tests", id, Step::StartEvaluation)
+        .await
+        .expect("evaluation");
+    store
+        .decide("tests", id, &[(entry, Award::Winner)], "Протокол")
+        .await
+        .expect("decided");
+    store.publish("tests", id).await.expect("published");
+    assert_eq!(
+        (id, entry),
+        (1, 1),
+        "the matrix's paths name competition 1 and entry 1"
+    );
+}
+
+/// A valid entry's JSON, for the matrix's requests.
+pub(crate) fn entry_json() -> Value {
+    an_entry("minsk")
+}
+
+/// A valid call's JSON, for the matrix's requests.
+pub(crate) fn call_json() -> Value {
+    let mut body = call();
+    body["jury_body"] = json!("board");
+    body
+}
