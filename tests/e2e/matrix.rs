@@ -175,8 +175,9 @@ const EXPECTED: &[Expect] = &[
     e("GET",  "/api/v1/solutions/{id}/publiccode.yml", "/api/v1/solutions/1/publiccode.yml", ALL, 200),
     e("GET",  "/api/v1/catalogue.ttl",          "/api/v1/catalogue.ttl",          ALL,       200),
     e("GET",  "/api/v1/catalogue.csv",          "/api/v1/catalogue.csv",          ALL,       200),
-    // Competitions (number 1 is published, its entry 1 won): writes answer 409 to whoever may
-    // make them; the handlers deny the rest by role, city, assignment or the jury's chair.
+    // Competitions (number 1 is published, its entry 1 won; the demo expert is one of its
+    // experts): writes answer 409 to whoever may make them; the handlers deny the rest by role,
+    // city, assignment or the jury's chair.
     e("GET",  "/api/v1/competitions",           "/api/v1/competitions",           ALL,       200),
     e("POST", "/api/v1/competitions",           "/api/v1/competitions",           STAFF,     201),
     e("GET",  "/api/v1/competitions/{id}",      "/api/v1/competitions/1",         ALL,       200),
@@ -189,9 +190,9 @@ const EXPECTED: &[Expect] = &[
     e("POST", "/api/v1/competitions/{id}/publish", "/api/v1/competitions/1/publish", STAFF,  409),
     e("GET",  "/api/v1/entries/{id}",           "/api/v1/entries/1",              ALL,       200),
     e("PUT",  "/api/v1/entries/{id}",           "/api/v1/entries/1",              NOMINATORS, 409),
-    e("POST", "/api/v1/entries/{id}/declaration", "/api/v1/entries/1/declaration", "......", 403),
+    e("POST", "/api/v1/entries/{id}/declaration", "/api/v1/entries/1/declaration", EXPERT, 409),
     e("POST", "/api/v1/entries/{id}/waivers",   "/api/v1/entries/1/waivers",      "......",  403),
-    e("POST", "/api/v1/entries/{id}/scores",    "/api/v1/entries/1/scores",       "......",  403),
+    e("POST", "/api/v1/entries/{id}/scores",    "/api/v1/entries/1/scores",       EXPERT,    409),
     e("POST", "/api/v1/entries/{id}/{step}",    "/api/v1/entries/1/withdraw",     NOMINATORS, 409),
     // Training: public programmes, cohorts and certificates (by code); city representatives
     // nominate their city's staff, the Secretariat any city's; staff record results, issue and
@@ -453,7 +454,7 @@ async fn send(
                 Some(json!({ "expert": 1, "reason": "matrix" }))
             }
             ("POST", "/api/v1/entries/{id}/scores") => {
-                Some(json!({ "scores": [{ "score": 3 }, { "score": 3 }] }))
+                Some(json!({ "scores": [{ "score": 3 }, { "score": 3 }, { "score": 3 }] }))
             }
             ("POST", "/api/v1/training/programmes") => Some(json!({
                 "title_ru": format!("Программа {me}"), "title_en": format!("Programme {me}"), "hours": 36

@@ -4,7 +4,7 @@
 //! field, and nothing unpublished shows.
 pub(crate) mod competition;
 
-use crate::support::{client, content_type, spawn_app, TestApp};
+use crate::support::{client, content_type, spawn_empty_app, TestApp};
 use serde_json::{json, Value};
 
 /// Solutions written for these tests (not demo data).
@@ -74,10 +74,41 @@ fn hit_ids(results: &Value) -> Vec<i64> {
         .collect()
 }
 
-/// The catalogue with the test solutions; their ids in order.
+/// The cities the test solutions name, with the countries the facets count.
+async fn seed_cities(app: &TestApp) {
+    for (code, name_ru, name_en, country, country_ru, country_en) in [
+        ("minsk", "Минск", "Minsk", "BY", "Беларусь", "Belarus"),
+        ("moscow", "Москва", "Moscow", "RU", "Россия", "Russia"),
+    ] {
+        let city = megapolis_domain::city::CityInput {
+            code: code.into(),
+            name_ru: name_ru.into(),
+            name_en: name_en.into(),
+            country_code: country.into(),
+            country_ru: country_ru.into(),
+            country_en: country_en.into(),
+            population: "2000000".into(),
+            status: "member".into(),
+            member_since: "2000-01-01".into(),
+            latitude: "53.9".into(),
+            longitude: "27.5".into(),
+        }
+        .parse()
+        .expect("a city");
+        app.store
+            .org()
+            .save_city("tests", &city)
+            .await
+            .expect("save the city");
+    }
+}
+
+/// A catalogue of the test solutions only (no demo data, so every figure is theirs); the
+/// Secretariat's token and the solutions' ids in order.
 async fn filled() -> (TestApp, String, Vec<i64>) {
-    let app = spawn_app().await;
-    let staff = app.login_as("secretariat").await;
+    let app = spawn_empty_app().await;
+    seed_cities(&app).await;
+    let (staff, _) = app.seed_person("secretariat", None).await;
     let token = app.api_token(&staff).await;
     let mut ids = Vec::new();
     for solution in solutions() {

@@ -4,6 +4,7 @@
 //! Each capability's demo data lives beside the others here, one module each, loaded in order
 //! by [`load_demo`].
 mod catalogue;
+mod competition;
 mod consultations;
 mod decisions;
 mod events;
@@ -120,6 +121,7 @@ pub async fn load_demo(store: &Store) -> Result<bool, DemoError> {
     monitoring::load(store).await?;
     consultations::load(store).await?;
     catalogue::load(store).await?;
+    competition::load(store, OffsetDateTime::now_utc().date()).await?;
     events::load(store).await?;
     training::load(store, OffsetDateTime::now_utc().date()).await?;
     Ok(true)
