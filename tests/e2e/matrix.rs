@@ -194,6 +194,9 @@ const EXPECTED: &[Expect] = &[
     e("POST", "/api/v1/entries/{id}/waivers",   "/api/v1/entries/1/waivers",      "......",  403),
     e("POST", "/api/v1/entries/{id}/scores",    "/api/v1/entries/1/scores",       EXPERT,    409),
     e("POST", "/api/v1/entries/{id}/{step}",    "/api/v1/entries/1/withdraw",     NOMINATORS, 409),
+    e("POST", "/api/v1/entries/{id}/attachments", "/api/v1/entries/1/attachments", NOMINATORS, 409),
+    // Entry 1 has no file 999: its dossier is public (it won), the file is not one of its own.
+    e("GET",  "/api/v1/entries/{id}/attachments/{file}", "/api/v1/entries/1/attachments/999", ALL, 404),
     // Training: public programmes, cohorts and certificates (by code); city representatives
     // nominate their city's staff, the Secretariat any city's; staff record results, issue and
     // revoke. Writes aim at no such cohort, nomination or code, so the walk changes nothing.
@@ -420,6 +423,12 @@ async fn send(
         if (line.method, line.route) == ("POST", "/api/v1/monitoring/editions") {
             use crate::monitoring::{edition_form, SMALL_DATA, SMALL_META, SMALL_SPEC};
             let form = edition_form(SMALL_META, SMALL_SPEC, Some(SMALL_DATA), "2024");
+            return request.multipart(form).send().await.expect("API request");
+        }
+        if (line.method, line.route) == ("POST", "/api/v1/entries/{id}/attachments") {
+            let part = reqwest::multipart::Part::bytes(b"%PDF-1.4 matrix".to_vec())
+                .file_name("matrix.pdf");
+            let form = reqwest::multipart::Form::new().part("file", part);
             return request.multipart(form).send().await.expect("API request");
         }
         let body = match (line.method, line.route) {

@@ -460,7 +460,7 @@ impl EntryInput {
             }
         }
         let url = self.url.trim().to_string();
-        if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://")) {
+        if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
             return Err(invalid("url", "an http:// or https:// address"));
         }
         let used_by = self
@@ -489,10 +489,99 @@ impl EntryInput {
     }
 }
 
+/// The largest attachment of an entry (a presentation, screenshots).
+pub const MAX_ATTACHMENT_BYTES: usize = 20 * 1024 * 1024;
+
+/// The attachments an entry may carry: (extension, content type, the first bytes of such a
+/// file). A file whose bytes do not match its extension is refused, so a renamed program does
+/// not pass for a presentation.
+const ATTACHMENT_KINDS: &[(&str, &str, &[u8])] = &[
+    ("pdf", "application/pdf", b"%PDF"),
+    ("png", "image/png", b"\x89PNG"),
+    ("jpg", "image/jpeg", b"\xFF\xD8\xFF"),
+    ("jpeg", "image/jpeg", b"\xFF\xD8\xFF"),
+    (
+        "pptx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        b"PK\x03\x04",
+    ),
+    (
+        "odp",
+        "application/vnd.oasis.opendocument.presentation",
+        b"PK\x03\x04",
+    ),
+];
+
+/// Why an attachment is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AttachmentError {
+    #[error("{name}: only PDF, PNG, JPEG, PPTX and ODP files may be attached")]
+    Kind { name: String },
+    #[error("{name}: the file's contents are not a {extension} file")]
+    Contents { name: String, extension: String },
+    #[error("{name}: {size} bytes, over the limit of 20 MB")]
+    TooLarge { name: String, size: usize },
+    #[error("{name}: the file is empty")]
+    Empty { name: String },
+}
+
+/// The content type to store an attachment under, or why it is refused.
+pub fn check_attachment(name: &str, bytes: &[u8]) -> Result<&'static str, AttachmentError> {
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_lowercase())
+        .unwrap_or_default();
+    let (_, content_type, magic) = ATTACHMENT_KINDS
+        .iter()
+        .find(|(e, _, _)| *e == extension)
+        .ok_or_else(|| AttachmentError::Kind { name: name.into() })?;
+    if bytes.is_empty() {
+        return Err(AttachmentError::Empty { name: name.into() });
+    }
+    if bytes.len() > MAX_ATTACHMENT_BYTES {
+        return Err(AttachmentError::TooLarge {
+            name: name.into(),
+            size: bytes.len(),
+        });
+    }
+    if !bytes.starts_with(magic) {
+        return Err(AttachmentError::Contents {
+            name: name.into(),
+            extension,
+        });
+    }
+    Ok(content_type)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn attachments_are_checked_by_kind_contents_and_size() {
+        assert_eq!(
+            check_attachment("slides.PDF", b"%PDF-1.7 ..."),
+            Ok("application/pdf")
+        );
+        assert!(matches!(
+            check_attachment("setup.exe", b"MZ..."),
+            Err(AttachmentError::Kind { .. })
+        ));
+        assert!(matches!(
+            check_attachment("screen.png", b"MZ... a program"),
+            Err(AttachmentError::Contents { .. })
+        ));
+        let big = [b"%PDF".as_slice(), &vec![0u8; MAX_ATTACHMENT_BYTES]].concat();
+        assert!(matches!(
+            check_attachment("big.pdf", &big),
+            Err(AttachmentError::TooLarge { .. })
+        ));
+        assert!(matches!(
+            check_attachment("empty.pdf", b""),
+            Err(AttachmentError::Empty { .. })
+        ));
+    }
 
     fn call() -> CompetitionInput {
         CompetitionInput {

@@ -45,6 +45,30 @@ pub fn content_disposition(name: &str) -> String {
     format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
 }
 
+/// A stored file as its download: its own content type (checked not to be sniffed), its name,
+/// kept private to the reader's browser.
+pub(crate) fn stored_file(file: megapolis_domain::file::StoredFile) -> Response {
+    let content_type = HeaderValue::from_str(&file.info.content_type)
+        .ok()
+        .filter(|_| !file.info.content_type.is_empty())
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let disposition = HeaderValue::from_str(&content_disposition(&file.info.name))
+        .unwrap_or(HeaderValue::from_static("attachment"));
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("private")),
+        ],
+        file.content,
+    )
+        .into_response()
+}
+
 pub(crate) fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"));

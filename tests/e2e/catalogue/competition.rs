@@ -50,7 +50,6 @@ async fn person(
         city: city.into(),
         body: body.map(|(b, _)| b).unwrap_or_default().into(),
         position: body.map(|(_, p)| p).unwrap_or_default().into(),
-        ..Default::default()
     }
     .parse()
     .expect("a person");
@@ -89,6 +88,27 @@ fn an_entry(city: &str) -> Value {
         "technologies": ["Python", "PostgreSQL"], "hardware": ["детекторы"], "licence": "MIT",
         "url": "https://lights.example", "contacts": "ito@minsk.example", "used_by": ["baku"]
     })
+}
+
+/// Posts a file as the multipart field `file` with a bearer token: the status and the answer.
+async fn upload(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> (u16, Value) {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
+    let response = app
+        .client
+        .post(app.url(path))
+        .bearer_auth(token)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .expect("upload");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 fn status_of(body: &Value) -> &str {
@@ -185,6 +205,35 @@ async fn a_competition_goes_from_the_call_to_the_catalogue() {
     )
     .await;
     assert_eq!(status, 422, "{body}");
+    // Attachments: a presentation as PDF; a program, a fake picture and an oversized file are
+    // refused by name, and nothing is kept of them.
+    let attach = format!("/api/v1/entries/{entry}/attachments");
+    let pdf = b"%PDF-1.4 a presentation of the adaptive lights".to_vec();
+    let (status, body) = upload(&app, &minsk, &attach, "slides.pdf", pdf.clone()).await;
+    assert_eq!(status, 201, "{body}");
+    let slides = body["id"].as_i64().expect("a file");
+    for (name, bytes) in [
+        ("setup.exe", b"MZ a program".to_vec()),
+        ("screen.png", b"MZ not a picture".to_vec()),
+        (
+            "huge.pdf",
+            [b"%PDF".as_slice(), &vec![0u8; 21 * 1024 * 1024]].concat(),
+        ),
+    ] {
+        let (status, body) = upload(&app, &minsk, &attach, name, bytes).await;
+        assert_eq!(status, 422, "{name}: {body}");
+        assert!(
+            body["error"].as_str().unwrap_or_default().contains(name),
+            "{body}"
+        );
+    }
+    let (_, body) = get(&app, Some(&minsk), &format!("/api/v1/entries/{entry}")).await;
+    assert_eq!(
+        body["dossier"]["attachments"].as_array().map(Vec::len),
+        Some(1),
+        "{body}"
+    );
+
     let (status, body) = post(
         &app,
         &minsk,
@@ -237,6 +286,16 @@ async fn a_competition_goes_from_the_call_to_the_catalogue() {
     assert_eq!(status, 200, "{body}");
     assert!(body["dossier"].is_null(), "{body}");
     assert_eq!(body["used_by"], json!(["baku"]));
+    let slides_path = format!("{entry_path}/attachments/{slides}");
+    let download = |token: String| {
+        let request = app.client.get(app.url(&slides_path)).bearer_auth(token);
+        async move { request.send().await.expect("download") }
+    };
+    assert_eq!(
+        download(astana.clone()).await.status(),
+        404,
+        "the slides stay closed"
+    );
     let scores = json!({"scores": [{"score": 5, "comment": "сильные результаты"}, {"score": 3}]});
     let (status, body) = post(&app, &astana, &format!("{entry_path}/scores"), &scores).await;
     assert_eq!(status, 403, "{body}");
@@ -254,6 +313,9 @@ async fn a_competition_goes_from_the_call_to_the_catalogue() {
         body["dossier"]["results"],
         "Время в пути −18 % на 40 перекрёстках"
     );
+    let slides_file = download(astana.clone()).await;
+    assert_eq!(slides_file.status(), 200);
+    assert_eq!(slides_file.bytes().await.expect("bytes").to_vec(), pdf);
 
     // A score outside the scale is refused by criterion; a good one is final.
     let (status, body) = post(

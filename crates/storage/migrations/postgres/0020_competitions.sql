@@ -96,3 +96,10 @@ CREATE TABLE competition_scores (
     submitted_at TEXT NOT NULL,
     PRIMARY KEY (entry_id, expert_id, criterion_id)
 );
+
+-- An entry's attachments (a presentation, screenshots), stored in files.
+CREATE TABLE competition_entry_files (
+    entry_id BIGINT NOT NULL REFERENCES competition_entries(id),
+    file_id BIGINT NOT NULL REFERENCES files(id),
+    PRIMARY KEY (entry_id, file_id)
+);

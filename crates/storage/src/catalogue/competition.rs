@@ -6,6 +6,7 @@ use super::insert_solution;
 use crate::audit::{audit_entry, event_entry};
 use crate::backup::{Kind, Table};
 use crate::db::{now_utc, on_pool, on_tx, NamedRow, WriteTx};
+use crate::files::insert_file;
 use crate::notices::notify_people;
 use crate::StorageError;
 use megapolis_catalogue::competition::{
@@ -17,6 +18,7 @@ use megapolis_catalogue::evaluation::{
     MIN_EXPERTS,
 };
 use megapolis_catalogue::Solution;
+use megapolis_domain::file::{FileInfo, NewFile};
 use megapolis_domain::notice::Subject;
 use megapolis_domain::{CityCode, Person};
 use serde::Serialize;
@@ -129,6 +131,11 @@ pub(crate) const TABLES: &[Table] = &[
             ("comment", Kind::Text),
             ("submitted_at", Kind::Text),
         ],
+    },
+    Table {
+        name: "competition_entry_files",
+        identity: false,
+        columns: &[("entry_id", Kind::Int), ("file_id", Kind::Int)],
     },
 ];
 
@@ -689,7 +696,7 @@ impl Competitions<'_> {
                 })
                 .count();
             if able < MIN_EXPERTS {
-                short.push(format!("{} «{}» ({able})", entry.id, pick(&entry)));
+                short.push(format!("{} «{}» ({able})", entry.id, pick(entry)));
             }
         }
         Ok(short)
@@ -1322,6 +1329,83 @@ fn competition_of(
         nominations,
         criteria,
     })
+}
+
+impl Competitions<'_> {
+    /// Attaches a checked file to an entry while the call is open and the entry not withdrawn:
+    /// its city's representative or the Secretariat. Returns the file's id.
+    pub async fn attach(
+        &self,
+        who: &Person,
+        entry: i64,
+        file: &NewFile,
+    ) -> Result<i64, StorageError> {
+        let mut tx = self.begin_write().await?;
+        let found = entry_in(&mut tx, entry).await?;
+        if who.role == megapolis_domain::Role::CityRep && who.city.as_ref() != Some(&found.city) {
+            return refuse(CompetitionRefusal::NotYourCity);
+        }
+        let stage = stage_in(&mut tx, found.competition_id).await?;
+        if stage != Stage::Open {
+            return stage_refusal(stage);
+        }
+        if found.state == EntryState::Withdrawn {
+            return refuse(EntryRefusal::WrongState);
+        }
+        let actor = who.email.to_string();
+        let id = insert_file(&mut tx, &actor, file).await?;
+        on_tx!(tx, conn => sqlx::query(
+            "INSERT INTO competition_entry_files (entry_id, file_id) VALUES ($1, $2)",
+        )
+        .bind(entry)
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+        tx.audit(&audit_entry(
+            &actor,
+            "attach",
+            "competition_entry",
+            &entry.to_string(),
+            None,
+            Some(&serde_json::json!({ "file": id, "name": file.name })),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// An entry's attachments, in the order they came.
+    pub async fn attachments(&self, entry: i64) -> Result<Vec<FileInfo>, StorageError> {
+        let rows: Vec<(i64, String, String, i64)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT f.id, f.name, f.content_type, f.size FROM competition_entry_files a \
+             JOIN files f ON f.id = a.file_id WHERE a.entry_id = $1 ORDER BY f.id",
+        )
+        .bind(entry)
+        .fetch_all(pool)
+        .await?);
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, content_type, size)| FileInfo {
+                id,
+                name,
+                content_type,
+                size,
+            })
+            .collect())
+    }
+
+    /// Whether `file` is an attachment of `entry`.
+    pub async fn is_attachment(&self, entry: i64, file: i64) -> Result<bool, StorageError> {
+        let found: i64 = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM competition_entry_files WHERE entry_id = $1 AND file_id = $2",
+        )
+        .bind(entry)
+        .bind(file)
+        .fetch_one(pool)
+        .await?);
+        Ok(found > 0)
+    }
 }
 
 /// An entry's title in Russian, or English when it has none.

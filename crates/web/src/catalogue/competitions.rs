@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::{Extension, Json};
 use megapolis_catalogue::competition::{
-    CompetitionInput, EntryInput, EntryStep, InvalidInput, Stage, Step,
+    check_attachment, CompetitionInput, EntryInput, EntryStep, InvalidInput, Stage, Step,
 };
 use megapolis_catalogue::evaluation::{
     automatic_conflict, check_scores, may_review, standings, Award, ScoreError, Standing,
@@ -191,10 +191,13 @@ pub struct ApiDossier {
     pub licence: String,
     pub url: String,
     pub contacts: String,
+    /// Download each at `/api/v1/entries/{id}/attachments/{file}`.
+    pub attachments: Vec<ApiAttachment>,
 }
 
 impl ApiEntry {
-    pub(crate) fn of(e: &Entry, dossier: bool) -> ApiEntry {
+    /// The entry, with its dossier when `attachments` are given (who may see it).
+    pub(crate) fn of(e: &Entry, attachments: Option<Vec<ApiAttachment>>) -> ApiEntry {
         ApiEntry {
             id: e.id,
             competition: e.competition_id,
@@ -207,7 +210,7 @@ impl ApiEntry {
             screening_reason: e.screening_reason.clone(),
             award: e.award.map(|a| a.as_str().into()),
             solution: e.solution_id,
-            dossier: dossier.then(|| ApiDossier {
+            dossier: attachments.map(|attachments| ApiDossier {
                 summary_ru: e.summary_ru.clone(),
                 summary_en: e.summary_en.clone(),
                 problem: e.problem.clone(),
@@ -217,6 +220,7 @@ impl ApiEntry {
                 licence: e.licence.clone(),
                 url: e.url.clone(),
                 contacts: e.contacts.clone(),
+                attachments,
             }),
         }
     }
@@ -494,7 +498,7 @@ pub(crate) async fn visible(
     viewer: &Viewer<'_>,
     entry: &Entry,
 ) -> Result<Option<ApiEntry>, AppError> {
-    let dossier = viewer.sees_dossier(state, entry).await?;
+    let dossier = entry.solution_id.is_some() || viewer.sees_dossier(state, entry).await?;
     let listed = dossier
         || match viewer.person {
             Some(p) => state
@@ -504,9 +508,30 @@ pub(crate) async fn visible(
                 .await?
                 .is_some(),
             None => false,
-        }
-        || (entry.solution_id.is_some());
-    Ok(listed.then(|| ApiEntry::of(entry, dossier || entry.solution_id.is_some())))
+        };
+    if !listed {
+        return Ok(None);
+    }
+    let attachments = if dossier {
+        Some(
+            state
+                .store
+                .competitions()
+                .attachments(entry.id)
+                .await?
+                .into_iter()
+                .map(|f| ApiAttachment {
+                    id: f.id,
+                    name: f.name,
+                    content_type: f.content_type,
+                    size: f.size,
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    Ok(Some(ApiEntry::of(entry, attachments)))
 }
 
 #[utoipa::path(get, path = "/api/v1/entries/{id}", tag = "competitions",
@@ -937,6 +962,119 @@ pub async fn publish(
     Ok(Json(ApiPublished { solutions }).into_response())
 }
 
+/// An attachment of an entry.
+#[derive(Serialize, ToSchema)]
+pub struct ApiAttachment {
+    pub id: i64,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+}
+
+/// Attaches a file (multipart field `file`: PDF, PNG, JPEG, PPTX or ODP up to 20 MB, its
+/// contents matching its kind) to an entry while the call is open.
+#[utoipa::path(post, path = "/api/v1/entries/{id}/attachments", tag = "competitions",
+    params(("id" = i64, Path)), security(("bearer" = [])),
+    request_body(content_type = "multipart/form-data", description = "field `file`"),
+    responses((status = 201, body = ApiAttachment),
+        (status = 403, description = "Another city's entry", body = ApiError),
+        (status = 409, description = "The call is not open, or the entry was withdrawn", body = ApiError),
+        (status = 413, description = "Over 25 MB in all", body = ApiError),
+        (status = 422, description = "A forbidden kind, contents that do not match it, an empty file or over 20 MB", body = ApiError)))]
+pub async fn attach(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<String>,
+    mut multipart: axum::extract::Multipart,
+) -> ApiResult {
+    let found = entry(&state, &id).await.map_err(fail)?;
+    let who = person(&visitor).map_err(fail)?;
+    if !(visitor.is_staff() || who.role == Role::CityRep) {
+        return Err(fail(AppError::Forbidden));
+    }
+    let bad = |message: String| fail(AppError::Unprocessable(message));
+    let mut upload = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| bad(format!("file: {}", e.body_text())))?
+    {
+        if field.name() == Some("file") {
+            let name = field
+                .file_name()
+                .unwrap_or_default()
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| bad(format!("file: {}", e.body_text())))?;
+            upload = Some((name, bytes));
+        }
+    }
+    let (name, bytes) = upload.ok_or_else(|| bad("file: no file was sent".into()))?;
+    let content_type = check_attachment(&name, &bytes).map_err(|e| bad(format!("file: {e}")))?;
+    let file = megapolis_domain::file::NewFile {
+        name: name.clone(),
+        content_type: content_type.into(),
+        content: bytes.to_vec(),
+    };
+    let stored = state
+        .store
+        .competitions()
+        .attach(who, found.id, &file)
+        .await
+        .map_err(fail)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ApiAttachment {
+            id: stored,
+            name,
+            content_type: content_type.into(),
+            size: bytes.len() as i64,
+        }),
+    )
+        .into_response())
+}
+
+/// An attachment, for who may see the entry's dossier (anyone once the entry is published).
+#[utoipa::path(get, path = "/api/v1/entries/{id}/attachments/{file}", tag = "competitions",
+    params(("id" = i64, Path), ("file" = i64, Path)),
+    responses((status = 200, description = "The file"), (status = 404, body = ApiError)))]
+pub async fn attachment(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path((id, file)): Path<(String, String)>,
+) -> ApiResult {
+    let found = entry(&state, &id).await.map_err(fail)?;
+    let call = competition(&state, &found.competition_id.to_string())
+        .await
+        .map_err(fail)?;
+    let file: i64 = file.trim().parse().map_err(|_| fail(AppError::NotFound))?;
+    let viewer = Viewer::of(&visitor, &call);
+    let open =
+        found.solution_id.is_some() || viewer.sees_dossier(&state, &found).await.map_err(fail)?;
+    let listed = state
+        .store
+        .competitions()
+        .is_attachment(found.id, file)
+        .await
+        .map_err(fail)?;
+    if !open || !listed {
+        return Err(fail(AppError::NotFound));
+    }
+    let stored = state
+        .store
+        .files()
+        .get(file)
+        .await
+        .map_err(fail)?
+        .ok_or_else(|| fail(AppError::NotFound))?;
+    Ok(crate::downloads::stored_file(stored))
+}
+
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(
@@ -955,7 +1093,9 @@ pub async fn publish(
         score,
         get_ranking,
         decide,
-        publish
+        publish,
+        attach,
+        attachment
     ),
     components(schemas(
         ApiCompetition,
@@ -978,7 +1118,8 @@ pub async fn publish(
         ApiRanking,
         ApiAward,
         ApiDecision,
-        ApiPublished
+        ApiPublished,
+        ApiAttachment
     ))
 )]
 pub(crate) struct Api;

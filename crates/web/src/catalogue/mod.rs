@@ -12,6 +12,10 @@ use axum::routing::put;
 use axum::routing::{get, post};
 use megapolis_domain::role::Access::{self, Public, SignedIn};
 
+/// An attachment's request: room for a file over the 20 MB limit, so one is refused by name
+/// (422) rather than by size.
+const ATTACHMENT_BODY_BYTES: usize = 25 * 1024 * 1024;
+
 pub fn capability() -> Capability {
     const STAFF: Access = Access::STAFF;
     Capability {
@@ -120,6 +124,19 @@ pub fn capability() -> Capability {
                 "/api/v1/entries/{id}/scores",
                 SignedIn,
                 post(competitions::score),
+            ),
+            route(
+                "POST",
+                "/api/v1/entries/{id}/attachments",
+                SignedIn,
+                post(competitions::attach),
+            )
+            .with_body_limit(ATTACHMENT_BODY_BYTES),
+            route(
+                "GET",
+                "/api/v1/entries/{id}/attachments/{file}",
+                Public,
+                get(competitions::attachment),
             ),
             route(
                 "POST",

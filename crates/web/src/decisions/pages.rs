@@ -5,7 +5,6 @@
 use crate::assignments::views::PublicAssignment;
 use crate::auth::Visitor;
 use crate::dates::human_date;
-use crate::downloads::content_disposition;
 use crate::error::AppError;
 use crate::forms::CsrfForm;
 use crate::org::pages::place_in;
@@ -17,9 +16,6 @@ use crate::state::today;
 use crate::state::AppState;
 use axum::extract::Path;
 use axum::extract::State;
-use axum::http::header;
-use axum::http::HeaderValue;
-use axum::response::IntoResponse;
 use axum::Extension;
 use megapolis_assignments::AssignmentState;
 use megapolis_decisions::DecisionItem;
@@ -301,23 +297,5 @@ pub async fn file(
         .get(id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let content_type = HeaderValue::from_str(&file.info.content_type)
-        .ok()
-        .filter(|_| !file.info.content_type.is_empty())
-        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-    let disposition = HeaderValue::from_str(&content_disposition(&file.info.name))
-        .unwrap_or(HeaderValue::from_static("attachment"));
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CONTENT_DISPOSITION, disposition),
-            (
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            ),
-            (header::CACHE_CONTROL, HeaderValue::from_static("private")),
-        ],
-        file.content,
-    )
-        .into_response())
+    Ok(crate::downloads::stored_file(file))
 }
