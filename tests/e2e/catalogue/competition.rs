@@ -233,6 +233,9 @@ async fn a_competition_goes_from_the_call_to_the_catalogue() {
         Some(1),
         "{body}"
     );
+    // A draft is its city's own: the jury does not see it.
+    let (status, _) = get(&app, Some(&juror), &format!("/api/v1/entries/{entry}")).await;
+    assert_eq!(status, 404);
 
     let (status, body) = post(
         &app,

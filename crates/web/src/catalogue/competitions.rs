@@ -11,7 +11,8 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::{Extension, Json};
 use megapolis_catalogue::competition::{
-    check_attachment, CompetitionInput, EntryInput, EntryStep, InvalidInput, Stage, Step,
+    check_attachment, CompetitionInput, EntryInput, EntryState, EntryStep, InvalidInput, Stage,
+    Step,
 };
 use megapolis_catalogue::evaluation::{
     automatic_conflict, check_scores, may_review, standings, Award, ScoreError, Standing,
@@ -53,11 +54,11 @@ impl<'a> Viewer<'a> {
         self.staff || self.jury_member || competition.stage != Stage::Draft
     }
 
-    /// Whether they see an entry's whole dossier: the Secretariat, the jury, its own city's
-    /// representatives, and an expert of its nomination who may review it (declared, no
-    /// unwaived conflict) — never before.
+    /// Whether they see an entry's whole dossier: the Secretariat, the jury once it is sent
+    /// (a draft is its city's own), its own city's representatives, and an expert of its
+    /// nomination who may review it (declared, no unwaived conflict) — never before.
     pub async fn sees_dossier(&self, state: &AppState, entry: &Entry) -> Result<bool, AppError> {
-        if self.staff || self.jury_member {
+        if self.staff || (self.jury_member && entry.state != EntryState::Draft) {
             return Ok(true);
         }
         let Some(person) = self.person else {
