@@ -536,3 +536,45 @@ pub(crate) fn call_json() -> Value {
     body["jury_body"] = json!("board");
     body
 }
+
+#[tokio::test]
+async fn an_entry_is_refused_after_the_submission_deadline_and_nothing_changes() {
+    let app = spawn_app().await;
+    let (_, secretariat) = person(&app, "secretariat", "", None).await;
+    let (_, minsk) = person(&app, "city-rep", "minsk", None).await;
+    let yesterday = time::OffsetDateTime::now_utc().date() - time::Duration::days(1);
+    let mut late = call_json();
+    late["submission_deadline"] = json!(yesterday.to_string());
+    late["evaluation_deadline"] = json!("2100-04-01");
+    let (status, body) = post(&app, &secretariat, "/api/v1/competitions", &late).await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["id"].as_i64().expect("an id");
+    let (status, _) = post(
+        &app,
+        &secretariat,
+        &format!("/api/v1/competitions/{id}/open"),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, body) = post(
+        &app,
+        &minsk,
+        &format!("/api/v1/competitions/{id}/entries"),
+        &an_entry("minsk"),
+    )
+    .await;
+    assert_eq!(status, 201, "a draft may still be written: {body}");
+    let entry = body["id"].as_i64().expect("an entry");
+    let (status, body) = post(
+        &app,
+        &minsk,
+        &format!("/api/v1/entries/{entry}/submit"),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(status_of(&body), "past_deadline");
+    let (_, body) = get(&app, Some(&minsk), &format!("/api/v1/entries/{entry}")).await;
+    assert_eq!(body["state"], "draft", "nothing changed: {body}");
+}
