@@ -175,6 +175,9 @@ const EXPECTED: &[Expect] = &[
     e("GET",  "/api/v1/solutions/{id}/publiccode.yml", "/api/v1/solutions/1/publiccode.yml", ALL, 200),
     e("GET",  "/api/v1/catalogue.ttl",          "/api/v1/catalogue.ttl",          ALL,       200),
     e("GET",  "/api/v1/catalogue.csv",          "/api/v1/catalogue.csv",          ALL,       200),
+    // Adoptions: the Secretariat for any city, a representative for their own (Minsk here).
+    e("POST", "/catalogue/{id}/adoptions",      "/catalogue/1/adoptions",         NOMINATORS, 303),
+    e("POST", "/api/v1/solutions/{id}/adoptions", "/api/v1/solutions/1/adoptions", NOMINATORS, 200),
     // Training: public programmes, cohorts and certificates (by code); city representatives
     // nominate their city's staff, the Secretariat any city's; staff record results, issue and
     // revoke. Writes aim at no such cohort, nomination or code, so the walk changes nothing.
@@ -420,6 +423,9 @@ async fn send(
                 "title_en": format!("Matrix solution {me}"), "nomination": "Matrix", "year": 2025,
                 "published": false
             })),
+            ("POST", "/api/v1/solutions/{id}/adoptions") => Some(json!({
+                "city": "minsk", "status": "studying", "date": "2025-01-01"
+            })),
             ("POST", "/api/v1/training/programmes") => Some(json!({
                 "title_ru": format!("Программа {me}"), "title_en": format!("Programme {me}"), "hours": 36
             })),
@@ -574,6 +580,11 @@ async fn send(
                     ("applications_open", "2026-01-01".into()),
                     ("applications_close", "2026-02-01".into()),
                     ("quotas", "minsk=1".into()),
+                ],
+                "/catalogue/{id}/adoptions" => vec![
+                    ("city", "minsk".into()),
+                    ("status", "piloting".into()),
+                    ("date", "2025-01-01".into()),
                 ],
                 "/assignments/{id}/act" => vec![("action", "bogus".into())],
                 "/assignments/{id}/edit" => vec![("task", " ".into())],

@@ -3,10 +3,15 @@
 //! [`solution`]: a solution and the checks of what a client sends; [`search`]: full-text search
 //! in Russian and English with morphology, facets and similar solutions (an in-memory tantivy
 //! index the web layer rebuilds from the database when the catalogue changes);
-//! [`open_data`]: CSV, `publiccode.yml` and ADMS-AP Turtle. No HTTP, no SQL.
+//! [`open_data`]: CSV, `publiccode.yml` and ADMS-AP Turtle; [`adoption`]: which cities adopted
+//! a solution and how far they got. No HTTP, no SQL.
+pub mod adoption;
 pub mod open_data;
 pub mod search;
 pub mod solution;
 
+pub use adoption::{
+    Adoption, AdoptionChange, AdoptionError, AdoptionInput, AdoptionRecord, AdoptionStatus,
+};
 pub use search::{Hit, SearchError, SearchIndex, SearchQuery, SearchResults};
 pub use solution::{Solution, SolutionError, SolutionInput};

@@ -180,6 +180,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         19,
         include_str!("../migrations/sqlite/0019_consultation_embeddings.sql"),
     ),
+    (
+        21,
+        include_str!("../migrations/sqlite/0021_catalogue_adoptions.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -235,10 +239,14 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         19,
         include_str!("../migrations/postgres/0019_consultation_embeddings.sql"),
     ),
+    (
+        21,
+        include_str!("../migrations/postgres/0021_catalogue_adoptions.sql"),
+    ),
 ];
 
 /// The schema version this build expects: the last migration's number.
-pub const SCHEMA_VERSION: i64 = 19;
+pub const SCHEMA_VERSION: i64 = 21;
 
 pub fn now_utc() -> String {
     OffsetDateTime::now_utc()

@@ -1,7 +1,8 @@
 //! The catalogue of the cities' best solutions: a public search page with facets and a page per
-//! solution with its similar solutions; the API to add solutions, search them and read the
+//! solution with its similar solutions and the cities that adopted it (`adoption`); the API to add solutions, search them and read the
 //! catalogue as CSV, `publiccode.yml` and ADMS-AP Turtle. The search index is built from the
 //! database and rebuilt when the catalogue changes (`index::SearchCache`).
+pub mod adoption;
 pub mod api;
 pub(crate) mod index;
 pub mod pages;
@@ -9,9 +10,12 @@ pub mod pages;
 use crate::capability::{route, Capability, NavEntry};
 use axum::routing::{get, post};
 use megapolis_domain::role::Access::{self, Public};
+use megapolis_domain::Role;
 
 pub fn capability() -> Capability {
     const STAFF: Access = Access::STAFF;
+    // Who records adoptions: the Secretariat for any city, a representative for their own.
+    const ADOPTERS: Access = Access::Roles(&[Role::Admin, Role::Secretariat, Role::CityRep]);
     Capability {
         routes: vec![
             route("GET", "/catalogue", Public, get(pages::catalogue)),
@@ -24,6 +28,18 @@ pub fn capability() -> Capability {
                 "/api/v1/solutions/{id}/publiccode.yml",
                 Public,
                 get(api::publiccode),
+            ),
+            route(
+                "POST",
+                "/catalogue/{id}/adoptions",
+                ADOPTERS,
+                post(adoption::page_record),
+            ),
+            route(
+                "POST",
+                "/api/v1/solutions/{id}/adoptions",
+                ADOPTERS,
+                post(adoption::api_record),
             ),
             route("GET", "/api/v1/catalogue.ttl", Public, get(api::turtle)),
             route("GET", "/api/v1/catalogue.csv", Public, get(api::csv)),
