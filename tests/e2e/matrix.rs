@@ -175,6 +175,8 @@ const EXPECTED: &[Expect] = &[
     e("GET",  "/api/v1/solutions/{id}/publiccode.yml", "/api/v1/solutions/1/publiccode.yml", ALL, 200),
     e("GET",  "/api/v1/catalogue.ttl",          "/api/v1/catalogue.ttl",          ALL,       200),
     e("GET",  "/api/v1/catalogue.csv",          "/api/v1/catalogue.csv",          ALL,       200),
+    e("GET",  "/api/v1/catalogue.xlsx",         "/api/v1/catalogue.xlsx",         ALL,       200),
+    e("GET",  "/api/v1/catalogue.json",         "/api/v1/catalogue.json",         ALL,       200),
     // Adoptions: the Secretariat for any city, a representative for their own (Minsk here).
     e("POST", "/catalogue/{id}/adoptions",      "/catalogue/1/adoptions",         NOMINATORS, 303),
     e("POST", "/api/v1/solutions/{id}/adoptions", "/api/v1/solutions/1/adoptions", NOMINATORS, 200),

@@ -119,10 +119,26 @@ impl Catalogue<'_> {
 
     /// The cities' adoptions of solution `solution`, by city code, each with its history.
     pub async fn adoptions(&self, solution: i64) -> Result<Vec<AdoptionRecord>, StorageError> {
+        Ok(self
+            .adoptions_where(Some(solution))
+            .await?
+            .remove(&solution)
+            .unwrap_or_default())
+    }
+
+    /// Every solution's adoptions, by solution id, then by city code.
+    pub async fn all_adoptions(&self) -> Result<BTreeMap<i64, Vec<AdoptionRecord>>, StorageError> {
+        self.adoptions_where(None).await
+    }
+
+    async fn adoptions_where(
+        &self,
+        solution: Option<i64>,
+    ) -> Result<BTreeMap<i64, Vec<AdoptionRecord>>, StorageError> {
         let rows = on_pool!(self, pool => sqlx::query(
             "SELECT a.solution_id, a.city, c.status, c.adopted_on, c.note, c.recorded_at, c.recorded_by \
              FROM catalogue_adoptions a JOIN catalogue_adoption_changes c ON c.adoption_id = a.id \
-             WHERE a.solution_id = $1 ORDER BY a.city, c.id",
+             WHERE (a.solution_id = $1 OR $1 IS NULL) ORDER BY a.solution_id, a.city, c.id",
         )
         .bind(solution)
         .fetch_all(pool)
@@ -131,7 +147,7 @@ impl Catalogue<'_> {
         .map(|row| {
             let (status, date) = status_and_date(row)?;
             Ok((
-                row.text("city")?,
+                (row.int("solution_id")?, row.text("city")?),
                 AdoptionChange {
                     status,
                     date,
@@ -142,15 +158,19 @@ impl Catalogue<'_> {
             ))
         })
         .collect::<Result<Vec<_>, StorageError>>()?);
-        let mut by_city: BTreeMap<String, Vec<AdoptionChange>> = BTreeMap::new();
-        for (city, change) in rows {
-            by_city.entry(city).or_default().push(change);
+        let mut by_city: BTreeMap<(i64, String), Vec<AdoptionChange>> = BTreeMap::new();
+        for (key, change) in rows {
+            by_city.entry(key).or_default().push(change);
         }
-        Ok(by_city
-            .into_iter()
-            .filter_map(|(city, history)| {
-                let last = history.last()?.clone();
-                Some(AdoptionRecord {
+        let mut by_solution: BTreeMap<i64, Vec<AdoptionRecord>> = BTreeMap::new();
+        for ((solution, city), history) in by_city {
+            let Some(last) = history.last().cloned() else {
+                continue;
+            };
+            by_solution
+                .entry(solution)
+                .or_default()
+                .push(AdoptionRecord {
                     solution,
                     current: Adoption {
                         city,
@@ -159,9 +179,9 @@ impl Catalogue<'_> {
                         note: last.note,
                     },
                     history,
-                })
-            })
-            .collect())
+                });
+        }
+        Ok(by_solution)
     }
 
     /// How many cities use each solution (dropped adoptions do not count); solutions no city

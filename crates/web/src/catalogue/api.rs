@@ -1,5 +1,5 @@
 //! The catalogue in the JSON API: add a solution (Secretariat), search the published ones with
-//! facets, read one, and the whole catalogue as CSV and ADMS-AP Turtle, a solution as
+//! facets, read one, and the whole catalogue as CSV, XLSX, JSON and ADMS-AP Turtle, a solution as
 //! `publiccode.yml`.
 use super::adoption::ApiAdoption;
 use crate::api::{fail, ApiError, ApiFieldError, ApiResult};
@@ -288,9 +288,52 @@ pub async fn turtle(State(state): State<AppState>) -> ApiResult {
     responses((status = 200, description = "The published catalogue as CSV", content_type = "text/csv")))]
 pub async fn csv(State(state): State<AppState>) -> ApiResult {
     let solutions = state.store.catalogue().list(true).await.map_err(fail)?;
-    let body = open_data::catalogue_csv(&solutions)
+    let used_by = state.store.catalogue().used_by().await.map_err(fail)?;
+    let body = open_data::catalogue_csv(&solutions, &used_by)
         .map_err(|e| fail(anyhow::anyhow!("writing the catalogue as CSV: {e}")))?;
     Ok(text("text/csv; charset=utf-8", body))
+}
+
+#[utoipa::path(get, path = "/api/v1/catalogue.xlsx", tag = "catalogue",
+    responses((status = 200, description = "The published catalogue as a workbook, the columns of the CSV", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
+pub async fn xlsx(State(state): State<AppState>) -> ApiResult {
+    let solutions = state.store.catalogue().list(true).await.map_err(fail)?;
+    let used_by = state.store.catalogue().used_by().await.map_err(fail)?;
+    let bytes = tokio::task::spawn_blocking(move || {
+        megapolis_documents::render_xlsx(&[open_data::catalogue_sheet(&solutions, &used_by)])
+    })
+    .await
+    .map_err(|e| fail(anyhow::anyhow!("the workbook writer stopped: {e}")))?
+    .map_err(|e| fail(anyhow::anyhow!(e)))?;
+    Ok(crate::downloads::download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "catalogue.xlsx",
+    ))
+}
+
+/// The published catalogue: every solution with the cities that adopted it.
+#[derive(Serialize, ToSchema)]
+pub struct ApiCatalogue {
+    pub solutions: Vec<ApiSolution>,
+}
+
+#[utoipa::path(get, path = "/api/v1/catalogue.json", tag = "catalogue",
+    responses((status = 200, description = "The published catalogue as JSON", body = ApiCatalogue)))]
+pub async fn json(State(state): State<AppState>) -> ApiResult {
+    let catalogue = state.store.catalogue();
+    let solutions = catalogue.list(true).await.map_err(fail)?;
+    let mut adoptions = catalogue.all_adoptions().await.map_err(fail)?;
+    Ok(Json(ApiCatalogue {
+        solutions: solutions
+            .into_iter()
+            .map(|s| {
+                let adopted = adoptions.remove(&s.id).unwrap_or_default();
+                ApiSolution::of(s, &adopted, &state)
+            })
+            .collect(),
+    })
+    .into_response())
 }
 
 #[derive(utoipa::OpenApi)]
@@ -302,6 +345,8 @@ pub async fn csv(State(state): State<AppState>) -> ApiResult {
         publiccode,
         turtle,
         csv,
+        xlsx,
+        json,
         super::adoption::api_record
     ),
     components(schemas(
@@ -310,6 +355,7 @@ pub async fn csv(State(state): State<AppState>) -> ApiResult {
         super::adoption::ApiAdoptionChange,
         ApiSolutionInput,
         ApiSolution,
+        ApiCatalogue,
         ApiSolutionCreated,
         ApiHit,
         ApiSearchResults

@@ -1,6 +1,6 @@
 //! The catalogue of the cities' best solutions: a public search page with facets and a page per
 //! solution with its similar solutions and the cities that adopted it (`adoption`); the API to add solutions, search them and read the
-//! catalogue as CSV, `publiccode.yml` and ADMS-AP Turtle. The search index is built from the
+//! catalogue as CSV, XLSX, JSON, `publiccode.yml` and ADMS-AP Turtle. The search index is built from the
 //! database and rebuilt when the catalogue changes (`index::SearchCache`).
 pub mod adoption;
 pub mod api;
@@ -43,6 +43,8 @@ pub fn capability() -> Capability {
             ),
             route("GET", "/api/v1/catalogue.ttl", Public, get(api::turtle)),
             route("GET", "/api/v1/catalogue.csv", Public, get(api::csv)),
+            route("GET", "/api/v1/catalogue.xlsx", Public, get(api::xlsx)),
+            route("GET", "/api/v1/catalogue.json", Public, get(api::json)),
         ],
         nav: vec![NavEntry {
             href: "/catalogue",
