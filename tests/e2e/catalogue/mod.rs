@@ -3,6 +3,7 @@
 //! one, its `publiccode.yml`, and the whole catalogue as CSV and Turtle. Bad input is refused by
 //! field, and nothing unpublished shows.
 mod adoption;
+mod morphology;
 mod open_data;
 
 use crate::support::{client, content_type, spawn_app, TestApp};
