@@ -722,6 +722,7 @@ async fn every_page_fits_phone_and_laptop_widths(driver: &ChromeDriver, app: &Te
         "/admin/cities/new",
         "/admin/bodies",
         "/catalogue",
+        "/catalogue/1",
         "/training",
         "/training/cohorts/3",
         "/training/reports",
@@ -814,6 +815,7 @@ async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
         "/consultations",
         "/consultations/1",
         "/training/reports",
+        "/catalogue/1",
         "/login",
     ];
     let staff = [
@@ -836,6 +838,7 @@ async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
         "/consultations/1",
         "/training",
         "/training/cohorts/3",
+        "/catalogue/1",
         "/admin/cities",
         "/admin/cities/new",
         "/admin/bodies",

@@ -1468,6 +1468,8 @@ async fn the_public_api_carries_nothing_the_public_page_hides() {
             || [".csv", ".ttl", ".yml", ".xlsx", ".ics"]
                 .iter()
                 .any(|not_json| route.path.ends_with(not_json))
+            // An entry's attachments are files, not JSON.
+            || route.path.ends_with("/attachments/{file}")
         {
             continue;
         }
@@ -1488,6 +1490,9 @@ async fn the_public_api_carries_nothing_the_public_page_hides() {
             .replace("/monitoring/editions/{id}", "/monitoring/editions/1")
             .replace("/solutions/{id}", "/solutions/1")
             .replace("/consultations/{id}", "/consultations/1")
+            // The demo's published competition and its winning entry.
+            .replace("/competitions/{id}", "/competitions/1")
+            .replace("/entries/{id}", "/entries/1")
             // The demo plan's approved second version.
             .replace("/events/plans/{id}", "/events/plans/2")
             .replace("/solutions/search", "/solutions/search?q=lights");

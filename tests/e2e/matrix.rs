@@ -175,6 +175,11 @@ const EXPECTED: &[Expect] = &[
     e("GET",  "/api/v1/solutions/{id}/publiccode.yml", "/api/v1/solutions/1/publiccode.yml", ALL, 200),
     e("GET",  "/api/v1/catalogue.ttl",          "/api/v1/catalogue.ttl",          ALL,       200),
     e("GET",  "/api/v1/catalogue.csv",          "/api/v1/catalogue.csv",          ALL,       200),
+    e("GET",  "/api/v1/catalogue.xlsx",         "/api/v1/catalogue.xlsx",         ALL,       200),
+    e("GET",  "/api/v1/catalogue.json",         "/api/v1/catalogue.json",         ALL,       200),
+    // Adoptions: the Secretariat for any city, a representative for their own (Minsk here).
+    e("POST", "/catalogue/{id}/adoptions",      "/catalogue/1/adoptions",         NOMINATORS, 303),
+    e("POST", "/api/v1/solutions/{id}/adoptions", "/api/v1/solutions/1/adoptions", NOMINATORS, 200),
     // Competitions (number 1 is published, its entry 1 won; the demo expert is one of its
     // experts): writes answer 409 to whoever may make them; the handlers deny the rest by role,
     // city, assignment or the jury's chair.
@@ -448,6 +453,9 @@ async fn send(
                 "title_en": format!("Matrix solution {me}"), "nomination": "Matrix", "year": 2025,
                 "published": false
             })),
+            ("POST", "/api/v1/solutions/{id}/adoptions") => Some(json!({
+                "city": "minsk", "status": "studying", "date": "2025-01-01"
+            })),
             ("POST", "/api/v1/competitions") => Some(crate::catalogue::competition::call_json()),
             ("POST", "/api/v1/competitions/{id}/nominations/{nomination}/experts") => {
                 Some(json!({ "experts": [] }))
@@ -619,6 +627,11 @@ async fn send(
                     ("applications_open", "2026-01-01".into()),
                     ("applications_close", "2026-02-01".into()),
                     ("quotas", "minsk=1".into()),
+                ],
+                "/catalogue/{id}/adoptions" => vec![
+                    ("city", "minsk".into()),
+                    ("status", "piloting".into()),
+                    ("date", "2025-01-01".into()),
                 ],
                 "/assignments/{id}/act" => vec![("action", "bogus".into())],
                 "/assignments/{id}/edit" => vec![("task", " ".into())],

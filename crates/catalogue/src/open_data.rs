@@ -1,45 +1,92 @@
 //! The catalogue as other programs read it: CSV, each solution as a `publiccode.yml` (the Italian
 //! standard Developers Italia and Joinup read, version 0.4), and the whole catalogue as ADMS-AP
-//! in RDF Turtle, so Joinup-style catalogues can harvest it.
+//! in RDF Turtle, so Joinup-style catalogues can harvest it; the catalogue as a workbook sheet
+//! (the web layer writes it as XLSX).
 use crate::solution::Solution;
+use megapolis_documents::{Cell, Column, Row, Sheet};
+use std::collections::BTreeMap;
+
+/// The columns of the catalogue as a table (CSV and XLSX), in order.
+const COLUMNS: [&str; 13] = [
+    "id",
+    "title_ru",
+    "title_en",
+    "summary_ru",
+    "summary_en",
+    "city",
+    "nomination",
+    "year",
+    "technologies",
+    "hardware",
+    "licence",
+    "url",
+    "used_by",
+];
+
+/// A solution as the cells of [`COLUMNS`]; `used_by` maps a solution to the number of cities
+/// using it.
+fn table_row(s: &Solution, used_by: &BTreeMap<i64, usize>) -> [String; 13] {
+    [
+        s.id.to_string(),
+        s.title_ru.clone(),
+        s.title_en.clone(),
+        s.summary_ru.clone(),
+        s.summary_en.clone(),
+        s.city.clone().unwrap_or_default(),
+        s.nomination.clone(),
+        s.year.to_string(),
+        s.technologies.join("; "),
+        s.hardware.join("; "),
+        s.licence.clone(),
+        s.url.clone(),
+        used_by.get(&s.id).copied().unwrap_or_default().to_string(),
+    ]
+}
 
 /// The catalogue as CSV (UTF-8, a header row; lists joined with "; ").
-pub fn catalogue_csv(solutions: &[Solution]) -> Result<String, csv::Error> {
+pub fn catalogue_csv(
+    solutions: &[Solution],
+    used_by: &BTreeMap<i64, usize>,
+) -> Result<String, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record([
-        "id",
-        "title_ru",
-        "title_en",
-        "summary_ru",
-        "summary_en",
-        "city",
-        "nomination",
-        "year",
-        "technologies",
-        "hardware",
-        "licence",
-        "url",
-    ])?;
+    writer.write_record(COLUMNS)?;
     for s in solutions {
-        writer.write_record([
-            s.id.to_string().as_str(),
-            &s.title_ru,
-            &s.title_en,
-            &s.summary_ru,
-            &s.summary_en,
-            s.city.as_deref().unwrap_or_default(),
-            &s.nomination,
-            &s.year.to_string(),
-            &s.technologies.join("; "),
-            &s.hardware.join("; "),
-            &s.licence,
-            &s.url,
-        ])?;
+        writer.write_record(table_row(s, used_by))?;
     }
     let bytes = writer
         .into_inner()
         .map_err(|e| csv::Error::from(e.into_error()))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The catalogue as one sheet of a workbook, the same columns as the CSV; the id, the year and
+/// the number of cities are numbers.
+pub fn catalogue_sheet(solutions: &[Solution], used_by: &BTreeMap<i64, usize>) -> Sheet {
+    let numeric = |column: &str| matches!(column, "id" | "year" | "used_by");
+    let mut sheet = Sheet::new("catalogue");
+    sheet.columns = COLUMNS
+        .iter()
+        .map(|c| match *c {
+            "summary_ru" | "summary_en" => Column::new(*c).width(60.0).wrap(),
+            _ => Column::new(*c),
+        })
+        .collect();
+    sheet.rows = solutions
+        .iter()
+        .map(|s| {
+            Row::new(
+                COLUMNS
+                    .iter()
+                    .zip(table_row(s, used_by))
+                    .map(|(column, text)| match text.parse::<f64>() {
+                        Ok(number) if numeric(column) => Cell::Number(number),
+                        _ => Cell::Text(text),
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    sheet
 }
 
 /// A YAML scalar: a JSON string is a valid YAML double-quoted scalar, escapes and all.
@@ -258,12 +305,19 @@ mod tests {
 
     #[test]
     fn csv_reads_back_with_every_field() {
-        let text = catalogue_csv(&[solution()]).expect("csv");
+        let used_by = BTreeMap::from([(7, 3)]);
+        let text = catalogue_csv(&[solution()], &used_by).expect("csv");
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let row = reader.records().next().expect("a row").expect("valid");
         assert_eq!(&row[0], "7");
         assert_eq!(&row[3], "Наборы данных\nо бюджете");
         assert_eq!(&row[8], "PostgreSQL");
+        assert_eq!(&row[12], "3");
+        let sheet = catalogue_sheet(&[solution()], &used_by);
+        assert_eq!(sheet.columns.len(), row.len());
+        assert_eq!(sheet.rows[0].cells[0], Cell::Number(7.0));
+        assert_eq!(sheet.rows[0].cells[12], Cell::Number(3.0));
+        assert_eq!(sheet.rows[0].cells[5], Cell::Text("minsk".into()));
     }
 
     #[test]

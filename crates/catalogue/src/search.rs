@@ -6,6 +6,7 @@
 //! The index is rebuilt from the database whenever the catalogue changes; it is built by one
 //! writer thread in one commit, so the same solutions give the same index and the same order of
 //! results on SQLite and PostgreSQL; equal scores are ordered by id.
+use crate::adoption::used_by_bucket;
 use crate::solution::Solution;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -66,6 +67,8 @@ pub struct Hit {
     /// An HTML fragment of the summary with the matched words in `<b>`; the rest escaped.
     pub snippet: String,
     pub score: f32,
+    /// How many cities use the solution (dropped adoptions do not count).
+    pub used_by: usize,
 }
 
 /// The hits and, for every facet, the number of matching solutions with each value.
@@ -99,6 +102,8 @@ pub struct SearchIndex {
     solutions: BTreeMap<i64, Solution>,
     /// A city's country code, for the country facet.
     countries: BTreeMap<String, String>,
+    /// How many cities use each solution; a solution absent here is used by none.
+    used_by: BTreeMap<i64, usize>,
 }
 
 const RU: &str = "ru_stem";
@@ -126,10 +131,12 @@ fn text_field(analyzer: &str) -> TextOptions {
 
 impl SearchIndex {
     /// Indexes `solutions` (the published ones are what the public searches; the caller chooses);
-    /// `countries` maps a city code to its country code.
+    /// `countries` maps a city code to its country code, `used_by` a solution's id to the number
+    /// of cities using it.
     pub fn build(
         solutions: Vec<Solution>,
         countries: BTreeMap<String, String>,
+        used_by: BTreeMap<i64, usize>,
     ) -> Result<SearchIndex, SearchError> {
         let mut builder = Schema::builder();
         let fields = Fields {
@@ -183,6 +190,7 @@ impl SearchIndex {
             fields,
             solutions: by_id,
             countries,
+            used_by,
         })
     }
 
@@ -278,6 +286,7 @@ impl SearchIndex {
                         html
                     },
                     score,
+                    used_by: self.used_by_of(id),
                 })
             })
             .collect();
@@ -330,6 +339,11 @@ impl SearchIndex {
             .unwrap_or_default())
     }
 
+    /// How many cities use solution `id`.
+    pub fn used_by_of(&self, id: i64) -> usize {
+        self.used_by.get(&id).copied().unwrap_or_default()
+    }
+
     fn facets(
         &self,
         ids: impl Iterator<Item = i64>,
@@ -348,6 +362,7 @@ impl SearchIndex {
             count("nomination", &solution.nomination);
             count("year", &solution.year.to_string());
             count("licence", &solution.licence);
+            count("used_by", used_by_bucket(self.used_by_of(solution.id)));
             if let Some(city) = &solution.city {
                 count("city", city);
                 count(
@@ -496,6 +511,7 @@ mod tests {
                 ("minsk".to_string(), "BY".to_string()),
                 ("moscow".to_string(), "RU".to_string()),
             ]),
+            BTreeMap::from([(1, 2)]),
         )
         .expect("index")
     }
@@ -550,6 +566,10 @@ mod tests {
         assert_eq!(found.facets["nomination"]["Открытый город"], 2);
         assert_eq!(found.facets["country"]["BY"], 1);
         assert_eq!(found.facets["country"]["RU"], 1);
+        // "Used by N cities" on each hit and as a facet.
+        assert_eq!(found.hits[0].used_by, 2);
+        assert_eq!(found.facets["used_by"]["2–4"], 1);
+        assert_eq!(found.facets["used_by"]["0"], 1);
         let mut narrowed = query("портал");
         narrowed.city = Some("minsk".into());
         assert_eq!(ids(&index.search(&narrowed).expect("search")), [2]);

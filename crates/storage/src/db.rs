@@ -184,6 +184,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         20,
         include_str!("../migrations/sqlite/0020_competitions.sql"),
     ),
+    (
+        21,
+        include_str!("../migrations/sqlite/0021_catalogue_adoptions.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -243,10 +247,14 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         20,
         include_str!("../migrations/postgres/0020_competitions.sql"),
     ),
+    (
+        21,
+        include_str!("../migrations/postgres/0021_catalogue_adoptions.sql"),
+    ),
 ];
 
 /// The schema version this build expects: the last migration's number.
-pub const SCHEMA_VERSION: i64 = 20;
+pub const SCHEMA_VERSION: i64 = 21;
 
 pub fn now_utc() -> String {
     OffsetDateTime::now_utc()

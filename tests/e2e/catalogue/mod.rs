@@ -2,9 +2,12 @@
 //! public searches them in Russian and English word forms with facets and filters, reads each
 //! one, its `publiccode.yml`, and the whole catalogue as CSV and Turtle. Bad input is refused by
 //! field, and nothing unpublished shows.
+mod adoption;
 pub(crate) mod competition;
+mod morphology;
+mod open_data;
 
-use crate::support::{client, content_type, spawn_empty_app, TestApp};
+use crate::support::{client, content_type, spawn_app, spawn_empty_app, TestApp};
 use serde_json::{json, Value};
 
 /// Solutions written for these tests (not demo data).
@@ -110,14 +113,30 @@ async fn filled() -> (TestApp, String, Vec<i64>) {
     seed_cities(&app).await;
     let (staff, _) = app.seed_person("secretariat", None).await;
     let token = app.api_token(&staff).await;
+    let ids = add_solutions(&app, &token).await;
+    (app, token, ids)
+}
+
+/// The test solutions beside the demo's (its cities and people), for the stories that need
+/// them; the demo Secretariat's token and the solutions' ids in order.
+async fn filled_with_demo() -> (TestApp, String, Vec<i64>) {
+    let app = spawn_app().await;
+    let staff = app.login_as("secretariat").await;
+    let token = app.api_token(&staff).await;
+    let ids = add_solutions(&app, &token).await;
+    (app, token, ids)
+}
+
+/// Adds the test solutions through the API; their ids in order.
+async fn add_solutions(app: &TestApp, token: &str) -> Vec<i64> {
     let mut ids = Vec::new();
     for solution in solutions() {
-        let response = post(&app, &token, &solution).await;
+        let response = post(app, token, &solution).await;
         assert_eq!(response.status(), 201, "{solution}");
         let body: Value = response.json().await.expect("JSON");
         ids.push(body["id"].as_i64().expect("id"));
     }
-    (app, token, ids)
+    ids
 }
 
 #[tokio::test]

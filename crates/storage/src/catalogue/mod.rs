@@ -1,5 +1,7 @@
 //! The catalogue of solutions: nominations by name, and the solutions with their lists as JSON.
-//! Every change is one audited transaction.
+//! Every change is one audited transaction. Replication in [`adoptions`].
+mod adoptions;
+
 use crate::audit::audit_entry;
 use crate::backup::{Kind, Table};
 use crate::db::{now_utc, on_pool, on_tx, NamedRow, Reader, WriteTx};
@@ -42,6 +44,32 @@ pub(crate) const TABLES: &[Table] = &[
             ("updated_at", Kind::Text),
         ],
     },
+    Table {
+        name: "catalogue_adoptions",
+        identity: true,
+        columns: &[
+            ("id", Kind::Int),
+            ("solution_id", Kind::Int),
+            ("city", Kind::Text),
+            ("status", Kind::Text),
+            ("adopted_on", Kind::Text),
+            ("note", Kind::Text),
+            ("updated_at", Kind::Text),
+        ],
+    },
+    Table {
+        name: "catalogue_adoption_changes",
+        identity: true,
+        columns: &[
+            ("id", Kind::Int),
+            ("adoption_id", Kind::Int),
+            ("status", Kind::Text),
+            ("adopted_on", Kind::Text),
+            ("note", Kind::Text),
+            ("recorded_at", Kind::Text),
+            ("recorded_by", Kind::Text),
+        ],
+    },
 ];
 
 const SOLUTION: &str = "SELECT s.id, s.title_ru, s.title_en, s.summary_ru, s.summary_en, s.city, \
@@ -77,6 +105,8 @@ fn solution_of(row: &impl NamedRow) -> Result<Solution, StorageError> {
 pub struct CatalogueStamp {
     pub solutions: i64,
     pub last_change: Option<String>,
+    /// Every adoption recorded adds a change: "used by N cities" moved.
+    pub adoption_changes: i64,
 }
 
 crate::facet!(
@@ -132,14 +162,15 @@ impl Catalogue<'_> {
     /// How many solutions there are and when the last one changed: a search index built at
     /// this stamp is current.
     pub async fn stamp(&self) -> Result<CatalogueStamp, StorageError> {
-        let (solutions, last_change): (i64, Option<String>) = on_pool!(self, pool => sqlx::query_as(
-            "SELECT COUNT(*), MAX(updated_at) FROM catalogue_solutions",
+        let (solutions, last_change, adoption_changes): (i64, Option<String>, i64) = on_pool!(self, pool => sqlx::query_as(
+            "SELECT COUNT(*), MAX(updated_at), (SELECT COUNT(*) FROM catalogue_adoption_changes) FROM catalogue_solutions",
         )
         .fetch_one(pool)
         .await?);
         Ok(CatalogueStamp {
             solutions,
             last_change,
+            adoption_changes,
         })
     }
 }

@@ -4,7 +4,7 @@
 //! is still checking.
 use super::{DemoError, DEMO_ACTOR};
 use crate::Store;
-use megapolis_catalogue::SolutionInput;
+use megapolis_catalogue::{AdoptionInput, SolutionInput};
 
 /// (title RU, title EN, summary RU, summary EN, city, nomination, year, technologies, licence,
 /// published).
@@ -132,7 +132,44 @@ const SOLUTIONS: &[DemoSolution] = &[
     ),
 ];
 
+/// Demo adoptions: (row of the solution above, city, status, since, note), in the order
+/// recorded; a city listed twice for one solution changed its status, so the page shows history.
+const ADOPTIONS: &[(usize, &str, &str, &str, &str)] = &[
+    (
+        0,
+        "astana",
+        "piloting",
+        "2024-09-01",
+        "Две поликлиники (демо)",
+    ),
+    (
+        0,
+        "astana",
+        "in-operation",
+        "2025-02-01",
+        "Все поликлиники города (демо)",
+    ),
+    (0, "bishkek", "studying", "2025-04-15", ""),
+    (0, "baku", "in-operation", "2025-01-10", ""),
+    (
+        1,
+        "minsk",
+        "in-operation",
+        "2024-05-20",
+        "Центральный район (демо)",
+    ),
+    (
+        1,
+        "tashkent",
+        "dropped",
+        "2024-11-01",
+        "Датчики не пережили зиму (демо)",
+    ),
+    (2, "moscow", "piloting", "2025-03-01", ""),
+];
+
 pub(super) async fn load(store: &Store) -> Result<(), DemoError> {
+    let mut ids = Vec::with_capacity(SOLUTIONS.len());
     for (row, solution) in SOLUTIONS.iter().enumerate() {
         let (
             title_ru,
@@ -166,7 +203,25 @@ pub(super) async fn load(store: &Store) -> Result<(), DemoError> {
             row: row + 1,
             message: e.to_string(),
         })?;
-        store.catalogue().create(DEMO_ACTOR, &checked).await?;
+        ids.push(store.catalogue().create(DEMO_ACTOR, &checked).await?);
+    }
+    for (row, &(solution, city, status, date, note)) in ADOPTIONS.iter().enumerate() {
+        let adoption = AdoptionInput {
+            city: city.into(),
+            status: status.into(),
+            date: date.into(),
+            note: note.into(),
+        }
+        .check()
+        .map_err(|e| DemoError::Data {
+            file: "demo/catalogue.rs (adoptions)",
+            row: row + 1,
+            message: e.to_string(),
+        })?;
+        store
+            .catalogue()
+            .record_adoption(DEMO_ACTOR, ids[solution], &adoption)
+            .await?;
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The catalogue in the JSON API: add a solution (Secretariat), search the published ones with
-//! facets, read one, and the whole catalogue as CSV and ADMS-AP Turtle, a solution as
+//! facets, read one, and the whole catalogue as CSV, XLSX, JSON and ADMS-AP Turtle, a solution as
 //! `publiccode.yml`.
+use super::adoption::ApiAdoption;
 use crate::api::{fail, ApiError, ApiFieldError, ApiResult};
 use crate::auth::Visitor;
 use crate::error::{json_error, AppError};
@@ -9,7 +10,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use megapolis_catalogue::{open_data, SearchError, SearchQuery, Solution, SolutionInput};
+use megapolis_catalogue::adoption::used_by;
+use megapolis_catalogue::{
+    open_data, AdoptionRecord, SearchError, SearchQuery, Solution, SolutionInput,
+};
 use megapolis_storage::StorageError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -53,10 +57,14 @@ pub struct ApiSolution {
     pub published: bool,
     /// Its page on the portal.
     pub page: String,
+    /// How many cities use it (every status but dropped).
+    pub used_by: usize,
+    /// The cities that adopted it, by city code.
+    pub adoptions: Vec<ApiAdoption>,
 }
 
 impl ApiSolution {
-    fn of(s: Solution, state: &AppState) -> ApiSolution {
+    fn of(s: Solution, adoptions: &[AdoptionRecord], state: &AppState) -> ApiSolution {
         ApiSolution {
             page: state.absolute_url(&format!("/catalogue/{}", s.id)),
             id: s.id,
@@ -72,6 +80,8 @@ impl ApiSolution {
             licence: s.licence,
             url: s.url,
             published: s.published,
+            used_by: used_by(adoptions),
+            adoptions: adoptions.iter().map(ApiAdoption::from).collect(),
         }
     }
 }
@@ -116,9 +126,12 @@ pub struct ApiHit {
     /// HTML: the matched words in `<b>`, everything else escaped.
     pub snippet: String,
     pub score: f32,
+    /// How many cities use the solution (every status but dropped).
+    pub used_by: usize,
 }
 
-/// The hits and the facets (nomination, city, country, year, technology, licence) with the
+/// The hits and the facets (nomination, city, country, year, technology, licence, `used_by`:
+/// the number of cities using a solution as 0, 1, 2–4 or 5+) with the
 /// number of matching solutions for each value.
 #[derive(Serialize, ToSchema)]
 pub struct ApiSearchResults {
@@ -200,6 +213,7 @@ pub async fn search(
                 title: h.title,
                 snippet: h.snippet,
                 score: h.score,
+                used_by: h.used_by,
             })
             .collect(),
         total: results.total,
@@ -236,7 +250,8 @@ pub async fn solution(
     Path(id): Path<i64>,
 ) -> ApiResult {
     let solution = visible(&state, &visitor, id).await.map_err(fail)?;
-    Ok(Json(ApiSolution::of(solution, &state)).into_response())
+    let adoptions = state.store.catalogue().adoptions(id).await.map_err(fail)?;
+    Ok(Json(ApiSolution::of(solution, &adoptions, &state)).into_response())
 }
 
 fn text(content_type: &'static str, body: String) -> Response {
@@ -273,17 +288,74 @@ pub async fn turtle(State(state): State<AppState>) -> ApiResult {
     responses((status = 200, description = "The published catalogue as CSV", content_type = "text/csv")))]
 pub async fn csv(State(state): State<AppState>) -> ApiResult {
     let solutions = state.store.catalogue().list(true).await.map_err(fail)?;
-    let body = open_data::catalogue_csv(&solutions)
+    let used_by = state.store.catalogue().used_by().await.map_err(fail)?;
+    let body = open_data::catalogue_csv(&solutions, &used_by)
         .map_err(|e| fail(anyhow::anyhow!("writing the catalogue as CSV: {e}")))?;
     Ok(text("text/csv; charset=utf-8", body))
 }
 
+#[utoipa::path(get, path = "/api/v1/catalogue.xlsx", tag = "catalogue",
+    responses((status = 200, description = "The published catalogue as a workbook, the columns of the CSV", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
+pub async fn xlsx(State(state): State<AppState>) -> ApiResult {
+    let solutions = state.store.catalogue().list(true).await.map_err(fail)?;
+    let used_by = state.store.catalogue().used_by().await.map_err(fail)?;
+    let bytes = tokio::task::spawn_blocking(move || {
+        megapolis_documents::render_xlsx(&[open_data::catalogue_sheet(&solutions, &used_by)])
+    })
+    .await
+    .map_err(|e| fail(anyhow::anyhow!("the workbook writer stopped: {e}")))?
+    .map_err(|e| fail(anyhow::anyhow!(e)))?;
+    Ok(crate::downloads::download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "catalogue.xlsx",
+    ))
+}
+
+/// The published catalogue: every solution with the cities that adopted it.
+#[derive(Serialize, ToSchema)]
+pub struct ApiCatalogue {
+    pub solutions: Vec<ApiSolution>,
+}
+
+#[utoipa::path(get, path = "/api/v1/catalogue.json", tag = "catalogue",
+    responses((status = 200, description = "The published catalogue as JSON", body = ApiCatalogue)))]
+pub async fn json(State(state): State<AppState>) -> ApiResult {
+    let catalogue = state.store.catalogue();
+    let solutions = catalogue.list(true).await.map_err(fail)?;
+    let mut adoptions = catalogue.all_adoptions().await.map_err(fail)?;
+    Ok(Json(ApiCatalogue {
+        solutions: solutions
+            .into_iter()
+            .map(|s| {
+                let adopted = adoptions.remove(&s.id).unwrap_or_default();
+                ApiSolution::of(s, &adopted, &state)
+            })
+            .collect(),
+    })
+    .into_response())
+}
+
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(create, search, solution, publiccode, turtle, csv),
+    paths(
+        create,
+        search,
+        solution,
+        publiccode,
+        turtle,
+        csv,
+        xlsx,
+        json,
+        super::adoption::api_record
+    ),
     components(schemas(
+        super::adoption::ApiAdoptionInput,
+        ApiAdoption,
+        super::adoption::ApiAdoptionChange,
         ApiSolutionInput,
         ApiSolution,
+        ApiCatalogue,
         ApiSolutionCreated,
         ApiHit,
         ApiSearchResults

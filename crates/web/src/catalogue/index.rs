@@ -33,10 +33,16 @@ impl SearchCache {
             .into_iter()
             .map(|c| (c.code.as_str().to_string(), c.country_code))
             .collect();
-        let index = tokio::task::spawn_blocking(move || SearchIndex::build(solutions, countries))
-            .await
-            .map_err(|e| AppError::Unexpected(anyhow::anyhow!("building the search index: {e}")))?
-            .map_err(|e| AppError::Unexpected(anyhow::anyhow!("building the search index: {e}")))?;
+        let used_by = state.store.catalogue().used_by().await?;
+        let index =
+            tokio::task::spawn_blocking(move || SearchIndex::build(solutions, countries, used_by))
+                .await
+                .map_err(|e| {
+                    AppError::Unexpected(anyhow::anyhow!("building the search index: {e}"))
+                })?
+                .map_err(|e| {
+                    AppError::Unexpected(anyhow::anyhow!("building the search index: {e}"))
+                })?;
         let index = Arc::new(index);
         *current = Some((stamp, index.clone()));
         Ok(index)

@@ -1,7 +1,8 @@
 //! The catalogue of the cities' best solutions: a public search page with facets and a page per
-//! solution with its similar solutions; the API to add solutions, search them and read the
-//! catalogue as CSV, `publiccode.yml` and ADMS-AP Turtle. The search index is built from the
+//! solution with its similar solutions and the cities that adopted it (`adoption`); the API to add solutions, search them and read the
+//! catalogue as CSV, XLSX, JSON, `publiccode.yml` and ADMS-AP Turtle. The search index is built from the
 //! database and rebuilt when the catalogue changes (`index::SearchCache`).
+pub mod adoption;
 pub mod api;
 pub mod competitions;
 pub(crate) mod index;
@@ -11,6 +12,7 @@ use crate::capability::{route, Capability, NavEntry};
 use axum::routing::put;
 use axum::routing::{get, post};
 use megapolis_domain::role::Access::{self, Public, SignedIn};
+use megapolis_domain::Role;
 
 /// An attachment's request: room for a file over the 20 MB limit, so one is refused by name
 /// (422) rather than by size.
@@ -18,6 +20,8 @@ const ATTACHMENT_BODY_BYTES: usize = 25 * 1024 * 1024;
 
 pub fn capability() -> Capability {
     const STAFF: Access = Access::STAFF;
+    // Who records adoptions: the Secretariat for any city, a representative for their own.
+    const ADOPTERS: Access = Access::Roles(&[Role::Admin, Role::Secretariat, Role::CityRep]);
     Capability {
         routes: vec![
             route("GET", "/catalogue", Public, get(pages::catalogue)),
@@ -31,8 +35,22 @@ pub fn capability() -> Capability {
                 Public,
                 get(api::publiccode),
             ),
+            route(
+                "POST",
+                "/catalogue/{id}/adoptions",
+                ADOPTERS,
+                post(adoption::page_record),
+            ),
+            route(
+                "POST",
+                "/api/v1/solutions/{id}/adoptions",
+                ADOPTERS,
+                post(adoption::api_record),
+            ),
             route("GET", "/api/v1/catalogue.ttl", Public, get(api::turtle)),
             route("GET", "/api/v1/catalogue.csv", Public, get(api::csv)),
+            route("GET", "/api/v1/catalogue.xlsx", Public, get(api::xlsx)),
+            route("GET", "/api/v1/catalogue.json", Public, get(api::json)),
             // Competitions: the handlers check the entry's city, the expert's assignment and
             // declarations, and the jury's chair (competitions::Viewer).
             route(

@@ -9,7 +9,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Extension;
-use megapolis_catalogue::SearchError;
+use megapolis_catalogue::adoption::used_by;
+use megapolis_catalogue::{AdoptionStatus, SearchError};
+use megapolis_domain::Role;
 use minijinja::context;
 
 pub async fn catalogue(
@@ -86,11 +88,39 @@ pub async fn solution(
         }
     }
     let cities = crate::org::pages::cities_by_code(&state).await?;
+    let adoptions = state.store.catalogue().adoptions(id).await?;
+    // Who may record an adoption here: the Secretariat chooses the city, a representative
+    // records their own.
+    let person = visitor.person.as_ref();
+    let own_city = person
+        .filter(|p| p.role == Role::CityRep)
+        .and_then(|p| p.city.as_ref())
+        .map(|c| c.as_str().to_string());
+    let mut city_choice: Vec<(String, String)> = if visitor.is_staff() {
+        cities
+            .values()
+            .map(|c| {
+                let name = match lang {
+                    "en" => &c.name_en,
+                    _ => &c.name_ru,
+                };
+                (c.code.as_str().to_string(), name.clone())
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    city_choice.sort_by(|a, b| a.1.cmp(&b.1));
     let html = render(
         &state,
         &visitor,
         "solution.html",
         context! {
+            used_by => used_by(&adoptions),
+            adoptions => adoptions,
+            own_city => own_city,
+            city_choice => city_choice,
+            statuses => AdoptionStatus::ALL.map(AdoptionStatus::as_str),
             solution => solution,
             title => solution.title(lang),
             summary => solution.summary(lang),

@@ -24,3 +24,20 @@ catalogue-open-data = The catalogue as open data
 catalogue-unpublished = not published
 catalogue-similar = Similar solutions
 catalogue-no-similar = No similar solution in the catalogue yet.
+catalogue-facet-used_by = Used by cities
+catalogue-used-by = { $count ->
+    [0] Not used by other cities yet
+    [one] Used by one city
+   *[other] Used by { $count } cities
+}
+catalogue-adoptions = Cities using it
+catalogue-adoption-status = Status
+catalogue-adoption-since = Since
+catalogue-adoption-note = Note
+catalogue-adoption-history = Earlier statuses
+catalogue-adoption-record = Record an adoption
+catalogue-adoption-save = Save the adoption
+catalogue-status-studying = studying
+catalogue-status-piloting = piloting
+catalogue-status-in-operation = in operation
+catalogue-status-dropped = dropped

@@ -25,3 +25,21 @@ catalogue-open-data = Каталог как открытые данные
 catalogue-unpublished = не опубликовано
 catalogue-similar = Похожие решения
 catalogue-no-similar = Похожих решений в каталоге пока нет.
+catalogue-facet-used_by = Используют городов
+catalogue-used-by = { $count ->
+    [0] Другие города пока не используют
+    [one] Используется в { $count } городе
+    [few] Используется в { $count } городах
+   *[other] Используется в { $count } городах
+}
+catalogue-adoptions = Города, которые используют решение
+catalogue-adoption-status = Статус
+catalogue-adoption-since = С какого числа
+catalogue-adoption-note = Примечание
+catalogue-adoption-history = Прежние статусы
+catalogue-adoption-record = Записать внедрение
+catalogue-adoption-save = Сохранить внедрение
+catalogue-status-studying = изучается
+catalogue-status-piloting = пилотный проект
+catalogue-status-in-operation = в эксплуатации
+catalogue-status-dropped = отказались
