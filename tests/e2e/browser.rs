@@ -722,6 +722,9 @@ async fn every_page_fits_phone_and_laptop_widths(driver: &ChromeDriver, app: &Te
         "/admin/cities/new",
         "/admin/bodies",
         "/catalogue",
+        "/competitions",
+        "/competitions/1",
+        "/competitions/entries/1",
         "/training",
         "/training/cohorts/3",
         "/training/reports",
@@ -814,6 +817,9 @@ async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
         "/consultations",
         "/consultations/1",
         "/training/reports",
+        "/competitions",
+        "/competitions/1",
+        "/competitions/entries/1",
         "/login",
     ];
     let staff = [
@@ -836,6 +842,9 @@ async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
         "/consultations/1",
         "/training",
         "/training/cohorts/3",
+        "/competitions",
+        "/competitions/1",
+        "/competitions/entries/1",
         "/admin/cities",
         "/admin/cities/new",
         "/admin/bodies",
@@ -907,6 +916,7 @@ async fn browser_flows() {
     a_decision_from_text_to_accepted_report(&driver, &app).await;
     crate::monitoring::browser::a_whole_campaign(&driver, &app).await;
     crate::training::browser::nomination_to_verified_certificate(&driver, &app).await;
+    crate::catalogue::competition_browser::call_to_published_winner(&driver, &app).await;
     every_page_fits_phone_and_laptop_widths(&driver, &app).await;
     every_page_passes_axe(&driver, &app).await;
     eprintln!(

@@ -3,6 +3,7 @@
 //! one, its `publiccode.yml`, and the whole catalogue as CSV and Turtle. Bad input is refused by
 //! field, and nothing unpublished shows.
 pub(crate) mod competition;
+pub(crate) mod competition_browser;
 
 use crate::support::{client, content_type, spawn_app, TestApp};
 use serde_json::{json, Value};
