@@ -460,7 +460,7 @@ impl EntryInput {
             }
         }
         let url = self.url.trim().to_string();
-        if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://")) {
+        if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
             return Err(invalid("url", "an http:// or https:// address"));
         }
         let used_by = self

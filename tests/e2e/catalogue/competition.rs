@@ -53,7 +53,6 @@ pub(crate) async fn person(
         city: city.into(),
         body: body.map(|(b, _)| b).unwrap_or_default().into(),
         position: body.map(|(_, p)| p).unwrap_or_default().into(),
-        ..Default::default()
     }
     .parse()
     .expect("a person");

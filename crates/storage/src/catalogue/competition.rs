@@ -689,7 +689,7 @@ impl Competitions<'_> {
                 })
                 .count();
             if able < MIN_EXPERTS {
-                short.push(format!("{} «{}» ({able})", entry.id, pick(&entry)));
+                short.push(format!("{} «{}» ({able})", entry.id, pick(entry)));
             }
         }
         Ok(short)
