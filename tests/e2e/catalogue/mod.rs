@@ -4,6 +4,7 @@
 //! field, and nothing unpublished shows.
 pub(crate) mod competition;
 pub(crate) mod competition_browser;
+mod competition_pages;
 
 use crate::support::{client, content_type, spawn_app, TestApp};
 use serde_json::{json, Value};
