@@ -378,7 +378,12 @@ async fn competition_page(
             own => own, standing => standing,
         });
     }
-    let people = state.store.accounts().people().await?;
+    // The people, for the Secretariat's choice of experts only.
+    let people = if viewer.staff {
+        state.store.accounts().people().await?
+    } else {
+        Vec::new()
+    };
     let experts: Vec<_> = if viewer.staff {
         people
             .iter()
