@@ -723,6 +723,9 @@ async fn every_page_fits_phone_and_laptop_widths(driver: &ChromeDriver, app: &Te
         "/admin/bodies",
         "/catalogue",
         "/catalogue/1",
+        "/competitions",
+        "/competitions/1",
+        "/competitions/entries/1",
         "/training",
         "/training/cohorts/3",
         "/training/reports",
@@ -816,6 +819,9 @@ async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
         "/consultations/1",
         "/training/reports",
         "/catalogue/1",
+        "/competitions",
+        "/competitions/1",
+        "/competitions/entries/1",
         "/login",
     ];
     let staff = [
@@ -839,6 +845,9 @@ async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
         "/training",
         "/training/cohorts/3",
         "/catalogue/1",
+        "/competitions",
+        "/competitions/1",
+        "/competitions/entries/1",
         "/admin/cities",
         "/admin/cities/new",
         "/admin/bodies",
@@ -910,6 +919,7 @@ async fn browser_flows() {
     a_decision_from_text_to_accepted_report(&driver, &app).await;
     crate::monitoring::browser::a_whole_campaign(&driver, &app).await;
     crate::training::browser::nomination_to_verified_certificate(&driver, &app).await;
+    crate::catalogue::competition_browser::call_to_published_winner(&driver, &app).await;
     every_page_fits_phone_and_laptop_widths(&driver, &app).await;
     every_page_passes_axe(&driver, &app).await;
     eprintln!(

@@ -202,6 +202,20 @@ const EXPECTED: &[Expect] = &[
     e("POST", "/api/v1/entries/{id}/attachments", "/api/v1/entries/1/attachments", NOMINATORS, 409),
     // Entry 1 has no file 999: its dossier is public (it won), the file is not one of its own.
     e("GET",  "/api/v1/entries/{id}/attachments/{file}", "/api/v1/entries/1/attachments/999", ALL, 404),
+    // Competitions' pages: the same rules as the API's lines above; a 403 refusal is the 403
+    // page, a 409 the competition's page with the refusal in words.
+    e("GET",  "/competitions",                  "/competitions",                  ALL,       200),
+    e("POST", "/competitions",                  "/competitions",                  STAFF,     303),
+    e("GET",  "/competitions/{id}",             "/competitions/1",                ALL,       200),
+    e("POST", "/competitions/{id}/step",        "/competitions/1/step",           STAFF,     409),
+    e("POST", "/competitions/{id}/experts",     "/competitions/1/experts",        STAFF,     409),
+    e("POST", "/competitions/{id}/entries",     "/competitions/1/entries",        CITY_REP,  409),
+    e("POST", "/competitions/{id}/decision",    "/competitions/1/decision",       "...B..",  409),
+    e("GET",  "/competitions/entries/{id}",     "/competitions/entries/1",        ALL,       200),
+    e("POST", "/competitions/entries/{id}/step", "/competitions/entries/1/step",  NOMINATORS, 409),
+    e("POST", "/competitions/entries/{id}/declaration", "/competitions/entries/1/declaration", EXPERT, 409),
+    e("POST", "/competitions/entries/{id}/scores", "/competitions/entries/1/scores", EXPERT, 409),
+    e("POST", "/competitions/entries/{id}/waiver", "/competitions/entries/1/waiver", "......", 403),
     // Training: public programmes, cohorts and certificates (by code); city representatives
     // nominate their city's staff, the Secretariat any city's; staff record results, issue and
     // revoke. Writes aim at no such cohort, nomination or code, so the walk changes nothing.
@@ -633,6 +647,31 @@ async fn send(
                     ("status", "piloting".into()),
                     ("date", "2025-01-01".into()),
                 ],
+                "/competitions" => vec![
+                    ("title_ru", format!("Конкурс матрицы {me}")),
+                    ("year", "2026".into()),
+                    ("nominations", "Матрица".into()),
+                    ("criteria", "1 | Результаты | 1 | 2 | 3 | 4 | 5".into()),
+                    ("submission_deadline", "2100-03-01".into()),
+                    ("evaluation_deadline", "2100-04-01".into()),
+                    ("results_on", "2100-04-15".into()),
+                    ("jury_body", "board".into()),
+                ],
+                "/competitions/{id}/step" => vec![("step", "open".into())],
+                "/competitions/{id}/experts" => vec![("nomination", "1".into())],
+                "/competitions/{id}/entries" => vec![
+                    ("nomination", "Умный транспорт".into()),
+                    ("title_ru", format!("Заявка матрицы {me}")),
+                ],
+                "/competitions/{id}/decision" => vec![("decision", "matrix".into())],
+                "/competitions/entries/{id}/step" => vec![("step", "withdraw".into())],
+                "/competitions/entries/{id}/declaration" => vec![("conflict", "0".into())],
+                "/competitions/entries/{id}/scores" => {
+                    vec![("score.1", "3".into()), ("score.2", "3".into()), ("score.3", "3".into())]
+                }
+                "/competitions/entries/{id}/waiver" => {
+                    vec![("expert", "1".into()), ("reason", "matrix".into())]
+                }
                 "/assignments/{id}/act" => vec![("action", "bogus".into())],
                 "/assignments/{id}/edit" => vec![("task", " ".into())],
                 other => panic!("no form for POST {other}; add one to the matrix test"),

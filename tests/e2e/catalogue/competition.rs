@@ -6,8 +6,11 @@
 use crate::support::{api_get as get, api_post as post, spawn_app, TestApp};
 use serde_json::{json, Value};
 
+/// The password of the people [`person`] seeds.
+pub(crate) const PASSWORD: &str = "a-seeded-password-2026";
+
 /// A person with a role, a city and (when given) a position in a body; their API token.
-async fn person(
+pub(crate) async fn person(
     app: &TestApp,
     role: &str,
     city: &str,
@@ -42,7 +45,7 @@ async fn person(
         }
     }
     let email = format!("{role}-{}@megapolis.test", &megapolis_web::new_token()[..8]);
-    let password = "a-seeded-password-2026";
+    let password = PASSWORD;
     let draft = megapolis_domain::person::PersonInput {
         email: email.clone(),
         name: format!("{role} of {city}"),

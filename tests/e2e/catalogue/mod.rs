@@ -4,6 +4,8 @@
 //! field, and nothing unpublished shows.
 mod adoption;
 pub(crate) mod competition;
+pub(crate) mod competition_browser;
+mod competition_pages;
 mod morphology;
 mod open_data;
 

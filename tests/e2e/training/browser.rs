@@ -84,7 +84,7 @@ async fn nomination_of(browser: &Client, name: &str) -> i64 {
 }
 
 /// Sets a date field the way a date picker does (typing into one depends on the locale).
-async fn set_date(browser: &Client, id: &str, day: time::Date) {
+pub(crate) async fn set_date(browser: &Client, id: &str, day: time::Date) {
     browser
         .execute(
             "document.getElementById(arguments[0]).value = arguments[1];",

@@ -4,6 +4,7 @@
 //! database and rebuilt when the catalogue changes (`index::SearchCache`).
 pub mod adoption;
 pub mod api;
+pub mod competition_pages;
 pub mod competitions;
 pub(crate) mod index;
 pub mod pages;
@@ -26,6 +27,75 @@ pub fn capability() -> Capability {
         routes: vec![
             route("GET", "/catalogue", Public, get(pages::catalogue)),
             route("GET", "/catalogue/{id}", Public, get(pages::solution)),
+            // Competitions' pages: the same checks as the API (competitions::Viewer and the
+            // store's refusals by city, assignment, declaration and the jury's chair).
+            route("GET", "/competitions", Public, get(competition_pages::list)),
+            route(
+                "POST",
+                "/competitions",
+                STAFF,
+                post(competition_pages::create),
+            ),
+            route(
+                "GET",
+                "/competitions/{id}",
+                Public,
+                get(competition_pages::show),
+            ),
+            route(
+                "POST",
+                "/competitions/{id}/step",
+                STAFF,
+                post(competition_pages::step),
+            ),
+            route(
+                "POST",
+                "/competitions/{id}/experts",
+                STAFF,
+                post(competition_pages::assign),
+            ),
+            route(
+                "POST",
+                "/competitions/{id}/entries",
+                SignedIn,
+                post(competition_pages::create_entry),
+            ),
+            route(
+                "POST",
+                "/competitions/{id}/decision",
+                SignedIn,
+                post(competition_pages::decide),
+            ),
+            route(
+                "GET",
+                "/competitions/entries/{id}",
+                Public,
+                get(competition_pages::show_entry),
+            ),
+            route(
+                "POST",
+                "/competitions/entries/{id}/step",
+                SignedIn,
+                post(competition_pages::entry_step),
+            ),
+            route(
+                "POST",
+                "/competitions/entries/{id}/declaration",
+                SignedIn,
+                post(competition_pages::declare),
+            ),
+            route(
+                "POST",
+                "/competitions/entries/{id}/scores",
+                SignedIn,
+                post(competition_pages::score),
+            ),
+            route(
+                "POST",
+                "/competitions/entries/{id}/waiver",
+                SignedIn,
+                post(competition_pages::waive),
+            ),
             route("POST", "/api/v1/solutions", STAFF, post(api::create)),
             route("GET", "/api/v1/solutions/search", Public, get(api::search)),
             route("GET", "/api/v1/solutions/{id}", Public, get(api::solution)),
@@ -163,13 +233,27 @@ pub fn capability() -> Capability {
                 post(competitions::entry_step),
             ),
         ],
-        nav: vec![NavEntry {
-            href: "/catalogue",
-            label: "nav-catalogue",
-            access: Public,
-            badge: None,
-        }],
-        templates: crate::templates!("catalogue.html", "solution.html"),
+        nav: vec![
+            NavEntry {
+                href: "/catalogue",
+                label: "nav-catalogue",
+                access: Public,
+                badge: None,
+            },
+            NavEntry {
+                href: "/competitions",
+                label: "nav-competitions",
+                access: Public,
+                badge: None,
+            },
+        ],
+        templates: crate::templates!(
+            "catalogue.html",
+            "solution.html",
+            "competitions.html",
+            "competition.html",
+            "competition-entry.html"
+        ),
         locales: crate::locales!(),
         openapi: Some(api::openapi),
         ..Capability::named("catalogue")
