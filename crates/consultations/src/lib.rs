@@ -16,6 +16,10 @@
 //!   [`cluster::DEFAULT_THRESHOLD`]); every submission in exactly one group, deterministic.
 //! - [`rules`]: which city a person may submit for; who reviews (the Expert Council, the
 //!   Secretariat, administrators).
+//! - [`generalise`]: the Council's merges, splits, moves and rejections, and what they refuse
+//!   (a merge across consultations, a submission already generalised).
+//! - [`plan`]: the plan of joint actions: items, draft → review → approved by the chair of the
+//!   body the plan names.
 //! - [`quality`]: pairwise and B-cubed precision/recall/F1, and the share of submissions with a
 //!   true partner among their top suggestions.
 //!
@@ -23,8 +27,10 @@
 //! OpenAI-compatible endpoint) is not part of this crate yet.
 pub mod analysis;
 pub mod cluster;
+pub mod generalise;
 pub mod glossary;
 pub mod model;
+pub mod plan;
 pub mod quality;
 pub mod rules;
 pub mod similarity;

@@ -50,6 +50,7 @@ fn backed_up_tables() -> impl Iterator<Item = &'static Table> {
         crate::catalogue::TABLES,
         crate::monitoring::campaigns::TABLES,
         crate::consultations::TABLES,
+        crate::consultations::GENERALISED_TABLES,
         crate::events::TABLES,
         crate::training::TABLES,
         crate::audit::TABLES,

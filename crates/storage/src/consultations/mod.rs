@@ -11,6 +11,13 @@ use megapolis_consultations::{
 use megapolis_domain::{CityCode, Lang, Person};
 use serde::Serialize;
 
+mod generalised;
+mod plan;
+
+pub(crate) use generalised::TABLES as GENERALISED_TABLES;
+pub use generalised::{Generalised, GeneralisedEvent, Stepped};
+pub use plan::{Plan, PlanEvent, PlanItem, PlanPlace, Planned};
+
 /// What a backup holds of consultations, parents before children.
 pub(crate) const TABLES: &[Table] = &[
     Table {
