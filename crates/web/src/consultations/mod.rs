@@ -3,8 +3,10 @@
 //! groups of submissions that ask for the same thing, with the most similar ones of each (the
 //! lexical signal of `megapolis_consultations`).
 pub mod api;
+pub mod generalise;
 pub mod index;
 pub mod pages;
+pub mod plan;
 
 use crate::capability::{route, Capability, NavEntry};
 use axum::routing::{get, post};
@@ -38,6 +40,73 @@ pub fn capability() -> Capability {
                 "/consultations/{id}/close",
                 STAFF,
                 post(pages::close),
+            ),
+            route(
+                "GET",
+                "/consultations/mine",
+                SignedIn,
+                get(generalise::mine),
+            ),
+            route(
+                "POST",
+                "/consultations/{id}/generalised",
+                REVIEWERS,
+                post(generalise::merge),
+            ),
+            route(
+                "GET",
+                "/consultations/{id}/generalised/{gid}",
+                Public,
+                get(generalise::show),
+            ),
+            route(
+                "POST",
+                "/consultations/{id}/generalised/{gid}/edit",
+                REVIEWERS,
+                post(generalise::edit),
+            ),
+            route(
+                "POST",
+                "/consultations/{id}/generalised/{gid}/split",
+                REVIEWERS,
+                post(generalise::split),
+            ),
+            route(
+                "POST",
+                "/consultations/{id}/generalised/{gid}/move",
+                REVIEWERS,
+                post(generalise::move_into),
+            ),
+            route(
+                "POST",
+                "/consultations/{id}/reject",
+                REVIEWERS,
+                post(generalise::reject),
+            ),
+            route(
+                "POST",
+                "/consultations/{id}/plans",
+                REVIEWERS,
+                post(plan::create),
+            ),
+            route(
+                "GET",
+                "/consultations/{id}/plans/{pid}",
+                SignedIn,
+                get(plan::show),
+            ),
+            route(
+                "POST",
+                "/consultations/{id}/plans/{pid}/items",
+                REVIEWERS,
+                post(plan::add_item),
+            ),
+            // The approver is a body member of any body; the rules check who may take which step.
+            route(
+                "POST",
+                "/consultations/{id}/plans/{pid}/act",
+                REVIEWERS,
+                post(plan::act),
             ),
             route("GET", "/api/v1/consultations", Public, get(api::list)),
             route("POST", "/api/v1/consultations", STAFF, post(api::create)),
@@ -79,8 +148,28 @@ pub fn capability() -> Capability {
             access: Public,
             badge: None,
         }],
-        templates: crate::templates!("consultations.html", "consultation.html"),
-        locales: crate::locales!(),
+        templates: crate::templates!(
+            "consultations.html",
+            "consultation.html",
+            "consultation-fate.html",
+            "consultation-refused.html",
+            "generalisation-part.html",
+            "merge-form.html",
+            "generalised.html",
+            "my-submissions.html",
+            "plan.html",
+        ),
+        // The generalisation's and the plan's messages beside the consultation's own.
+        locales: &[
+            (
+                include_str!("locales/ru.ftl"),
+                include_str!("locales/en.ftl"),
+            ),
+            (
+                include_str!("locales/generalise.ru.ftl"),
+                include_str!("locales/generalise.en.ftl"),
+            ),
+        ],
         openapi: Some(api::openapi),
         ..Capability::named("consultations")
     }
