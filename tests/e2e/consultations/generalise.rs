@@ -119,7 +119,9 @@ async fn the_council_merges_splits_moves_and_rejects_keeping_every_original() {
     let id = m.consultation;
     let g_path = format!("/consultations/{id}/generalised/{}", m.generalised);
     let mut sql = app.sql().await;
-    let count = "SELECT COUNT(*) FROM consultation_generalised";
+    let count =
+        format!("SELECT COUNT(*) FROM consultation_generalised WHERE consultation_id = {id}");
+    let count = count.as_str();
     assert_eq!(sql.count(count).await, 1);
 
     // The generalised proposal keeps both originals with their authors, and its history.
@@ -271,7 +273,10 @@ async fn the_council_merges_splits_moves_and_rejects_keeping_every_original() {
 
     // Every step is in the audit log; nothing was deleted.
     let audited = sql
-        .count("SELECT COUNT(*) FROM audit_log WHERE entity IN ('consultation_generalised', 'consultation_submission') AND action IN ('merged', 'split-from', 'moved-in', 'rejected')")
+        .count(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE entity IN ('consultation_generalised', 'consultation_submission') \
+             AND action IN ('merged', 'split-from', 'moved-in', 'rejected') AND after_json LIKE '%\"consultation\":{id},%'"
+        ))
         .await;
     assert_eq!(audited, 4);
     assert_eq!(sql.count(count).await, 2);
