@@ -916,6 +916,7 @@ async fn browser_flows() {
     a_decision_from_text_to_accepted_report(&driver, &app).await;
     crate::monitoring::browser::a_whole_campaign(&driver, &app).await;
     crate::training::browser::nomination_to_verified_certificate(&driver, &app).await;
+    crate::consultations::browser::from_submission_to_assignment(&driver, &app).await;
     every_page_fits_phone_and_laptop_widths(&driver, &app).await;
     every_page_passes_axe(&driver, &app).await;
     eprintln!(
