@@ -267,6 +267,8 @@ const EXPECTED: &[Expect] = &[
     // a missing generalised proposal or plan is 404; anyone sees a generalised proposal and
     // their own submissions, anyone signed in a plan; the approver (a Board chair) acts.
     e("GET",  "/consultations/mine",            "/consultations/mine",            SIGNED_IN, 200),
+    e("POST", "/consultations/{id}/import",     "/consultations/1/import",        STAFF,     422),
+    e("POST", "/consultations/{id}/submissions/{sid}/edit", "/consultations/1/submissions/999999/edit", SIGNED_IN, 404),
     e("POST", "/consultations/{id}/generalised", "/consultations/1/generalised",  STAFF,     422),
     e("GET",  "/consultations/{id}/generalised/{gid}", "/consultations/1/generalised/1", ALL, 200),
     e("POST", "/consultations/{id}/generalised/{gid}/edit", "/consultations/1/generalised/999999/edit", STAFF, 404),
@@ -558,6 +560,10 @@ async fn send(
                 | "/consultations/{id}/plans"
                 | "/consultations/{id}/plans/{pid}/items" => vec![],
                 "/consultations/{id}/plans/{pid}/act" => vec![("action", "review".into())],
+                "/consultations/{id}/import" => vec![],
+                "/consultations/{id}/submissions/{sid}/edit" => {
+                    vec![("kind", "proposal".into()), ("text", "Правка из матрицы".into())]
+                }
                 "/events/proposals" => vec![
                     ("year", "2027".into()),
                     ("kind", "forum".into()),

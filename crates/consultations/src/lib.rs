@@ -18,6 +18,9 @@
 //!   Secretariat, administrators).
 //! - [`generalise`]: the Council's merges, splits, moves and rejections, and what they refuse
 //!   (a merge across consultations, a submission already generalised).
+//! - [`edit`]: a participant changes their own submission while the consultation is open and
+//!   before the Council has considered it.
+//! - [`import`]: a batch from CSV or XLSX, all or nothing, errors by row and column.
 //! - [`plan`]: the plan of joint actions: items, draft → review → approved by the chair of the
 //!   body the plan names.
 //! - [`quality`]: pairwise and B-cubed precision/recall/F1, and the share of submissions with a
@@ -27,8 +30,10 @@
 //! OpenAI-compatible endpoint) is not part of this crate yet.
 pub mod analysis;
 pub mod cluster;
+pub mod edit;
 pub mod generalise;
 pub mod glossary;
+pub mod import;
 pub mod model;
 pub mod plan;
 pub mod quality;

@@ -380,3 +380,4 @@ async fn the_council_sees_groups_and_similar_submissions() {
 }
 pub(crate) mod browser;
 mod generalise;
+mod import;

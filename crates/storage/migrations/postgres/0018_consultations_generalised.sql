@@ -77,3 +77,7 @@ CREATE TABLE consultation_plan_events (
     text TEXT NOT NULL
 );
 CREATE INDEX consultation_plan_events_by_plan ON consultation_plan_events (plan_id, id);
+
+-- How many times its author changed a submission (while the consultation was open and before
+-- the Council considered it): part of what tells a kept similarity index it is stale.
+ALTER TABLE consultation_submissions ADD COLUMN edits BIGINT NOT NULL DEFAULT 0;

@@ -564,7 +564,8 @@ pub async fn mine(
     let lang = visitor.lang;
     let store = state.store.consultations();
     let submissions = store.by_author(person.id).await?;
-    let mut by_consultation: BTreeMap<i64, (String, BTreeMap<i64, FateView>)> = BTreeMap::new();
+    let mut by_consultation: BTreeMap<i64, (String, bool, BTreeMap<i64, FateView>)> =
+        BTreeMap::new();
     for s in &submissions {
         if by_consultation.contains_key(&s.consultation_id) {
             continue;
@@ -575,15 +576,17 @@ pub async fn mine(
         let generalised = store.generalised_list(found.id).await?;
         let places = store.plan_places(found.id).await?;
         let fates = fate_views(lang, &store.fates(found.id).await?, &generalised, &places);
+        let open = found.state == megapolis_consultations::ConsultationState::Open;
         by_consultation.insert(
             found.id,
-            (pick(lang, &found.title_ru, &found.title_en), fates),
+            (pick(lang, &found.title_ru, &found.title_en), open, fates),
         );
     }
     let list: Vec<minijinja::Value> = submissions
         .iter()
         .filter_map(|s| {
-            let (title, fates) = by_consultation.get(&s.consultation_id)?;
+            let (title, open, fates) = by_consultation.get(&s.consultation_id)?;
+            let fate = fates.get(&s.id);
             Some(context! {
                 id => s.id,
                 consultation => s.consultation_id,
@@ -592,7 +595,11 @@ pub async fn mine(
                 lang => s.lang.code(),
                 text => s.text,
                 created_at => crate::dates::moment(&s.created_at, lang),
-                fate => fates.get(&s.id),
+                topic => s.topic,
+                // The author changes it while the consultation is open and the Council has not
+                // considered it (the rule is `megapolis_consultations::edit`).
+                editable => *open && fate.is_none(),
+                fate => fate,
             })
         })
         .collect();

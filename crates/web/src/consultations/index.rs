@@ -1,6 +1,6 @@
 //! The similarity index of a consultation, kept in memory while its submissions stay the same.
-//! Submissions are never edited or deleted, so their number and last id tell whether a kept
-//! index is still right; building one (10,000 submissions: about a second) runs off the async
+//! Submissions are never deleted and every edit is counted, so their number, last id and edits
+//! tell whether a kept index is still right; building one (10,000 submissions: about a second) runs off the async
 //! workers.
 use crate::error::AppError;
 use crate::state::AppState;

@@ -3,6 +3,7 @@
 //! groups of submissions that ask for the same thing, with the most similar ones of each (the
 //! lexical signal of `megapolis_consultations`).
 pub mod api;
+pub mod batch;
 pub mod generalise;
 pub mod index;
 pub mod pages;
@@ -47,6 +48,20 @@ pub fn capability() -> Capability {
                 SignedIn,
                 get(generalise::mine),
             ),
+            route(
+                "POST",
+                "/consultations/{id}/import",
+                STAFF,
+                post(batch::import),
+            )
+            .with_body_limit(batch::IMPORT_BYTES),
+            route(
+                "POST",
+                "/consultations/{id}/submissions/{sid}/edit",
+                SignedIn,
+                post(batch::edit),
+            )
+            .with_body_limit(SUBMISSION_BYTES),
             route(
                 "POST",
                 "/consultations/{id}/generalised",
