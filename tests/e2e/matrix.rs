@@ -267,6 +267,15 @@ const EXPECTED: &[Expect] = &[
     // a missing generalised proposal or plan is 404; anyone sees a generalised proposal and
     // their own submissions, anyone signed in a plan; the approver (a Board chair) acts.
     e("GET",  "/consultations/mine",            "/consultations/mine",            SIGNED_IN, 200),
+    e("GET",  "/consultations/{id}/summary.pdf", "/consultations/1/summary.pdf",  ALL,       200),
+    e("GET",  "/consultations/{id}/summary.xlsx", "/consultations/1/summary.xlsx", ALL,      200),
+    e("GET",  "/consultations/{id}/plans/{pid}/plan.pdf", "/consultations/1/plans/1/plan.pdf", SIGNED_IN, 200),
+    e("GET",  "/consultations/{id}/plans/{pid}/plan.xlsx", "/consultations/1/plans/1/plan.xlsx", SIGNED_IN, 200),
+    e("GET",  "/api/v1/consultations/{id}/submissions.csv", "/api/v1/consultations/1/submissions.csv", ALL, 200),
+    e("GET",  "/api/v1/consultations/{id}/generalised", "/api/v1/consultations/1/generalised", ALL, 200),
+    e("GET",  "/api/v1/consultations/{id}/generalised.csv", "/api/v1/consultations/1/generalised.csv", ALL, 200),
+    e("GET",  "/api/v1/consultations/{id}/plans", "/api/v1/consultations/1/plans", ALL,   200),
+    e("GET",  "/api/v1/consultations/{id}/plans.csv", "/api/v1/consultations/1/plans.csv", ALL, 200),
     e("POST", "/consultations/{id}/import",     "/consultations/1/import",        STAFF,     422),
     e("POST", "/consultations/{id}/submissions/{sid}/edit", "/consultations/1/submissions/999999/edit", SIGNED_IN, 404),
     e("POST", "/consultations/{id}/generalised", "/consultations/1/generalised",  STAFF,     422),

@@ -21,6 +21,7 @@
 //! - [`edit`]: a participant changes their own submission while the consultation is open and
 //!   before the Council has considered it.
 //! - [`import`]: a batch from CSV or XLSX, all or nothing, errors by row and column.
+//! - [`open_data`]: the CSV writer of the consultation's open data.
 //! - [`plan`]: the plan of joint actions: items, draft → review → approved by the chair of the
 //!   body the plan names.
 //! - [`quality`]: pairwise and B-cubed precision/recall/F1, and the share of submissions with a
@@ -35,6 +36,7 @@ pub mod generalise;
 pub mod glossary;
 pub mod import;
 pub mod model;
+pub mod open_data;
 pub mod plan;
 pub mod quality;
 pub mod rules;

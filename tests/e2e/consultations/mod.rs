@@ -379,5 +379,6 @@ async fn the_council_sees_groups_and_similar_submissions() {
     assert_eq!(submission_count(&app, id).await, TEXTS.len() as i64 + 1);
 }
 pub(crate) mod browser;
+mod documents;
 mod generalise;
 mod import;

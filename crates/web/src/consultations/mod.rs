@@ -4,6 +4,7 @@
 //! lexical signal of `megapolis_consultations`).
 pub mod api;
 pub mod batch;
+pub mod documents;
 pub mod generalise;
 pub mod index;
 pub mod pages;
@@ -123,6 +124,60 @@ pub fn capability() -> Capability {
                 REVIEWERS,
                 post(plan::act),
             ),
+            route(
+                "GET",
+                "/consultations/{id}/summary.pdf",
+                Public,
+                get(documents::summary_pdf),
+            ),
+            route(
+                "GET",
+                "/consultations/{id}/summary.xlsx",
+                Public,
+                get(documents::summary_xlsx),
+            ),
+            route(
+                "GET",
+                "/consultations/{id}/plans/{pid}/plan.pdf",
+                SignedIn,
+                get(documents::plan_pdf),
+            ),
+            route(
+                "GET",
+                "/consultations/{id}/plans/{pid}/plan.xlsx",
+                SignedIn,
+                get(documents::plan_xlsx),
+            ),
+            route(
+                "GET",
+                "/api/v1/consultations/{id}/submissions.csv",
+                Public,
+                get(documents::submissions_csv),
+            ),
+            route(
+                "GET",
+                "/api/v1/consultations/{id}/generalised",
+                Public,
+                get(documents::generalised_json),
+            ),
+            route(
+                "GET",
+                "/api/v1/consultations/{id}/generalised.csv",
+                Public,
+                get(documents::generalised_csv),
+            ),
+            route(
+                "GET",
+                "/api/v1/consultations/{id}/plans",
+                Public,
+                get(documents::plans_json),
+            ),
+            route(
+                "GET",
+                "/api/v1/consultations/{id}/plans.csv",
+                Public,
+                get(documents::plans_csv),
+            ),
             route("GET", "/api/v1/consultations", Public, get(api::list)),
             route("POST", "/api/v1/consultations", STAFF, post(api::create)),
             route(
@@ -185,7 +240,14 @@ pub fn capability() -> Capability {
                 include_str!("locales/generalise.en.ftl"),
             ),
         ],
-        openapi: Some(api::openapi),
+        openapi: Some(openapi),
         ..Capability::named("consultations")
     }
+}
+
+/// This capability's part of the OpenAPI document: the API of consultations and their open data.
+fn openapi() -> utoipa::openapi::OpenApi {
+    let mut document = api::openapi();
+    document.merge(<documents::OpenData as utoipa::OpenApi>::openapi());
+    document
 }
