@@ -722,6 +722,7 @@ async fn every_page_fits_phone_and_laptop_widths(driver: &ChromeDriver, app: &Te
         "/consultations/1/plans/1",
         "/consultations/1/plans/2",
         "/consultations/mine",
+        "/priorities",
         "/admin/cities",
         "/admin/cities/new",
         "/admin/bodies",
@@ -818,6 +819,7 @@ async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
         "/consultations",
         "/consultations/1",
         "/consultations/1/generalised/1",
+        "/priorities",
         "/training/reports",
         "/login",
     ];
@@ -843,6 +845,7 @@ async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
         "/consultations/1/plans/1",
         "/consultations/1/plans/2",
         "/consultations/mine",
+        "/priorities",
         "/training",
         "/training/cohorts/3",
         "/admin/cities",

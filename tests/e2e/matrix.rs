@@ -276,6 +276,10 @@ const EXPECTED: &[Expect] = &[
     e("GET",  "/api/v1/consultations/{id}/generalised.csv", "/api/v1/consultations/1/generalised.csv", ALL, 200),
     e("GET",  "/api/v1/consultations/{id}/plans", "/api/v1/consultations/1/plans", ALL,   200),
     e("GET",  "/api/v1/consultations/{id}/plans.csv", "/api/v1/consultations/1/plans.csv", ALL, 200),
+    e("GET",  "/priorities",                    "/priorities",                    ALL,       200),
+    e("POST", "/priorities",                    "/priorities",                    STAFF,     422),
+    e("POST", "/priorities/{id}/act",           "/priorities/999999/act",         ".ASB..",  404),
+    e("GET",  "/api/v1/priorities",             "/api/v1/priorities",             ALL,       200),
     e("POST", "/consultations/{id}/import",     "/consultations/1/import",        STAFF,     422),
     e("POST", "/consultations/{id}/submissions/{sid}/edit", "/consultations/1/submissions/999999/edit", SIGNED_IN, 404),
     e("POST", "/consultations/{id}/generalised", "/consultations/1/generalised",  STAFF,     422),
@@ -569,7 +573,8 @@ async fn send(
                 | "/consultations/{id}/plans"
                 | "/consultations/{id}/plans/{pid}/items" => vec![],
                 "/consultations/{id}/plans/{pid}/act" => vec![("action", "review".into())],
-                "/consultations/{id}/import" => vec![],
+                "/consultations/{id}/import" | "/priorities" => vec![],
+                "/priorities/{id}/act" => vec![("action", "approve".into())],
                 "/consultations/{id}/submissions/{sid}/edit" => {
                     vec![("kind", "proposal".into()), ("text", "Правка из матрицы".into())]
                 }

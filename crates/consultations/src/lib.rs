@@ -24,6 +24,8 @@
 //! - [`open_data`]: the CSV writer of the consultation's open data.
 //! - [`plan`]: the plan of joint actions: items, draft → review → approved by the chair of the
 //!   body the plan names.
+//! - [`priorities`]: the priority directions of the "Electronic city of the future" with their
+//!   evidence; proposed by the Council, approved by the Board's chair, published.
 //! - [`quality`]: pairwise and B-cubed precision/recall/F1, and the share of submissions with a
 //!   true partner among their top suggestions.
 //!
@@ -38,6 +40,7 @@ pub mod import;
 pub mod model;
 pub mod open_data;
 pub mod plan;
+pub mod priorities;
 pub mod quality;
 pub mod rules;
 pub mod similarity;

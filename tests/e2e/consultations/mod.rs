@@ -382,3 +382,4 @@ pub(crate) mod browser;
 mod documents;
 mod generalise;
 mod import;
+mod priorities;

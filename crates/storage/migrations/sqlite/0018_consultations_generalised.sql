@@ -81,3 +81,26 @@ CREATE INDEX consultation_plan_events_by_plan ON consultation_plan_events (plan_
 -- How many times its author changed a submission (while the consultation was open and before
 -- the Council considered it): part of what tells a kept similarity index it is stale.
 ALTER TABLE consultation_submissions ADD COLUMN edits INTEGER NOT NULL DEFAULT 0;
+
+-- Priority directions of the "Electronic city of the future" programme and their evidence
+-- (kind: generalised | criterion | solution | plan-item; reference: an id, or edition:code).
+CREATE TABLE consultation_priorities (
+    id INTEGER PRIMARY KEY,
+    title_ru TEXT NOT NULL,
+    title_en TEXT NOT NULL,
+    description_ru TEXT NOT NULL,
+    description_en TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('proposed', 'approved', 'published')),
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    approved_by TEXT,
+    published_at TEXT
+);
+
+CREATE TABLE consultation_priority_evidence (
+    priority_id INTEGER NOT NULL REFERENCES consultation_priorities(id),
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    reference TEXT NOT NULL,
+    PRIMARY KEY (priority_id, position)
+);

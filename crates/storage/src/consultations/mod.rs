@@ -14,11 +14,14 @@ use serde::Serialize;
 mod batch;
 mod generalised;
 mod plan;
+mod priorities;
 
 pub use batch::BatchRefusal;
 pub(crate) use generalised::TABLES as GENERALISED_TABLES;
 pub use generalised::{Generalised, GeneralisedEvent, Stepped};
 pub use plan::{Plan, PlanEvent, PlanItem, PlanPlace, Planned};
+pub use priorities::Priority;
+pub(crate) use priorities::TABLES as PRIORITY_TABLES;
 
 /// What a backup holds of consultations, parents before children.
 pub(crate) const TABLES: &[Table] = &[

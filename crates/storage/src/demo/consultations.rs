@@ -9,6 +9,7 @@ use super::{DemoError, DEMO_ACTOR};
 use crate::Store;
 use megapolis_consultations::generalise::GeneralisedInput;
 use megapolis_consultations::plan::{ItemInput, PlanAction, PlanInput};
+use megapolis_consultations::priorities::{PriorityAction, PriorityInput};
 use megapolis_consultations::{ConsultationInput, SubmissionInput};
 use megapolis_domain::Person;
 use time::{Duration, OffsetDateTime};
@@ -274,6 +275,148 @@ pub(super) async fn load(store: &Store) -> Result<(), DemoError> {
                     .await?
                     .map_err(|refusal| data(row + 1, refusal.to_string()))?;
             }
+        }
+    }
+    Ok(())
+}
+
+/// The priority directions: titles, descriptions, evidence as the proposal form names it, with
+/// `g<N>` the demo's N-th generalised proposal, `item-<N>` the approved plan's N-th item and
+/// `solution-<title in English>` a catalogue solution; criteria are those of the published
+/// monitoring edition.
+type DemoPriority = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+);
+const PRIORITIES: &[DemoPriority] = &[
+    (
+        "Цифровая инфраструктура: связь в транспорте и общественных местах (демо)",
+        "Digital infrastructure: connectivity in transport and public places (demo)",
+        "Бесплатный Wi-Fi в метро, наземном транспорте и общественных местах городов Ассоциации.",
+        "Free Wi-Fi in the metro, surface transport and public places of the Association's cities.",
+        &["g1", "criterion-Infrastructure", "item-1"],
+    ),
+    (
+        "Кибербезопасность городов (демо)",
+        "Cybersecurity of the cities (demo)",
+        "Общий центр реагирования на инциденты, обмен сведениями об угрозах и обучение сотрудников.",
+        "A shared incident response team, threat information sharing and staff training.",
+        &["g3", "g6", "item-2", "item-3"],
+    ),
+    (
+        "Электронные услуги и участие жителей (демо)",
+        "E-services and residents' participation (demo)",
+        "Единая учётная запись, прозрачный статус заявлений и сервисы обратной связи с жителями.",
+        "One account, a transparent status of applications, and services for residents' feedback.",
+        &[
+            "g4",
+            "g5",
+            "g8",
+            "criterion-Services",
+            "criterion-Participation",
+            "solution-Electronic queue for city clinics (demo)",
+            "solution-Residents vote for improvement projects (demo)",
+        ],
+    ),
+];
+
+/// The demo's priority directions, proposed by the Council, approved by the Board's chair and
+/// published by the Secretariat. Loaded after the catalogue, whose solutions they cite.
+pub(super) async fn load_priorities(store: &Store) -> Result<(), DemoError> {
+    let data = |row: usize, message: String| DemoError::Data {
+        file: "demo/consultations.rs",
+        row,
+        message,
+    };
+    let people = store.accounts().people().await?;
+    let person = |email: &str| -> Result<&Person, DemoError> {
+        people
+            .iter()
+            .find(|p| p.email.as_str() == email)
+            .ok_or_else(|| data(0, format!("no demo person {email}")))
+    };
+    let consultations = store.consultations();
+    let id = consultations
+        .list()
+        .await?
+        .last()
+        .map(|c| c.id)
+        .ok_or_else(|| data(0, "no demo consultation".into()))?;
+    let generalised: Vec<i64> = consultations
+        .generalised_list(id)
+        .await?
+        .iter()
+        .map(|g| g.id)
+        .collect();
+    let plan = consultations.plans(id).await?.first().map(|p| p.id);
+    let items: Vec<i64> = match plan {
+        Some(plan) => consultations
+            .plan(plan)
+            .await?
+            .map(|p| p.items.iter().map(|i| i.id).collect())
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let edition = store
+        .monitoring()
+        .list(true)
+        .await?
+        .first()
+        .map(|e| e.id)
+        .ok_or_else(|| data(0, "no published monitoring edition".into()))?;
+    let solutions = store.catalogue().list(true).await?;
+    for (row, (title_ru, title_en, description_ru, description_en, evidence)) in
+        PRIORITIES.iter().enumerate()
+    {
+        let nth = |list: &[i64], raw: &str| {
+            raw.parse::<usize>()
+                .ok()
+                .and_then(|n| list.get(n.wrapping_sub(1)))
+                .copied()
+                .ok_or_else(|| data(row + 1, format!("no demo evidence {raw}")))
+        };
+        let mut keys = Vec::new();
+        for raw in *evidence {
+            let key = if let Some(n) = raw.strip_prefix("item-") {
+                format!("plan-item-{}", nth(&items, n)?)
+            } else if let Some(n) = raw.strip_prefix('g') {
+                format!("generalised-{}", nth(&generalised, n)?)
+            } else if let Some(code) = raw.strip_prefix("criterion-") {
+                format!("criterion-{edition}:{code}")
+            } else if let Some(title) = raw.strip_prefix("solution-") {
+                let found = solutions
+                    .iter()
+                    .find(|s| s.title_en == title)
+                    .ok_or_else(|| data(row + 1, format!("no demo solution {title}")))?;
+                format!("solution-{}", found.id)
+            } else {
+                return Err(data(row + 1, format!("unknown evidence {raw}")));
+            };
+            keys.push(key);
+        }
+        let priority = PriorityInput {
+            title_ru: title_ru.to_string(),
+            title_en: title_en.to_string(),
+            description_ru: description_ru.to_string(),
+            description_en: description_en.to_string(),
+        }
+        .parse(keys.iter().map(String::as_str))
+        .map_err(|e| data(row + 1, e.to_string()))?;
+        let new = consultations
+            .propose_priority(person("council@megapolis.example")?, &priority)
+            .await?
+            .map_err(|refusal| data(row + 1, refusal.to_string()))?;
+        for (who, action) in [
+            ("board@megapolis.example", PriorityAction::Approve),
+            ("secretariat@megapolis.example", PriorityAction::Publish),
+        ] {
+            consultations
+                .act_on_priority(person(who)?, new, action)
+                .await?
+                .map_err(|refusal| data(row + 1, refusal.to_string()))?;
         }
     }
     Ok(())

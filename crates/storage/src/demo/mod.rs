@@ -120,6 +120,8 @@ pub async fn load_demo(store: &Store) -> Result<bool, DemoError> {
     monitoring::load(store).await?;
     consultations::load(store).await?;
     catalogue::load(store).await?;
+    // The priorities cite catalogue solutions.
+    consultations::load_priorities(store).await?;
     events::load(store).await?;
     training::load(store, OffsetDateTime::now_utc().date()).await?;
     Ok(true)

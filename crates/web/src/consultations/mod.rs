@@ -9,6 +9,7 @@ pub mod generalise;
 pub mod index;
 pub mod pages;
 pub mod plan;
+pub mod priorities;
 
 use crate::capability::{route, Capability, NavEntry};
 use axum::routing::{get, post};
@@ -178,6 +179,21 @@ pub fn capability() -> Capability {
                 Public,
                 get(documents::plans_csv),
             ),
+            route("GET", "/priorities", Public, get(priorities::page)),
+            route("POST", "/priorities", REVIEWERS, post(priorities::propose)),
+            // The Board's chair approves, the Secretariat publishes: the rules check which.
+            route(
+                "POST",
+                "/priorities/{id}/act",
+                REVIEWERS,
+                post(priorities::act),
+            ),
+            route(
+                "GET",
+                "/api/v1/priorities",
+                Public,
+                get(priorities::api_list),
+            ),
             route("GET", "/api/v1/consultations", Public, get(api::list)),
             route("POST", "/api/v1/consultations", STAFF, post(api::create)),
             route(
@@ -228,6 +244,8 @@ pub fn capability() -> Capability {
             "generalised.html",
             "my-submissions.html",
             "plan.html",
+            "priorities.html",
+            "priority-refused.html",
         ),
         // The generalisation's and the plan's messages beside the consultation's own.
         locales: &[
@@ -249,5 +267,6 @@ pub fn capability() -> Capability {
 fn openapi() -> utoipa::openapi::OpenApi {
     let mut document = api::openapi();
     document.merge(<documents::OpenData as utoipa::OpenApi>::openapi());
+    document.merge(<priorities::PrioritiesApi as utoipa::OpenApi>::openapi());
     document
 }
