@@ -103,33 +103,20 @@ fn plan_of(row: &impl NamedRow) -> Result<Plan, StorageError> {
     })
 }
 
-type ItemRow = (
-    i64,
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<i64>,
-);
-
-fn item_of(number: usize, row: ItemRow) -> Result<PlanItem, StorageError> {
-    let (id, generalised_id, topic, action, lead, co, deadline, expected_result, assignment_id) =
-        row;
+fn item_of(number: usize, row: &impl NamedRow) -> Result<PlanItem, StorageError> {
+    let co = row.text("co_executors")?;
     let co: Vec<String> = serde_json::from_str(&co).map_err(|_| corrupt("co-executors", &co))?;
     Ok(PlanItem {
-        id,
+        id: row.int("id")?,
         number,
-        generalised_id,
-        topic,
-        action,
-        lead: body(&lead)?,
+        generalised_id: row.int("generalised_id")?,
+        topic: row.text("topic")?,
+        action: row.text("action")?,
+        lead: body(&row.text("lead_body_id")?)?,
         co_executors: co.iter().map(|c| body(c)).collect::<Result<_, _>>()?,
-        deadline: text_to_date(Some(deadline))?,
-        expected_result,
-        assignment_id,
+        deadline: text_to_date(Some(row.text("deadline")?))?,
+        expected_result: row.text("expected_result")?,
+        assignment_id: row.int_or_none("assignment_id")?,
     })
 }
 
@@ -416,15 +403,14 @@ impl super::Consultations<'_> {
         let Some(mut plan) = found else {
             return Ok(None);
         };
-        let rows: Vec<ItemRow> = on_pool!(self, pool => sqlx::query_as(ITEMS)
+        plan.items = on_pool!(self, pool => sqlx::query(ITEMS)
             .bind(id)
             .fetch_all(pool)
-            .await?);
-        plan.items = rows
-            .into_iter()
+            .await?
+            .iter()
             .enumerate()
             .map(|(n, row)| item_of(n + 1, row))
-            .collect::<Result<_, _>>()?;
+            .collect::<Result<Vec<_>, StorageError>>()?);
         Ok(Some(plan))
     }
 
@@ -449,41 +435,41 @@ impl super::Consultations<'_> {
 
     /// Where the generalised proposals of a consultation stand in its plans.
     pub async fn plan_places(&self, consultation: i64) -> Result<Vec<PlanPlace>, StorageError> {
-        let rows: Vec<(i64, i64, String, String, String, i64, Option<i64>)> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT i.generalised_id, p.id, p.title_ru, p.title_en, p.state, i.position, i.assignment_id \
+        let places = on_pool!(self, pool => sqlx::query(
+            "SELECT i.generalised_id, p.id AS plan_id, p.title_ru, p.title_en, p.state, i.position, i.assignment_id \
              FROM consultation_plan_items i JOIN consultation_plans p ON p.id = i.plan_id \
              WHERE p.consultation_id = $1 ORDER BY p.id, i.position",
         )
         .bind(consultation)
         .fetch_all(pool)
-        .await?);
-        rows.into_iter()
-            .map(
-                |(generalised_id, plan_id, title_ru, title_en, state, position, assignment_id)| {
-                    Ok(PlanPlace {
-                        generalised_id,
-                        plan_id,
-                        title_ru,
-                        title_en,
-                        state: state_of(&state)?,
-                        number: usize::try_from(position).unwrap_or(0) + 1,
-                        assignment_id,
-                    })
-                },
-            )
-            .collect()
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(PlanPlace {
+                generalised_id: row.int("generalised_id")?,
+                plan_id: row.int("plan_id")?,
+                title_ru: row.text("title_ru")?,
+                title_en: row.text("title_en")?,
+                state: state_of(&row.text("state")?)?,
+                number: usize::try_from(row.int("position")?).unwrap_or(0) + 1,
+                assignment_id: row.int_or_none("assignment_id")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StorageError>>()?);
+        Ok(places)
     }
 }
 
 async fn read_items(tx: &mut WriteTx, id: i64) -> Result<Vec<PlanItem>, StorageError> {
-    let rows: Vec<ItemRow> = on_tx!(tx, conn => sqlx::query_as(ITEMS)
+    let items = on_tx!(tx, conn => sqlx::query(ITEMS)
         .bind(id)
         .fetch_all(conn)
-        .await?);
-    rows.into_iter()
+        .await?
+        .iter()
         .enumerate()
         .map(|(n, row)| item_of(n + 1, row))
-        .collect()
+        .collect::<Result<Vec<_>, StorageError>>()?);
+    Ok(items)
 }
 
 async fn executor(tx: &mut WriteTx, id: &BodyId) -> Result<Executor, StorageError> {

@@ -466,8 +466,8 @@ pub async fn plan_xlsx(
     .await
 }
 
-fn csv_response(body: String, name: &str) -> ApiResult {
-    Ok((
+fn csv_response(body: String, name: &str) -> axum::response::Response {
+    (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (
@@ -477,7 +477,7 @@ fn csv_response(body: String, name: &str) -> ApiResult {
         ],
         body,
     )
-        .into_response())
+        .into_response()
 }
 
 /// What became of a submission, in one word: open | merged | rejected.
@@ -524,10 +524,10 @@ pub async fn submissions_csv(State(state): State<AppState>, Path(id): Path<Strin
         "state",
         "generalised",
     ];
-    csv_response(
+    Ok(csv_response(
         to_csv(&header, &rows),
         &format!("consultation-{}-submissions.csv", s.consultation.id),
-    )
+    ))
 }
 
 /// A generalised proposal and the submissions it gathers.
@@ -582,10 +582,10 @@ pub async fn generalised_csv(State(state): State<AppState>, Path(id): Path<Strin
             ]
         })
         .collect::<Vec<_>>();
-    csv_response(
+    Ok(csv_response(
         to_csv(&["id", "topic", "text_ru", "text_en", "submissions"], &rows),
         &format!("consultation-{}-generalised.csv", s.consultation.id),
-    )
+    ))
 }
 
 /// An item of an approved plan.
@@ -706,10 +706,10 @@ pub async fn plans_csv(State(state): State<AppState>, Path(id): Path<String>) ->
         "generalised",
         "assignment",
     ];
-    csv_response(
+    Ok(csv_response(
         to_csv(&header, &rows),
         &format!("consultation-{}-plans.csv", found.id),
-    )
+    ))
 }
 
 #[derive(utoipa::OpenApi)]
