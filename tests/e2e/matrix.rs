@@ -175,6 +175,24 @@ const EXPECTED: &[Expect] = &[
     e("GET",  "/api/v1/solutions/{id}/publiccode.yml", "/api/v1/solutions/1/publiccode.yml", ALL, 200),
     e("GET",  "/api/v1/catalogue.ttl",          "/api/v1/catalogue.ttl",          ALL,       200),
     e("GET",  "/api/v1/catalogue.csv",          "/api/v1/catalogue.csv",          ALL,       200),
+    // Competitions (number 1 is published, its entry 1 won): writes answer 409 to whoever may
+    // make them; the handlers deny the rest by role, city, assignment or the jury's chair.
+    e("GET",  "/api/v1/competitions",           "/api/v1/competitions",           ALL,       200),
+    e("POST", "/api/v1/competitions",           "/api/v1/competitions",           STAFF,     201),
+    e("GET",  "/api/v1/competitions/{id}",      "/api/v1/competitions/1",         ALL,       200),
+    e("POST", "/api/v1/competitions/{id}/{step}", "/api/v1/competitions/1/open",  STAFF,     409),
+    e("POST", "/api/v1/competitions/{id}/nominations/{nomination}/experts", "/api/v1/competitions/1/nominations/1/experts", STAFF, 409),
+    e("GET",  "/api/v1/competitions/{id}/entries", "/api/v1/competitions/1/entries", ALL,    200),
+    e("POST", "/api/v1/competitions/{id}/entries", "/api/v1/competitions/1/entries", NOMINATORS, 409),
+    e("GET",  "/api/v1/competitions/{id}/ranking", "/api/v1/competitions/1/ranking", ".ASB..", 200),
+    e("POST", "/api/v1/competitions/{id}/decision", "/api/v1/competitions/1/decision", "...B..", 409),
+    e("POST", "/api/v1/competitions/{id}/publish", "/api/v1/competitions/1/publish", STAFF,  409),
+    e("GET",  "/api/v1/entries/{id}",           "/api/v1/entries/1",              ALL,       200),
+    e("PUT",  "/api/v1/entries/{id}",           "/api/v1/entries/1",              NOMINATORS, 409),
+    e("POST", "/api/v1/entries/{id}/declaration", "/api/v1/entries/1/declaration", "......", 403),
+    e("POST", "/api/v1/entries/{id}/waivers",   "/api/v1/entries/1/waivers",      "......",  403),
+    e("POST", "/api/v1/entries/{id}/scores",    "/api/v1/entries/1/scores",       "......",  403),
+    e("POST", "/api/v1/entries/{id}/{step}",    "/api/v1/entries/1/withdraw",     NOMINATORS, 409),
     // Training: public programmes, cohorts and certificates (by code); city representatives
     // nominate their city's staff, the Secretariat any city's; staff record results, issue and
     // revoke. Writes aim at no such cohort, nomination or code, so the walk changes nothing.
@@ -450,6 +468,23 @@ async fn send(
                 "title_en": format!("Matrix solution {me}"), "nomination": "Matrix", "year": 2025,
                 "published": false
             })),
+            ("POST", "/api/v1/competitions") => Some(crate::catalogue::competition::call_json()),
+            ("POST", "/api/v1/competitions/{id}/nominations/{nomination}/experts") => {
+                Some(json!({ "experts": [] }))
+            }
+            ("POST" | "PUT", "/api/v1/competitions/{id}/entries" | "/api/v1/entries/{id}") => {
+                Some(crate::catalogue::competition::entry_json())
+            }
+            ("POST", "/api/v1/competitions/{id}/decision") => {
+                Some(json!({ "awards": [], "decision": "matrix" }))
+            }
+            ("POST", "/api/v1/entries/{id}/declaration") => Some(json!({ "conflict": false })),
+            ("POST", "/api/v1/entries/{id}/waivers") => {
+                Some(json!({ "expert": 1, "reason": "matrix" }))
+            }
+            ("POST", "/api/v1/entries/{id}/scores") => {
+                Some(json!({ "scores": [{ "score": 3 }, { "score": 3 }] }))
+            }
             ("POST", "/api/v1/training/programmes") => Some(json!({
                 "title_ru": format!("Программа {me}"), "title_en": format!("Programme {me}"), "hours": 36
             })),
@@ -741,6 +776,8 @@ async fn every_route_with_every_role() {
     crate::monitoring::ensure_published_edition(&app).await;
     // A published solution with id 1 for the catalogue routes.
     crate::catalogue::ensure_published_solution(&app).await;
+    // A published competition with id 1 whose entry 1 won, for the competition routes.
+    crate::catalogue::competition::ensure_published_competition(&app).await;
     // A cohort with id 1 and a certificate of a known code for the training routes.
     crate::training::ensure_cohort_and_certificate(&app, "MTRX-0000-0000-0001").await;
 

@@ -59,16 +59,21 @@ pub fn backend_under_test() -> &'static str {
 /// database of the backend under test, with the whole demo organisation, on a random port: for
 /// the smoke tests and the stories that walk the demo.
 pub async fn spawn_app() -> TestApp {
-    spawn(true).await
+    spawn(true, None).await
 }
 
 /// The real application on an empty database: a test seeds what it needs with
 /// [`TestApp::seed_person`] and the store's own API.
 pub async fn spawn_empty_app() -> TestApp {
-    spawn(false).await
+    spawn(false, None).await
 }
 
-async fn spawn(demo: bool) -> TestApp {
+/// As [`spawn_empty_app`], with the consultations' embeddings endpoint at `url`.
+pub async fn spawn_empty_app_with_embeddings(url: &str) -> TestApp {
+    spawn(false, Some(url.to_string())).await
+}
+
+async fn spawn(demo: bool, embeddings_url: Option<String>) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let database_url = fresh_database_url(dir.path()).await;
     let settings = Settings {
@@ -78,6 +83,8 @@ async fn spawn(demo: bool) -> TestApp {
         secure_cookies: false,
         public_url: None,
         issuer_key: None,
+        embeddings_url,
+        embeddings_model: "multilingual-e5-small".into(),
         // Workers look for work often, so tests do not wait for a job.
         workers: WorkerConfig {
             poll: std::time::Duration::from_millis(100),

@@ -3,7 +3,12 @@
 //! [`solution`]: a solution and the checks of what a client sends; [`search`]: full-text search
 //! in Russian and English with morphology, facets and similar solutions (an in-memory tantivy
 //! index the web layer rebuilds from the database when the catalogue changes);
-//! [`open_data`]: CSV, `publiccode.yml` and ADMS-AP Turtle. No HTTP, no SQL.
+//! [`open_data`]: CSV, `publiccode.yml` and ADMS-AP Turtle; [`competition`]: the call
+//! (nominations, eligibility, criteria with an anchored 1–5 scale, dates), its stages and the
+//! entries' states; [`evaluation`]: conflicts of interest by organisation, scores, the weighted
+//! ranking with its spread and z-scores, awards. No HTTP, no SQL.
+pub mod competition;
+pub mod evaluation;
 pub mod open_data;
 pub mod search;
 pub mod solution;

@@ -4,7 +4,8 @@
 //! score is highest are merged, again and again, while that average is at least the threshold.
 //! Average linkage does not chain: a submission joins a group only when it is close to the
 //! group as a whole, not to one member of it (single linkage and connected components would put
-//! A and C together because both are near B). Pairs under [`EDGE_FLOOR`] (or under the
+//! A and C together because both are near B). Pairs under the mode's edge floor ([`EDGE_FLOOR`]
+//! by words alone, [`crate::semantic::COMBINED_EDGE_FLOOR`] with embeddings; or under the
 //! threshold, when that is lower) count as 0 and are never stored, so the work grows with the
 //! pairs that are similar at all rather than with N².
 //!
@@ -73,7 +74,7 @@ pub fn cluster(index: &SimilarityIndex, threshold: f64) -> Vec<Vec<i64>> {
         })
         .collect();
     let mut heap = BinaryHeap::new();
-    for (a, b, score) in index.pairs_above(threshold.min(EDGE_FLOOR)) {
+    for (a, b, score) in index.pairs_above(threshold.min(index.mode().edge_floor())) {
         for (from, to) in [(a, b), (b, a)] {
             if let Some(group) = groups[from as usize].as_mut() {
                 group.links.insert(to, score);

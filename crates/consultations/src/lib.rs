@@ -16,6 +16,8 @@
 //!   [`cluster::DEFAULT_THRESHOLD`]); every submission in exactly one group, deterministic.
 //! - [`rules`]: which city a person may submit for; who reviews (the Expert Council, the
 //!   Secretariat, administrators).
+//! - [`semantic`]: sentence embeddings (unit vectors), their cosine stretched to [0, 1] and
+//!   mixed with the lexical score; [`semantic::Mode`] says which signals an index uses.
 //! - [`generalise`]: the Council's merges, splits, moves and rejections, and what they refuse
 //!   (a merge across consultations, a submission already generalised).
 //! - [`edit`]: a participant changes their own submission while the consultation is open and
@@ -29,8 +31,8 @@
 //! - [`quality`]: pairwise and B-cubed precision/recall/F1, and the share of submissions with a
 //!   true partner among their top suggestions.
 //!
-//! This is the lexical signal. The semantic one (sentence embeddings from an
-//! OpenAI-compatible endpoint) is not part of this crate yet.
+//! The embeddings themselves come from outside (the web layer asks an OpenAI-compatible
+//! endpoint and stores them); this crate only compares them.
 pub mod analysis;
 pub mod cluster;
 pub mod edit;
@@ -43,6 +45,7 @@ pub mod plan;
 pub mod priorities;
 pub mod quality;
 pub mod rules;
+pub mod semantic;
 pub mod similarity;
 
 pub use cluster::{cluster, DEFAULT_THRESHOLD};
@@ -50,6 +53,7 @@ pub use model::{
     ConsultationInput, ConsultationState, Kind, NewConsultation, NewSubmission, SubmissionInput,
 };
 pub use rules::{city_for, may_review, Refusal, COUNCIL_BODY};
+pub use semantic::{Embedding, EmbeddingError, Mode};
 pub use similarity::{Document, Neighbour, SimilarityIndex};
 
 /// A threshold or limit a caller asked for that cannot be used.
@@ -64,10 +68,11 @@ pub enum QueryError {
 /// The most suggestions one request may ask for.
 pub const MAX_LIMIT: usize = 100;
 
-/// A threshold as a query string gives it: empty → the default; otherwise a number in [0, 1].
-pub fn parse_threshold(raw: Option<&str>) -> Result<f64, QueryError> {
+/// A threshold as a query string gives it: empty → `default` (the mode's, see
+/// [`Mode::default_threshold`]); otherwise a number in [0, 1].
+pub fn parse_threshold(raw: Option<&str>, default: f64) -> Result<f64, QueryError> {
     match raw.map(str::trim) {
-        None | Some("") => Ok(DEFAULT_THRESHOLD),
+        None | Some("") => Ok(default),
         Some(text) => text
             .parse::<f64>()
             .ok()
@@ -97,12 +102,15 @@ mod tests {
 
     #[test]
     fn thresholds_and_limits_are_read_or_refused() {
-        assert_eq!(parse_threshold(None), Ok(DEFAULT_THRESHOLD));
-        assert_eq!(parse_threshold(Some("0.5")), Ok(0.5));
-        assert!(parse_threshold(Some("1.5")).is_err());
-        assert!(parse_threshold(Some("-0.1")).is_err());
-        assert!(parse_threshold(Some("NaN")).is_err());
-        assert!(parse_threshold(Some("high")).is_err());
+        assert_eq!(parse_threshold(None, 0.25), Ok(0.25));
+        assert_eq!(
+            parse_threshold(Some(" "), DEFAULT_THRESHOLD),
+            Ok(DEFAULT_THRESHOLD)
+        );
+        assert_eq!(parse_threshold(Some("0.5"), 0.25), Ok(0.5));
+        for bad in ["1.5", "-0.1", "NaN", "high"] {
+            assert!(parse_threshold(Some(bad), 0.25).is_err(), "{bad}");
+        }
         assert_eq!(parse_limit(None), Ok(5));
         assert_eq!(parse_limit(Some("3")), Ok(3));
         assert!(parse_limit(Some("-1")).is_err());

@@ -11,7 +11,12 @@
 //! symmetric, 1 for two texts with the same features. Dot products are accumulated through an
 //! inverted index (feature → the documents that have it), so a text is compared only with texts
 //! that share a feature, and the work is the postings it touches rather than every pair.
+//!
+//! With embeddings ([`SimilarityIndex::with_embeddings`]) two submissions that both have one
+//! score by [`crate::semantic::combined`]; then every pair is compared (a dense dot product of
+//! a few hundred components each), since a paraphrase may share no feature at all.
 use crate::analysis::{features, Features};
+use crate::semantic::{combined, cosine, stretched, Embedding, Mode};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -48,6 +53,8 @@ pub struct SimilarityIndex {
     /// feature name (`w:` word feature, `g:` n-gram) → feature number.
     vocabulary: HashMap<String, u32>,
     document_frequency: Vec<u32>,
+    /// The submissions' embeddings by document index, when any were given.
+    embeddings: Option<Vec<Option<Embedding>>>,
 }
 
 fn idf(documents: usize, df: u32) -> f32 {
@@ -145,6 +152,65 @@ impl SimilarityIndex {
             postings,
             vocabulary,
             document_frequency,
+            embeddings: None,
+        }
+    }
+
+    /// The index with the submissions' embeddings added (by submission id). Embeddings of
+    /// another length than the first one met (a model changed half-way) are left out, so those
+    /// submissions keep the lexical score until they are embedded again.
+    pub fn with_embeddings(mut self, embeddings: &HashMap<i64, Embedding>) -> SimilarityIndex {
+        let dimensions = self
+            .ids
+            .iter()
+            .find_map(|id| embeddings.get(id))
+            .map(Embedding::dimensions);
+        self.embeddings = dimensions.map(|dimensions| {
+            self.ids
+                .iter()
+                .map(|id| {
+                    embeddings
+                        .get(id)
+                        .filter(|e| e.dimensions() == dimensions)
+                        .cloned()
+                })
+                .collect()
+        });
+        self
+    }
+
+    /// Which signals the scores use, and how many submissions have an embedding.
+    pub fn mode(&self) -> Mode {
+        match &self.embeddings {
+            None => Mode::Lexical,
+            Some(all) => Mode::Combined {
+                embedded: all.iter().filter(|e| e.is_some()).count(),
+                total: self.len(),
+            },
+        }
+    }
+
+    /// The embedding of the document at `index`, if it has one.
+    fn embedding(&self, index: usize) -> Option<&Embedding> {
+        self.embeddings.as_ref()?.get(index)?.as_ref()
+    }
+
+    /// The score of documents `a` and `b` (by index) given their lexical score.
+    fn pair_score(&self, a: usize, b: usize, lexical: f32) -> f32 {
+        match (self.embedding(a), self.embedding(b)) {
+            (Some(x), Some(y)) => {
+                combined(lexical, stretched(cosine(x.components(), y.components())))
+            }
+            _ => lexical,
+        }
+    }
+
+    /// The documents whose score with document `own` (by index) must be computed besides the
+    /// ones that share a feature with it: all others after `after`, when it has an embedding.
+    fn dense_range(&self, own: Option<usize>, after: usize) -> std::ops::Range<usize> {
+        match own.and_then(|o| self.embedding(o)) {
+            Some(_) => after..self.len(),
+            None => 0..0,
         }
     }
 
@@ -208,19 +274,28 @@ impl SimilarityIndex {
     }
 
     /// The `limit` submissions most similar to `vector`, most similar first (ties by id), never
-    /// the document at `exclude`. When fewer than `limit` share a feature, the rest are filled
-    /// with the other submissions at score 0, by id.
-    fn nearest(&self, vector: &[Entry], exclude: Option<usize>, limit: usize) -> Vec<Neighbour> {
+    /// the document `own` whose vector it is (none for a text not in the index, which is then
+    /// compared by words alone). When fewer than `limit` score above 0, the rest are filled with
+    /// the other submissions at score 0, by id.
+    fn nearest(&self, vector: &[Entry], own: Option<usize>, limit: usize) -> Vec<Neighbour> {
         let mut scores = vec![0.0f32; self.len()];
         let mut touched = Vec::new();
         self.accumulate(vector, None, &mut scores, &mut touched);
-        let mut found: Vec<Neighbour> = touched
-            .iter()
-            .map(|d| *d as usize)
-            .filter(|d| Some(*d) != exclude)
+        let dense = self.dense_range(own, 0);
+        let candidates: Vec<usize> = if dense.is_empty() {
+            touched.iter().map(|d| *d as usize).collect()
+        } else {
+            dense.collect()
+        };
+        let mut found: Vec<Neighbour> = candidates
+            .into_iter()
+            .filter(|d| Some(*d) != own)
             .map(|d| Neighbour {
                 id: self.ids[d],
-                score: clamp(scores[d]),
+                score: clamp(match own {
+                    Some(o) => self.pair_score(o, d, scores[d]),
+                    None => scores[d],
+                }),
             })
             .filter(|n| n.score > 0.0)
             .collect();
@@ -232,7 +307,7 @@ impl SimilarityIndex {
                 .ids
                 .iter()
                 .enumerate()
-                .filter(|(d, id)| Some(*d) != exclude && !chosen.contains(id))
+                .filter(|(d, id)| Some(*d) != own && !chosen.contains(id))
                 .map(|(_, id)| Neighbour {
                     id: *id,
                     score: 0.0,
@@ -252,7 +327,8 @@ impl SimilarityIndex {
     }
 
     /// The `limit` submissions most similar to a text not yet submitted (suggestions while a
-    /// participant writes, or for a submission that came by e-mail).
+    /// participant writes, or for a submission that came by e-mail), by words alone: the text
+    /// has no embedding yet.
     pub fn similar_to_text(&self, text: &str, limit: usize) -> Vec<Neighbour> {
         self.nearest(&self.vector_of(text), None, limit)
     }
@@ -260,7 +336,9 @@ impl SimilarityIndex {
     /// The score of two submissions (0 when either is unknown).
     pub fn score(&self, a: i64, b: i64) -> f64 {
         match (self.index_of(a), self.index_of(b)) {
-            (Some(a), Some(b)) => clamp(dot(&self.vectors[a], &self.vectors[b])),
+            (Some(a), Some(b)) => {
+                clamp(self.pair_score(a, b, dot(&self.vectors[a], &self.vectors[b])))
+            }
             _ => 0.0,
         }
     }
@@ -276,11 +354,17 @@ impl SimilarityIndex {
                 || (vec![0.0f32; size], Vec::new()),
                 |(scores, touched), a| {
                     self.accumulate(&self.vectors[a], Some(a), scores, touched);
-                    let mut row: Vec<(u32, u32, f64)> = touched
-                        .iter()
+                    let dense = self.dense_range(Some(a), a + 1);
+                    let others: Vec<u32> = if dense.is_empty() {
+                        touched.clone()
+                    } else {
+                        dense.map(|b| b as u32).collect()
+                    };
+                    let mut row: Vec<(u32, u32, f64)> = others
+                        .into_iter()
                         .filter_map(|b| {
-                            let score = clamp(scores[*b as usize]);
-                            (score >= floor && score > 0.0).then_some((a as u32, *b, score))
+                            let score = clamp(self.pair_score(a, b as usize, scores[b as usize]));
+                            (score >= floor && score > 0.0).then_some((a as u32, b, score))
                         })
                         .collect();
                     for b in touched.drain(..) {
@@ -399,6 +483,57 @@ mod tests {
             assert!(a < b);
             let expected = index.score(index.ids()[a as usize], index.ids()[b as usize]);
             assert!((score - expected).abs() < 1e-5, "{score} {expected}");
+        }
+    }
+
+    /// Embeddings that make 1 and 6 (no word in common) the same request, and 4 and 5 too.
+    fn embedded() -> SimilarityIndex {
+        let vectors: HashMap<i64, Embedding> = [
+            (1, [1.0, 0.0, 0.0]),
+            (2, [0.9, 0.1, 0.0]),
+            (4, [0.0, 1.0, 0.0]),
+            (5, [0.0, 0.95, 0.05]),
+            (6, [1.0, 0.02, 0.0]),
+        ]
+        .into_iter()
+        .map(|(id, v)| (id, Embedding::new(v.to_vec()).expect("a vector")))
+        .collect();
+        sample().with_embeddings(&vectors)
+    }
+
+    #[test]
+    fn embeddings_bring_together_texts_with_no_word_in_common() {
+        let lexical = sample();
+        let index = embedded();
+        assert_eq!(
+            index.mode(),
+            Mode::Combined {
+                embedded: 5,
+                total: 6
+            }
+        );
+        assert_eq!(lexical.mode(), Mode::Lexical);
+        assert!(index.score(1, 6) > lexical.score(1, 6) + 0.3);
+        assert_eq!(index.similar(6, 1).expect("known")[0].id, 1);
+        // Submission 3 has no embedding yet: its pairs keep their lexical score.
+        assert_eq!(index.score(1, 3), lexical.score(1, 3));
+        assert_eq!(index.score(1, 1), 1.0);
+    }
+
+    #[test]
+    fn combined_pairs_above_agree_with_single_scores_and_similar() {
+        let index = embedded();
+        let pairs = index.pairs_above(0.0);
+        assert!(
+            pairs.iter().any(|(a, b, _)| (*a, *b) == (0, 5)),
+            "a pair with no word in common is found: {pairs:?}"
+        );
+        for (a, b, score) in pairs {
+            let (a, b) = (index.ids()[a as usize], index.ids()[b as usize]);
+            assert!((score - index.score(a, b)).abs() < 1e-5);
+            let listed = index.similar(a, 10).expect("known");
+            let from_similar = listed.iter().find(|n| n.id == b).map_or(0.0, |n| n.score);
+            assert!((score - from_similar).abs() < 1e-5, "{a} {b}");
         }
     }
 }

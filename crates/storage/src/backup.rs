@@ -48,6 +48,7 @@ fn backed_up_tables() -> impl Iterator<Item = &'static Table> {
         crate::notices::TABLES,
         crate::monitoring::TABLES,
         crate::catalogue::TABLES,
+        crate::catalogue::competition::TABLES,
         crate::monitoring::campaigns::TABLES,
         crate::consultations::TABLES,
         crate::consultations::GENERALISED_TABLES,

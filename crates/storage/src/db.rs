@@ -180,6 +180,14 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         18,
         include_str!("../migrations/sqlite/0018_consultations_generalised.sql"),
     ),
+    (
+        19,
+        include_str!("../migrations/sqlite/0019_consultation_embeddings.sql"),
+    ),
+    (
+        20,
+        include_str!("../migrations/sqlite/0020_competitions.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -235,10 +243,18 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         18,
         include_str!("../migrations/postgres/0018_consultations_generalised.sql"),
     ),
+    (
+        19,
+        include_str!("../migrations/postgres/0019_consultation_embeddings.sql"),
+    ),
+    (
+        20,
+        include_str!("../migrations/postgres/0020_competitions.sql"),
+    ),
 ];
 
 /// The schema version this build expects: the last migration's number.
-pub const SCHEMA_VERSION: i64 = 18;
+pub const SCHEMA_VERSION: i64 = 20;
 
 pub fn now_utc() -> String {
     OffsetDateTime::now_utc()

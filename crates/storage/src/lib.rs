@@ -87,6 +87,9 @@ pub enum StorageError {
     /// The nomination's state refused a decision; nothing was changed.
     #[error(transparent)]
     Decision(#[from] megapolis_training::DecisionError),
+    /// A competition's rules refused an action; nothing was changed.
+    #[error(transparent)]
+    Competition(#[from] crate::catalogue::competition::CompetitionRefusal),
 }
 
 /// The text of `member_since` and other dates as stored.

@@ -26,6 +26,10 @@ pub struct Settings {
     /// The certificates' issuer key (a 32-byte Ed25519 seed in hex); none: the one kept in the
     /// database, made at first start.
     pub issuer_key: Option<String>,
+    /// The OpenAI-compatible embeddings endpoint of the consultations' semantic signal (its
+    /// base URL, `/embeddings` is added) and the model to ask for; none: lexical signal only.
+    pub embeddings_url: Option<String>,
+    pub embeddings_model: String,
 }
 
 /// Why the application could not start, in words a person can act on.
@@ -89,6 +93,9 @@ impl Application {
                     .unwrap_or_else(|| format!("http://{address}"))
                     .trim_end_matches('/')
                     .to_string(),
+                embeddings: settings.embeddings_url.as_deref().map(|url| {
+                    crate::consultations::embeddings::Endpoint::new(url, &settings.embeddings_model)
+                }),
             },
             crate::training::Issuer::new(issuer_seed),
         );
@@ -97,6 +104,7 @@ impl Application {
                 .await
                 .map_err(|e| BuildError::DemoCertificates(e.to_string()))?;
         }
+        crate::consultations::embeddings::queue_pending(&state).await?;
         Ok(Application {
             listener,
             address,

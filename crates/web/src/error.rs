@@ -58,6 +58,9 @@ impl AppError {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             AppError::Storage(StorageError::Decision(_)) => StatusCode::CONFLICT,
+            AppError::Storage(StorageError::Competition(refusal)) => {
+                StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::CONFLICT)
+            }
             AppError::Storage(_) | AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -78,6 +81,7 @@ impl AppError {
             AppError::Storage(StorageError::Campaign(refusal)) => refusal.code(),
             AppError::Storage(StorageError::Nomination(refusal)) => refusal.code(),
             AppError::Storage(StorageError::Decision(refusal)) => refusal.code(),
+            AppError::Storage(StorageError::Competition(refusal)) => refusal.code(),
             _ => status_code(status),
         };
         json_error(status, code, &message)

@@ -11,6 +11,8 @@ pub struct WebConfig {
     pub demo: bool,
     /// The portal's address as readers reach it, without a trailing `/`.
     pub public_url: String,
+    /// Where the consultations' semantic signal gets its embeddings; none: lexical only.
+    pub embeddings: Option<crate::consultations::embeddings::Endpoint>,
 }
 
 #[derive(Clone)]

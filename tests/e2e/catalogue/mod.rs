@@ -2,6 +2,8 @@
 //! public searches them in Russian and English word forms with facets and filters, reads each
 //! one, its `publiccode.yml`, and the whole catalogue as CSV and Turtle. Bad input is refused by
 //! field, and nothing unpublished shows.
+pub(crate) mod competition;
+
 use crate::support::{client, content_type, spawn_app, TestApp};
 use serde_json::{json, Value};
 

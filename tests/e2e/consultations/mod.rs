@@ -2,6 +2,8 @@
 //! bad input refused by field with nothing saved, the suggested groups (every submission once,
 //! paraphrases together, a hard negative apart), the most similar submissions, who may see them,
 //! and the pages.
+mod semantic;
+
 use crate::support::{api_get as get, api_post as post, location, spawn_app, token_of, TestApp};
 use serde_json::{json, Value};
 

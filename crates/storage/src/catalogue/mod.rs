@@ -2,11 +2,13 @@
 //! Every change is one audited transaction.
 use crate::audit::audit_entry;
 use crate::backup::{Kind, Table};
-use crate::db::{now_utc, on_pool, on_tx, NamedRow, Reader};
+use crate::db::{now_utc, on_pool, on_tx, NamedRow, Reader, WriteTx};
 use crate::org::load_city;
 use crate::StorageError;
 use megapolis_catalogue::Solution;
 use megapolis_domain::CityCode;
+
+pub mod competition;
 
 /// What a backup holds of the catalogue, parents before children.
 pub(crate) const TABLES: &[Table] = &[
@@ -88,76 +90,7 @@ impl Catalogue<'_> {
     /// city must be in the directory.
     pub async fn create(&self, actor: &str, solution: &Solution) -> Result<i64, StorageError> {
         let mut tx = self.begin_write().await?;
-        if let Some(city) = &solution.city {
-            let code = CityCode::parse(city)
-                .map_err(|_| StorageError::NotFound(format!("city {city}")))?;
-            if load_city(&mut Reader::Tx(&mut tx), &code).await?.is_none() {
-                return Err(StorageError::NotFound(format!("city {city}")));
-            }
-        }
-        let existing: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
-            "SELECT id FROM catalogue_nominations WHERE name = $1",
-        )
-        .bind(&solution.nomination)
-        .fetch_optional(conn)
-        .await?);
-        let nomination = match existing {
-            Some(id) => id,
-            None => {
-                let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
-                    "INSERT INTO catalogue_nominations (name, created_at) VALUES ($1, $2) RETURNING id",
-                )
-                .bind(&solution.nomination)
-                .bind(now_utc())
-                .fetch_one(conn)
-                .await?);
-                tx.audit(&audit_entry(
-                    actor,
-                    "create",
-                    "nomination",
-                    &id.to_string(),
-                    None,
-                    Some(&serde_json::json!({ "name": solution.nomination })),
-                ))
-                .await?;
-                id
-            }
-        };
-        let now = now_utc();
-        let list = |items: &[String]| serde_json::Value::from(items.to_vec()).to_string();
-        let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
-            "INSERT INTO catalogue_solutions (title_ru, title_en, summary_ru, summary_en, city, nomination_id, year, \
-             technologies, hardware, licence, url, published, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
-        )
-        .bind(&solution.title_ru)
-        .bind(&solution.title_en)
-        .bind(&solution.summary_ru)
-        .bind(&solution.summary_en)
-        .bind(solution.city.as_deref())
-        .bind(nomination)
-        .bind(i64::from(solution.year))
-        .bind(list(&solution.technologies))
-        .bind(list(&solution.hardware))
-        .bind(&solution.licence)
-        .bind(&solution.url)
-        .bind(solution.published)
-        .bind(&now)
-        .fetch_one(conn)
-        .await?);
-        let saved = Solution {
-            id,
-            ..solution.clone()
-        };
-        tx.audit(&audit_entry(
-            actor,
-            "create",
-            "solution",
-            &id.to_string(),
-            None,
-            Some(&saved),
-        ))
-        .await?;
+        let id = insert_solution(&mut tx, actor, solution).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -209,4 +142,83 @@ impl Catalogue<'_> {
             last_change,
         })
     }
+}
+
+/// Adds a solution inside `tx` (with its nomination when new), audited; returns its id.
+pub(crate) async fn insert_solution(
+    tx: &mut WriteTx,
+    actor: &str,
+    solution: &Solution,
+) -> Result<i64, StorageError> {
+    if let Some(city) = &solution.city {
+        let code =
+            CityCode::parse(city).map_err(|_| StorageError::NotFound(format!("city {city}")))?;
+        if load_city(&mut Reader::Tx(tx), &code).await?.is_none() {
+            return Err(StorageError::NotFound(format!("city {city}")));
+        }
+    }
+    let existing: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
+        "SELECT id FROM catalogue_nominations WHERE name = $1",
+    )
+    .bind(&solution.nomination)
+    .fetch_optional(conn)
+    .await?);
+    let nomination = match existing {
+        Some(id) => id,
+        None => {
+            let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+                "INSERT INTO catalogue_nominations (name, created_at) VALUES ($1, $2) RETURNING id",
+            )
+            .bind(&solution.nomination)
+            .bind(now_utc())
+            .fetch_one(conn)
+            .await?);
+            tx.audit(&audit_entry(
+                actor,
+                "create",
+                "nomination",
+                &id.to_string(),
+                None,
+                Some(&serde_json::json!({ "name": solution.nomination })),
+            ))
+            .await?;
+            id
+        }
+    };
+    let now = now_utc();
+    let list = |items: &[String]| serde_json::Value::from(items.to_vec()).to_string();
+    let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+        "INSERT INTO catalogue_solutions (title_ru, title_en, summary_ru, summary_en, city, nomination_id, year, \
+         technologies, hardware, licence, url, published, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+    )
+    .bind(&solution.title_ru)
+    .bind(&solution.title_en)
+    .bind(&solution.summary_ru)
+    .bind(&solution.summary_en)
+    .bind(solution.city.as_deref())
+    .bind(nomination)
+    .bind(i64::from(solution.year))
+    .bind(list(&solution.technologies))
+    .bind(list(&solution.hardware))
+    .bind(&solution.licence)
+    .bind(&solution.url)
+    .bind(solution.published)
+    .bind(&now)
+    .fetch_one(conn)
+    .await?);
+    let saved = Solution {
+        id,
+        ..solution.clone()
+    };
+    tx.audit(&audit_entry(
+        actor,
+        "create",
+        "solution",
+        &id.to_string(),
+        None,
+        Some(&saved),
+    ))
+    .await?;
+    Ok(id)
 }

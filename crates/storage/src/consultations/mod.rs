@@ -12,11 +12,13 @@ use megapolis_domain::{CityCode, Lang, Person};
 use serde::Serialize;
 
 mod batch;
+mod embeddings;
 mod generalised;
 mod plan;
 mod priorities;
 
 pub use batch::BatchRefusal;
+pub use embeddings::PendingText;
 pub(crate) use generalised::TABLES as GENERALISED_TABLES;
 pub use generalised::{Generalised, GeneralisedEvent, Stepped};
 pub use plan::{Plan, PlanEvent, PlanItem, PlanPlace, Planned};
@@ -56,6 +58,7 @@ pub(crate) const TABLES: &[Table] = &[
             ("edits", Kind::Int),
         ],
     },
+    embeddings::TABLE,
 ];
 
 /// A consultation with the number of its submissions.
@@ -89,13 +92,15 @@ pub struct Submission {
 }
 
 /// What identifies the set of a consultation's submissions (never deleted; an author's edit
-/// counts up `edits`): their number, the last id and the edits. A cache of the similarity index
-/// is valid while it is the same.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// counts up `edits`) and of their embeddings: their numbers, the last id, the edits and the time
+/// of the newest embedding. A cache of the similarity index is valid while it is the same.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SubmissionsVersion {
     pub count: i64,
     pub last_id: i64,
     pub edits: i64,
+    pub embedded: i64,
+    pub last_embedded_at: Option<String>,
 }
 
 const CONSULTATION: &str = "SELECT c.id, c.title_ru, c.title_en, c.opens_on, c.closes_on, c.topics, c.state, c.created_at, \
@@ -308,10 +313,13 @@ impl Consultations<'_> {
         .bind(id)
         .fetch_one(pool)
         .await?);
+        let (embedded, last_embedded_at) = self.embeddings_stamp(id).await?;
         Ok(SubmissionsVersion {
             count,
             last_id: last_id.unwrap_or(0),
             edits: edits.unwrap_or(0),
+            embedded,
+            last_embedded_at,
         })
     }
 }

@@ -292,5 +292,7 @@ pub async fn csv(State(state): State<AppState>) -> ApiResult {
 pub(crate) struct Api;
 
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    <Api as utoipa::OpenApi>::openapi()
+    let mut document = <Api as utoipa::OpenApi>::openapi();
+    document.merge(<super::competitions::Api as utoipa::OpenApi>::openapi());
+    document
 }

@@ -96,10 +96,13 @@ pub async fn import(
         .submit_batch(person, found.id, &batch)
         .await?
     {
-        Ok(_) => Ok(see_other(&with_done(
-            &format!("/consultations/{}", found.id),
-            "created",
-        ))),
+        Ok(_) => {
+            super::embeddings::queue(&state, found.id, &visitor.actor()).await;
+            Ok(see_other(&with_done(
+                &format!("/consultations/{}", found.id),
+                "created",
+            )))
+        }
         Err(BatchRefusal::Closed) => {
             refused(message("consultations-refused-closed", ""), Vec::new()).await
         }
@@ -142,10 +145,14 @@ pub async fn edit(
         .edit_submission(person, found.id, sid, &changed)
         .await?
     {
-        Ok(()) => Ok(see_other(&with_done(
-            &format!("/consultations/mine#mine-{sid}"),
-            "saved",
-        ))),
+        Ok(()) => {
+            // The edited text is embedded again (its stored embedding was of the old text).
+            super::embeddings::queue(&state, found.id, &visitor.actor()).await;
+            Ok(see_other(&with_done(
+                &format!("/consultations/mine#mine-{sid}"),
+                "saved",
+            )))
+        }
         Err(refusal) => {
             let (status, key) = match refusal {
                 EditRefusal::NotYours => (StatusCode::FORBIDDEN, "consultations-edit-not-yours"),

@@ -1,7 +1,8 @@
-//! The similarity index of a consultation, kept in memory while its submissions stay the same.
-//! Submissions are never deleted and every edit is counted, so their number, last id and edits
-//! tell whether a kept index is still right; building one (10,000 submissions: about a second) runs off the async
-//! workers.
+//! The similarity index of a consultation, kept in memory while its submissions and their
+//! embeddings stay the same. Submissions are never deleted and every edit is counted, so their
+//! number, last id and edits, with the number and time of the embeddings stored, tell whether a
+//! kept index is still right; building one (10,000 submissions: about a second) runs off the
+//! async workers.
 use crate::error::AppError;
 use crate::state::AppState;
 use megapolis_consultations::{Document, SimilarityIndex};
@@ -18,10 +19,10 @@ pub struct IndexCache {
 }
 
 impl IndexCache {
-    fn get(&self, consultation: i64, version: SubmissionsVersion) -> Option<Arc<SimilarityIndex>> {
+    fn get(&self, consultation: i64, version: &SubmissionsVersion) -> Option<Arc<SimilarityIndex>> {
         let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
         kept.get(&consultation)
-            .filter(|(v, _)| *v == version)
+            .filter(|(v, _)| v == version)
             .map(|(_, index)| index.clone())
     }
 
@@ -41,7 +42,7 @@ impl IndexCache {
 pub async fn index_of(state: &AppState, id: i64) -> Result<Arc<SimilarityIndex>, AppError> {
     let store = state.store.consultations();
     let version = store.version(id).await?;
-    if let Some(index) = state.similarity_cache.get(id, version) {
+    if let Some(index) = state.similarity_cache.get(id, &version) {
         return Ok(index);
     }
     let documents: Vec<Document> = store
@@ -53,9 +54,15 @@ pub async fn index_of(state: &AppState, id: i64) -> Result<Arc<SimilarityIndex>,
             text: s.text,
         })
         .collect();
-    let index = tokio::task::spawn_blocking(move || SimilarityIndex::build(&documents))
-        .await
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("building a similarity index: {e}")))?;
+    let embeddings = match &state.config.embeddings {
+        Some(endpoint) => store.embeddings(id, &endpoint.model).await?,
+        None => HashMap::new(),
+    };
+    let index = tokio::task::spawn_blocking(move || {
+        SimilarityIndex::build(&documents).with_embeddings(&embeddings)
+    })
+    .await
+    .map_err(|e| AppError::Unexpected(anyhow::anyhow!("building a similarity index: {e}")))?;
     let index = Arc::new(index);
     // The version read before the texts: a submission that arrived in between makes the next
     // request rebuild, never serve a stale index as current.

@@ -1,10 +1,12 @@
 //! Consultations: proposals and critical remarks that cities and participants send (on the page
 //! or through the API), and for the Expert Council and the Secretariat the platform's suggested
 //! groups of submissions that ask for the same thing, with the most similar ones of each (the
-//! lexical signal of `megapolis_consultations`).
+//! lexical signal of `megapolis_consultations`, and the semantic one when an embeddings
+//! endpoint is set: [`embeddings`]).
 pub mod api;
 pub mod batch;
 pub mod documents;
+pub mod embeddings;
 pub mod generalise;
 pub mod index;
 pub mod pages;
@@ -259,6 +261,7 @@ pub fn capability() -> Capability {
             ),
         ],
         openapi: Some(openapi),
+        jobs: vec![embeddings::job()],
         ..Capability::named("consultations")
     }
 }

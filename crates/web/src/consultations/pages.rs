@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Extension;
 use megapolis_consultations::{
-    parse_threshold, ConsultationInput, Kind, Refusal, SubmissionInput, DEFAULT_THRESHOLD,
+    parse_threshold, ConsultationInput, Kind, Mode, Refusal, SubmissionInput,
 };
 use megapolis_domain::{FieldErrors, Lang, Role};
 use megapolis_storage::consultations::{Consultation, Submission};
@@ -199,6 +199,34 @@ pub struct ShowQuery {
     threshold: Option<String>,
 }
 
+/// Which signals the suggestions use, for the sentence above the groups: `lexical` without an
+/// embeddings endpoint, `pending` while some submissions have no embedding yet, `combined`.
+#[derive(Serialize)]
+struct SignalsView {
+    mode: &'static str,
+    model: String,
+    embedded: usize,
+    total: usize,
+}
+
+fn signals_view(state: &AppState, mode: Mode, total: usize) -> SignalsView {
+    let embedded = match mode {
+        Mode::Lexical => 0,
+        Mode::Combined { embedded, .. } => embedded,
+    };
+    let (name, model) = match &state.config.embeddings {
+        None => ("lexical", String::new()),
+        Some(endpoint) if embedded < total => ("pending", endpoint.model.clone()),
+        Some(endpoint) => ("combined", endpoint.model.clone()),
+    };
+    SignalsView {
+        mode: name,
+        model,
+        embedded,
+        total,
+    }
+}
+
 async fn show_page(
     state: &AppState,
     visitor: &Visitor,
@@ -219,14 +247,15 @@ async fn show_page(
         .collect();
     let submissions: Vec<Submission> = state.store.consultations().submissions(found.id).await?;
     let reviewing = reviewer(visitor).is_ok();
-    let threshold = parse_threshold(threshold_raw);
-    let threshold_error = threshold.is_err();
-    let threshold = threshold.unwrap_or(DEFAULT_THRESHOLD);
     let index = if reviewing && !submissions.is_empty() {
         Some(super::index::index_of(state, found.id).await?)
     } else {
         None
     };
+    let mode = index.as_ref().map_or(Mode::Lexical, |i| i.mode());
+    let threshold = parse_threshold(threshold_raw, mode.default_threshold());
+    let threshold_error = threshold.is_err();
+    let threshold = threshold.unwrap_or(mode.default_threshold());
     let view = |s: &Submission| SubmissionView {
         id: s.id,
         city: s.city.as_ref().map(|c| {
@@ -339,7 +368,8 @@ async fn show_page(
             together => together,
             threshold => format!("{threshold:.2}"),
             threshold_error => threshold_error,
-            default_threshold => format!("{DEFAULT_THRESHOLD:.2}"),
+            default_threshold => format!("{:.2}", mode.default_threshold()),
+            signals => signals_view(state, mode, submissions.len()),
             form => form,
             errors => errors_map(&errors),
             refusal => refusal,

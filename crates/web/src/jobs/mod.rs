@@ -12,6 +12,12 @@ use crate::capability::{route, Capability, NavEntry};
 use axum::routing::get;
 use megapolis_domain::role::Access;
 
+/// The share done, in percent, held below 100 until the job is finished.
+pub fn percent(done: u64, total: u64) -> u8 {
+    let share = done.saturating_mul(100) / total.max(1);
+    u8::try_from(share.min(99)).unwrap_or(99)
+}
+
 /// Queues a job of `kind` whose payload is `request` as JSON; returns the job's id. The
 /// capabilities' `enqueue` functions call this with their own request type.
 pub async fn enqueue(
@@ -54,4 +60,17 @@ pub fn kinds() -> Vec<JobKind> {
         .into_iter()
         .flat_map(|c| c.jobs)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent;
+
+    #[test]
+    fn progress_stays_below_a_hundred_until_the_end() {
+        assert_eq!(percent(0, 10_000), 0);
+        assert_eq!(percent(200, 10_000), 2);
+        assert_eq!(percent(10_000, 10_000), 99);
+        assert_eq!(percent(5, 0), 99);
+    }
 }

@@ -3,7 +3,7 @@
 //! certificates or none — and reports progress after each. Who already has a certificate is
 //! read inside each batch's transaction, so running it again, or twice at once, issues nobody
 //! a second certificate.
-use crate::jobs::{JobContext, JobKind};
+use crate::jobs::{percent, JobContext, JobKind};
 use megapolis_storage::Store;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -32,12 +32,6 @@ pub async fn enqueue(store: &Store, cohort: i64, actor: &str) -> Result<i64, Str
         actor: actor.to_string(),
     };
     crate::jobs::enqueue(store, KIND, &request, actor).await
-}
-
-/// The share done, in percent, held below 100 until the job is finished.
-fn percent(done: u64, total: u64) -> u8 {
-    let share = done.saturating_mul(100) / total.max(1);
-    u8::try_from(share.min(99)).unwrap_or(99)
 }
 
 async fn run(context: JobContext, payload: Value) -> Result<Value, String> {
@@ -71,17 +65,4 @@ async fn run(context: JobContext, payload: Value) -> Result<Value, String> {
         context.progress(percent(issued, total)).await?;
     }
     Ok(serde_json::json!({ "cohort": request.cohort, "issued": issued }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::percent;
-
-    #[test]
-    fn progress_stays_below_a_hundred_until_the_end() {
-        assert_eq!(percent(0, 10_000), 0);
-        assert_eq!(percent(200, 10_000), 2);
-        assert_eq!(percent(10_000, 10_000), 99);
-        assert_eq!(percent(5, 0), 99);
-    }
 }
