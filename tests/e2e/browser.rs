@@ -718,6 +718,11 @@ async fn every_page_fits_phone_and_laptop_widths(driver: &ChromeDriver, app: &Te
         "/monitoring/trends?cities=moscow,minsk",
         "/consultations",
         "/consultations/1",
+        "/consultations/1/generalised/1",
+        "/consultations/1/plans/1",
+        "/consultations/1/plans/2",
+        "/consultations/mine",
+        "/priorities",
         "/admin/cities",
         "/admin/cities/new",
         "/admin/bodies",
@@ -817,6 +822,8 @@ async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
         "/monitoring/trends?cities=moscow",
         "/consultations",
         "/consultations/1",
+        "/consultations/1/generalised/1",
+        "/priorities",
         "/training/reports",
         "/catalogue/1",
         "/competitions",
@@ -842,6 +849,11 @@ async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
         "/monitoring/campaigns/1/cities/minsk",
         "/consultations",
         "/consultations/1",
+        "/consultations/1/generalised/1",
+        "/consultations/1/plans/1",
+        "/consultations/1/plans/2",
+        "/consultations/mine",
+        "/priorities",
         "/training",
         "/training/cohorts/3",
         "/catalogue/1",
@@ -920,6 +932,7 @@ async fn browser_flows() {
     crate::monitoring::browser::a_whole_campaign(&driver, &app).await;
     crate::training::browser::nomination_to_verified_certificate(&driver, &app).await;
     crate::catalogue::competition_browser::call_to_published_winner(&driver, &app).await;
+    crate::consultations::browser::from_submission_to_assignment(&driver, &app).await;
     every_page_fits_phone_and_laptop_widths(&driver, &app).await;
     every_page_passes_axe(&driver, &app).await;
     eprintln!(

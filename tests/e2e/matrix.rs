@@ -303,6 +303,36 @@ const EXPECTED: &[Expect] = &[
     e("POST", "/api/v1/consultations/{id}/submissions", "/api/v1/consultations/1/submissions", SIGNED_IN, 201),
     e("GET",  "/api/v1/consultations/{id}/clusters", "/api/v1/consultations/1/clusters?threshold=0.3", STAFF, 200),
     e("GET",  "/api/v1/consultations/{id}/submissions/{sid}/similar", "/api/v1/consultations/1/submissions/1/similar?limit=3", STAFF, 200),
+    // Generalisation and plans: the Council and staff work (the demo body member sits on the
+    // Board, not the Council: refused by the handler); empty forms are refused by field (422),
+    // a missing generalised proposal or plan is 404; anyone sees a generalised proposal and
+    // their own submissions, anyone signed in a plan; the approver (a Board chair) acts.
+    e("GET",  "/consultations/mine",            "/consultations/mine",            SIGNED_IN, 200),
+    e("GET",  "/consultations/{id}/summary.pdf", "/consultations/1/summary.pdf",  ALL,       200),
+    e("GET",  "/consultations/{id}/summary.xlsx", "/consultations/1/summary.xlsx", ALL,      200),
+    e("GET",  "/consultations/{id}/plans/{pid}/plan.pdf", "/consultations/1/plans/1/plan.pdf", SIGNED_IN, 200),
+    e("GET",  "/consultations/{id}/plans/{pid}/plan.xlsx", "/consultations/1/plans/1/plan.xlsx", SIGNED_IN, 200),
+    e("GET",  "/api/v1/consultations/{id}/submissions.csv", "/api/v1/consultations/1/submissions.csv", ALL, 200),
+    e("GET",  "/api/v1/consultations/{id}/generalised", "/api/v1/consultations/1/generalised", ALL, 200),
+    e("GET",  "/api/v1/consultations/{id}/generalised.csv", "/api/v1/consultations/1/generalised.csv", ALL, 200),
+    e("GET",  "/api/v1/consultations/{id}/plans", "/api/v1/consultations/1/plans", ALL,   200),
+    e("GET",  "/api/v1/consultations/{id}/plans.csv", "/api/v1/consultations/1/plans.csv", ALL, 200),
+    e("GET",  "/priorities",                    "/priorities",                    ALL,       200),
+    e("POST", "/priorities",                    "/priorities",                    STAFF,     422),
+    e("POST", "/priorities/{id}/act",           "/priorities/999999/act",         ".ASB..",  404),
+    e("GET",  "/api/v1/priorities",             "/api/v1/priorities",             ALL,       200),
+    e("POST", "/consultations/{id}/import",     "/consultations/1/import",        STAFF,     422),
+    e("POST", "/consultations/{id}/submissions/{sid}/edit", "/consultations/1/submissions/999999/edit", SIGNED_IN, 404),
+    e("POST", "/consultations/{id}/generalised", "/consultations/1/generalised",  STAFF,     422),
+    e("GET",  "/consultations/{id}/generalised/{gid}", "/consultations/1/generalised/1", ALL, 200),
+    e("POST", "/consultations/{id}/generalised/{gid}/edit", "/consultations/1/generalised/999999/edit", STAFF, 404),
+    e("POST", "/consultations/{id}/generalised/{gid}/split", "/consultations/1/generalised/999999/split", STAFF, 404),
+    e("POST", "/consultations/{id}/generalised/{gid}/move", "/consultations/1/generalised/999999/move", STAFF, 404),
+    e("POST", "/consultations/{id}/reject",     "/consultations/1/reject",        STAFF,     422),
+    e("POST", "/consultations/{id}/plans",      "/consultations/1/plans",         STAFF,     422),
+    e("GET",  "/consultations/{id}/plans/{pid}", "/consultations/1/plans/1",      SIGNED_IN, 200),
+    e("POST", "/consultations/{id}/plans/{pid}/items", "/consultations/1/plans/999999/items", STAFF, 404),
+    e("POST", "/consultations/{id}/plans/{pid}/act", "/consultations/1/plans/999999/act", ".ASB..", 404),
     // The plan of events: public plan, event pages and feed; anyone signed in proposes (for
     // their own city or body: the demo body member sits on the Board, the expert proposes
     // nothing) and sees their proposals; staff open plan versions and see the clashes; only the
@@ -602,6 +632,19 @@ async fn send(
                     ("text", format!("Замечание из матрицы ({me})")),
                 ],
                 "/consultations/{id}/close" => vec![],
+                "/consultations/{id}/generalised"
+                | "/consultations/{id}/generalised/{gid}/edit"
+                | "/consultations/{id}/generalised/{gid}/split"
+                | "/consultations/{id}/generalised/{gid}/move"
+                | "/consultations/{id}/reject"
+                | "/consultations/{id}/plans"
+                | "/consultations/{id}/plans/{pid}/items" => vec![],
+                "/consultations/{id}/plans/{pid}/act" => vec![("action", "review".into())],
+                "/consultations/{id}/import" | "/priorities" => vec![],
+                "/priorities/{id}/act" => vec![("action", "approve".into())],
+                "/consultations/{id}/submissions/{sid}/edit" => {
+                    vec![("kind", "proposal".into()), ("text", "Правка из матрицы".into())]
+                }
                 "/events/proposals" => vec![
                     ("year", "2027".into()),
                     ("kind", "forum".into()),

@@ -18,6 +18,16 @@
 //!   Secretariat, administrators).
 //! - [`semantic`]: sentence embeddings (unit vectors), their cosine stretched to [0, 1] and
 //!   mixed with the lexical score; [`semantic::Mode`] says which signals an index uses.
+//! - [`generalise`]: the Council's merges, splits, moves and rejections, and what they refuse
+//!   (a merge across consultations, a submission already generalised).
+//! - [`edit`]: a participant changes their own submission while the consultation is open and
+//!   before the Council has considered it.
+//! - [`import`]: a batch from CSV or XLSX, all or nothing, errors by row and column.
+//! - [`open_data`]: the CSV writer of the consultation's open data.
+//! - [`plan`]: the plan of joint actions: items, draft → review → approved by the chair of the
+//!   body the plan names.
+//! - [`priorities`]: the priority directions of the "Electronic city of the future" with their
+//!   evidence; proposed by the Council, approved by the Board's chair, published.
 //! - [`quality`]: pairwise and B-cubed precision/recall/F1, and the share of submissions with a
 //!   true partner among their top suggestions.
 //!
@@ -25,8 +35,14 @@
 //! endpoint and stores them); this crate only compares them.
 pub mod analysis;
 pub mod cluster;
+pub mod edit;
+pub mod generalise;
 pub mod glossary;
+pub mod import;
 pub mod model;
+pub mod open_data;
+pub mod plan;
+pub mod priorities;
 pub mod quality;
 pub mod rules;
 pub mod semantic;

@@ -51,6 +51,8 @@ fn backed_up_tables() -> impl Iterator<Item = &'static Table> {
         crate::catalogue::competition::TABLES,
         crate::monitoring::campaigns::TABLES,
         crate::consultations::TABLES,
+        crate::consultations::GENERALISED_TABLES,
+        crate::consultations::PRIORITY_TABLES,
         crate::events::TABLES,
         crate::training::TABLES,
         crate::audit::TABLES,

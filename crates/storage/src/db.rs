@@ -188,6 +188,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         21,
         include_str!("../migrations/sqlite/0021_catalogue_adoptions.sql"),
     ),
+    (
+        22,
+        include_str!("../migrations/sqlite/0022_consultations_generalised.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -251,10 +255,14 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         21,
         include_str!("../migrations/postgres/0021_catalogue_adoptions.sql"),
     ),
+    (
+        22,
+        include_str!("../migrations/postgres/0022_consultations_generalised.sql"),
+    ),
 ];
 
 /// The schema version this build expects: the last migration's number.
-pub const SCHEMA_VERSION: i64 = 21;
+pub const SCHEMA_VERSION: i64 = 22;
 
 pub fn now_utc() -> String {
     OffsetDateTime::now_utc()

@@ -380,3 +380,8 @@ async fn the_council_sees_groups_and_similar_submissions() {
     assert_eq!(response.status(), 422);
     assert_eq!(submission_count(&app, id).await, TEXTS.len() as i64 + 1);
 }
+pub(crate) mod browser;
+mod documents;
+mod generalise;
+mod import;
+mod priorities;

@@ -3,7 +3,7 @@
 //! transaction (`megapolis_consultations::city_for`), with its audit record, or not at all.
 use crate::audit::{audit_entry, event_entry};
 use crate::backup::{Kind, Table};
-use crate::db::{now_utc, on_pool, on_tx, NamedRow};
+use crate::db::{now_utc, on_pool, on_tx, NamedRow, WriteTx};
 use crate::StorageError;
 use megapolis_consultations::{
     city_for, ConsultationState, Kind as SubmissionKind, NewConsultation, NewSubmission, Refusal,
@@ -11,8 +11,19 @@ use megapolis_consultations::{
 use megapolis_domain::{CityCode, Lang, Person};
 use serde::Serialize;
 
+mod batch;
 mod embeddings;
+mod generalised;
+mod plan;
+mod priorities;
+
+pub use batch::BatchRefusal;
 pub use embeddings::PendingText;
+pub(crate) use generalised::TABLES as GENERALISED_TABLES;
+pub use generalised::{Generalised, GeneralisedEvent, Stepped};
+pub use plan::{Plan, PlanEvent, PlanItem, PlanPlace, Planned};
+pub use priorities::Priority;
+pub(crate) use priorities::TABLES as PRIORITY_TABLES;
 
 /// What a backup holds of consultations, parents before children.
 pub(crate) const TABLES: &[Table] = &[
@@ -44,6 +55,7 @@ pub(crate) const TABLES: &[Table] = &[
             ("topic", Kind::Text),
             ("text", Kind::Text),
             ("created_at", Kind::Text),
+            ("edits", Kind::Int),
         ],
     },
     embeddings::TABLE,
@@ -79,13 +91,14 @@ pub struct Submission {
     pub created_at: String,
 }
 
-/// What identifies the set of a consultation's submissions (they are never edited or deleted)
-/// and of their embeddings: their numbers, the last id and the time of the newest embedding. A
-/// cache of the similarity index is valid while it is the same.
+/// What identifies the set of a consultation's submissions (never deleted; an author's edit
+/// counts up `edits`) and of their embeddings: their numbers, the last id, the edits and the time
+/// of the newest embedding. A cache of the similarity index is valid while it is the same.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SubmissionsVersion {
     pub count: i64,
     pub last_id: i64,
+    pub edits: i64,
     pub embedded: i64,
     pub last_embedded_at: Option<String>,
 }
@@ -147,6 +160,19 @@ struct SubmissionAudit<'a> {
     kind: &'a str,
     topic: Option<&'a str>,
     text: &'a str,
+}
+
+impl<'a> SubmissionAudit<'a> {
+    fn of(consultation: i64, city: Option<&'a CityCode>, s: &'a NewSubmission) -> Self {
+        SubmissionAudit {
+            consultation,
+            city: city.map(CityCode::as_str),
+            lang: s.lang.code(),
+            kind: s.kind.as_str(),
+            topic: s.topic.as_deref(),
+            text: &s.text,
+        }
+    }
 }
 
 crate::facet!(
@@ -255,61 +281,13 @@ impl Consultations<'_> {
         submission: &NewSubmission,
     ) -> Result<Result<i64, Refusal>, StorageError> {
         let mut tx = self.begin_write().await?;
-        let state: Option<String> = on_tx!(tx, conn => sqlx::query_scalar(
-            "SELECT state FROM consultations WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(conn)
-        .await?);
-        let state = state.ok_or_else(|| StorageError::NotFound(format!("consultation {id}")))?;
-        if state != ConsultationState::Open.as_str() {
+        if !is_open(&mut tx, id).await? {
             return Ok(Err(Refusal::Closed));
         }
-        if let Some(city) = &submission.city {
-            let known: i64 = on_tx!(tx, conn => sqlx::query_scalar(
-                "SELECT COUNT(*) FROM cities WHERE code = $1",
-            )
-            .bind(city.as_str())
-            .fetch_one(conn)
-            .await?);
-            if known == 0 {
-                return Ok(Err(Refusal::UnknownCity(city.to_string())));
-            }
-        }
-        let city = match city_for(author, submission.city.as_ref()) {
-            Ok(city) => city,
+        let new_id = match insert_submission(&mut tx, author, id, submission).await? {
+            Ok(new_id) => new_id,
             Err(refusal) => return Ok(Err(refusal)),
         };
-        let new_id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
-            "INSERT INTO consultation_submissions (consultation_id, author_id, city_code, lang, kind, topic, text, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(id)
-        .bind(author.id)
-        .bind(city.as_ref().map(CityCode::as_str))
-        .bind(submission.lang.code())
-        .bind(submission.kind.as_str())
-        .bind(submission.topic.as_deref())
-        .bind(&submission.text)
-        .bind(now_utc())
-        .fetch_one(conn)
-        .await?);
-        tx.audit(&audit_entry(
-            &author.email.to_string(),
-            "submit",
-            "consultation_submission",
-            &new_id.to_string(),
-            None,
-            Some(&SubmissionAudit {
-                consultation: id,
-                city: city.as_ref().map(CityCode::as_str),
-                lang: submission.lang.code(),
-                kind: submission.kind.as_str(),
-                topic: submission.topic.as_deref(),
-                text: &submission.text,
-            }),
-        ))
-        .await?;
         tx.commit().await?;
         Ok(Ok(new_id))
     }
@@ -329,8 +307,8 @@ impl Consultations<'_> {
 
     /// The number and last id of a consultation's submissions (see [`SubmissionsVersion`]).
     pub async fn version(&self, id: i64) -> Result<SubmissionsVersion, StorageError> {
-        let (count, last_id): (i64, Option<i64>) = on_pool!(self, pool => sqlx::query_as(
-            "SELECT COUNT(*), MAX(id) FROM consultation_submissions WHERE consultation_id = $1",
+        let (count, last_id, edits): (i64, Option<i64>, Option<i64>) = on_pool!(self, pool => sqlx::query_as(
+            "SELECT COUNT(*), MAX(id), CAST(SUM(edits) AS BIGINT) FROM consultation_submissions WHERE consultation_id = $1",
         )
         .bind(id)
         .fetch_one(pool)
@@ -339,8 +317,70 @@ impl Consultations<'_> {
         Ok(SubmissionsVersion {
             count,
             last_id: last_id.unwrap_or(0),
+            edits: edits.unwrap_or(0),
             embedded,
             last_embedded_at,
         })
     }
+}
+
+/// Whether consultation `id` takes submissions, read in the write; `NotFound` when there is none.
+async fn is_open(tx: &mut WriteTx, id: i64) -> Result<bool, StorageError> {
+    let state: Option<String> = on_tx!(tx, conn => sqlx::query_scalar(
+        "SELECT state FROM consultations WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?);
+    let state = state.ok_or_else(|| StorageError::NotFound(format!("consultation {id}")))?;
+    Ok(state == ConsultationState::Open.as_str())
+}
+
+/// Inserts one submission of open consultation `id` with its audit record, after the city rule;
+/// `Ok(Err(refusal))` writes nothing.
+async fn insert_submission(
+    tx: &mut WriteTx,
+    author: &Person,
+    id: i64,
+    submission: &NewSubmission,
+) -> Result<Result<i64, Refusal>, StorageError> {
+    if let Some(city) = &submission.city {
+        let known: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM cities WHERE code = $1",
+        )
+        .bind(city.as_str())
+        .fetch_one(conn)
+        .await?);
+        if known == 0 {
+            return Ok(Err(Refusal::UnknownCity(city.to_string())));
+        }
+    }
+    let city = match city_for(author, submission.city.as_ref()) {
+        Ok(city) => city,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let new_id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+        "INSERT INTO consultation_submissions (consultation_id, author_id, city_code, lang, kind, topic, text, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(id)
+    .bind(author.id)
+    .bind(city.as_ref().map(CityCode::as_str))
+    .bind(submission.lang.code())
+    .bind(submission.kind.as_str())
+    .bind(submission.topic.as_deref())
+    .bind(&submission.text)
+    .bind(now_utc())
+    .fetch_one(conn)
+    .await?);
+    tx.audit(&audit_entry(
+        &author.email.to_string(),
+        "submit",
+        "consultation_submission",
+        &new_id.to_string(),
+        None,
+        Some(&SubmissionAudit::of(id, city.as_ref(), submission)),
+    ))
+    .await?;
+    Ok(Ok(new_id))
 }

@@ -122,6 +122,8 @@ pub async fn load_demo(store: &Store) -> Result<bool, DemoError> {
     consultations::load(store).await?;
     catalogue::load(store).await?;
     competition::load(store, OffsetDateTime::now_utc().date()).await?;
+    // The priorities cite catalogue solutions.
+    consultations::load_priorities(store).await?;
     events::load(store).await?;
     training::load(store, OffsetDateTime::now_utc().date()).await?;
     Ok(true)

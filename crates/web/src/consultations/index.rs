@@ -1,7 +1,8 @@
 //! The similarity index of a consultation, kept in memory while its submissions and their
-//! embeddings stay the same. Submissions are never edited or deleted, so their number and last
-//! id, with the number and time of the embeddings stored, tell whether a kept index is still
-//! right; building one (10,000 submissions: about a second) runs off the async workers.
+//! embeddings stay the same. Submissions are never deleted and every edit is counted, so their
+//! number, last id and edits, with the number and time of the embeddings stored, tell whether a
+//! kept index is still right; building one (10,000 submissions: about a second) runs off the
+//! async workers.
 use crate::error::AppError;
 use crate::state::AppState;
 use megapolis_consultations::{Document, SimilarityIndex};

@@ -4,9 +4,14 @@
 //! lexical signal of `megapolis_consultations`, and the semantic one when an embeddings
 //! endpoint is set: [`embeddings`]).
 pub mod api;
+pub mod batch;
+pub mod documents;
 pub mod embeddings;
+pub mod generalise;
 pub mod index;
 pub mod pages;
+pub mod plan;
+pub mod priorities;
 
 use crate::capability::{route, Capability, NavEntry};
 use axum::routing::{get, post};
@@ -40,6 +45,156 @@ pub fn capability() -> Capability {
                 "/consultations/{id}/close",
                 STAFF,
                 post(pages::close),
+            ),
+            route(
+                "GET",
+                "/consultations/mine",
+                SignedIn,
+                get(generalise::mine),
+            ),
+            route(
+                "POST",
+                "/consultations/{id}/import",
+                STAFF,
+                post(batch::import),
+            )
+            .with_body_limit(batch::IMPORT_BYTES),
+            route(
+                "POST",
+                "/consultations/{id}/submissions/{sid}/edit",
+                SignedIn,
+                post(batch::edit),
+            )
+            .with_body_limit(SUBMISSION_BYTES),
+            route(
+                "POST",
+                "/consultations/{id}/generalised",
+                REVIEWERS,
+                post(generalise::merge),
+            ),
+            route(
+                "GET",
+                "/consultations/{id}/generalised/{gid}",
+                Public,
+                get(generalise::show),
+            ),
+            route(
+                "POST",
+                "/consultations/{id}/generalised/{gid}/edit",
+                REVIEWERS,
+                post(generalise::edit),
+            ),
+            route(
+                "POST",
+                "/consultations/{id}/generalised/{gid}/split",
+                REVIEWERS,
+                post(generalise::split),
+            ),
+            route(
+                "POST",
+                "/consultations/{id}/generalised/{gid}/move",
+                REVIEWERS,
+                post(generalise::move_into),
+            ),
+            route(
+                "POST",
+                "/consultations/{id}/reject",
+                REVIEWERS,
+                post(generalise::reject),
+            ),
+            route(
+                "POST",
+                "/consultations/{id}/plans",
+                REVIEWERS,
+                post(plan::create),
+            ),
+            route(
+                "GET",
+                "/consultations/{id}/plans/{pid}",
+                SignedIn,
+                get(plan::show),
+            ),
+            route(
+                "POST",
+                "/consultations/{id}/plans/{pid}/items",
+                REVIEWERS,
+                post(plan::add_item),
+            ),
+            // The approver is a body member of any body; the rules check who may take which step.
+            route(
+                "POST",
+                "/consultations/{id}/plans/{pid}/act",
+                REVIEWERS,
+                post(plan::act),
+            ),
+            route(
+                "GET",
+                "/consultations/{id}/summary.pdf",
+                Public,
+                get(documents::summary_pdf),
+            ),
+            route(
+                "GET",
+                "/consultations/{id}/summary.xlsx",
+                Public,
+                get(documents::summary_xlsx),
+            ),
+            route(
+                "GET",
+                "/consultations/{id}/plans/{pid}/plan.pdf",
+                SignedIn,
+                get(documents::plan_pdf),
+            ),
+            route(
+                "GET",
+                "/consultations/{id}/plans/{pid}/plan.xlsx",
+                SignedIn,
+                get(documents::plan_xlsx),
+            ),
+            route(
+                "GET",
+                "/api/v1/consultations/{id}/submissions.csv",
+                Public,
+                get(documents::submissions_csv),
+            ),
+            route(
+                "GET",
+                "/api/v1/consultations/{id}/generalised",
+                Public,
+                get(documents::generalised_json),
+            ),
+            route(
+                "GET",
+                "/api/v1/consultations/{id}/generalised.csv",
+                Public,
+                get(documents::generalised_csv),
+            ),
+            route(
+                "GET",
+                "/api/v1/consultations/{id}/plans",
+                Public,
+                get(documents::plans_json),
+            ),
+            route(
+                "GET",
+                "/api/v1/consultations/{id}/plans.csv",
+                Public,
+                get(documents::plans_csv),
+            ),
+            route("GET", "/priorities", Public, get(priorities::page)),
+            route("POST", "/priorities", REVIEWERS, post(priorities::propose)),
+            // The Board's chair approves, the Secretariat publishes: the rules check which.
+            route(
+                "POST",
+                "/priorities/{id}/act",
+                REVIEWERS,
+                post(priorities::act),
+            ),
+            route(
+                "GET",
+                "/api/v1/priorities",
+                Public,
+                get(priorities::api_list),
             ),
             route("GET", "/api/v1/consultations", Public, get(api::list)),
             route("POST", "/api/v1/consultations", STAFF, post(api::create)),
@@ -81,10 +236,40 @@ pub fn capability() -> Capability {
             access: Public,
             badge: None,
         }],
-        templates: crate::templates!("consultations.html", "consultation.html"),
-        locales: crate::locales!(),
-        openapi: Some(api::openapi),
+        templates: crate::templates!(
+            "consultations.html",
+            "consultation.html",
+            "consultation-fate.html",
+            "consultation-refused.html",
+            "generalisation-part.html",
+            "merge-form.html",
+            "generalised.html",
+            "my-submissions.html",
+            "plan.html",
+            "priorities.html",
+            "priority-refused.html",
+        ),
+        // The generalisation's and the plan's messages beside the consultation's own.
+        locales: &[
+            (
+                include_str!("locales/ru.ftl"),
+                include_str!("locales/en.ftl"),
+            ),
+            (
+                include_str!("locales/generalise.ru.ftl"),
+                include_str!("locales/generalise.en.ftl"),
+            ),
+        ],
+        openapi: Some(openapi),
         jobs: vec![embeddings::job()],
         ..Capability::named("consultations")
     }
+}
+
+/// This capability's part of the OpenAPI document: the API of consultations and their open data.
+fn openapi() -> utoipa::openapi::OpenApi {
+    let mut document = api::openapi();
+    document.merge(<documents::OpenData as utoipa::OpenApi>::openapi());
+    document.merge(<priorities::PrioritiesApi as utoipa::OpenApi>::openapi());
+    document
 }

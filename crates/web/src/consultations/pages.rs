@@ -184,7 +184,7 @@ struct Problem {
 }
 
 /// The first words of a text, at most about 160 characters.
-fn excerpt(text: &str) -> String {
+pub(crate) fn excerpt(text: &str) -> String {
     const CHARS: usize = 160;
     if text.chars().count() <= CHARS {
         return text.to_string();
@@ -354,11 +354,13 @@ async fn show_page(
             .cloned()
             .unwrap_or_else(|| c.to_string())
     });
+    let generalisation = super::generalise::page_part(state, lang, found, reviewing).await?;
     let html = render(
         state,
         visitor,
         "consultation.html",
         context! {
+            generalisation => generalisation,
             consultation => consultation_view(found, lang),
             submissions => listed,
             reviewing => reviewing,
