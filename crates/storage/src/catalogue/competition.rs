@@ -764,61 +764,48 @@ impl Competitions<'_> {
         };
         let now = now_utc();
         let used_by: Vec<&str> = draft.used_by.iter().map(CityCode::as_str).collect();
+        // A new entry starts as an empty draft row; one UPDATE writes the fields either way.
         let id: i64 = match entry {
             None => on_tx!(tx, conn => sqlx::query_scalar(
                 "INSERT INTO competition_entries (competition_id, nomination_id, city, author_id, title_ru, title_en, \
                  summary_ru, summary_en, problem, results, technologies, hardware, licence, url, contacts, used_by, \
                  state, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id",
+                 VALUES ($1, $2, $3, $4, '', '', '', '', '', '', '[]', '[]', '', '', '', '[]', $5, $6, $6) RETURNING id",
             )
             .bind(competition)
             .bind(nomination)
             .bind(draft.city.as_str())
             .bind(author.id)
-            .bind(&draft.title_ru)
-            .bind(&draft.title_en)
-            .bind(&draft.summary_ru)
-            .bind(&draft.summary_en)
-            .bind(&draft.problem)
-            .bind(&draft.results)
-            .bind(to_json(&draft.technologies))
-            .bind(to_json(&draft.hardware))
-            .bind(&draft.licence)
-            .bind(&draft.url)
-            .bind(&draft.contacts)
-            .bind(to_json(&used_by))
             .bind(EntryState::Draft.as_str())
             .bind(&now)
             .fetch_one(conn)
             .await?),
-            Some(id) => {
-                on_tx!(tx, conn => sqlx::query(
-                    "UPDATE competition_entries SET nomination_id = $1, city = $2, title_ru = $3, title_en = $4, \
-                     summary_ru = $5, summary_en = $6, problem = $7, results = $8, technologies = $9, hardware = $10, \
-                     licence = $11, url = $12, contacts = $13, used_by = $14, updated_at = $15 WHERE id = $16",
-                )
-                .bind(nomination)
-                .bind(draft.city.as_str())
-                .bind(&draft.title_ru)
-                .bind(&draft.title_en)
-                .bind(&draft.summary_ru)
-                .bind(&draft.summary_en)
-                .bind(&draft.problem)
-                .bind(&draft.results)
-                .bind(to_json(&draft.technologies))
-                .bind(to_json(&draft.hardware))
-                .bind(&draft.licence)
-                .bind(&draft.url)
-                .bind(&draft.contacts)
-                .bind(to_json(&used_by))
-                .bind(&now)
-                .bind(id)
-                .execute(conn)
-                .await
-                .map(|r| r.rows_affected()))?;
-                id
-            }
+            Some(id) => id,
         };
+        on_tx!(tx, conn => sqlx::query(
+            "UPDATE competition_entries SET nomination_id = $1, city = $2, title_ru = $3, title_en = $4, \
+             summary_ru = $5, summary_en = $6, problem = $7, results = $8, technologies = $9, hardware = $10, \
+             licence = $11, url = $12, contacts = $13, used_by = $14, updated_at = $15 WHERE id = $16",
+        )
+        .bind(nomination)
+        .bind(draft.city.as_str())
+        .bind(&draft.title_ru)
+        .bind(&draft.title_en)
+        .bind(&draft.summary_ru)
+        .bind(&draft.summary_en)
+        .bind(&draft.problem)
+        .bind(&draft.results)
+        .bind(to_json(&draft.technologies))
+        .bind(to_json(&draft.hardware))
+        .bind(&draft.licence)
+        .bind(&draft.url)
+        .bind(&draft.contacts)
+        .bind(to_json(&used_by))
+        .bind(&now)
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
         let after = entry_in(&mut tx, id).await?;
         tx.audit(&audit_entry(
             &author.email.to_string(),

@@ -179,6 +179,31 @@ pub(crate) async fn refused_page(
 }
 
 /// A refusal of the rules (409) or invalid fields (422).
+/// The new generalised proposal's page, or the consultation again with why it was refused.
+async fn created_or_refused(
+    state: &AppState,
+    visitor: &Visitor,
+    found: &Consultation,
+    outcome: Result<i64, Refusal>,
+) -> PageResult {
+    match outcome {
+        Ok(new) => Ok(see_other(&with_done(
+            &generalised_link(found.id, new),
+            "created",
+        ))),
+        Err(refusal) => {
+            refused(
+                state,
+                visitor,
+                found,
+                Some(&refusal),
+                &FieldErrors::default(),
+            )
+            .await
+        }
+    }
+}
+
 async fn refused(
     state: &AppState,
     visitor: &Visitor,
@@ -297,27 +322,12 @@ pub async fn merge(
         Ok(parsed) => parsed,
         Err(errors) => return refused(&state, &visitor, &found, None, &errors).await,
     };
-    match state
+    let outcome = state
         .store
         .consultations()
         .merge(&visitor.actor(), found.id, &ids, &text)
-        .await?
-    {
-        Ok(new) => Ok(see_other(&with_done(
-            &generalised_link(found.id, new),
-            "created",
-        ))),
-        Err(refusal) => {
-            refused(
-                &state,
-                &visitor,
-                &found,
-                Some(&refusal),
-                &FieldErrors::default(),
-            )
-            .await
-        }
-    }
+        .await?;
+    created_or_refused(&state, &visitor, &found, outcome).await
 }
 
 #[derive(Serialize)]
@@ -433,27 +443,12 @@ pub async fn split(
         Ok(parsed) => parsed,
         Err(errors) => return refused(&state, &visitor, &found, None, &errors).await,
     };
-    match state
+    let outcome = state
         .store
         .consultations()
         .split(&visitor.actor(), generalised.id, &ids, &text)
-        .await?
-    {
-        Ok(new) => Ok(see_other(&with_done(
-            &generalised_link(found.id, new),
-            "created",
-        ))),
-        Err(refusal) => {
-            refused(
-                &state,
-                &visitor,
-                &found,
-                Some(&refusal),
-                &FieldErrors::default(),
-            )
-            .await
-        }
-    }
+        .await?;
+    created_or_refused(&state, &visitor, &found, outcome).await
 }
 
 #[derive(Deserialize, Default)]
