@@ -176,6 +176,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         16,
         include_str!("../migrations/sqlite/0016_training_teachers.sql"),
     ),
+    (
+        17,
+        include_str!("../migrations/sqlite/0017_events_held.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -227,10 +231,14 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         16,
         include_str!("../migrations/postgres/0016_training_teachers.sql"),
     ),
+    (
+        17,
+        include_str!("../migrations/postgres/0017_events_held.sql"),
+    ),
 ];
 
 /// The schema version this build expects: the last migration's number.
-pub const SCHEMA_VERSION: i64 = 16;
+pub const SCHEMA_VERSION: i64 = 17;
 
 pub fn now_utc() -> String {
     OffsetDateTime::now_utc()
