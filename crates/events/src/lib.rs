@@ -10,7 +10,7 @@ pub mod workflow;
 
 pub use clash::{blocking, clashes, Candidate, Clash, ClashKind, Severity};
 pub use model::{
-    format_date, parse_date, EventKind, NewProposal, Period, Precision, ProposalInput,
+    format_date, parse_date, plan_title, EventKind, NewProposal, Period, Precision, ProposalInput,
 };
 pub use workflow::{
     apply_plan, apply_proposal, is_president, may_amend, may_consolidate, may_propose, PlanAction,

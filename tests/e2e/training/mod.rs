@@ -5,7 +5,7 @@
 //! its own (its own JCS, ed25519-dalek), sees one changed character break it, and revocation
 //! and tampering change the status.
 pub(crate) mod browser;
-mod documents;
+pub(crate) mod documents;
 mod nominations;
 mod programmes;
 

@@ -189,6 +189,37 @@ pub(super) async fn load(store: &Store) -> Result<(), DemoError> {
             .act_plan(&president, plan, action, remarks)
             .await?
             .map_err(|r| data(0, r.to_string()))?;
+        if action == PlanAction::Approve {
+            attach(store, plan, year).await?;
+        }
     }
+    Ok(())
+}
+
+/// The approved version becomes the appendix of the newest published Russian demo decision.
+async fn attach(store: &Store, plan: i64, year: i32) -> Result<(), DemoError> {
+    let decisions = store
+        .decisions()
+        .list(true, OffsetDateTime::now_utc().date())
+        .await?;
+    let decision = decisions
+        .iter()
+        .find(|d| d.language == "ru")
+        .ok_or_else(|| DemoError::Data {
+            file: "demo/events.rs",
+            row: 0,
+            message: "no published Russian decision to attach the plan to".into(),
+        })?;
+    let version = store.events().plan(plan).await?.map_or(1, |p| p.version);
+    store
+        .events()
+        .attach(
+            DEMO_ACTOR,
+            plan,
+            decision.id,
+            &megapolis_events::plan_title(megapolis_domain::Lang::Ru, year, version),
+            &format!("/events/plans/{plan}"),
+        )
+        .await?;
     Ok(())
 }

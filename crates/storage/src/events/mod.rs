@@ -754,21 +754,25 @@ impl Events<'_> {
         Ok(Ok(next))
     }
 
+    /// The plan in force of each year (its latest approved version), by year.
+    pub async fn in_force(&self) -> Result<Vec<Plan>, StorageError> {
+        let mut in_force: std::collections::BTreeMap<i32, Plan> = std::collections::BTreeMap::new();
+        for plan in self.plans().await? {
+            if plan.state == PlanState::Approved {
+                // By version within a year: the last approved one stays.
+                in_force.insert(plan.year, plan);
+            }
+        }
+        Ok(in_force.into_values().collect())
+    }
+
     /// The events of the approved plans (the latest approved version of each year), cancelled
     /// ones included, by start; only those `filter` admits.
     pub async fn published(&self, filter: &EventFilter) -> Result<Vec<Proposal>, StorageError> {
-        let plans = self.plans().await?;
-        // The latest approved version of each year's plan is the one in force.
-        let mut in_force: std::collections::BTreeMap<i32, &Plan> =
-            std::collections::BTreeMap::new();
-        for plan in plans.iter().filter(|p| p.state == PlanState::Approved) {
-            let latest = in_force.entry(plan.year).or_insert(plan);
-            if plan.version > latest.version {
-                *latest = plan;
-            }
-        }
-        let ids: std::collections::HashSet<i64> = in_force
-            .values()
+        let ids: std::collections::HashSet<i64> = self
+            .in_force()
+            .await?
+            .iter()
             .flat_map(|plan| plan.proposals.iter().copied())
             .collect();
         if ids.is_empty() {

@@ -166,6 +166,8 @@ pub struct ApiPlan {
     /// The President's remarks when returned.
     pub remarks: String,
     pub decided_at: Option<String>,
+    /// The decision of the register this version is an appendix of.
+    pub decision_id: Option<i64>,
     pub events: Vec<ApiProposal>,
     /// Proposals added and removed since the previous version.
     pub added: Vec<i64>,
@@ -201,6 +203,7 @@ fn field_message(field: &str, key: &str) -> String {
         "events-error-end-before-start" => "ends_on is before starts_on".into(),
         "events-error-outside-year" => format!("{field} is outside the plan year"),
         "events-error-participants" => format!("{field} must be a whole number"),
+        "events-error-decision" => format!("{field}: no published decision of the register"),
         other => format!("{field}: {other}"),
     }
 }
@@ -577,6 +580,7 @@ pub(crate) async fn plan_view(
         state: plan.state.as_str().into(),
         remarks: plan.remarks.clone(),
         decided_at: plan.decided_at.clone(),
+        decision_id: plan.decision_id,
         events: year
             .iter()
             .filter(|p| plan.proposals.contains(&p.id))
@@ -740,6 +744,49 @@ plan_action!(
     "Returned with remarks (`remarks`; only the President)"
 );
 
+/// The decision an approved version is attached to.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ApiAttach {
+    /// A published decision of the register.
+    decision_id: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/events/plans/{id}/attach", tag = "events",
+    params(("id" = i64, Path, description = "plan version id")),
+    request_body = ApiAttach, security(("bearer" = [])),
+    responses((status = 200, description = "Attached as the decision's appendix (a link to the version's page), which the decision's page shows", body = ApiPlan),
+        (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 404, description = "No such version", body = ApiError),
+        (status = 409, description = "The version is not approved, or already attached", body = ApiError),
+        (status = 422, description = "No published decision `decision_id`", body = ApiError)))]
+pub async fn attach_plan(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    let plan_id = id_of(&id)?;
+    let f = text_fields(&body, &["decision_id"])?;
+    let decision_id: i64 = f["decision_id"].trim().parse().map_err(|_| {
+        let mut errors = FieldErrors::default();
+        errors.add("decision_id", "events-error-decision");
+        invalid(&errors)
+    })?;
+    match super::plan::attach_to(&state, &visitor.actor(), plan_id, decision_id).await {
+        Ok(()) => {}
+        Err(megapolis_storage::StorageError::NotFound(what)) if what.starts_with("decision") => {
+            let mut errors = FieldErrors::default();
+            errors.add("decision_id", "events-error-decision");
+            return Err(invalid(&errors));
+        }
+        Err(e) => return Err(fail(e)),
+    }
+    let plan = state.store.events().plan(plan_id).await.map_err(fail)?;
+    let plan = plan.ok_or_else(|| fail(AppError::NotFound))?;
+    Ok(Json(plan_view(&state, &plan, true).await.map_err(fail)?).into_response())
+}
+
 /// The filters of the public plan and its feed: `kind`, `city`, `organiser`.
 // The error is the handler's finished answer, passed up with `?` unchanged.
 #[allow(clippy::result_large_err)]
@@ -839,6 +886,7 @@ fn feed_event(state: &AppState, p: &Proposal) -> FeedEvent {
         submit_plan,
         approve_plan,
         return_plan,
+        attach_plan,
         feed
     ),
     components(schemas(
@@ -850,7 +898,8 @@ fn feed_event(state: &AppState, p: &Proposal) -> FeedEvent {
         ApiClash,
         ApiClashes,
         ApiPlan,
-        ApiNewPlan
+        ApiNewPlan,
+        ApiAttach
     ))
 )]
 pub(crate) struct Api;

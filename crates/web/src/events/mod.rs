@@ -3,6 +3,7 @@
 //! President, the published plan by month with its filters, and the calendar feed.
 pub mod api;
 pub mod pages;
+pub mod plan;
 
 use crate::capability::{route, Capability, NavEntry};
 use axum::routing::{get, post};
@@ -29,6 +30,20 @@ pub fn capability() -> Capability {
                 "/events/plans/{id}/act",
                 SignedIn,
                 post(pages::act_plan),
+            ),
+            route("GET", "/events/plans/{id}", Public, get(plan::page)),
+            route("GET", "/events/plans/{id}/plan.pdf", Public, get(plan::pdf)),
+            route(
+                "GET",
+                "/events/plans/{id}/plan.xlsx",
+                Public,
+                get(plan::xlsx),
+            ),
+            route(
+                "POST",
+                "/events/plans/{id}/attach",
+                STAFF,
+                post(plan::attach),
             ),
             route("GET", "/events/{id}", Public, get(pages::event)),
             route("GET", "/api/v1/events.ics", Public, get(api::feed)),
@@ -110,6 +125,12 @@ pub fn capability() -> Capability {
                 SignedIn,
                 post(api::return_plan),
             ),
+            route(
+                "POST",
+                "/api/v1/events/plans/{id}/attach",
+                STAFF,
+                post(api::attach_plan),
+            ),
         ],
         nav: vec![NavEntry {
             href: "/events",
@@ -121,7 +142,9 @@ pub fn capability() -> Capability {
             "events.html",
             "event.html",
             "event-proposals.html",
-            "event-plans.html"
+            "event-plans.html",
+            "event-plan.html",
+            "event-months.html"
         ),
         locales: crate::locales!(),
         openapi: Some(api::openapi),
