@@ -6,6 +6,7 @@
 use crate::support::{api_get as get, api_post as post, location, spawn_app, token_of, TestApp};
 use serde_json::{json, Value};
 
+mod calendar;
 mod plan;
 
 /// `event` proposed by the Secretariat, accepted, put in a version the President approves: the

@@ -347,20 +347,12 @@ pub(crate) enum Proposed {
     Failed(AppError),
 }
 
-#[utoipa::path(post, path = "/api/v1/events/proposals", tag = "events",
-    request_body = ApiNewProposal, security(("bearer" = [])),
-    responses((status = 201, description = "Saved as a draft", body = ApiEventCreated), (status = 400, body = ApiError),
-        (status = 401, body = ApiError),
-        (status = 403, description = "Another city or body than the caller's", body = ApiError),
-        (status = 422, description = "A field is refused (an end before the start, a date outside the plan year, an unknown kind or city); nothing is saved", body = ApiError)))]
-pub async fn create_proposal(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    body: Bytes,
-) -> ApiResult {
-    let person = person(&visitor)?;
+/// A proposal's fields from a JSON body, as the form would send them.
+// The error is the handler's finished answer, passed up with `?` unchanged.
+#[allow(clippy::result_large_err)]
+fn proposal_input(body: &Bytes) -> Result<ProposalInput, Response> {
     let f = text_fields(
-        &body,
+        body,
         &[
             "year",
             "kind",
@@ -379,7 +371,7 @@ pub async fn create_proposal(
             "expected_participants",
         ],
     )?;
-    let input = ProposalInput {
+    Ok(ProposalInput {
         year: f["year"].clone(),
         kind: f["kind"].clone(),
         title_ru: f["title_ru"].clone(),
@@ -395,7 +387,22 @@ pub async fn create_proposal(
         organiser: f["organiser"].clone(),
         co_organisers: f["co_organisers"].clone(),
         expected_participants: f["expected_participants"].clone(),
-    };
+    })
+}
+
+#[utoipa::path(post, path = "/api/v1/events/proposals", tag = "events",
+    request_body = ApiNewProposal, security(("bearer" = [])),
+    responses((status = 201, description = "Saved as a draft", body = ApiEventCreated), (status = 400, body = ApiError),
+        (status = 401, body = ApiError),
+        (status = 403, description = "Another city or body than the caller's", body = ApiError),
+        (status = 422, description = "A field is refused (an end before the start, a date outside the plan year, an unknown kind or city); nothing is saved", body = ApiError)))]
+pub async fn create_proposal(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    body: Bytes,
+) -> ApiResult {
+    let person = person(&visitor)?;
+    let input = proposal_input(&body)?;
     match propose(&state, person, &input).await {
         Ok(id) => Ok((StatusCode::CREATED, Json(ApiEventCreated { id })).into_response()),
         Err(Proposed::Invalid(errors)) => Err(invalid(&errors)),
@@ -424,6 +431,38 @@ pub async fn list_proposals(
         .await
         .map_err(fail)?;
     Ok(Json(list.iter().map(ApiProposal::from).collect::<Vec<_>>()).into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/events/proposals/{id}/amend", tag = "events",
+    params(("id" = i64, Path, description = "proposal id")),
+    request_body = ApiNewProposal, security(("bearer" = [])),
+    responses((status = 200, description = "Changed (a move of its dates, venue or text); in a published plan its feed SEQUENCE grows", body = ApiProposal),
+        (status = 401, body = ApiError),
+        (status = 403, description = "A draft is changed by its proposer; a submitted or accepted one by the Secretariat or the Expert Council", body = ApiError),
+        (status = 404, body = ApiError),
+        (status = 409, description = "Declined or withdrawn", body = ApiError),
+        (status = 422, description = "A field is refused, or another plan year; nothing is saved", body = ApiError)))]
+pub async fn amend_proposal(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    let person = person(&visitor)?;
+    let id = id_of(&id)?;
+    let changed = proposal_input(&body)?.parse().map_err(|e| invalid(&e))?;
+    if let Err(refusal) = state
+        .store
+        .events()
+        .amend(person, id, &changed)
+        .await
+        .map_err(fail)?
+    {
+        return Err(refused(&refusal));
+    }
+    let found = state.store.events().get(id).await.map_err(fail)?;
+    let found = found.ok_or_else(|| fail(AppError::NotFound))?;
+    Ok(Json(ApiProposal::from(&found)).into_response())
 }
 
 async fn act(
@@ -838,6 +877,38 @@ pub async fn feed(
         .into_response())
 }
 
+/// `GET /events/{id}/calendar.ics`: one event of a published plan, to add to a calendar; the
+/// same UID and SEQUENCE as in the feed, so a later import updates it.
+pub async fn event_calendar(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let id: i64 = id.trim().parse().map_err(|_| AppError::NotFound)?;
+    let event = state
+        .store
+        .events()
+        .published(&EventFilter::default())
+        .await?
+        .into_iter()
+        .find(|p| p.id == id)
+        .ok_or(AppError::NotFound)?;
+    let body = write_calendar("Megapolis — plan of events", &[feed_event(&state, &event)]);
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"event-{id}.ics\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
 fn feed_event(state: &AppState, p: &Proposal) -> FeedEvent {
     let e = &p.event;
     let summary = match (e.title_ru.is_empty(), e.title_en.is_empty()) {
@@ -875,6 +946,7 @@ fn feed_event(state: &AppState, p: &Proposal) -> FeedEvent {
     paths(
         create_proposal,
         list_proposals,
+        amend_proposal,
         submit_proposal,
         withdraw_proposal,
         accept_proposal,

@@ -46,6 +46,12 @@ pub fn capability() -> Capability {
                 post(plan::attach),
             ),
             route("GET", "/events/{id}", Public, get(pages::event)),
+            route(
+                "GET",
+                "/events/{id}/calendar.ics",
+                Public,
+                get(api::event_calendar),
+            ),
             route("GET", "/api/v1/events.ics", Public, get(api::feed)),
             route(
                 "GET",
@@ -58,6 +64,12 @@ pub fn capability() -> Capability {
                 "/api/v1/events/proposals",
                 SignedIn,
                 post(api::create_proposal),
+            ),
+            route(
+                "POST",
+                "/api/v1/events/proposals/{id}/amend",
+                SignedIn,
+                post(api::amend_proposal),
             ),
             route(
                 "POST",

@@ -106,3 +106,5 @@ events-plan-session = session { $number }
 events-plan-attach-to = Decision of the register
 events-plan-attach = Attach as the decision's appendix
 events-plan-open = The plan's page
+events-add-to-calendar = Add to calendar (.ics)
+events-organiser-feed = The organiser's events as a calendar feed

@@ -106,3 +106,5 @@ events-plan-session = сессия { $number }
 events-plan-attach-to = Решение из реестра
 events-plan-attach = Приложить к решению
 events-plan-open = Страница плана
+events-add-to-calendar = Добавить в календарь (.ics)
+events-organiser-feed = Мероприятия организатора как календарная лента
