@@ -7,6 +7,7 @@ use crate::support::{api_get as get, api_post as post, location, spawn_app, toke
 use serde_json::{json, Value};
 
 mod calendar;
+mod held;
 mod plan;
 
 /// `event` proposed by the Secretariat, accepted, put in a version the President approves: the

@@ -2,6 +2,7 @@
 //! duplicate flags (the rules of `megapolis_events`), the plan's versions approved by the
 //! President, the published plan by month with its filters, and the calendar feed.
 pub mod api;
+pub mod held;
 pub mod pages;
 pub mod plan;
 
@@ -52,6 +53,39 @@ pub fn capability() -> Capability {
                 Public,
                 get(api::event_calendar),
             ),
+            route(
+                "POST",
+                "/events/{id}/register",
+                SignedIn,
+                post(held::register),
+            ),
+            route(
+                "POST",
+                "/events/{id}/unregister",
+                SignedIn,
+                post(held::unregister),
+            ),
+            route(
+                "POST",
+                "/events/{id}/attendance",
+                SignedIn,
+                post(held::attendance),
+            ),
+            route(
+                "POST",
+                "/events/{id}/capacity",
+                SignedIn,
+                post(held::capacity),
+            ),
+            route("POST", "/events/{id}/talks", SignedIn, post(held::talk)),
+            route(
+                "POST",
+                "/events/{id}/materials",
+                SignedIn,
+                post(held::material),
+            ),
+            route("POST", "/events/{id}/report", SignedIn, post(held::report)),
+            route("GET", "/events/cities/{code}", Public, get(held::city)),
             route("GET", "/api/v1/events.ics", Public, get(api::feed)),
             route(
                 "GET",
@@ -156,7 +190,8 @@ pub fn capability() -> Capability {
             "event-proposals.html",
             "event-plans.html",
             "event-plan.html",
-            "event-months.html"
+            "event-months.html",
+            "event-city.html"
         ),
         locales: crate::locales!(),
         openapi: Some(api::openapi),

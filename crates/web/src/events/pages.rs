@@ -198,6 +198,18 @@ pub async fn event(
     Path(id): Path<String>,
 ) -> PageResult {
     let id: i64 = id.trim().parse().map_err(|_| AppError::NotFound)?;
+    event_page(&state, &visitor, id, Vec::new(), StatusCode::OK).await
+}
+
+/// The event's page, with `problems` (messages in the reader's language) and `status` when a
+/// form on it was refused.
+pub(crate) async fn event_page(
+    state: &AppState,
+    visitor: &Visitor,
+    id: i64,
+    problems: Vec<String>,
+    status: StatusCode,
+) -> PageResult {
     let found = state
         .store
         .events()
@@ -218,16 +230,24 @@ pub async fn event(
     if !published && !insider {
         return Err(AppError::NotFound);
     }
-    let cities = city_names(&state, visitor.lang).await?;
+    let cities = city_names(state, visitor.lang).await?;
     let event = view(&found, visitor.lang, &cities);
+    let held = if published {
+        Some(super::held::section(state, visitor, &found, &cities).await?)
+    } else {
+        None
+    };
     let html = render(
-        &state,
-        &visitor,
+        state,
+        visitor,
         "event.html",
-        context! { event, published, ics => format!("/api/v1/events.ics?organiser={}", urlencode(&found.event.organiser)) },
+        context! {
+            event, published, held, problems,
+            ics => format!("/api/v1/events.ics?organiser={}", urlencode(&found.event.organiser)),
+        },
     )
     .await;
-    Ok(html)
+    Ok((status, html).into_response())
 }
 
 async fn proposals_page(
