@@ -3,7 +3,7 @@
 //! in the feed as cancelled, has all-day dates (no time, so no zone to shift them) and UTC
 //! stamps; the event's own .ics (the "add to calendar" link) says the same.
 use super::{approved_plan, president_token, proposal};
-use crate::support::{api_get as get, api_post as post, spawn_app, token_of, unescape, TestApp};
+use crate::support::{api_post as post, spawn_app, token_of, unescape, TestApp};
 use icalendar::{Calendar, Component, DatePerhapsTime, EventStatus};
 use serde_json::json;
 
@@ -72,9 +72,7 @@ async fn a_calendar_reads_the_feeds_with_a_stable_uid_and_a_growing_sequence() {
         "2030-03-03",
         "2030-03-04",
     );
-    let plan = approved_plan(&app, &secretariat, &president, forum.clone()).await;
-    let (_, version) = get(&app, None, &format!("/api/v1/events/plans/{plan}")).await;
-    let id = version["events"][0]["id"].as_i64().expect("the event");
+    let (_, id) = approved_plan(&app, &secretariat, &president, forum.clone()).await;
     let uid = format!("event-{id}@megapolis");
     let feed = "/api/v1/events.ics";
     let own = format!("/events/{id}/calendar.ics");

@@ -30,15 +30,7 @@ async fn a_seminar_fills_its_places_keeps_a_waiting_list_and_records_who_attende
         &day,
     );
     seminar["year"] = serde_json::json!(today.year());
-    let plan = approved_plan(&app, &secretariat_token, &president, seminar).await;
-    let id = app
-        .store
-        .events()
-        .plan(plan)
-        .await
-        .expect("plan")
-        .expect("found")
-        .proposals[0];
+    let (_, id) = approved_plan(&app, &secretariat_token, &president, seminar).await;
     let event = format!("/events/{id}");
     let secretariat = app.login_as("secretariat").await;
     let board = app.login_as("body-member").await;
@@ -279,4 +271,32 @@ async fn a_seminar_fills_its_places_keeps_a_waiting_list_and_records_who_attende
         .post_form(&secretariat, &path, &format!("{path}/register"), &[])
         .await;
     assert_eq!(response.status(), 409);
+}
+
+#[tokio::test]
+async fn the_demo_has_a_seminar_held_this_year_with_a_solution_presented_and_minsk_attending() {
+    let app = spawn_app().await;
+    let anonymous = crate::support::client();
+    let html = page(&app, &anonymous, "/events/cities/minsk").await;
+    assert!(
+        html.contains("Семинар «Решения для умного города»"),
+        "{html}"
+    );
+    let seminar = app
+        .store
+        .events()
+        .attended_by_city("minsk")
+        .await
+        .expect("attended")
+        .into_iter()
+        .next()
+        .expect("the demo seminar");
+    assert_eq!(seminar.people, 1);
+    let html = page(&app, &anonymous, &format!("/events/{}", seminar.event.id)).await;
+    assert!(
+        html.contains("href=\"/catalogue/"),
+        "a solution presented: {html}"
+    );
+    assert!(html.contains("Слайды семинара"), "{html}");
+    assert!(html.contains("Города обменялись опытом"), "{html}");
 }

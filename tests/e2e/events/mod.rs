@@ -11,8 +11,13 @@ mod held;
 mod plan;
 
 /// `event` proposed by the Secretariat, accepted, put in a version the President approves: the
-/// version's id.
-async fn approved_plan(app: &TestApp, secretariat: &str, president: &str, event: Value) -> i64 {
+/// version's id and the event's.
+async fn approved_plan(
+    app: &TestApp,
+    secretariat: &str,
+    president: &str,
+    event: Value,
+) -> (i64, i64) {
     let year = event["year"].clone();
     let (status, body) = post(app, secretariat, "/api/v1/events/proposals", &event).await;
     assert_eq!(status, 201, "{body}");
@@ -46,7 +51,7 @@ async fn approved_plan(app: &TestApp, secretariat: &str, president: &str, event:
         .await;
         assert_eq!(status, 200, "{action}: {body}");
     }
-    plan
+    (plan, id)
 }
 
 /// The President: the chair of the demo body "president", created for the test.

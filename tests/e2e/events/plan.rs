@@ -145,7 +145,7 @@ async fn only_the_secretariat_attaches_an_approved_version_once_to_a_published_d
     .await;
     let minsk = token_of(&app, "minsk@megapolis.example", "demo-city-pass").await;
     let president = president_token(&app).await;
-    let plan = approved_plan(
+    let (plan, _) = approved_plan(
         &app,
         &secretariat,
         &president,
