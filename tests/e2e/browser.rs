@@ -725,6 +725,13 @@ async fn every_page_fits_phone_and_laptop_widths(driver: &ChromeDriver, app: &Te
         "/training",
         "/training/cohorts/3",
         "/training/reports",
+        "/events",
+        "/events/proposals",
+        "/events/plans",
+        "/events/plans/2",
+        "/events/7",
+        "/events/cities/minsk",
+        "/decisions/2",
     ];
     let mut too_wide = Vec::new();
     for lang in ["ru", "en"] {
@@ -814,6 +821,11 @@ async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
         "/consultations",
         "/consultations/1",
         "/training/reports",
+        "/events",
+        "/events/plans/2",
+        "/events/7",
+        "/events/cities/minsk",
+        "/decisions/2",
         "/login",
     ];
     let staff = [
@@ -836,6 +848,10 @@ async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
         "/consultations/1",
         "/training",
         "/training/cohorts/3",
+        "/events/proposals",
+        "/events/plans",
+        "/events/plans/2",
+        "/events/7",
         "/admin/cities",
         "/admin/cities/new",
         "/admin/bodies",
@@ -907,6 +923,7 @@ async fn browser_flows() {
     a_decision_from_text_to_accepted_report(&driver, &app).await;
     crate::monitoring::browser::a_whole_campaign(&driver, &app).await;
     crate::training::browser::nomination_to_verified_certificate(&driver, &app).await;
+    crate::events::browser::proposal_to_approved_plan_in_the_feed(&driver, &app).await;
     every_page_fits_phone_and_laptop_widths(&driver, &app).await;
     every_page_passes_axe(&driver, &app).await;
     eprintln!(

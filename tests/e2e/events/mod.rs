@@ -6,6 +6,7 @@
 use crate::support::{api_get as get, api_post as post, location, spawn_app, token_of, TestApp};
 use serde_json::{json, Value};
 
+pub(crate) mod browser;
 mod calendar;
 mod held;
 mod plan;
