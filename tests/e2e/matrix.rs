@@ -466,10 +466,12 @@ async fn send(
             ("POST", "/api/v1/consultations/{id}/submissions") => Some(json!({
                 "kind": "proposal", "text": format!("Предложение из матрицы: Wi-Fi в метро ({me})")
             })),
-            ("POST", "/api/v1/events/proposals" | "/api/v1/events/proposals/{id}/amend") => Some(json!({
-                "year": 2027, "kind": "seminar", "title_ru": format!("Семинар матрицы {me}"),
-                "month": 4, "city": "minsk", "organiser": "secretariat"
-            })),
+            ("POST", "/api/v1/events/proposals" | "/api/v1/events/proposals/{id}/amend") => {
+                Some(json!({
+                    "year": 2027, "kind": "seminar", "title_ru": format!("Семинар матрицы {me}"),
+                    "month": 4, "city": "minsk", "organiser": "secretariat"
+                }))
+            }
             ("POST", "/api/v1/events/plans/{id}/attach") => Some(json!({ "decision_id": 1 })),
             // A year of its own per visitor: one open plan version per year.
             ("POST", "/api/v1/events/plans") => Some(json!({ "year": 2040 + me.len() })),

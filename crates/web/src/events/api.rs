@@ -812,14 +812,13 @@ pub async fn attach_plan(
         errors.add("decision_id", "events-error-decision");
         invalid(&errors)
     })?;
-    match super::plan::attach_to(&state, &visitor.actor(), plan_id, decision_id).await {
-        Ok(()) => {}
-        Err(megapolis_storage::StorageError::NotFound(what)) if what.starts_with("decision") => {
-            let mut errors = FieldErrors::default();
-            errors.add("decision_id", "events-error-decision");
-            return Err(invalid(&errors));
-        }
-        Err(e) => return Err(fail(e)),
+    let attached = super::plan::attach_to(&state, &visitor.actor(), plan_id, decision_id)
+        .await
+        .map_err(fail)?;
+    if !attached {
+        let mut errors = FieldErrors::default();
+        errors.add("decision_id", "events-error-decision");
+        return Err(invalid(&errors));
     }
     let plan = state.store.events().plan(plan_id).await.map_err(fail)?;
     let plan = plan.ok_or_else(|| fail(AppError::NotFound))?;

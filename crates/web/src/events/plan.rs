@@ -136,21 +136,22 @@ pub struct AttachInput {
 }
 
 /// Attaches an approved version to a published decision as its appendix, titled in the
-/// decision's language and linking the version's page.
+/// decision's language and linking the version's page: `Ok(false)`, nothing written, when there
+/// is no published decision `decision_id`.
 pub(crate) async fn attach_to(
     state: &AppState,
     actor: &str,
     plan_id: i64,
     decision_id: i64,
-) -> Result<(), StorageError> {
+) -> Result<bool, StorageError> {
     let Some(plan) = state.store.events().plan(plan_id).await? else {
         return Err(StorageError::NotFound(format!("event plan {plan_id}")));
     };
-    let lang = match state.store.decisions().get(decision_id).await? {
-        Some(d) => Lang::from_tag(&d.language).unwrap_or(Lang::Ru),
-        None => return Err(StorageError::NotFound(format!("decision {decision_id}"))),
+    let decision = state.store.decisions().get(decision_id).await?;
+    let Some(decision) = decision.filter(|d| d.published) else {
+        return Ok(false);
     };
-    let title = title_of(lang, &plan);
+    let lang = Lang::from_tag(&decision.language).unwrap_or(Lang::Ru);
     state
         .store
         .events()
@@ -158,10 +159,11 @@ pub(crate) async fn attach_to(
             actor,
             plan_id,
             decision_id,
-            &title,
+            &title_of(lang, &plan),
             &format!("/events/plans/{plan_id}"),
         )
-        .await
+        .await?;
+    Ok(true)
 }
 
 /// `POST /events/plans/{id}/attach` (the Secretariat).
@@ -176,16 +178,16 @@ pub async fn attach(
         AppError::Unprocessable("decision: choose a decision of the register".into())
     })?;
     match attach_to(&state, &visitor.actor(), plan_id, decision_id).await {
-        Ok(()) => Ok(see_other(&with_done(
+        Ok(true) => Ok(see_other(&with_done(
             &format!("/events/plans/{plan_id}"),
             "saved",
         ))),
+        Ok(false) => Err(AppError::Unprocessable(
+            "decision: no published decision of the register".into(),
+        )),
         Err(StorageError::Conflict(message)) => {
             plan_page(&state, &visitor, &id, Some(message)).await
         }
-        Err(StorageError::NotFound(what)) if what.starts_with("decision") => Err(
-            AppError::Unprocessable("decision: no published decision of the register".into()),
-        ),
         Err(e) => Err(e.into()),
     }
 }
