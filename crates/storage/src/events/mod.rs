@@ -138,6 +138,16 @@ pub struct Plan {
     pub decision_id: Option<i64>,
 }
 
+/// The state of the proposals and plan versions at a moment (see [`Events::stamp`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventsStamp {
+    proposals: i64,
+    changed: Option<String>,
+    sequences: i64,
+    plans: i64,
+    decided: Option<String>,
+}
+
 /// What the public plan and the feed are filtered by.
 #[derive(Debug, Clone, Default)]
 pub struct EventFilter {
@@ -752,6 +762,32 @@ impl Events<'_> {
         .await?;
         tx.commit().await?;
         Ok(Ok(next))
+    }
+
+    /// What the calendar feeds are made of, summed up: a feed written at this stamp is current.
+    /// Every change a feed shows moves it (a proposal's state or text moves `updated_at`, and a
+    /// move or cancellation `sequence`; a version's decision `decided_at`).
+    pub async fn stamp(&self) -> Result<EventsStamp, StorageError> {
+        let (proposals, changed, sequences, plans, decided): (
+            i64,
+            Option<String>,
+            Option<i64>,
+            i64,
+            Option<String>,
+        ) = on_pool!(self, pool => sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM event_proposals), (SELECT MAX(updated_at) FROM event_proposals), \
+             (SELECT SUM(sequence) FROM event_proposals), (SELECT COUNT(*) FROM event_plans), \
+             (SELECT MAX(decided_at) FROM event_plans)",
+        )
+        .fetch_one(pool)
+        .await?);
+        Ok(EventsStamp {
+            proposals,
+            changed,
+            sequences: sequences.unwrap_or(0),
+            plans,
+            decided,
+        })
     }
 
     /// The plan in force of each year (its latest approved version), by year.

@@ -16,7 +16,7 @@ use megapolis_events::{
     clashes, format_date, Clash, EventKind, PlanAction, ProposalAction, ProposalInput,
     ProposalState, Refusal,
 };
-use megapolis_storage::events::{sees_all, EventFilter, Plan, Proposal};
+use megapolis_storage::events::{sees_all, EventFilter, EventsStamp, Plan, Proposal};
 use serde::Serialize;
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -861,19 +861,66 @@ pub async fn feed(
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult {
     let filter = filter_of(&query)?;
-    let events = state
-        .store
-        .events()
-        .published(&filter)
-        .await
-        .map_err(fail)?;
-    let feed: Vec<FeedEvent> = events.iter().map(|p| feed_event(&state, p)).collect();
-    let body = write_calendar("Megapolis — plan of events", &feed);
+    // Calendar programs poll the feeds: each filter's is written once per state of the plans.
+    let stamp = state.store.events().stamp().await.map_err(fail)?;
+    let key = format!(
+        "{}\n{}\n{}",
+        filter.kind.map_or("", EventKind::as_str),
+        filter.city.as_deref().unwrap_or_default(),
+        filter.organiser.as_deref().unwrap_or_default()
+    );
+    let body = match state.events_feeds.get(&stamp, &key) {
+        Some(body) => body,
+        None => {
+            let events = state
+                .store
+                .events()
+                .published(&filter)
+                .await
+                .map_err(fail)?;
+            let feed: Vec<FeedEvent> = events.iter().map(|p| feed_event(&state, p)).collect();
+            let body = Bytes::from(write_calendar("Megapolis — plan of events", &feed));
+            state.events_feeds.put(stamp, key, body.clone());
+            body
+        }
+    };
     Ok((
         [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
         body,
     )
         .into_response())
+}
+
+/// The feeds written at one stamp of the plans, by filter; a new stamp empties it.
+#[derive(Default)]
+pub(crate) struct FeedCache {
+    last: std::sync::Mutex<Option<(EventsStamp, HashMap<String, Bytes>)>>,
+}
+
+/// The most filters kept at once: `organiser` is free text, so the filters are unbounded.
+const FEEDS_KEPT: usize = 64;
+
+impl FeedCache {
+    fn get(&self, stamp: &EventsStamp, key: &str) -> Option<Bytes> {
+        let last = self.last.lock().ok()?;
+        match last.as_ref() {
+            Some((at, feeds)) if at == stamp => feeds.get(key).cloned(),
+            _ => None,
+        }
+    }
+
+    fn put(&self, stamp: EventsStamp, key: String, body: Bytes) {
+        if let Ok(mut last) = self.last.lock() {
+            match last.as_mut() {
+                Some((at, feeds)) if *at == stamp => {
+                    if feeds.len() < FEEDS_KEPT {
+                        feeds.insert(key, body);
+                    }
+                }
+                _ => *last = Some((stamp, HashMap::from([(key, body)]))),
+            }
+        }
+    }
 }
 
 /// `GET /events/{id}/calendar.ics`: one event of a published plan, to add to a calendar; the
