@@ -2,7 +2,9 @@
 //! a forum on the proposals page and submits it; the Secretariat accepts it, opens the year's
 //! plan version and submits it to the President; the President approves it; the forum is then
 //! in the calendar feed (its UID and summary) and on the public plan page.
-use crate::browser::{click, fill, open_page, select, send, signed_in, text_of, ChromeDriver};
+use crate::browser::{
+    click, fill, open_page, select, send, signed_in, text_of, wait_for_path, ChromeDriver,
+};
 use crate::support::{demo_login, TestApp};
 
 const YEAR: i32 = 2032;
@@ -60,6 +62,7 @@ pub(crate) async fn proposal_to_approved_plan_in_the_feed(driver: &ChromeDriver,
         "Saved."
     );
     click(&staff, "#plans-link").await;
+    wait_for_path(&staff, "/events/plans").await;
     fill(&staff, "#f-year", &YEAR.to_string()).await;
     assert_eq!(
         send(&staff, "#plan-form button[type=submit]").await,
@@ -122,9 +125,7 @@ pub(crate) async fn proposal_to_approved_plan_in_the_feed(driver: &ChromeDriver,
         )),
         "{feed}"
     );
-    open_page(&president, app, "/events").await;
-    select(&president, "#f-city", "minsk").await;
-    click(&president, "#events-filter button[type=submit]").await;
+    open_page(&president, app, "/events?city=minsk").await;
     let listed = text_of(&president, &format!("#event-{id}")).await;
     assert!(listed.contains("Browser forum of cities"), "{listed}");
     president.close().await.expect("close");
