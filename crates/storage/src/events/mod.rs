@@ -771,12 +771,12 @@ impl Events<'_> {
         let (proposals, changed, sequences, plans, decided): (
             i64,
             Option<String>,
-            Option<i64>,
+            i64,
             i64,
             Option<String>,
         ) = on_pool!(self, pool => sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM event_proposals), (SELECT MAX(updated_at) FROM event_proposals), \
-             (SELECT SUM(sequence) FROM event_proposals), (SELECT COUNT(*) FROM event_plans), \
+             (SELECT CAST(COALESCE(SUM(sequence), 0) AS BIGINT) FROM event_proposals), (SELECT COUNT(*) FROM event_plans), \
              (SELECT MAX(decided_at) FROM event_plans)",
         )
         .fetch_one(pool)
@@ -784,7 +784,7 @@ impl Events<'_> {
         Ok(EventsStamp {
             proposals,
             changed,
-            sequences: sequences.unwrap_or(0),
+            sequences,
             plans,
             decided,
         })
