@@ -802,6 +802,15 @@ impl Events<'_> {
         Ok(in_force.into_values().collect())
     }
 
+    /// Whether `event` is in the plan in force of its year (without reading every event).
+    pub async fn is_published(&self, event: &Proposal) -> Result<bool, StorageError> {
+        Ok(self
+            .in_force()
+            .await?
+            .iter()
+            .any(|plan| plan.year == event.event.year && plan.proposals.contains(&event.id)))
+    }
+
     /// The events of the approved plans (the latest approved version of each year), cancelled
     /// ones included, by start; only those `filter` admits.
     pub async fn published(&self, filter: &EventFilter) -> Result<Vec<Proposal>, StorageError> {

@@ -930,14 +930,11 @@ pub async fn event_calendar(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let id: i64 = id.trim().parse().map_err(|_| AppError::NotFound)?;
-    let event = state
-        .store
-        .events()
-        .published(&EventFilter::default())
-        .await?
-        .into_iter()
-        .find(|p| p.id == id)
-        .ok_or(AppError::NotFound)?;
+    let events = state.store.events();
+    let event = events.get(id).await?.ok_or(AppError::NotFound)?;
+    if !events.is_published(&event).await? {
+        return Err(AppError::NotFound);
+    }
     let body = write_calendar("Megapolis — plan of events", &[feed_event(&state, &event)]);
     Ok((
         [

@@ -216,13 +216,7 @@ pub(crate) async fn event_page(
         .get(id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let published = state
-        .store
-        .events()
-        .published(&Default::default())
-        .await?
-        .iter()
-        .any(|p| p.id == id);
+    let published = state.store.events().is_published(&found).await?;
     let insider = visitor
         .person
         .as_ref()
