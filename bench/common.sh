@@ -79,9 +79,9 @@ sign_in() {
         --data-urlencode "_csrf=$csrf" "$BASE/login"
 }
 
-# An API token of the demo Secretariat, made on its profile page.
-secretariat_token() {
-    sign_in secretariat@megapolis.example demo-secretariat-pass
+# token_of EMAIL PASSWORD: an API token of that person, made on their profile page.
+token_of() {
+    sign_in "$1" "$2"
     local csrf token
     csrf="$(curl -fsS -b "$JAR" "$BASE/profile" | csrf_of)"
     token="$(curl -fsS -b "$JAR" -H "Origin: $BASE" --data-urlencode "name=bench" --data-urlencode "_csrf=$csrf" \
@@ -89,6 +89,9 @@ secretariat_token() {
     [ -n "$token" ] || die "no API token"
     echo "$token"
 }
+
+# An API token of the demo Secretariat.
+secretariat_token() { token_of secretariat@megapolis.example demo-secretariat-pass; }
 
 # Milliseconds since a moment of `now`.
 ms_since() { python3 -c "import time,sys; print(f'{(time.time() - float(sys.argv[1])) * 1000:.0f}')" "$1"; }

@@ -734,6 +734,13 @@ async fn every_page_fits_phone_and_laptop_widths(driver: &ChromeDriver, app: &Te
         "/training",
         "/training/cohorts/3",
         "/training/reports",
+        "/events",
+        "/events/proposals",
+        "/events/plans",
+        "/events/plans/2",
+        "/events/7",
+        "/events/cities/minsk",
+        "/decisions/2",
     ];
     let mut too_wide = Vec::new();
     for lang in ["ru", "en"] {
@@ -829,6 +836,11 @@ async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
         "/competitions",
         "/competitions/1",
         "/competitions/entries/1",
+        "/events",
+        "/events/plans/2",
+        "/events/7",
+        "/events/cities/minsk",
+        "/decisions/2",
         "/login",
     ];
     let staff = [
@@ -860,6 +872,10 @@ async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
         "/competitions",
         "/competitions/1",
         "/competitions/entries/1",
+        "/events/proposals",
+        "/events/plans",
+        "/events/plans/2",
+        "/events/7",
         "/admin/cities",
         "/admin/cities/new",
         "/admin/bodies",
@@ -933,6 +949,7 @@ async fn browser_flows() {
     crate::training::browser::nomination_to_verified_certificate(&driver, &app).await;
     crate::catalogue::competition_browser::call_to_published_winner(&driver, &app).await;
     crate::consultations::browser::from_submission_to_assignment(&driver, &app).await;
+    crate::events::browser::proposal_to_approved_plan_in_the_feed(&driver, &app).await;
     every_page_fits_phone_and_laptop_widths(&driver, &app).await;
     every_page_passes_axe(&driver, &app).await;
     eprintln!(

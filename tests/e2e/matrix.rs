@@ -345,9 +345,23 @@ const EXPECTED: &[Expect] = &[
     e("POST", "/events/plans",                  "/events/plans",                  STAFF,     303),
     e("POST", "/events/plans/{id}/act",         "/events/plans/999999/act",       SIGNED_IN, 404),
     e("GET",  "/events/{id}",                   "/events/999999",                 ALL,       404),
+    e("GET",  "/events/plans/{id}",             "/events/plans/999999",           ALL,       404),
+    e("GET",  "/events/plans/{id}/plan.pdf",    "/events/plans/999999/plan.pdf",  ALL,       404),
+    e("GET",  "/events/plans/{id}/plan.xlsx",   "/events/plans/999999/plan.xlsx", ALL,       404),
+    e("POST", "/events/plans/{id}/attach",      "/events/plans/999999/attach",    STAFF,     404),
+    e("GET",  "/events/{id}/calendar.ics",      "/events/999999/calendar.ics",    ALL,       404),
+    e("POST", "/events/{id}/register",          "/events/999999/register",        SIGNED_IN, 404),
+    e("POST", "/events/{id}/unregister",        "/events/999999/unregister",      SIGNED_IN, 404),
+    e("POST", "/events/{id}/attendance",        "/events/999999/attendance",      SIGNED_IN, 404),
+    e("POST", "/events/{id}/capacity",          "/events/999999/capacity",        SIGNED_IN, 404),
+    e("POST", "/events/{id}/talks",             "/events/999999/talks",           SIGNED_IN, 404),
+    e("POST", "/events/{id}/materials",         "/events/999999/materials",       SIGNED_IN, 404),
+    e("POST", "/events/{id}/report",            "/events/999999/report",          SIGNED_IN, 404),
+    e("GET",  "/events/cities/{code}",          "/events/cities/minsk",           ALL,       200),
     e("GET",  "/api/v1/events.ics",             "/api/v1/events.ics?kind=forum",  ALL,       200),
     e("GET",  "/api/v1/events/proposals",       "/api/v1/events/proposals?year=2027", SIGNED_IN, 200),
     e("POST", "/api/v1/events/proposals",       "/api/v1/events/proposals",       ".AS.C.",  201),
+    e("POST", "/api/v1/events/proposals/{id}/amend", "/api/v1/events/proposals/999999/amend", SIGNED_IN, 404),
     e("POST", "/api/v1/events/proposals/{id}/submit", "/api/v1/events/proposals/999999/submit", SIGNED_IN, 404),
     e("POST", "/api/v1/events/proposals/{id}/withdraw", "/api/v1/events/proposals/999999/withdraw", SIGNED_IN, 404),
     e("POST", "/api/v1/events/proposals/{id}/accept", "/api/v1/events/proposals/999999/accept", SIGNED_IN, 404),
@@ -359,6 +373,7 @@ const EXPECTED: &[Expect] = &[
     e("POST", "/api/v1/events/plans/{id}/submit", "/api/v1/events/plans/999999/submit", STAFF, 404),
     e("POST", "/api/v1/events/plans/{id}/approve", "/api/v1/events/plans/999999/approve", SIGNED_IN, 404),
     e("POST", "/api/v1/events/plans/{id}/return", "/api/v1/events/plans/999999/return", SIGNED_IN, 404),
+    e("POST", "/api/v1/events/plans/{id}/attach", "/api/v1/events/plans/999999/attach", STAFF, 404),
     // Background jobs: staff only. No such job here, which staff alone may learn (a job's own
     // answer: tests/e2e/jobs).
     e("GET",  "/jobs",                          "/jobs",                          STAFF,     200),
@@ -548,10 +563,13 @@ async fn send(
             ("POST", "/api/v1/consultations/{id}/submissions") => Some(json!({
                 "kind": "proposal", "text": format!("Предложение из матрицы: Wi-Fi в метро ({me})")
             })),
-            ("POST", "/api/v1/events/proposals") => Some(json!({
-                "year": 2027, "kind": "seminar", "title_ru": format!("Семинар матрицы {me}"),
-                "month": 4, "city": "minsk", "organiser": "secretariat"
-            })),
+            ("POST", "/api/v1/events/proposals" | "/api/v1/events/proposals/{id}/amend") => {
+                Some(json!({
+                    "year": 2027, "kind": "seminar", "title_ru": format!("Семинар матрицы {me}"),
+                    "month": 4, "city": "minsk", "organiser": "secretariat"
+                }))
+            }
+            ("POST", "/api/v1/events/plans/{id}/attach") => Some(json!({ "decision_id": 1 })),
             // A year of its own per visitor: one open plan version per year.
             ("POST", "/api/v1/events/plans") => Some(json!({ "year": 2040 + me.len() })),
             ("POST", "/api/v1/decisions" | "/api/v1/decisions/parse") => {
@@ -657,6 +675,17 @@ async fn send(
                 // A year of its own per visitor: one open plan version per year.
                 "/events/plans" => vec![("year", format!("{}", 2060 + me.len()))],
                 "/events/plans/{id}/act" => vec![("action", "submit".into())],
+                "/events/plans/{id}/attach" => vec![("decision", "1".into())],
+                "/events/{id}/register" | "/events/{id}/unregister" => vec![],
+                "/events/{id}/attendance" => {
+                    vec![("person", "1".into()), ("attended", "yes".into())]
+                }
+                "/events/{id}/capacity" => vec![("capacity", "10".into())],
+                "/events/{id}/talks" => vec![("title", "Matrix".into()), ("speaker", "Matrix".into())],
+                "/events/{id}/materials" => {
+                    vec![("title", "Matrix".into()), ("link", "https://example.org/m".into())]
+                }
+                "/events/{id}/report" => vec![("report", "Matrix".into())],
                 "/training/cohorts/{id}/nominations" => vec![
                     ("name", "Matrix Nominee".into()),
                     ("position", "Analyst".into()),

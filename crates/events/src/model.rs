@@ -187,6 +187,18 @@ impl NewProposal {
     }
 }
 
+/// A plan version's title as the plan, its documents and its decision's appendix carry it.
+pub fn plan_title(lang: megapolis_domain::Lang, year: i32, version: i64) -> String {
+    match lang {
+        megapolis_domain::Lang::Ru => {
+            format!("План основных мероприятий на {year} год, версия {version}")
+        }
+        megapolis_domain::Lang::En => {
+            format!("Plan of main events for {year}, version {version}")
+        }
+    }
+}
+
 const DATE: &[time::format_description::FormatItem<'static>] =
     time::macros::format_description!("[year]-[month]-[day]");
 

@@ -30,6 +30,16 @@ pub enum Refusal {
     WrongState(&'static str),
     #[error("a reason is required")]
     ReasonRequired,
+    #[error("only whoever proposed the event, the Secretariat or the Expert Council runs it")]
+    NotOrganiser,
+    #[error("the event has not started yet")]
+    NotHeldYet,
+    #[error("solution: no published catalogue solution {0}")]
+    UnknownSolution(i64),
+    #[error("no such registration")]
+    NotRegistered,
+    #[error("year: a proposal stays in its plan year {0}")]
+    OtherYear(i32),
     #[error("city: no member city has the code {0:?}")]
     UnknownCity(String),
     #[error("the plan has clashes that block approval: {}", describe(.0))]
@@ -58,6 +68,11 @@ impl Refusal {
             Refusal::WrongState(_) => "wrong_state",
             Refusal::ReasonRequired => "reason_required",
             Refusal::UnknownCity(_) => "unknown_city",
+            Refusal::OtherYear(_) => "other_year",
+            Refusal::NotOrganiser => "not_organiser",
+            Refusal::NotHeldYet => "not_held_yet",
+            Refusal::UnknownSolution(_) => "unknown_solution",
+            Refusal::NotRegistered => "not_registered",
             Refusal::Blocked(_) => "blocking_clashes",
         }
     }
@@ -65,8 +80,12 @@ impl Refusal {
     /// 403 for who may not, 409 for the wrong state, 422 for a missing reason.
     pub fn status(&self) -> u16 {
         match self {
-            Refusal::WrongState(_) | Refusal::Blocked(_) => 409,
-            Refusal::ReasonRequired | Refusal::UnknownCity(_) => 422,
+            Refusal::WrongState(_) | Refusal::Blocked(_) | Refusal::NotHeldYet => 409,
+            Refusal::NotRegistered => 404,
+            Refusal::ReasonRequired
+            | Refusal::UnknownCity(_)
+            | Refusal::OtherYear(_)
+            | Refusal::UnknownSolution(_) => 422,
             _ => 403,
         }
     }
@@ -191,6 +210,20 @@ pub fn apply_proposal(
     }
 }
 
+/// Whether `person` may change a proposal's text and dates (a move): its proposer while it is a
+/// draft; the consolidators while it is submitted or accepted (an accepted event in a published
+/// plan is moved this way, its SEQUENCE one higher). The plan year stays.
+pub fn may_amend(state: ProposalState, person: &Person, own: bool) -> Result<(), Refusal> {
+    use ProposalState as S;
+    match state {
+        S::Draft if own || is_staff(person) => Ok(()),
+        S::Draft => Err(Refusal::NotYours),
+        S::Submitted | S::Accepted if may_consolidate(person) => Ok(()),
+        S::Submitted | S::Accepted => Err(Refusal::NotConsolidator),
+        other => Err(Refusal::WrongState(other.as_str())),
+    }
+}
+
 /// A plan version's life: each submission to the President is a numbered version; a returned or
 /// approved one is final, and amending means a new version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -279,6 +312,26 @@ mod tests {
                 .collect(),
             active: true,
         }
+    }
+
+    #[test]
+    fn a_draft_is_amended_by_its_proposer_and_an_accepted_event_only_by_consolidators() {
+        let city = person(Role::CityRep, None);
+        let staff = person(Role::Secretariat, None);
+        assert_eq!(may_amend(ProposalState::Draft, &city, true), Ok(()));
+        assert_eq!(
+            may_amend(ProposalState::Draft, &city, false),
+            Err(Refusal::NotYours)
+        );
+        assert_eq!(
+            may_amend(ProposalState::Accepted, &city, true),
+            Err(Refusal::NotConsolidator)
+        );
+        assert_eq!(may_amend(ProposalState::Accepted, &staff, false), Ok(()));
+        assert_eq!(
+            may_amend(ProposalState::Declined, &staff, false),
+            Err(Refusal::WrongState("declined"))
+        );
     }
 
     #[test]

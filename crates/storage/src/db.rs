@@ -192,6 +192,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         22,
         include_str!("../migrations/sqlite/0022_consultations_generalised.sql"),
     ),
+    (
+        23,
+        include_str!("../migrations/sqlite/0023_events_held.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -259,10 +263,14 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         22,
         include_str!("../migrations/postgres/0022_consultations_generalised.sql"),
     ),
+    (
+        23,
+        include_str!("../migrations/postgres/0023_events_held.sql"),
+    ),
 ];
 
 /// The schema version this build expects: the last migration's number.
-pub const SCHEMA_VERSION: i64 = 22;
+pub const SCHEMA_VERSION: i64 = 23;
 
 pub fn now_utc() -> String {
     OffsetDateTime::now_utc()

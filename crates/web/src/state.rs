@@ -28,6 +28,8 @@ pub struct AppState {
     pub(crate) catalogue_search: Arc<crate::catalogue::index::SearchCache>,
     /// The similarity index of each consultation, rebuilt when its submissions change.
     pub(crate) similarity_cache: Arc<crate::consultations::index::IndexCache>,
+    /// The calendar feeds of the plan of events, kept while the plans have not changed.
+    pub(crate) events_feeds: Arc<crate::events::api::FeedCache>,
     /// The association's key that signs certificates.
     pub(crate) issuer: Arc<crate::training::Issuer>,
     /// The navigation entries every capability registered.
@@ -49,6 +51,7 @@ impl AppState {
             dashboard_cache: Arc::default(),
             catalogue_search: Arc::default(),
             similarity_cache: Arc::default(),
+            events_feeds: Arc::default(),
             issuer: Arc::new(issuer),
             nav: Arc::new(
                 crate::capabilities()

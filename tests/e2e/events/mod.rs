@@ -6,6 +6,55 @@
 use crate::support::{api_get as get, api_post as post, location, spawn_app, token_of, TestApp};
 use serde_json::{json, Value};
 
+pub(crate) mod browser;
+mod calendar;
+mod held;
+mod plan;
+
+/// `event` proposed by the Secretariat, accepted, put in a version the President approves: the
+/// version's id and the event's.
+async fn approved_plan(
+    app: &TestApp,
+    secretariat: &str,
+    president: &str,
+    event: Value,
+) -> (i64, i64) {
+    let year = event["year"].clone();
+    let (status, body) = post(app, secretariat, "/api/v1/events/proposals", &event).await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["id"].as_i64().expect("id");
+    for action in ["submit", "accept"] {
+        let (status, body) = post(
+            app,
+            secretariat,
+            &format!("/api/v1/events/proposals/{id}/{action}"),
+            &json!({}),
+        )
+        .await;
+        assert_eq!(status, 200, "{action}: {body}");
+    }
+    let (status, body) = post(
+        app,
+        secretariat,
+        "/api/v1/events/plans",
+        &json!({ "year": year }),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let plan = body["id"].as_i64().expect("plan id");
+    for (who, action) in [(secretariat, "submit"), (president, "approve")] {
+        let (status, body) = post(
+            app,
+            who,
+            &format!("/api/v1/events/plans/{plan}/{action}"),
+            &json!({}),
+        )
+        .await;
+        assert_eq!(status, 200, "{action}: {body}");
+    }
+    (plan, id)
+}
+
 /// The President: the chair of the demo body "president", created for the test.
 async fn president_token(app: &TestApp) -> String {
     let email = "president@megapolis.test";

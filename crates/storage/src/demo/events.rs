@@ -189,6 +189,140 @@ pub(super) async fn load(store: &Store) -> Result<(), DemoError> {
             .act_plan(&president, plan, action, remarks)
             .await?
             .map_err(|r| data(0, r.to_string()))?;
+        if action == PlanAction::Approve {
+            attach(store, plan, year).await?;
+        }
     }
+    held(
+        store,
+        &secretariat,
+        &president,
+        &person(0, "minsk@megapolis.example")?,
+    )
+    .await
+}
+
+/// This year's plan with a seminar held a month ago (or on the 1st of January): places, two
+/// registrations, Minsk's representative attended, a talk presenting the first published
+/// solution of the catalogue, slides and a report.
+async fn held(
+    store: &Store,
+    secretariat: &Person,
+    president: &Person,
+    minsk: &Person,
+) -> Result<(), DemoError> {
+    let data = |message: String| DemoError::Data {
+        file: "demo/events.rs",
+        row: 0,
+        message,
+    };
+    let today = OffsetDateTime::now_utc().date();
+    let first = time::Date::from_calendar_date(today.year(), time::Month::January, 1)
+        .map_err(|e| data(e.to_string()))?;
+    let day = (today - time::Duration::days(30)).max(first);
+    let parsed = ProposalInput {
+        year: today.year().to_string(),
+        kind: "seminar".into(),
+        title_ru: "Семинар «Решения для умного города»".into(),
+        title_en: "Smart city solutions seminar".into(),
+        description_ru: "Города представляют решения из каталога.".into(),
+        description_en: "Cities present solutions of the catalogue.".into(),
+        starts_on: megapolis_events::format_date(day),
+        city: "minsk".into(),
+        venue: "Минский городской исполнительный комитет".into(),
+        organiser: "secretariat".into(),
+        expected_participants: "40".into(),
+        ..Default::default()
+    }
+    .parse()
+    .map_err(|e| data(e.to_string()))?;
+    let events = store.events();
+    let refused = |r: megapolis_events::Refusal| data(r.to_string());
+    let id = events
+        .propose(secretariat, &parsed)
+        .await?
+        .map_err(refused)?;
+    for action in [ProposalAction::Submit, ProposalAction::Accept] {
+        events
+            .act(secretariat, id, action, "")
+            .await?
+            .map_err(refused)?;
+    }
+    let plan = events.create_plan(DEMO_ACTOR, today.year()).await?;
+    events
+        .act_plan(secretariat, plan, PlanAction::Submit, "")
+        .await?
+        .map_err(refused)?;
+    events
+        .act_plan(president, plan, PlanAction::Approve, "")
+        .await?
+        .map_err(refused)?;
+    events
+        .set_capacity(secretariat, id, Some(30))
+        .await?
+        .map_err(refused)?;
+    for who in [minsk, secretariat] {
+        events.register(who, id).await?.map_err(refused)?;
+    }
+    events
+        .mark_attendance(secretariat, id, minsk.id, true, today)
+        .await?
+        .map_err(refused)?;
+    if let Some(solution) = store.catalogue().list(true).await?.first() {
+        let talk = megapolis_events::held::NewTalk {
+            title: "Опыт внедрения".into(),
+            speaker: "Представитель города".into(),
+            solution_id: Some(solution.id),
+        };
+        events
+            .add_talk(secretariat, id, &talk)
+            .await?
+            .map_err(refused)?;
+    }
+    let slides = megapolis_events::held::NewMaterial {
+        title: "Слайды семинара".into(),
+        link: "https://example.org/megapolis/seminar-slides.pdf".into(),
+    };
+    events
+        .add_material(secretariat, id, &slides)
+        .await?
+        .map_err(refused)?;
+    events
+        .set_report(
+            secretariat,
+            id,
+            "Города обменялись опытом внедрения решений из каталога.",
+            today,
+        )
+        .await?
+        .map_err(refused)?;
+    Ok(())
+}
+
+/// The approved version becomes the appendix of the newest published Russian demo decision.
+async fn attach(store: &Store, plan: i64, year: i32) -> Result<(), DemoError> {
+    let decisions = store
+        .decisions()
+        .list(true, OffsetDateTime::now_utc().date())
+        .await?;
+    let decision = decisions
+        .iter()
+        .find(|d| d.language == "ru")
+        .ok_or_else(|| DemoError::Data {
+            file: "demo/events.rs",
+            row: 0,
+            message: "no published Russian decision to attach the plan to".into(),
+        })?;
+    let version = store.events().plan(plan).await?.map_or(1, |p| p.version);
+    store
+        .events()
+        .attach(
+            DEMO_ACTOR,
+            plan,
+            decision.id,
+            &megapolis_events::plan_title(megapolis_domain::Lang::Ru, year, version),
+            &format!("/events/plans/{plan}"),
+        )
+        .await?;
     Ok(())
 }

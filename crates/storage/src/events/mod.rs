@@ -3,7 +3,7 @@
 //! on what was read in that transaction.
 use crate::audit::audit_entry;
 use crate::backup::{Kind, Table};
-use crate::db::{now_utc, on_pool, on_tx, NamedRow};
+use crate::db::{now_utc, on_pool, on_tx, NamedRow, WriteTx};
 use crate::StorageError;
 use megapolis_domain::{CityCode, Person, Role};
 use megapolis_events::{
@@ -11,6 +11,9 @@ use megapolis_events::{
     Period, PlanAction, PlanState, Precision, ProposalAction, ProposalState, Refusal,
 };
 use serde::Serialize;
+
+mod held;
+pub use held::{Attended, Material, RegistrationRow, Talk};
 
 /// What a backup holds of the plan of events, parents before children.
 pub(crate) const TABLES: &[Table] = &[
@@ -40,6 +43,8 @@ pub(crate) const TABLES: &[Table] = &[
             ("cancelled", Kind::Bool),
             ("created_at", Kind::Text),
             ("updated_at", Kind::Text),
+            ("capacity", Kind::Int),
+            ("report", Kind::Text),
         ],
     },
     Table {
@@ -56,6 +61,40 @@ pub(crate) const TABLES: &[Table] = &[
             ("created_at", Kind::Text),
             ("decided_by", Kind::Text),
             ("decided_at", Kind::Text),
+            ("decision_id", Kind::Int),
+        ],
+    },
+    Table {
+        name: "event_registrations",
+        identity: true,
+        columns: &[
+            ("id", Kind::Int),
+            ("event_id", Kind::Int),
+            ("person_id", Kind::Int),
+            ("state", Kind::Text),
+            ("attended", Kind::Bool),
+            ("created_at", Kind::Text),
+        ],
+    },
+    Table {
+        name: "event_talks",
+        identity: true,
+        columns: &[
+            ("id", Kind::Int),
+            ("event_id", Kind::Int),
+            ("title", Kind::Text),
+            ("speaker", Kind::Text),
+            ("solution_id", Kind::Int),
+        ],
+    },
+    Table {
+        name: "event_materials",
+        identity: true,
+        columns: &[
+            ("id", Kind::Int),
+            ("event_id", Kind::Int),
+            ("title", Kind::Text),
+            ("link", Kind::Text),
         ],
     },
 ];
@@ -75,6 +114,10 @@ pub struct Proposal {
     pub cancelled: bool,
     pub created_at: String,
     pub updated_at: String,
+    /// Places for registration; none is no limit.
+    pub capacity: Option<i64>,
+    /// The short report after the event.
+    pub report: String,
 }
 
 /// A numbered version of a year's plan.
@@ -91,6 +134,18 @@ pub struct Plan {
     pub created_at: String,
     pub decided_by: Option<String>,
     pub decided_at: Option<String>,
+    /// The decision this version is an appendix of.
+    pub decision_id: Option<i64>,
+}
+
+/// The state of the proposals and plan versions at a moment (see [`Events::stamp`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventsStamp {
+    proposals: i64,
+    changed: Option<String>,
+    sequences: i64,
+    plans: i64,
+    decided: Option<String>,
 }
 
 /// What the public plan and the feed are filtered by.
@@ -163,6 +218,8 @@ fn proposal_of(row: &impl NamedRow) -> Result<Proposal, StorageError> {
         cancelled: row.flag("cancelled")?,
         created_at: text("created_at")?,
         updated_at: text("updated_at")?,
+        capacity: row.int_or_none("capacity")?,
+        report: text("report")?,
     })
 }
 
@@ -182,7 +239,36 @@ fn plan_of(row: &impl NamedRow) -> Result<Plan, StorageError> {
         created_at: row.text("created_at")?,
         decided_by: row.text_or_none("decided_by")?,
         decided_at: row.text_or_none("decided_at")?,
+        decision_id: row.int_or_none("decision_id")?,
     })
+}
+
+/// Proposal `id` read in the write transaction that decides on it.
+async fn proposal_in(tx: &mut WriteTx, id: i64) -> Result<Proposal, StorageError> {
+    let sql = format!("{PROPOSAL} WHERE e.id = $1");
+    let found = on_tx!(tx, conn => sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .as_ref()
+        .map(proposal_of)
+        .transpose()?);
+    found.ok_or_else(|| StorageError::NotFound(format!("event proposal {id}")))
+}
+
+/// The events of the plan in force for `year` (its latest approved version), read in the
+/// transaction.
+async fn in_force_in(tx: &mut WriteTx, year: i32) -> Result<Vec<i64>, StorageError> {
+    let proposals: Option<String> = on_tx!(tx, conn => sqlx::query_scalar(
+        "SELECT proposals FROM event_plans WHERE year = $1 AND state = 'approved' ORDER BY version DESC LIMIT 1",
+    )
+    .bind(i64::from(year))
+    .fetch_optional(conn)
+    .await?);
+    match proposals {
+        None => Ok(Vec::new()),
+        Some(text) => serde_json::from_str(&text).map_err(|_| corrupt("plan proposals", &text)),
+    }
 }
 
 /// What the audit log keeps of a change of state.
@@ -271,15 +357,7 @@ impl Events<'_> {
         reason: &str,
     ) -> Result<Result<ProposalState, Refusal>, StorageError> {
         let mut tx = self.begin_write().await?;
-        let sql = format!("{PROPOSAL} WHERE e.id = $1");
-        let found = on_tx!(tx, conn => sqlx::query(&sql)
-            .bind(id)
-            .fetch_optional(conn)
-            .await?
-            .as_ref()
-            .map(proposal_of)
-            .transpose()?);
-        let found = found.ok_or_else(|| StorageError::NotFound(format!("event proposal {id}")))?;
+        let found = proposal_in(&mut tx, id).await?;
         let own = found.proposer_id == person.id;
         let next = match apply_proposal(found.state, action, person, own, reason) {
             Ok(next) => next,
@@ -312,6 +390,155 @@ impl Events<'_> {
         .await?;
         tx.commit().await?;
         Ok(Ok(next))
+    }
+
+    /// Changes proposal `id`'s text and dates to `changed` (a move), its plan year kept: the
+    /// feed's SEQUENCE grows. `Ok(Err(refusal))` changes nothing.
+    pub async fn amend(
+        &self,
+        person: &Person,
+        id: i64,
+        changed: &NewProposal,
+    ) -> Result<Result<(), Refusal>, StorageError> {
+        let mut tx = self.begin_write().await?;
+        let found = proposal_in(&mut tx, id).await?;
+        if let Err(refusal) =
+            megapolis_events::may_amend(found.state, person, found.proposer_id == person.id)
+        {
+            return Ok(Err(refusal));
+        }
+        if changed.year != found.event.year {
+            return Ok(Err(Refusal::OtherYear(found.event.year)));
+        }
+        let known: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM cities WHERE code = $1",
+        )
+        .bind(changed.city.as_str())
+        .fetch_one(conn)
+        .await?);
+        if known == 0 {
+            return Ok(Err(Refusal::UnknownCity(changed.city.to_string())));
+        }
+        let co = serde_json::to_string(&changed.co_organisers)
+            .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        on_tx!(tx, conn => sqlx::query(
+            "UPDATE event_proposals SET kind = $1, title_ru = $2, title_en = $3, description_ru = $4, \
+             description_en = $5, date_precision = $6, starts_on = $7, ends_on = $8, city_code = $9, venue = $10, \
+             organiser = $11, co_organisers = $12, expected_participants = $13, sequence = sequence + 1, \
+             updated_at = $14 WHERE id = $15",
+        )
+        .bind(changed.kind.as_str())
+        .bind(&changed.title_ru)
+        .bind(&changed.title_en)
+        .bind(&changed.description_ru)
+        .bind(&changed.description_en)
+        .bind(changed.precision.as_str())
+        .bind(format_date(changed.period.start))
+        .bind(format_date(changed.period.end))
+        .bind(changed.city.as_str())
+        .bind(&changed.venue)
+        .bind(&changed.organiser)
+        .bind(&co)
+        .bind(changed.expected_participants)
+        .bind(now_utc())
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+        tx.audit(&audit_entry(
+            &person.email.to_string(),
+            "amend",
+            "event_proposal",
+            &id.to_string(),
+            Some(&found.event),
+            Some(changed),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
+    /// Attaches approved plan version `plan_id` to published decision `decision_id` as an
+    /// appendix titled `title`, linking `link` (the version's page). A version is attached once:
+    /// `Conflict` otherwise, as for a version not approved; `NotFound` for no such decision.
+    pub async fn attach(
+        &self,
+        actor: &str,
+        plan_id: i64,
+        decision_id: i64,
+        title: &str,
+        link: &str,
+    ) -> Result<(), StorageError> {
+        let mut tx = self.begin_write().await?;
+        let plan = on_tx!(tx, conn => sqlx::query("SELECT * FROM event_plans WHERE id = $1")
+            .bind(plan_id)
+            .fetch_optional(conn)
+            .await?
+            .as_ref()
+            .map(plan_of)
+            .transpose()?);
+        let plan = plan.ok_or_else(|| StorageError::NotFound(format!("event plan {plan_id}")))?;
+        if plan.state != PlanState::Approved {
+            return Err(StorageError::Conflict(format!(
+                "only an approved version is attached to a decision; version {} is {}",
+                plan.version,
+                plan.state.as_str()
+            )));
+        }
+        if let Some(attached) = plan.decision_id {
+            return Err(StorageError::Conflict(format!(
+                "version {} is already attached to decision {attached}",
+                plan.version
+            )));
+        }
+        let published: Option<bool> = on_tx!(tx, conn => sqlx::query_scalar(
+            "SELECT published FROM decisions WHERE id = $1",
+        )
+        .bind(decision_id)
+        .fetch_optional(conn)
+        .await?);
+        if published != Some(true) {
+            return Err(StorageError::NotFound(format!(
+                "published decision {decision_id}"
+            )));
+        }
+        on_tx!(tx, conn => sqlx::query(
+            "INSERT INTO decision_appendices (decision_id, title, link, file_id) VALUES ($1, $2, $3, NULL)",
+        )
+        .bind(decision_id)
+        .bind(title)
+        .bind(link)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+        on_tx!(tx, conn => sqlx::query("UPDATE event_plans SET decision_id = $1 WHERE id = $2")
+            .bind(decision_id)
+            .bind(plan_id)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))?;
+        tx.audit(&audit_entry(
+            actor,
+            "attach",
+            "event_plan",
+            &plan_id.to_string(),
+            None,
+            Some(&serde_json::json!({ "decision": decision_id, "title": title, "link": link })),
+        ))
+        .await?;
+        tx.commit().await
+    }
+
+    /// The plan versions attached to decision `decision_id`.
+    pub async fn attached_to(&self, decision_id: i64) -> Result<Vec<Plan>, StorageError> {
+        let list = on_pool!(self, pool => sqlx::query("SELECT * FROM event_plans WHERE decision_id = $1 ORDER BY year, version")
+            .bind(decision_id)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(plan_of)
+            .collect::<Result<Vec<_>, StorageError>>()?);
+        Ok(list)
     }
 
     /// Cancels an event (staff): it stays in the plan and the feed, marked cancelled, its
@@ -537,21 +764,60 @@ impl Events<'_> {
         Ok(Ok(next))
     }
 
+    /// What the calendar feeds are made of, summed up: a feed written at this stamp is current.
+    /// Every change a feed shows moves it (a proposal's state or text moves `updated_at`, and a
+    /// move or cancellation `sequence`; a version's decision `decided_at`).
+    pub async fn stamp(&self) -> Result<EventsStamp, StorageError> {
+        let (proposals, changed, sequences, plans, decided): (
+            i64,
+            Option<String>,
+            i64,
+            i64,
+            Option<String>,
+        ) = on_pool!(self, pool => sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM event_proposals), (SELECT MAX(updated_at) FROM event_proposals), \
+             (SELECT CAST(COALESCE(SUM(sequence), 0) AS BIGINT) FROM event_proposals), (SELECT COUNT(*) FROM event_plans), \
+             (SELECT MAX(decided_at) FROM event_plans)",
+        )
+        .fetch_one(pool)
+        .await?);
+        Ok(EventsStamp {
+            proposals,
+            changed,
+            sequences,
+            plans,
+            decided,
+        })
+    }
+
+    /// The plan in force of each year (its latest approved version), by year.
+    pub async fn in_force(&self) -> Result<Vec<Plan>, StorageError> {
+        let mut in_force: std::collections::BTreeMap<i32, Plan> = std::collections::BTreeMap::new();
+        for plan in self.plans().await? {
+            if plan.state == PlanState::Approved {
+                // By version within a year: the last approved one stays.
+                in_force.insert(plan.year, plan);
+            }
+        }
+        Ok(in_force.into_values().collect())
+    }
+
+    /// Whether `event` is in the plan in force of its year (without reading every event).
+    pub async fn is_published(&self, event: &Proposal) -> Result<bool, StorageError> {
+        Ok(self
+            .in_force()
+            .await?
+            .iter()
+            .any(|plan| plan.year == event.event.year && plan.proposals.contains(&event.id)))
+    }
+
     /// The events of the approved plans (the latest approved version of each year), cancelled
     /// ones included, by start; only those `filter` admits.
     pub async fn published(&self, filter: &EventFilter) -> Result<Vec<Proposal>, StorageError> {
-        let plans = self.plans().await?;
-        // The latest approved version of each year's plan is the one in force.
-        let mut in_force: std::collections::BTreeMap<i32, &Plan> =
-            std::collections::BTreeMap::new();
-        for plan in plans.iter().filter(|p| p.state == PlanState::Approved) {
-            let latest = in_force.entry(plan.year).or_insert(plan);
-            if plan.version > latest.version {
-                *latest = plan;
-            }
-        }
-        let ids: std::collections::HashSet<i64> = in_force
-            .values()
+        let ids: std::collections::HashSet<i64> = self
+            .in_force()
+            .await?
+            .iter()
             .flat_map(|plan| plan.proposals.iter().copied())
             .collect();
         if ids.is_empty() {

@@ -202,6 +202,7 @@ pub async fn show(
             },
             items => decision.items.into_iter().map(item_view).collect::<Vec<_>>(),
             appendices => appendices,
+            event_plans => crate::events::plan::appendices(&state, decision.id, visitor.lang).await?,
             assignments => assignments,
             total => total,
             accepted => accepted,

@@ -16,7 +16,7 @@ use megapolis_events::{
     clashes, format_date, Clash, EventKind, PlanAction, ProposalAction, ProposalInput,
     ProposalState, Refusal,
 };
-use megapolis_storage::events::{sees_all, EventFilter, Plan, Proposal};
+use megapolis_storage::events::{sees_all, EventFilter, EventsStamp, Plan, Proposal};
 use serde::Serialize;
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -166,6 +166,8 @@ pub struct ApiPlan {
     /// The President's remarks when returned.
     pub remarks: String,
     pub decided_at: Option<String>,
+    /// The decision of the register this version is an appendix of.
+    pub decision_id: Option<i64>,
     pub events: Vec<ApiProposal>,
     /// Proposals added and removed since the previous version.
     pub added: Vec<i64>,
@@ -201,6 +203,7 @@ fn field_message(field: &str, key: &str) -> String {
         "events-error-end-before-start" => "ends_on is before starts_on".into(),
         "events-error-outside-year" => format!("{field} is outside the plan year"),
         "events-error-participants" => format!("{field} must be a whole number"),
+        "events-error-decision" => format!("{field}: no published decision of the register"),
         other => format!("{field}: {other}"),
     }
 }
@@ -344,20 +347,12 @@ pub(crate) enum Proposed {
     Failed(AppError),
 }
 
-#[utoipa::path(post, path = "/api/v1/events/proposals", tag = "events",
-    request_body = ApiNewProposal, security(("bearer" = [])),
-    responses((status = 201, description = "Saved as a draft", body = ApiEventCreated), (status = 400, body = ApiError),
-        (status = 401, body = ApiError),
-        (status = 403, description = "Another city or body than the caller's", body = ApiError),
-        (status = 422, description = "A field is refused (an end before the start, a date outside the plan year, an unknown kind or city); nothing is saved", body = ApiError)))]
-pub async fn create_proposal(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    body: Bytes,
-) -> ApiResult {
-    let person = person(&visitor)?;
+/// A proposal's fields from a JSON body, as the form would send them.
+// The error is the handler's finished answer, passed up with `?` unchanged.
+#[allow(clippy::result_large_err)]
+fn proposal_input(body: &Bytes) -> Result<ProposalInput, Response> {
     let f = text_fields(
-        &body,
+        body,
         &[
             "year",
             "kind",
@@ -376,7 +371,7 @@ pub async fn create_proposal(
             "expected_participants",
         ],
     )?;
-    let input = ProposalInput {
+    Ok(ProposalInput {
         year: f["year"].clone(),
         kind: f["kind"].clone(),
         title_ru: f["title_ru"].clone(),
@@ -392,7 +387,22 @@ pub async fn create_proposal(
         organiser: f["organiser"].clone(),
         co_organisers: f["co_organisers"].clone(),
         expected_participants: f["expected_participants"].clone(),
-    };
+    })
+}
+
+#[utoipa::path(post, path = "/api/v1/events/proposals", tag = "events",
+    request_body = ApiNewProposal, security(("bearer" = [])),
+    responses((status = 201, description = "Saved as a draft", body = ApiEventCreated), (status = 400, body = ApiError),
+        (status = 401, body = ApiError),
+        (status = 403, description = "Another city or body than the caller's", body = ApiError),
+        (status = 422, description = "A field is refused (an end before the start, a date outside the plan year, an unknown kind or city); nothing is saved", body = ApiError)))]
+pub async fn create_proposal(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    body: Bytes,
+) -> ApiResult {
+    let person = person(&visitor)?;
+    let input = proposal_input(&body)?;
     match propose(&state, person, &input).await {
         Ok(id) => Ok((StatusCode::CREATED, Json(ApiEventCreated { id })).into_response()),
         Err(Proposed::Invalid(errors)) => Err(invalid(&errors)),
@@ -421,6 +431,38 @@ pub async fn list_proposals(
         .await
         .map_err(fail)?;
     Ok(Json(list.iter().map(ApiProposal::from).collect::<Vec<_>>()).into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/events/proposals/{id}/amend", tag = "events",
+    params(("id" = i64, Path, description = "proposal id")),
+    request_body = ApiNewProposal, security(("bearer" = [])),
+    responses((status = 200, description = "Changed (a move of its dates, venue or text); in a published plan its feed SEQUENCE grows", body = ApiProposal),
+        (status = 401, body = ApiError),
+        (status = 403, description = "A draft is changed by its proposer; a submitted or accepted one by the Secretariat or the Expert Council", body = ApiError),
+        (status = 404, body = ApiError),
+        (status = 409, description = "Declined or withdrawn", body = ApiError),
+        (status = 422, description = "A field is refused, or another plan year; nothing is saved", body = ApiError)))]
+pub async fn amend_proposal(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    let person = person(&visitor)?;
+    let id = id_of(&id)?;
+    let changed = proposal_input(&body)?.parse().map_err(|e| invalid(&e))?;
+    if let Err(refusal) = state
+        .store
+        .events()
+        .amend(person, id, &changed)
+        .await
+        .map_err(fail)?
+    {
+        return Err(refused(&refusal));
+    }
+    let found = state.store.events().get(id).await.map_err(fail)?;
+    let found = found.ok_or_else(|| fail(AppError::NotFound))?;
+    Ok(Json(ApiProposal::from(&found)).into_response())
 }
 
 async fn act(
@@ -577,6 +619,7 @@ pub(crate) async fn plan_view(
         state: plan.state.as_str().into(),
         remarks: plan.remarks.clone(),
         decided_at: plan.decided_at.clone(),
+        decision_id: plan.decision_id,
         events: year
             .iter()
             .filter(|p| plan.proposals.contains(&p.id))
@@ -740,6 +783,48 @@ plan_action!(
     "Returned with remarks (`remarks`; only the President)"
 );
 
+/// The decision an approved version is attached to.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ApiAttach {
+    /// A published decision of the register.
+    decision_id: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/events/plans/{id}/attach", tag = "events",
+    params(("id" = i64, Path, description = "plan version id")),
+    request_body = ApiAttach, security(("bearer" = [])),
+    responses((status = 200, description = "Attached as the decision's appendix (a link to the version's page), which the decision's page shows", body = ApiPlan),
+        (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 404, description = "No such version", body = ApiError),
+        (status = 409, description = "The version is not approved, or already attached", body = ApiError),
+        (status = 422, description = "No published decision `decision_id`", body = ApiError)))]
+pub async fn attach_plan(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    let plan_id = id_of(&id)?;
+    let f = text_fields(&body, &["decision_id"])?;
+    let decision_id: i64 = f["decision_id"].trim().parse().map_err(|_| {
+        let mut errors = FieldErrors::default();
+        errors.add("decision_id", "events-error-decision");
+        invalid(&errors)
+    })?;
+    let attached = super::plan::attach_to(&state, &visitor.actor(), plan_id, decision_id)
+        .await
+        .map_err(fail)?;
+    if !attached {
+        let mut errors = FieldErrors::default();
+        errors.add("decision_id", "events-error-decision");
+        return Err(invalid(&errors));
+    }
+    let plan = state.store.events().plan(plan_id).await.map_err(fail)?;
+    let plan = plan.ok_or_else(|| fail(AppError::NotFound))?;
+    Ok(Json(plan_view(&state, &plan, true).await.map_err(fail)?).into_response())
+}
+
 /// The filters of the public plan and its feed: `kind`, `city`, `organiser`.
 // The error is the handler's finished answer, passed up with `?` unchanged.
 #[allow(clippy::result_large_err)]
@@ -776,16 +861,92 @@ pub async fn feed(
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult {
     let filter = filter_of(&query)?;
-    let events = state
-        .store
-        .events()
-        .published(&filter)
-        .await
-        .map_err(fail)?;
-    let feed: Vec<FeedEvent> = events.iter().map(|p| feed_event(&state, p)).collect();
-    let body = write_calendar("Megapolis — plan of events", &feed);
+    // Calendar programs poll the feeds: each filter's is written once per state of the plans.
+    let stamp = state.store.events().stamp().await.map_err(fail)?;
+    let key = format!(
+        "{}\n{}\n{}",
+        filter.kind.map_or("", EventKind::as_str),
+        filter.city.as_deref().unwrap_or_default(),
+        filter.organiser.as_deref().unwrap_or_default()
+    );
+    let body = match state.events_feeds.get(&stamp, &key) {
+        Some(body) => body,
+        None => {
+            let events = state
+                .store
+                .events()
+                .published(&filter)
+                .await
+                .map_err(fail)?;
+            let feed: Vec<FeedEvent> = events.iter().map(|p| feed_event(&state, p)).collect();
+            let body = Bytes::from(write_calendar("Megapolis — plan of events", &feed));
+            state.events_feeds.put(stamp, key, body.clone());
+            body
+        }
+    };
     Ok((
         [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
+        body,
+    )
+        .into_response())
+}
+
+/// The feeds written at one stamp of the plans, by filter; a new stamp empties it.
+#[derive(Default)]
+pub(crate) struct FeedCache {
+    last: std::sync::Mutex<Option<(EventsStamp, HashMap<String, Bytes>)>>,
+}
+
+/// The most filters kept at once: `organiser` is free text, so the filters are unbounded.
+const FEEDS_KEPT: usize = 64;
+
+impl FeedCache {
+    fn get(&self, stamp: &EventsStamp, key: &str) -> Option<Bytes> {
+        let last = self.last.lock().ok()?;
+        match last.as_ref() {
+            Some((at, feeds)) if at == stamp => feeds.get(key).cloned(),
+            _ => None,
+        }
+    }
+
+    fn put(&self, stamp: EventsStamp, key: String, body: Bytes) {
+        if let Ok(mut last) = self.last.lock() {
+            match last.as_mut() {
+                Some((at, feeds)) if *at == stamp => {
+                    if feeds.len() < FEEDS_KEPT {
+                        feeds.insert(key, body);
+                    }
+                }
+                _ => *last = Some((stamp, HashMap::from([(key, body)]))),
+            }
+        }
+    }
+}
+
+/// `GET /events/{id}/calendar.ics`: one event of a published plan, to add to a calendar; the
+/// same UID and SEQUENCE as in the feed, so a later import updates it.
+pub async fn event_calendar(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let id: i64 = id.trim().parse().map_err(|_| AppError::NotFound)?;
+    let events = state.store.events();
+    let event = events.get(id).await?.ok_or(AppError::NotFound)?;
+    if !events.is_published(&event).await? {
+        return Err(AppError::NotFound);
+    }
+    let body = write_calendar("Megapolis — plan of events", &[feed_event(&state, &event)]);
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"event-{id}.ics\""),
+            ),
+        ],
         body,
     )
         .into_response())
@@ -828,6 +989,7 @@ fn feed_event(state: &AppState, p: &Proposal) -> FeedEvent {
     paths(
         create_proposal,
         list_proposals,
+        amend_proposal,
         submit_proposal,
         withdraw_proposal,
         accept_proposal,
@@ -839,6 +1001,7 @@ fn feed_event(state: &AppState, p: &Proposal) -> FeedEvent {
         submit_plan,
         approve_plan,
         return_plan,
+        attach_plan,
         feed
     ),
     components(schemas(
@@ -850,7 +1013,8 @@ fn feed_event(state: &AppState, p: &Proposal) -> FeedEvent {
         ApiClash,
         ApiClashes,
         ApiPlan,
-        ApiNewPlan
+        ApiNewPlan,
+        ApiAttach
     ))
 )]
 pub(crate) struct Api;

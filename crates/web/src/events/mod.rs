@@ -2,7 +2,9 @@
 //! duplicate flags (the rules of `megapolis_events`), the plan's versions approved by the
 //! President, the published plan by month with its filters, and the calendar feed.
 pub mod api;
+pub mod held;
 pub mod pages;
+pub mod plan;
 
 use crate::capability::{route, Capability, NavEntry};
 use axum::routing::{get, post};
@@ -30,7 +32,60 @@ pub fn capability() -> Capability {
                 SignedIn,
                 post(pages::act_plan),
             ),
+            route("GET", "/events/plans/{id}", Public, get(plan::page)),
+            route("GET", "/events/plans/{id}/plan.pdf", Public, get(plan::pdf)),
+            route(
+                "GET",
+                "/events/plans/{id}/plan.xlsx",
+                Public,
+                get(plan::xlsx),
+            ),
+            route(
+                "POST",
+                "/events/plans/{id}/attach",
+                STAFF,
+                post(plan::attach),
+            ),
             route("GET", "/events/{id}", Public, get(pages::event)),
+            route(
+                "GET",
+                "/events/{id}/calendar.ics",
+                Public,
+                get(api::event_calendar),
+            ),
+            route(
+                "POST",
+                "/events/{id}/register",
+                SignedIn,
+                post(held::register),
+            ),
+            route(
+                "POST",
+                "/events/{id}/unregister",
+                SignedIn,
+                post(held::unregister),
+            ),
+            route(
+                "POST",
+                "/events/{id}/attendance",
+                SignedIn,
+                post(held::attendance),
+            ),
+            route(
+                "POST",
+                "/events/{id}/capacity",
+                SignedIn,
+                post(held::capacity),
+            ),
+            route("POST", "/events/{id}/talks", SignedIn, post(held::talk)),
+            route(
+                "POST",
+                "/events/{id}/materials",
+                SignedIn,
+                post(held::material),
+            ),
+            route("POST", "/events/{id}/report", SignedIn, post(held::report)),
+            route("GET", "/events/cities/{code}", Public, get(held::city)),
             route("GET", "/api/v1/events.ics", Public, get(api::feed)),
             route(
                 "GET",
@@ -43,6 +98,12 @@ pub fn capability() -> Capability {
                 "/api/v1/events/proposals",
                 SignedIn,
                 post(api::create_proposal),
+            ),
+            route(
+                "POST",
+                "/api/v1/events/proposals/{id}/amend",
+                SignedIn,
+                post(api::amend_proposal),
             ),
             route(
                 "POST",
@@ -110,6 +171,12 @@ pub fn capability() -> Capability {
                 SignedIn,
                 post(api::return_plan),
             ),
+            route(
+                "POST",
+                "/api/v1/events/plans/{id}/attach",
+                STAFF,
+                post(api::attach_plan),
+            ),
         ],
         nav: vec![NavEntry {
             href: "/events",
@@ -121,7 +188,10 @@ pub fn capability() -> Capability {
             "events.html",
             "event.html",
             "event-proposals.html",
-            "event-plans.html"
+            "event-plans.html",
+            "event-plan.html",
+            "event-months.html",
+            "event-city.html"
         ),
         locales: crate::locales!(),
         openapi: Some(api::openapi),

@@ -19,31 +19,47 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
+/// An event as the pages and the printed plan show it, in the reader's language.
 #[derive(Serialize)]
-struct EventView {
-    id: i64,
-    year: i32,
-    kind: &'static str,
-    title: String,
-    description: String,
-    precision: &'static str,
-    starts_on: String,
-    ends_on: String,
+pub(crate) struct EventView {
+    pub id: i64,
+    pub year: i32,
+    pub kind: &'static str,
+    pub title: String,
+    pub description: String,
+    pub precision: &'static str,
+    pub starts_on: String,
+    pub ends_on: String,
     /// 1–12: the month it starts in, for the plan's grouping.
-    month: u8,
-    city: String,
-    venue: String,
-    organisers: Vec<String>,
-    expected_participants: Option<i64>,
-    state: &'static str,
-    reason: String,
-    cancelled: bool,
-    proposer: String,
+    pub month: u8,
+    pub city: String,
+    pub venue: String,
+    pub organisers: Vec<String>,
+    pub expected_participants: Option<i64>,
+    pub state: &'static str,
+    pub reason: String,
+    pub cancelled: bool,
+    pub proposer: String,
     /// The clashes it is in: (other id, kind, severity).
-    flags: Vec<(i64, &'static str, &'static str)>,
+    pub flags: Vec<(i64, &'static str, &'static str)>,
 }
 
-fn view(p: &Proposal, lang: Lang, cities: &HashMap<String, String>) -> EventView {
+/// Events (in order of start) grouped by the month they start in, as `event-months.html` shows.
+pub(crate) fn by_month(events: &[EventView]) -> Vec<minijinja::Value> {
+    let mut months: Vec<(i32, u8, Vec<&EventView>)> = Vec::new();
+    for e in events {
+        match months.last_mut() {
+            Some((y, m, list)) if *y == e.year && *m == e.month => list.push(e),
+            _ => months.push((e.year, e.month, vec![e])),
+        }
+    }
+    months
+        .into_iter()
+        .map(|(year, month, events)| context! { year, month, events })
+        .collect()
+}
+
+pub(crate) fn view(p: &Proposal, lang: Lang, cities: &HashMap<String, String>) -> EventView {
     let e = &p.event;
     let title = lang.pick(&e.title_ru, &e.title_en);
     let title = if title.is_empty() {
@@ -77,7 +93,10 @@ fn view(p: &Proposal, lang: Lang, cities: &HashMap<String, String>) -> EventView
     }
 }
 
-async fn city_names(state: &AppState, lang: Lang) -> Result<HashMap<String, String>, AppError> {
+pub(crate) async fn city_names(
+    state: &AppState,
+    lang: Lang,
+) -> Result<HashMap<String, String>, AppError> {
     Ok(state
         .store
         .org()
@@ -112,16 +131,20 @@ pub async fn plan(
         .iter()
         .map(|p| view(p, visitor.lang, &cities))
         .collect();
-    let mut months: Vec<(i32, u8, Vec<&EventView>)> = Vec::new();
-    for e in &events {
-        match months.last_mut() {
-            Some((y, m, list)) if *y == e.year && *m == e.month => list.push(e),
-            _ => months.push((e.year, e.month, vec![e])),
-        }
-    }
-    let months: Vec<_> = months
-        .into_iter()
-        .map(|(year, month, events)| context! { year, month, events })
+    let months = by_month(&events);
+    // Each year's plan in force, as a document (PDF, XLSX) and the decision it is appended to.
+    let plans: Vec<_> = state
+        .store
+        .events()
+        .in_force()
+        .await?
+        .iter()
+        .map(|p| {
+            context! {
+                id => p.id, decision => p.decision_id,
+                title => megapolis_events::plan_title(visitor.lang, p.year, p.version),
+            }
+        })
         .collect();
     // The feed of exactly the view on the page.
     let feed_query: Vec<String> = ["kind", "city", "organiser"]
@@ -147,7 +170,7 @@ pub async fn plan(
         &visitor,
         "events.html",
         context! {
-            months, feed, kinds => EventKind::ALL.map(EventKind::as_str), cities => city_list,
+            months, plans, feed, kinds => EventKind::ALL.map(EventKind::as_str), cities => city_list,
             kind => query.get("kind"), city => query.get("city"), organiser => query.get("organiser"),
         },
     )
@@ -175,19 +198,25 @@ pub async fn event(
     Path(id): Path<String>,
 ) -> PageResult {
     let id: i64 = id.trim().parse().map_err(|_| AppError::NotFound)?;
+    event_page(&state, &visitor, id, Vec::new(), StatusCode::OK).await
+}
+
+/// The event's page, with `problems` (messages in the reader's language) and `status` when a
+/// form on it was refused.
+pub(crate) async fn event_page(
+    state: &AppState,
+    visitor: &Visitor,
+    id: i64,
+    problems: Vec<String>,
+    status: StatusCode,
+) -> PageResult {
     let found = state
         .store
         .events()
         .get(id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let published = state
-        .store
-        .events()
-        .published(&Default::default())
-        .await?
-        .iter()
-        .any(|p| p.id == id);
+    let published = state.store.events().is_published(&found).await?;
     let insider = visitor
         .person
         .as_ref()
@@ -195,16 +224,24 @@ pub async fn event(
     if !published && !insider {
         return Err(AppError::NotFound);
     }
-    let cities = city_names(&state, visitor.lang).await?;
+    let cities = city_names(state, visitor.lang).await?;
     let event = view(&found, visitor.lang, &cities);
+    let held = if published {
+        Some(super::held::section(state, visitor, &found, &cities).await?)
+    } else {
+        None
+    };
     let html = render(
-        &state,
-        &visitor,
+        state,
+        visitor,
         "event.html",
-        context! { event, published, ics => format!("/api/v1/events.ics?organiser={}", urlencode(&found.event.organiser)) },
+        context! {
+            event, published, held, problems,
+            ics => format!("/api/v1/events.ics?organiser={}", urlencode(&found.event.organiser)),
+        },
     )
     .await;
-    Ok(html)
+    Ok((status, html).into_response())
 }
 
 async fn proposals_page(
