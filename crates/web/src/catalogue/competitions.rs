@@ -22,6 +22,15 @@ use megapolis_storage::catalogue::competition::{Competition, Entry};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+/// How much of an entry a visitor sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sight {
+    Hidden,
+    /// Its name, city, nomination and users: what an expert needs to declare a conflict.
+    Listed,
+    Dossier,
+}
+
 /// What a visitor is to a competition.
 pub(crate) struct Viewer<'a> {
     pub person: Option<&'a Person>,
@@ -54,18 +63,27 @@ impl<'a> Viewer<'a> {
         self.staff || self.jury_member || competition.stage != Stage::Draft
     }
 
-    /// Whether they see an entry's whole dossier: the Secretariat, the jury once it is sent
-    /// (a draft is its city's own), its own city's representatives, and an expert of its
-    /// nomination who may review it (declared, no unwaived conflict) — never before.
-    pub async fn sees_dossier(&self, state: &AppState, entry: &Entry) -> Result<bool, AppError> {
-        if self.staff || (self.jury_member && entry.state != EntryState::Draft) {
-            return Ok(true);
+    /// How much of an entry they see: the whole dossier for the Secretariat, the jury once it
+    /// is sent (a draft is its city's own), its own city's representatives, an expert of its
+    /// nomination who may review it (declared, no unwaived conflict), and everyone once it is
+    /// published; only its name, city and users for an expert of its nomination before that;
+    /// nothing for the rest. The expert's standing is read once.
+    pub async fn sight(&self, state: &AppState, entry: &Entry) -> Result<Sight, AppError> {
+        if entry.solution_id.is_some()
+            || self.staff
+            || (self.jury_member && entry.state != EntryState::Draft)
+        {
+            return Ok(Sight::Dossier);
         }
         let Some(person) = self.person else {
-            return Ok(false);
+            return Ok(Sight::Hidden);
         };
         if person.role == Role::CityRep {
-            return Ok(person.city.as_ref() == Some(&entry.city));
+            return Ok(if person.city.as_ref() == Some(&entry.city) {
+                Sight::Dossier
+            } else {
+                Sight::Hidden
+            });
         }
         let Some(standing) = state
             .store
@@ -73,10 +91,15 @@ impl<'a> Viewer<'a> {
             .standing(entry.id, person.id)
             .await?
         else {
-            return Ok(false);
+            return Ok(Sight::Hidden);
         };
         let automatic = automatic_conflict(person.city.as_ref(), &entry.city, &entry.used_by);
-        Ok(may_review(automatic, &standing.declaration, standing.waived).is_ok())
+        Ok(
+            match may_review(automatic, &standing.declaration, standing.waived) {
+                Ok(()) => Sight::Dossier,
+                Err(_) => Sight::Listed,
+            },
+        )
     }
 
     /// Whether they see all experts' scores of an entry: the Secretariat and the jury; an
@@ -499,20 +522,11 @@ pub(crate) async fn visible(
     viewer: &Viewer<'_>,
     entry: &Entry,
 ) -> Result<Option<ApiEntry>, AppError> {
-    let dossier = entry.solution_id.is_some() || viewer.sees_dossier(state, entry).await?;
-    let listed = dossier
-        || match viewer.person {
-            Some(p) => state
-                .store
-                .competitions()
-                .standing(entry.id, p.id)
-                .await?
-                .is_some(),
-            None => false,
-        };
-    if !listed {
+    let sight = viewer.sight(state, entry).await?;
+    if sight == Sight::Hidden {
         return Ok(None);
     }
+    let dossier = sight == Sight::Dossier;
     let attachments = if dossier {
         Some(
             state
@@ -1055,8 +1069,7 @@ pub async fn attachment(
         .map_err(fail)?;
     let file: i64 = file.trim().parse().map_err(|_| fail(AppError::NotFound))?;
     let viewer = Viewer::of(&visitor, &call);
-    let open =
-        found.solution_id.is_some() || viewer.sees_dossier(&state, &found).await.map_err(fail)?;
+    let open = viewer.sight(&state, &found).await.map_err(fail)? == Sight::Dossier;
     let listed = state
         .store
         .competitions()
