@@ -1,6 +1,6 @@
 //! Full-text search of the catalogue: an in-memory tantivy index built from the solutions, with
-//! the Snowball stemmers of Russian and English (after folding «ё» to «е», at indexing and at
-//! query time), relevance ranking (BM25, titles weigh double), highlighted snippets, facets with
+//! the Snowball stemmers of Russian and English (after dropping each language's stop words and
+//! folding «ё» to «е», at indexing and at query time), relevance ranking (BM25, titles weigh double), highlighted snippets, facets with
 //! counts over every match, and "similar solutions".
 //!
 //! The index is rebuilt from the database whenever the catalogue changes; it is built by one
@@ -14,15 +14,14 @@ use std::mem;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, MoreLikeThisQuery, Occur, Query, QueryParser, TermQuery};
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED,
-    STRING,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, Token,
-    TokenFilter, TokenStream, Tokenizer,
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
+    Token, TokenFilter, TokenStream, Tokenizer,
 };
-use tantivy::{doc, DocAddress, Index, IndexReader, IndexWriter, TantivyDocument, Term};
+use tantivy::{doc, DocAddress, Index, IndexReader, IndexWriter, Term};
 
 /// The shortest query searched: one letter would match half the catalogue.
 pub const MIN_QUERY_CHARS: usize = 2;
@@ -113,11 +112,18 @@ const PLAIN: &str = "plain";
 fn analyzer(stem: Option<Language>) -> TextAnalyzer {
     let base = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(60))
-        .filter(LowerCaser)
-        .filter(YoFolder);
+        .filter(LowerCaser);
     match stem {
-        Some(language) => base.filter(Stemmer::new(language)).build(),
-        None => base.build(),
+        // Stop words («на», «для», "the") would make nearly every solution match nearly every
+        // query: the facets would count the whole catalogue and the ranking would sort it.
+        Some(language) => base
+            .filter(
+                StopWordFilter::new(language).unwrap_or_else(|| StopWordFilter::remove(Vec::new())),
+            )
+            .filter(YoFolder)
+            .filter(Stemmer::new(language))
+            .build(),
+        None => base.filter(YoFolder).build(),
     }
 }
 
@@ -246,13 +252,12 @@ impl SearchIndex {
         let full = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
         let everything = self.solutions.len().max(1);
-        let mut found: Vec<(f32, i64, DocAddress)> = searcher
-            .search(&full, &TopDocs::with_limit(everything).order_by_score())?
-            .into_iter()
-            .map(|(score, address)| Ok((score, self.id_of(&searcher, address)?, address)))
-            .collect::<Result<_, SearchError>>()?;
+        let mut found = self.with_ids(
+            &searcher,
+            searcher.search(&full, &TopDocs::with_limit(everything).order_by_score())?,
+        )?;
         found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let facets = self.facets(found.iter().map(|(_, id, _)| *id));
+        let facets = self.facets(found.iter().map(|(_, id)| *id));
         let (summary_field, other_field) = match query.lang.as_str() {
             "en" => (f.summary_en, f.summary_ru),
             _ => (f.summary_ru, f.summary_en),
@@ -265,7 +270,7 @@ impl SearchIndex {
         let hits = found
             .into_iter()
             .take(query.limit)
-            .filter_map(|(score, id, _)| {
+            .filter_map(|(score, id)| {
                 let solution = self.solutions.get(&id)?;
                 let own = match query.lang.as_str() {
                     "en" => &solution.summary_en,
@@ -318,25 +323,43 @@ impl SearchIndex {
             .with_min_word_length(3)
             .with_document(address);
         let everything = self.solutions.len().max(1);
-        let mut found: Vec<(i64, f32)> = searcher
-            .search(&like, &TopDocs::with_limit(everything).order_by_score())?
+        let mut found: Vec<(i64, f32)> = self
+            .with_ids(
+                &searcher,
+                searcher.search(&like, &TopDocs::with_limit(everything).order_by_score())?,
+            )?
             .into_iter()
-            .map(|(score, address)| Ok((self.id_of(&searcher, address)?, score)))
-            .collect::<Result<Vec<_>, SearchError>>()?
-            .into_iter()
-            .filter(|(other, _)| *other != id)
+            .filter(|(_, other)| *other != id)
+            .map(|(score, other)| (other, score))
             .collect();
         found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         found.truncate(limit);
         Ok(found)
     }
 
-    fn id_of(&self, searcher: &tantivy::Searcher, address: DocAddress) -> Result<i64, SearchError> {
-        let document: TantivyDocument = searcher.doc(address)?;
-        Ok(document
-            .get_first(self.fields.id)
-            .and_then(|v| v.as_i64())
-            .unwrap_or_default())
+    /// The solution ids of `found`, with their scores, read from the id column (not the stored
+    /// documents: a broad query matches thousands, and each stored document would be decompressed
+    /// for its id alone).
+    fn with_ids(
+        &self,
+        searcher: &tantivy::Searcher,
+        found: Vec<(f32, DocAddress)>,
+    ) -> Result<Vec<(f32, i64)>, SearchError> {
+        let columns = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| segment.fast_fields().i64("id"))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(found
+            .into_iter()
+            .map(|(score, address)| {
+                let id = columns
+                    .get(address.segment_ord as usize)
+                    .and_then(|column| column.first(address.doc_id))
+                    .unwrap_or_default();
+                (score, id)
+            })
+            .collect())
     }
 
     /// How many cities use solution `id`.
@@ -344,23 +367,22 @@ impl SearchIndex {
         self.used_by.get(&id).copied().unwrap_or_default()
     }
 
-    fn facets(
-        &self,
+    fn facets<'a>(
+        &'a self,
         ids: impl Iterator<Item = i64>,
     ) -> BTreeMap<&'static str, BTreeMap<String, usize>> {
-        let mut facets: BTreeMap<&'static str, BTreeMap<String, usize>> = BTreeMap::new();
-        let mut count = |facet: &'static str, value: &str| {
+        // Counted on borrowed names and numeric years, made strings once at the end: a broad
+        // query counts tens of thousands of solutions.
+        let mut counts: BTreeMap<&'static str, BTreeMap<&str, usize>> = BTreeMap::new();
+        let mut years: BTreeMap<i32, usize> = BTreeMap::new();
+        let mut count = |facet: &'static str, value: &'a str| {
             if !value.is_empty() {
-                *facets
-                    .entry(facet)
-                    .or_default()
-                    .entry(value.to_string())
-                    .or_default() += 1;
+                *counts.entry(facet).or_default().entry(value).or_default() += 1;
             }
         };
         for solution in ids.filter_map(|id| self.solutions.get(&id)) {
+            *years.entry(solution.year).or_default() += 1;
             count("nomination", &solution.nomination);
-            count("year", &solution.year.to_string());
             count("licence", &solution.licence);
             count("used_by", used_by_bucket(self.used_by_of(solution.id)));
             if let Some(city) = &solution.city {
@@ -373,6 +395,17 @@ impl SearchIndex {
             for technology in &solution.technologies {
                 count("technology", technology);
             }
+        }
+        let mut facets: BTreeMap<&'static str, BTreeMap<String, usize>> = counts
+            .into_iter()
+            .map(|(facet, values)| {
+                let values = values.into_iter().map(|(v, n)| (v.to_string(), n));
+                (facet, values.collect())
+            })
+            .collect();
+        if !years.is_empty() {
+            let years = years.into_iter().map(|(y, n)| (y.to_string(), n));
+            facets.insert("year", years.collect());
         }
         facets
     }
@@ -528,6 +561,17 @@ mod tests {
 
     fn ids(results: &SearchResults) -> Vec<i64> {
         results.hits.iter().map(|h| h.id).collect()
+    }
+
+    #[test]
+    fn stop_words_match_nothing() {
+        let index = index();
+        // «в» and «через» are in solution 2's summary; «портал» only in 1's and 2's.
+        let found = index.search(&query("портал в через")).expect("search");
+        assert_eq!(ids(&found), vec![1, 2]);
+        assert_eq!(found.total, 2);
+        let nothing = index.search(&query("в через под")).expect("search");
+        assert_eq!(nothing.total, 0);
     }
 
     #[test]
