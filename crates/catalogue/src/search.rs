@@ -322,11 +322,11 @@ impl SearchIndex {
             .with_min_term_frequency(1)
             .with_min_word_length(3)
             .with_document(address);
-        let everything = self.solutions.len().max(1);
+        // The solution itself is usually the first: one more than asked.
         let mut found: Vec<(i64, f32)> = self
             .with_ids(
                 &searcher,
-                searcher.search(&like, &TopDocs::with_limit(everything).order_by_score())?,
+                searcher.search(&like, &TopDocs::with_limit(limit + 1).order_by_score())?,
             )?
             .into_iter()
             .filter(|(_, other)| *other != id)

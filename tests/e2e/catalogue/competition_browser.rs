@@ -4,7 +4,8 @@
 //! evaluation; three experts declare no conflict and score it on the page (none sees another's
 //! scores before sending their own), while a fourth, from the entry's own city, is kept from its
 //! dossier by the conflict rule; the jury's chair reads the ranking and records the winner; the
-//! Secretariat publishes, and the catalogue's search finds the winner.
+//! Secretariat publishes, the catalogue's search finds the winner, and the city next door records
+//! that it pilots it.
 use super::competition::{person, PASSWORD};
 use crate::browser::{
     click, fill, open_page, path_of, select, send, signed_in, text_of, ChromeDriver,
@@ -332,4 +333,19 @@ pub(crate) async fn call_to_published_winner(driver: &ChromeDriver, app: &TestAp
         .await;
     assert!(hit.is_ok(), "{}", text_of(&staff, "#hits").await);
     staff.close().await.expect("close");
+
+    // The city next door records that it pilots the winner; the solution's page lists it.
+    let (neighbour, _) = person(app, "city-rep", "astana", None).await;
+    let (next_door, _n) = english(driver, app, &email_of(app, neighbour).await, PASSWORD).await;
+    open_page(&next_door, app, &solution).await;
+    select(&next_door, "#f-status", "piloting").await;
+    set_date(&next_door, "f-date", today).await;
+    fill(&next_door, "#f-note", "Ten crossings first").await;
+    send(&next_door, "#adoption-form button[type=submit]").await;
+    let adoption = text_of(&next_door, "#adoption-astana").await;
+    assert!(
+        adoption.contains("piloting") && adoption.contains("Ten crossings first"),
+        "{adoption}"
+    );
+    next_door.close().await.expect("close");
 }

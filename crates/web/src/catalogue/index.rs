@@ -1,6 +1,8 @@
-//! The search index of the published catalogue, kept while the catalogue does not change: each
-//! search reads the catalogue's stamp (count, last change) and rebuilds the index when it moved,
-//! so every server sharing a database answers from the same solutions.
+//! The search index of the published catalogue, kept while the catalogue does not change, so
+//! every server sharing a database answers from the same solutions. Each search reads the head
+//! of the audit log (one row by its key): nothing can have changed while it has not moved, since
+//! every change is audited. When it has moved, the catalogue's own stamp (count, last change,
+//! adoptions: a scan of the solutions, 80 ms at 100,000) says whether to rebuild the index.
 use crate::error::AppError;
 use crate::state::AppState;
 use megapolis_catalogue::SearchIndex;
@@ -10,18 +12,33 @@ use tokio::sync::Mutex;
 
 #[derive(Default)]
 pub(crate) struct SearchCache {
-    current: Mutex<Option<(CatalogueStamp, Arc<SearchIndex>)>>,
+    current: Mutex<Option<Built>>,
+}
+
+/// An index with the audit head and the catalogue stamp it was last checked at.
+struct Built {
+    audit_head: u64,
+    stamp: CatalogueStamp,
+    index: Arc<SearchIndex>,
 }
 
 impl SearchCache {
     /// The index of the published solutions as they are now.
     pub(crate) async fn index(&self, state: &AppState) -> Result<Arc<SearchIndex>, AppError> {
-        let stamp = state.store.catalogue().stamp().await?;
-        // One rebuild at a time: concurrent searches after a change wait for it, not redo it.
+        let audit_head = state.store.audit().checkpoint().await?.records;
+        // One check or rebuild at a time: concurrent searches after a change wait for it, not
+        // redo it.
         let mut current = self.current.lock().await;
-        if let Some((built_at, index)) = current.as_ref() {
-            if *built_at == stamp {
-                return Ok(index.clone());
+        if let Some(built) = current.as_ref() {
+            if built.audit_head == audit_head {
+                return Ok(built.index.clone());
+            }
+        }
+        let stamp = state.store.catalogue().stamp().await?;
+        if let Some(built) = current.as_mut() {
+            if built.stamp == stamp {
+                built.audit_head = audit_head;
+                return Ok(built.index.clone());
             }
         }
         let solutions = state.store.catalogue().list(true).await?;
@@ -44,7 +61,11 @@ impl SearchCache {
                     AppError::Unexpected(anyhow::anyhow!("building the search index: {e}"))
                 })?;
         let index = Arc::new(index);
-        *current = Some((stamp, index.clone()));
+        *current = Some(Built {
+            audit_head,
+            stamp,
+            index: index.clone(),
+        });
         Ok(index)
     }
 }
