@@ -76,6 +76,8 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// The number of matching solutions (the hits are the first `limit` of them).
     pub total: usize,
+    /// Whether the matches have every word of the query; when none has, they have any of them.
+    pub all_words: bool,
     pub facets: BTreeMap<&'static str, BTreeMap<String, usize>>,
 }
 
@@ -110,21 +112,23 @@ const EN: &str = "en_stem";
 const PLAIN: &str = "plain";
 
 fn analyzer(stem: Option<Language>) -> TextAnalyzer {
+    // Both languages' stop words in every field («на», «для», "the", "for"): they would match
+    // nearly every solution, and a query's word is looked for in every field, so one field
+    // keeping it would make "every word" require it there.
     let base = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(60))
-        .filter(LowerCaser);
+        .filter(LowerCaser)
+        .filter(stop_words(Language::Russian))
+        .filter(stop_words(Language::English))
+        .filter(YoFolder);
     match stem {
-        // Stop words («на», «для», "the") would make nearly every solution match nearly every
-        // query: the facets would count the whole catalogue and the ranking would sort it.
-        Some(language) => base
-            .filter(
-                StopWordFilter::new(language).unwrap_or_else(|| StopWordFilter::remove(Vec::new())),
-            )
-            .filter(YoFolder)
-            .filter(Stemmer::new(language))
-            .build(),
-        None => base.filter(YoFolder).build(),
+        Some(language) => base.filter(Stemmer::new(language)).build(),
+        None => base.build(),
     }
+}
+
+fn stop_words(language: Language) -> StopWordFilter {
+    StopWordFilter::new(language).unwrap_or_else(|| StopWordFilter::remove(Vec::new()))
 }
 
 fn text_field(analyzer: &str) -> TextOptions {
@@ -225,38 +229,21 @@ impl SearchIndex {
             return Err(SearchError::Limit(query.limit));
         }
         let f = self.fields;
-        let mut parser = QueryParser::for_index(
-            &self.index,
-            vec![f.title_ru, f.summary_ru, f.title_en, f.summary_en, f.tags],
-        );
-        parser.set_field_boost(f.title_ru, 2.0);
-        parser.set_field_boost(f.title_en, 2.0);
         // A reader's words, not query syntax: quotes, colons and brackets are just separators.
         let words: String = text
             .chars()
             .map(|c| if c.is_alphanumeric() { c } else { ' ' })
             .collect();
-        let (matched, _) = parser.parse_query_lenient(&words);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, matched)];
-        for (field, value) in [(f.nomination, &query.nomination), (f.city, &query.city)] {
-            if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
-                clauses.push((
-                    Occur::Must,
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(field, value),
-                        IndexRecordOption::Basic,
-                    )),
-                ));
-            }
-        }
-        let full = BooleanQuery::new(clauses);
+        // Solutions with every word first, as a reader expects of a catalogue (and the facets
+        // then count what the words describe); only when none has them all, any of the words.
         let searcher = self.reader.searcher();
-        let everything = self.solutions.len().max(1);
-        let mut found = self.with_ids(
-            &searcher,
-            searcher.search(&full, &TopDocs::with_limit(everything).order_by_score())?,
-        )?;
-        found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let (full, found) = self.matching(&searcher, &words, query, true)?;
+        let (full, found, all_words) = if found.is_empty() {
+            let (any, found) = self.matching(&searcher, &words, query, false)?;
+            (any, found, false)
+        } else {
+            (full, found, true)
+        };
         let facets = self.facets(found.iter().map(|(_, id)| *id));
         let (summary_field, other_field) = match query.lang.as_str() {
             "en" => (f.summary_en, f.summary_ru),
@@ -298,6 +285,7 @@ impl SearchIndex {
         Ok(SearchResults {
             hits,
             total,
+            all_words,
             facets,
         })
     }
@@ -335,6 +323,54 @@ impl SearchIndex {
         found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         found.truncate(limit);
         Ok(found)
+    }
+
+    /// The query of `words` (every word required, or any) within the query's filters, and the
+    /// solutions it matches with their scores, best first (ties by id).
+    fn matching(
+        &self,
+        searcher: &tantivy::Searcher,
+        words: &str,
+        query: &SearchQuery,
+        all_words: bool,
+    ) -> Result<(BooleanQuery, Vec<(f32, i64)>), SearchError> {
+        let f = self.fields;
+        let mut parser = QueryParser::for_index(
+            &self.index,
+            vec![f.title_ru, f.summary_ru, f.title_en, f.summary_en, f.tags],
+        );
+        parser.set_field_boost(f.title_ru, 2.0);
+        parser.set_field_boost(f.title_en, 2.0);
+        if all_words {
+            parser.set_conjunction_by_default();
+        }
+        let (matched, _) = parser.parse_query_lenient(words);
+        // Words that are all stop words leave no term, and an empty query would match everything.
+        let mut any_term = false;
+        matched.query_terms(&mut |_, _| any_term = true);
+        if !any_term {
+            return Ok((BooleanQuery::new(Vec::new()), Vec::new()));
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, matched)];
+        for (field, value) in [(f.nomination, &query.nomination), (f.city, &query.city)] {
+            if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
+                clauses.push((
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, value),
+                        IndexRecordOption::Basic,
+                    )),
+                ));
+            }
+        }
+        let full = BooleanQuery::new(clauses);
+        let everything = self.solutions.len().max(1);
+        let mut found = self.with_ids(
+            searcher,
+            searcher.search(&full, &TopDocs::with_limit(everything).order_by_score())?,
+        )?;
+        found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        Ok((full, found))
     }
 
     /// The solution ids of `found`, with their scores, read from the id column (not the stored
@@ -561,6 +597,21 @@ mod tests {
 
     fn ids(results: &SearchResults) -> Vec<i64> {
         results.hits.iter().map(|h| h.id).collect()
+    }
+
+    #[test]
+    fn every_word_first_then_any_word() {
+        let index = index();
+        let both = index.search(&query("портал бюджета")).expect("search");
+        assert_eq!(ids(&both), vec![1]);
+        assert!(both.all_words);
+        // No solution speaks of both kindergartens and traffic lights: those with either.
+        let either = index.search(&query("садов светофорами")).expect("search");
+        assert_eq!(either.total, 2);
+        assert!(!either.all_words);
+        let mut found = ids(&either);
+        found.sort();
+        assert_eq!(found, vec![2, 3]);
     }
 
     #[test]

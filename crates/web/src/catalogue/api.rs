@@ -138,6 +138,9 @@ pub struct ApiSearchResults {
     pub hits: Vec<ApiHit>,
     /// How many solutions match (the hits are the first `limit`).
     pub total: usize,
+    /// Whether the hits have every word of the query; when no solution has them all, the hits
+    /// are the solutions with any of them.
+    pub all_words: bool,
     pub facets: BTreeMap<String, BTreeMap<String, usize>>,
 }
 
@@ -217,6 +220,7 @@ pub async fn search(
             })
             .collect(),
         total: results.total,
+        all_words: results.all_words,
         facets: results
             .facets
             .into_iter()

@@ -7,6 +7,7 @@ catalogue-found = { $count ->
     [one] One solution found
    *[other] { $count } solutions found
 }
+catalogue-any-words = none has all the words; these have some of them
 catalogue-nothing = Nothing found. Try other words or fewer of them.
 catalogue-clear-filters = clear the filters
 catalogue-facets = Narrow the search

@@ -8,6 +8,7 @@ catalogue-found = { $count ->
     [few] Найдено { $count } решения
    *[other] Найдено { $count } решений
 }
+catalogue-any-words = ни в одном нет всех слов; показаны решения с некоторыми из них
 catalogue-nothing = Ничего не найдено. Попробуйте другие слова или меньше слов.
 catalogue-clear-filters = снять отбор
 catalogue-facets = Уточнить поиск
