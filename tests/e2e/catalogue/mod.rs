@@ -165,8 +165,19 @@ async fn the_public_finds_solutions_by_word_forms_with_facets() {
     assert_eq!(hit_ids(&english), [ids[0]]);
     assert_eq!(english["hits"][0]["title"], "Smart traffic lights");
 
+    // Every word first: «портал данных» is the open-data portal alone.
+    let (_, both) = search(&app, &[("q", "портал данных")]).await;
+    assert_eq!(hit_ids(&both), [ids[1]], "{both}");
+    assert_eq!(both["all_words"], true);
+    // When no solution has every word, the solutions with any of them, and the answer says so.
+    let (_, either) = search(&app, &[("q", "сады светофоры")]).await;
+    assert_eq!(either["all_words"], false, "{either}");
+    let mut found = hit_ids(&either);
+    found.sort();
+    assert_eq!(found, [ids[0], ids[2]]);
+
     // Facets count every match; the nomination filter takes the nomination's name.
-    let (_, portal) = search(&app, &[("q", "портал данных")]).await;
+    let (_, portal) = search(&app, &[("q", "портал")]).await;
     assert_eq!(
         portal["facets"]["nomination"]["Открытый город"], 2,
         "{portal}"
@@ -187,7 +198,7 @@ async fn the_public_finds_solutions_by_word_forms_with_facets() {
     assert!(hit_ids(&other).is_empty());
     // The same question gives the same order every time.
     assert_eq!(
-        hit_ids(&search(&app, &[("q", "портал данных")]).await.1),
+        hit_ids(&search(&app, &[("q", "портал")]).await.1),
         hit_ids(&portal)
     );
 }
