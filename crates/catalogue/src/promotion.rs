@@ -417,10 +417,7 @@ mod tests {
             solution: id,
             owner: Some("owner".into()),
             addresses: addresses.iter().map(|a| a.to_string()).collect(),
-            adoptions: adoptions
-                .iter()
-                .map(|(c, s)| (c.to_string(), *s))
-                .collect(),
+            adoptions: adoptions.iter().map(|(c, s)| (c.to_string(), *s)).collect(),
         }
     }
 

@@ -1,7 +1,7 @@
 -- The promotion concept (SQLite). Keep in step with ../postgres. A concept drafted by the
 -- Secretariat for a plan year, and its presentations: a published solution shown to a target
--- city in a month (YYYY-MM) or a quarter (YYYY-Qn) of that year, with the reasons of the
--- matrix when it was chosen (JSON) and, once turned into one, its event proposal.
+-- city in a month (YYYY-MM) or a quarter (YYYY-Qn) of that year and, once turned into one,
+-- its event proposal.
 CREATE TABLE promotion_concepts (
     id INTEGER PRIMARY KEY,
     title_ru TEXT NOT NULL,
@@ -20,7 +20,6 @@ CREATE TABLE promotion_presentations (
     city TEXT NOT NULL REFERENCES cities(code),
     period TEXT NOT NULL,
     note TEXT NOT NULL,
-    reasons TEXT NOT NULL,
     proposal_id INTEGER REFERENCES event_proposals(id),
     created_at TEXT NOT NULL,
     UNIQUE (concept_id, solution_id, city)
