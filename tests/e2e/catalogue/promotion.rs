@@ -46,7 +46,9 @@ async fn the_matrix_names_real_weaknesses_and_similar_cities_using_the_solution(
     )
     .await;
     assert_eq!(status, 200, "{matrix}");
-    let edition = matrix["edition"]["id"].as_i64().expect("a published edition");
+    let edition = matrix["edition"]["id"]
+        .as_i64()
+        .expect("a published edition");
     let pairings = matrix["pairings"].as_array().expect("pairings");
     assert!(pairings.iter().all(|p| p["city"] == "kazan"), "{matrix}");
 
@@ -212,7 +214,11 @@ async fn a_concept_is_drafted_typeset_and_turned_into_event_proposals_once() {
             "city",
         ),
         (
-            [("solution", "999999"), ("city", "kazan"), ("period", "2031-05")],
+            [
+                ("solution", "999999"),
+                ("city", "kazan"),
+                ("period", "2031-05"),
+            ],
             "solution",
         ),
     ] {
@@ -257,25 +263,27 @@ async fn a_concept_is_drafted_typeset_and_turned_into_event_proposals_once() {
     assert_eq!(db.count(&count).await, 2);
 
     // The page shows the presentations with the matrix's reasons.
-    let html = unescape(
-        &app.get(&staff, &concept)
-            .await
-            .text()
-            .await
-            .expect("page"),
-    );
+    let html = unescape(&app.get(&staff, &concept).await.text().await.expect("page"));
     assert!(html.contains("Казань") && html.contains(CLINICS), "{html}");
     assert!(html.contains("Астана"), "the similar city is named: {html}");
 
     // The PDF: per city, which solution, when, why.
-    let response = app.get(&staff, &format!("{concept}/concept.pdf?lang=ru")).await;
+    let response = app
+        .get(&staff, &format!("{concept}/concept.pdf?lang=ru"))
+        .await;
     assert_eq!(response.status(), 200);
     let bytes = response.bytes().await.expect("pdf").to_vec();
     assert!(bytes.starts_with(b"%PDF"));
     match pdf_text(&bytes) {
         Some(text) => {
             let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            for expected in ["Концепция продвижения (тест)", "Казань", "Ереван", "Электронная очередь", "1-й квартал 2031"] {
+            for expected in [
+                "Концепция продвижения (тест)",
+                "Казань",
+                "Ереван",
+                "Электронная очередь",
+                "1-й квартал 2031",
+            ] {
                 assert!(flat.contains(expected), "{expected}: {flat}");
             }
         }

@@ -221,18 +221,10 @@ pub struct ApiReason {
     pub cities: Vec<String>,
 }
 
-fn reason_view(
-    state: &AppState,
-    lang: Lang,
-    matrix: &Matrix,
-    city: &str,
-    reason: &Reason,
-) -> ApiReason {
+fn reason_view(state: &AppState, lang: Lang, matrix: &Matrix, reason: &Reason) -> ApiReason {
     let t = |key: &str, args: &[(&str, String)]| {
-        let args: Vec<(&str, fluent_bundle::FluentValue<'_>)> = args
-            .iter()
-            .map(|(k, v)| (*k, v.clone().into()))
-            .collect();
+        let args: Vec<(&str, fluent_bundle::FluentValue<'_>)> =
+            args.iter().map(|(k, v)| (*k, v.clone().into())).collect();
         state.i18n.get(lang, key, &args)
     };
     let mut view = ApiReason {
@@ -253,17 +245,8 @@ fn reason_view(
                 "promotion-reason-weakness",
                 &[
                     ("indicator", name.clone()),
-                    ("city", city_name(&matrix.cities, city, lang)),
                     ("rank", w.rank.to_string()),
                     ("of", w.of.to_string()),
-                    (
-                        "edition",
-                        matrix
-                            .edition
-                            .as_ref()
-                            .map(|e| e.title.clone())
-                            .unwrap_or_default(),
-                    ),
                 ],
             );
             view.indicator = Some(w.indicator.clone());
@@ -409,7 +392,7 @@ fn matrix_view(
                 reasons: p
                     .reasons
                     .iter()
-                    .map(|r| reason_view(state, lang, matrix, &p.city, r))
+                    .map(|r| reason_view(state, lang, matrix, r))
                     .collect(),
             })
             .collect(),
@@ -443,9 +426,12 @@ pub async fn api_matrix(
     .into_response())
 }
 
+/// A form's choices: (value, label).
+type Choices<T> = Vec<(T, String)>;
+
 /// Member cities and published solutions for the forms' choices, by name.
-fn choices(matrix: &Matrix, lang: Lang) -> (Vec<(String, String)>, Vec<(i64, String)>) {
-    let mut cities: Vec<(String, String)> = matrix
+fn choices(matrix: &Matrix, lang: Lang) -> (Choices<String>, Choices<i64>) {
+    let mut cities: Choices<String> = matrix
         .cities
         .values()
         .filter(|c| c.status == MembershipStatus::Member)
@@ -457,7 +443,7 @@ fn choices(matrix: &Matrix, lang: Lang) -> (Vec<(String, String)>, Vec<(i64, Str
         })
         .collect();
     cities.sort_by(|a, b| a.1.cmp(&b.1));
-    let mut solutions: Vec<(i64, String)> = matrix
+    let mut solutions: Choices<i64> = matrix
         .solutions
         .values()
         .map(|s| (s.id, s.title(lang.code()).to_string()))
@@ -635,7 +621,7 @@ fn presentation_views(
                 .map(|m| {
                     m.reasons
                         .iter()
-                        .map(|r| reason_view(state, lang, matrix, &p.city, r))
+                        .map(|r| reason_view(state, lang, matrix, r))
                         .collect()
                 })
                 .unwrap_or_default(),
@@ -783,7 +769,10 @@ pub async fn pdf(
     let t = |key: &str| state.i18n.get(lang, key, &[]);
     let mut by_city: BTreeMap<String, Vec<PresentationView>> = BTreeMap::new();
     for view in presentation_views(&state, lang, &matrix, &concept) {
-        by_city.entry(view.city_name.clone()).or_default().push(view);
+        by_city
+            .entry(view.city_name.clone())
+            .or_default()
+            .push(view);
     }
     let s = typst_str;
     let title = lang.pick(&concept.title_ru, &concept.title_en).to_string();
@@ -802,7 +791,10 @@ pub async fn pdf(
         "promotion-pdf-subtitle",
         &[
             ("year", concept.year.to_string().into()),
-            ("state", t(&format!("promotion-state-{}", concept.state.as_str())).into()),
+            (
+                "state",
+                t(&format!("promotion-state-{}", concept.state.as_str())).into(),
+            ),
             (
                 "edition",
                 matrix
@@ -838,12 +830,7 @@ pub async fn pdf(
                 .map(|w| format!("#{}", s(w)))
                 .collect::<Vec<_>>()
                 .join(" \\ ");
-            let _ = writeln!(
-                m,
-                "  {}, {}, [{cell}],",
-                s(&v.solution_title),
-                s(&v.when)
-            );
+            let _ = writeln!(m, "  {}, {}, [{cell}],", s(&v.solution_title), s(&v.when));
         }
         m.push_str(")\n");
     }
