@@ -728,6 +728,8 @@ async fn send(
                     ("title_ru", format!("Концепция {me}")),
                     ("year", "2031".into()),
                 ],
+                "/catalogue/promotion/concepts/{id}/final"
+                | "/catalogue/promotion/concepts/{id}/proposals" => vec![],
                 "/catalogue/promotion/concepts/{id}/presentations" => vec![
                     ("solution", "1".into()),
                     ("city", "minsk".into()),
