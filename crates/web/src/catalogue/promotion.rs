@@ -8,6 +8,7 @@ use crate::api::{fail, invalid, ApiError, ApiResult};
 use crate::auth::Visitor;
 use crate::error::AppError;
 use crate::forms::{urlencode, CsrfForm};
+use crate::monitoring::pages::NoFields;
 use crate::monitoring::public::{load, Directory};
 use crate::render::{errors_map, render, see_other, signed_in, with_done, PageResult};
 use crate::state::AppState;
@@ -717,7 +718,7 @@ pub async fn finalise(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(id): Path<String>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> PageResult {
     let concept = concept_of(&state, &id).await?;
     state
@@ -731,17 +732,13 @@ pub async fn finalise(
     )))
 }
 
-/// A form with nothing but its CSRF token.
-#[derive(Deserialize)]
-pub struct Empty {}
-
 /// `POST …/concepts/{id}/proposals`: every presentation not yet proposed becomes a draft event
 /// proposal of the Secretariat; again, nothing new.
 pub async fn propose(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(id): Path<String>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> PageResult {
     let person = signed_in(&visitor)?;
     let concept = concept_of(&state, &id).await?;
@@ -824,6 +821,9 @@ pub async fn pdf(
             }
             if !v.note.is_empty() {
                 why.push(format!("{}: {}", t("promotion-note"), v.note));
+            }
+            if let Some(proposal) = v.proposal {
+                why.push(format!("{}: #{proposal}", t("promotion-event")));
             }
             let cell = why
                 .iter()
