@@ -186,6 +186,27 @@ async fn a_concept_is_drafted_typeset_and_turned_into_event_proposals_once() {
     let clinics = solution_id(&app, CLINICS).await.to_string();
     let waste = solution_id(&app, WASTE).await.to_string();
 
+    // The matrix's rows offer themselves to the newest draft, preselected on its page.
+    let matrix_page = unescape(
+        &app.get(&staff, "/catalogue/promotion")
+            .await
+            .text()
+            .await
+            .expect("page"),
+    );
+    assert!(
+        matrix_page.contains(&format!("href=\"{concept}?solution=")),
+        "{matrix_page}"
+    );
+    let chosen = app
+        .get(&staff, &format!("{concept}?solution={clinics}&city=kazan"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(chosen.contains("value=\"kazan\" selected"), "{chosen}");
+    assert!(chosen.contains(&format!("value=\"{clinics}\" selected")));
+
     let mut db = app.sql().await;
     let count = format!("SELECT COUNT(*) FROM promotion_presentations WHERE concept_id = {id}");
     for (fields, field) in [

@@ -494,14 +494,13 @@ async fn promotion_page(
     let matrix = matrix_of(state, visitor).await?;
     let view = matrix_view(state, lang, &matrix, city.as_deref(), solution, limit);
     let (cities, solutions) = choices(&matrix, lang);
-    let concepts: Vec<minijinja::Value> = state
-        .store
-        .promotion()
-        .list()
-        .await?
+    let stored = state.store.promotion().list().await?;
+    // The matrix's rows offer themselves to the newest draft.
+    let draft = stored
         .iter()
-        .map(|c| concept_summary(c, lang))
-        .collect();
+        .find(|c| c.state == promotion::ConceptState::Draft)
+        .map(|c| concept_summary(c, lang));
+    let concepts: Vec<minijinja::Value> = stored.iter().map(|c| concept_summary(c, lang)).collect();
     let year = if form.year.is_empty() {
         (crate::state::today().year() + 1).to_string()
     } else {
@@ -515,7 +514,7 @@ async fn promotion_page(
             matrix => view,
             filters => context! { city => city, solution => solution, limit => limit },
             filter_errors => errors_map(&filter_errors),
-            cities, solutions, concepts,
+            cities, solutions, concepts, draft,
             form => context! { title_ru => form.title_ru, title_en => form.title_en, year },
             errors => errors_map(form_errors),
             addressing_hits => ADDRESSING_HITS,
@@ -636,16 +635,11 @@ pub async fn concept(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(id): Path<String>,
+    Query(chosen): Query<PresentationInput>,
 ) -> PageResult {
     let concept = concept_of(&state, &id).await?;
-    concept_page(
-        &state,
-        &visitor,
-        &concept,
-        &PresentationInput::default(),
-        &FieldErrors::default(),
-    )
-    .await
+    // A pairing chosen on the matrix comes preselected (`?solution=…&city=…`).
+    concept_page(&state, &visitor, &concept, &chosen, &FieldErrors::default()).await
 }
 
 async fn concept_page(

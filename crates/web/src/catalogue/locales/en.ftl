@@ -236,3 +236,5 @@ promotion-error-duplicate = This solution is already presented to this city in t
 promotion-error-period = Choose a month (YYYY-MM) or a quarter (YYYY-Qn).
 promotion-error-period-year = The period must fall in the concept's plan year.
 promotion-error-limit = Enter a number from 1 to 1000.
+promotion-in-concept = In the concept
+promotion-add-to = Add to “{ $concept }”

@@ -239,3 +239,5 @@ promotion-error-duplicate = Это решение уже представлен�
 promotion-error-period = Выберите месяц (ГГГГ-ММ) или квартал (ГГГГ-Qn).
 promotion-error-period-year = Срок должен приходиться на год плана концепции.
 promotion-error-limit = Укажите число от 1 до 1000.
+promotion-in-concept = В концепцию
+promotion-add-to = Добавить в «{ $concept }»
