@@ -180,6 +180,16 @@ const EXPECTED: &[Expect] = &[
     // Adoptions: the Secretariat for any city, a representative for their own (Minsk here).
     e("POST", "/catalogue/{id}/adoptions",      "/catalogue/1/adoptions",         NOMINATORS, 303),
     e("POST", "/api/v1/solutions/{id}/adoptions", "/api/v1/solutions/1/adoptions", NOMINATORS, 200),
+    // The promotion concept: the Secretariat's alone (concept 1 is the demo's draft; a bad
+    // period is refused, an unknown concept is not found, proposing again creates nothing).
+    e("GET",  "/catalogue/promotion",           "/catalogue/promotion",           STAFF,     200),
+    e("POST", "/catalogue/promotion/concepts",  "/catalogue/promotion/concepts",  STAFF,     303),
+    e("GET",  "/catalogue/promotion/concepts/{id}", "/catalogue/promotion/concepts/1", STAFF, 200),
+    e("POST", "/catalogue/promotion/concepts/{id}/presentations", "/catalogue/promotion/concepts/1/presentations", STAFF, 422),
+    e("POST", "/catalogue/promotion/concepts/{id}/final", "/catalogue/promotion/concepts/999999/final", STAFF, 404),
+    e("POST", "/catalogue/promotion/concepts/{id}/proposals", "/catalogue/promotion/concepts/1/proposals", STAFF, 303),
+    e("GET",  "/catalogue/promotion/concepts/{id}/concept.pdf", "/catalogue/promotion/concepts/1/concept.pdf", STAFF, 200),
+    e("GET",  "/api/v1/promotion/matrix",       "/api/v1/promotion/matrix?limit=5", STAFF,   200),
     // Competitions (number 1 is published, its entry 1 won; the demo expert is one of its
     // experts): writes answer 409 to whoever may make them; the handlers deny the rest by role,
     // city, assignment or the jury's chair.
@@ -713,6 +723,17 @@ async fn send(
                     ("applications_open", "2026-01-01".into()),
                     ("applications_close", "2026-02-01".into()),
                     ("quotas", "minsk=1".into()),
+                ],
+                "/catalogue/promotion/concepts" => vec![
+                    ("title_ru", format!("Концепция {me}")),
+                    ("year", "2031".into()),
+                ],
+                "/catalogue/promotion/concepts/{id}/final"
+                | "/catalogue/promotion/concepts/{id}/proposals" => vec![],
+                "/catalogue/promotion/concepts/{id}/presentations" => vec![
+                    ("solution", "1".into()),
+                    ("city", "minsk".into()),
+                    ("period", "1999-01".into()),
                 ],
                 "/catalogue/{id}/adoptions" => vec![
                     ("city", "minsk".into()),

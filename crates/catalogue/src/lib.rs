@@ -7,11 +7,13 @@
 //! a solution and how far they got; [`competition`]: the call (nominations, eligibility,
 //! criteria with an anchored 1–5 scale, dates), its stages and the entries' states;
 //! [`evaluation`]: conflicts of interest by organisation, scores, the weighted ranking with its
-//! spread and z-scores, awards. No HTTP, no SQL.
+//! spread and z-scores, awards; [`promotion`]: the matrix of solutions × target cities with
+//! checkable reasons and its ranking, and the concept drafted from it. No HTTP, no SQL.
 pub mod adoption;
 pub mod competition;
 pub mod evaluation;
 pub mod open_data;
+pub mod promotion;
 pub mod search;
 pub mod solution;
 

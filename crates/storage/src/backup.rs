@@ -54,6 +54,7 @@ fn backed_up_tables() -> impl Iterator<Item = &'static Table> {
         crate::consultations::GENERALISED_TABLES,
         crate::consultations::PRIORITY_TABLES,
         crate::events::TABLES,
+        crate::catalogue::promotion::TABLES,
         crate::training::TABLES,
         crate::audit::TABLES,
     ]

@@ -8,6 +8,7 @@ pub(crate) mod competition_browser;
 mod competition_pages;
 mod morphology;
 mod open_data;
+mod promotion;
 
 use crate::support::{client, content_type, spawn_app, spawn_empty_app, TestApp};
 use serde_json::{json, Value};

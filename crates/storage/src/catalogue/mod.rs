@@ -11,6 +11,7 @@ use megapolis_catalogue::Solution;
 use megapolis_domain::CityCode;
 
 pub mod competition;
+pub mod promotion;
 
 /// What a backup holds of the catalogue, parents before children.
 pub(crate) const TABLES: &[Table] = &[

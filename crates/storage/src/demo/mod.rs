@@ -10,6 +10,7 @@ mod decisions;
 mod events;
 mod monitoring;
 mod org;
+mod promotion;
 pub mod training;
 
 use crate::{StorageError, Store};
@@ -126,5 +127,6 @@ pub async fn load_demo(store: &Store) -> Result<bool, DemoError> {
     consultations::load_priorities(store).await?;
     events::load(store).await?;
     training::load(store, OffsetDateTime::now_utc().date()).await?;
+    promotion::load(store).await?;
     Ok(true)
 }

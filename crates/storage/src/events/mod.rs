@@ -278,6 +278,66 @@ struct StateAudit<'a> {
     reason: &'a str,
 }
 
+/// Saves a draft proposal by `author` in `tx` (the rules of [`Events::propose`]), for a write of
+/// another capability that makes proposals in its own transaction; the caller commits.
+pub(crate) async fn propose_in(
+    tx: &mut WriteTx,
+    author: &Person,
+    proposal: &NewProposal,
+) -> Result<Result<i64, Refusal>, StorageError> {
+    if let Err(refusal) = megapolis_events::may_propose(author, proposal) {
+        return Ok(Err(refusal));
+    }
+    let co = serde_json::to_string(&proposal.co_organisers)
+        .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+    let known: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM cities WHERE code = $1",
+    )
+    .bind(proposal.city.as_str())
+    .fetch_one(conn)
+    .await?);
+    if known == 0 {
+        return Ok(Err(Refusal::UnknownCity(proposal.city.to_string())));
+    }
+    let now = now_utc();
+    let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+        "INSERT INTO event_proposals (year, kind, title_ru, title_en, description_ru, description_en, \
+         date_precision, starts_on, ends_on, city_code, venue, organiser, co_organisers, expected_participants, \
+         state, reason, proposer_id, sequence, cancelled, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, '', $16, 0, $17, $18, $18) RETURNING id",
+    )
+    .bind(i64::from(proposal.year))
+    .bind(proposal.kind.as_str())
+    .bind(&proposal.title_ru)
+    .bind(&proposal.title_en)
+    .bind(&proposal.description_ru)
+    .bind(&proposal.description_en)
+    .bind(proposal.precision.as_str())
+    .bind(format_date(proposal.period.start))
+    .bind(format_date(proposal.period.end))
+    .bind(proposal.city.as_str())
+    .bind(&proposal.venue)
+    .bind(&proposal.organiser)
+    .bind(&co)
+    .bind(proposal.expected_participants)
+    .bind(ProposalState::Draft.as_str())
+    .bind(author.id)
+    .bind(false)
+    .bind(&now)
+    .fetch_one(conn)
+    .await?);
+    tx.audit(&audit_entry(
+        &author.email.to_string(),
+        "propose",
+        "event_proposal",
+        &id.to_string(),
+        None,
+        Some(proposal),
+    ))
+    .await?;
+    Ok(Ok(id))
+}
+
 crate::facet!(
     /// The plan of main events: proposals and plan versions.
     Events,
@@ -292,59 +352,12 @@ impl Events<'_> {
         author: &Person,
         proposal: &NewProposal,
     ) -> Result<Result<i64, Refusal>, StorageError> {
-        if let Err(refusal) = megapolis_events::may_propose(author, proposal) {
-            return Ok(Err(refusal));
-        }
-        let co = serde_json::to_string(&proposal.co_organisers)
-            .map_err(|e| StorageError::Corrupt(e.to_string()))?;
         let mut tx = self.begin_write().await?;
-        let known: i64 = on_tx!(tx, conn => sqlx::query_scalar(
-            "SELECT COUNT(*) FROM cities WHERE code = $1",
-        )
-        .bind(proposal.city.as_str())
-        .fetch_one(conn)
-        .await?);
-        if known == 0 {
-            return Ok(Err(Refusal::UnknownCity(proposal.city.to_string())));
+        let id = propose_in(&mut tx, author, proposal).await?;
+        if id.is_ok() {
+            tx.commit().await?;
         }
-        let now = now_utc();
-        let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
-            "INSERT INTO event_proposals (year, kind, title_ru, title_en, description_ru, description_en, \
-             date_precision, starts_on, ends_on, city_code, venue, organiser, co_organisers, expected_participants, \
-             state, reason, proposer_id, sequence, cancelled, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, '', $16, 0, $17, $18, $18) RETURNING id",
-        )
-        .bind(i64::from(proposal.year))
-        .bind(proposal.kind.as_str())
-        .bind(&proposal.title_ru)
-        .bind(&proposal.title_en)
-        .bind(&proposal.description_ru)
-        .bind(&proposal.description_en)
-        .bind(proposal.precision.as_str())
-        .bind(format_date(proposal.period.start))
-        .bind(format_date(proposal.period.end))
-        .bind(proposal.city.as_str())
-        .bind(&proposal.venue)
-        .bind(&proposal.organiser)
-        .bind(&co)
-        .bind(proposal.expected_participants)
-        .bind(ProposalState::Draft.as_str())
-        .bind(author.id)
-        .bind(false)
-        .bind(&now)
-        .fetch_one(conn)
-        .await?);
-        tx.audit(&audit_entry(
-            &author.email.to_string(),
-            "propose",
-            "event_proposal",
-            &id.to_string(),
-            None,
-            Some(proposal),
-        ))
-        .await?;
-        tx.commit().await?;
-        Ok(Ok(id))
+        Ok(id)
     }
 
     /// Submits, withdraws, accepts or declines proposal `id` as `person` decides with `reason`:

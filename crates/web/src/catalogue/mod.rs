@@ -1,13 +1,16 @@
 //! The catalogue of the cities' best solutions: a public search page with facets and a page per
 //! solution with its similar solutions and the cities that adopted it (`adoption`); the API to add solutions, search them and read the
 //! catalogue as CSV, XLSX, JSON, `publiccode.yml` and ADMS-AP Turtle. The search index is built from the
-//! database and rebuilt when the catalogue changes (`index::SearchCache`).
+//! database and rebuilt when the catalogue changes (`index::SearchCache`). The Secretariat's
+//! promotion concept (`promotion`): the matrix of solutions × cities with reasons, concepts,
+//! their PDF and event proposals.
 pub mod adoption;
 pub mod api;
 pub mod competition_pages;
 pub mod competitions;
 pub(crate) mod index;
 pub mod pages;
+pub mod promotion;
 
 use crate::capability::{route, Capability, NavEntry};
 use axum::routing::put;
@@ -27,6 +30,50 @@ pub fn capability() -> Capability {
         routes: vec![
             route("GET", "/catalogue", Public, get(pages::catalogue)),
             route("GET", "/catalogue/{id}", Public, get(pages::solution)),
+            // The promotion concept: the Secretariat's alone.
+            route("GET", "/catalogue/promotion", STAFF, get(promotion::page)),
+            route(
+                "POST",
+                "/catalogue/promotion/concepts",
+                STAFF,
+                post(promotion::create),
+            ),
+            route(
+                "GET",
+                "/catalogue/promotion/concepts/{id}",
+                STAFF,
+                get(promotion::concept),
+            ),
+            route(
+                "POST",
+                "/catalogue/promotion/concepts/{id}/presentations",
+                STAFF,
+                post(promotion::add),
+            ),
+            route(
+                "POST",
+                "/catalogue/promotion/concepts/{id}/final",
+                STAFF,
+                post(promotion::finalise),
+            ),
+            route(
+                "POST",
+                "/catalogue/promotion/concepts/{id}/proposals",
+                STAFF,
+                post(promotion::propose),
+            ),
+            route(
+                "GET",
+                "/catalogue/promotion/concepts/{id}/concept.pdf",
+                STAFF,
+                get(promotion::pdf),
+            ),
+            route(
+                "GET",
+                "/api/v1/promotion/matrix",
+                STAFF,
+                get(promotion::api_matrix),
+            ),
             // Competitions' pages: the same checks as the API (competitions::Viewer and the
             // store's refusals by city, assignment, declaration and the jury's chair).
             route("GET", "/competitions", Public, get(competition_pages::list)),
@@ -246,13 +293,21 @@ pub fn capability() -> Capability {
                 access: Public,
                 badge: None,
             },
+            NavEntry {
+                href: "/catalogue/promotion",
+                label: "nav-promotion",
+                access: STAFF,
+                badge: None,
+            },
         ],
         templates: crate::templates!(
             "catalogue.html",
             "solution.html",
             "competitions.html",
             "competition.html",
-            "competition-entry.html"
+            "competition-entry.html",
+            "promotion.html",
+            "promotion-concept.html"
         ),
         locales: crate::locales!(),
         openapi: Some(api::openapi),
