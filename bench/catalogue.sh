@@ -110,9 +110,12 @@ CREATE TABLE bench_queries (n INT PRIMARY KEY, q TEXT);
 SQL
 START="$(now)"
 psql -q -v ON_ERROR_STOP=1 "$PG_URL" >/dev/null <<'SQL'
+-- COPY reads an empty field as NULL, and one NULL would make the whole vector NULL.
 UPDATE bench_solutions SET tsv =
-    setweight(to_tsvector('russian', title_ru), 'A') || setweight(to_tsvector('russian', summary_ru), 'B') ||
-    setweight(to_tsvector('russian', title_en), 'A') || setweight(to_tsvector('russian', summary_en), 'B');
+    setweight(to_tsvector('russian', coalesce(title_ru, '')), 'A') ||
+    setweight(to_tsvector('russian', coalesce(summary_ru, '')), 'B') ||
+    setweight(to_tsvector('russian', coalesce(title_en, '')), 'A') ||
+    setweight(to_tsvector('russian', coalesce(summary_en, '')), 'B');
 CREATE INDEX bench_solutions_tsv ON bench_solutions USING GIN (tsv);
 VACUUM ANALYZE bench_solutions;
 SQL
