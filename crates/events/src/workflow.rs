@@ -44,6 +44,8 @@ pub enum Refusal {
     UnknownCity(String),
     #[error("the plan has clashes that block approval: {}", describe(.0))]
     Blocked(Vec<Clash>),
+    #[error("version {0} of the plan is with the President: change its events after the decision")]
+    WithPresident(i64),
 }
 
 /// `#3 and #7 (session)`, for each clash.
@@ -74,13 +76,17 @@ impl Refusal {
             Refusal::UnknownSolution(_) => "unknown_solution",
             Refusal::NotRegistered => "not_registered",
             Refusal::Blocked(_) => "blocking_clashes",
+            Refusal::WithPresident(_) => "with_president",
         }
     }
 
     /// 403 for who may not, 409 for the wrong state, 422 for a missing reason.
     pub fn status(&self) -> u16 {
         match self {
-            Refusal::WrongState(_) | Refusal::Blocked(_) | Refusal::NotHeldYet => 409,
+            Refusal::WrongState(_)
+            | Refusal::Blocked(_)
+            | Refusal::NotHeldYet
+            | Refusal::WithPresident(_) => 409,
             Refusal::NotRegistered => 404,
             Refusal::ReasonRequired
             | Refusal::UnknownCity(_)

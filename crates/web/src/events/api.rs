@@ -168,10 +168,12 @@ pub struct ApiPlan {
     pub decided_at: Option<String>,
     /// The decision of the register this version is an appendix of.
     pub decision_id: Option<i64>,
+    /// Its events as it keeps them: as drafted, refreshed until submitted, then fixed.
     pub events: Vec<ApiProposal>,
-    /// Proposals added and removed since the previous version.
+    /// Events added, removed and changed (moved, edited, cancelled) since the previous version.
     pub added: Vec<i64>,
     pub removed: Vec<i64>,
+    pub changed: Vec<i64>,
 }
 
 /// A new plan version.
@@ -436,11 +438,11 @@ pub async fn list_proposals(
 #[utoipa::path(post, path = "/api/v1/events/proposals/{id}/amend", tag = "events",
     params(("id" = i64, Path, description = "proposal id")),
     request_body = ApiNewProposal, security(("bearer" = [])),
-    responses((status = 200, description = "Changed (a move of its dates, venue or text); in a published plan its feed SEQUENCE grows", body = ApiProposal),
+    responses((status = 200, description = "Changed (a move of its dates, venue or text), its SEQUENCE one higher; an event of an approved plan changes in a new draft version (opened when none is), and the published plan and feed show the change once the President approves it", body = ApiProposal),
         (status = 401, body = ApiError),
         (status = 403, description = "A draft is changed by its proposer; a submitted or accepted one by the Secretariat or the Expert Council", body = ApiError),
         (status = 404, body = ApiError),
-        (status = 409, description = "Declined or withdrawn", body = ApiError),
+        (status = 409, description = "Declined or withdrawn, or a version holding it is with the President", body = ApiError),
         (status = 422, description = "A field is refused, or another plan year; nothing is saved", body = ApiError)))]
 pub async fn amend_proposal(
     State(state): State<AppState>,
@@ -539,8 +541,9 @@ proposal_action!(
 #[utoipa::path(post, path = "/api/v1/events/proposals/{id}/cancel", tag = "events",
     params(("id" = i64, Path, description = "proposal id")),
     request_body = ApiReason, security(("bearer" = [])),
-    responses((status = 200, description = "Cancelled: it stays in the plan and the feed with STATUS:CANCELLED and a higher SEQUENCE", body = ApiProposal),
-        (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+    responses((status = 200, description = "Cancelled; an event of an approved plan in a new draft version (opened when none is): once the President approves it, it stays in the plan and the feed with STATUS:CANCELLED and a higher SEQUENCE", body = ApiProposal),
+        (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError),
+        (status = 409, description = "A version holding it is with the President", body = ApiError)))]
 pub async fn cancel_proposal(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
@@ -554,7 +557,8 @@ pub async fn cancel_proposal(
         .events()
         .cancel(&visitor.actor(), id, &f["reason"])
         .await
-        .map_err(fail)?;
+        .map_err(fail)?
+        .map_err(|refusal| refused(&refusal))?;
     let found = state.store.events().get(id).await.map_err(fail)?;
     let found = found.ok_or_else(|| fail(AppError::NotFound))?;
     Ok(Json(ApiProposal::from(&found)).into_response())
@@ -597,21 +601,31 @@ pub async fn list_clashes(
     .into_response())
 }
 
-/// A plan version with its events and what changed since the previous version of its year.
+/// A plan version with its events and what changed since the previous version of its year,
+/// both as the versions keep them.
 pub(crate) async fn plan_view(
     state: &AppState,
     plan: &Plan,
     insider: bool,
 ) -> Result<ApiPlan, AppError> {
     let events = state.store.events();
-    let year = events.proposals(Some(plan.year), None).await?;
+    let kept = events.plan_events(plan.id).await?;
     let previous = events
         .plans()
         .await?
         .into_iter()
         .filter(|p| p.year == plan.year && p.version < plan.version)
         .max_by_key(|p| p.version);
-    let before = previous.map(|p| p.proposals).unwrap_or_default();
+    let before: HashMap<i64, Proposal> = match previous {
+        Some(p) => events
+            .plan_events(p.id)
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect(),
+        None => HashMap::new(),
+    };
+    let (added, changed) = differences(&before, &kept);
     Ok(ApiPlan {
         id: plan.id,
         year: plan.year,
@@ -620,30 +634,36 @@ pub(crate) async fn plan_view(
         remarks: plan.remarks.clone(),
         decided_at: plan.decided_at.clone(),
         decision_id: plan.decision_id,
-        events: year
+        removed: before
+            .keys()
+            .copied()
+            .filter(|id| !kept.iter().any(|e| e.id == *id))
+            .collect(),
+        events: kept
             .iter()
-            .filter(|p| plan.proposals.contains(&p.id))
             .map(|p| ApiProposal {
-                reason: if insider {
-                    Some(p.reason.clone())
-                } else {
-                    None
-                },
+                reason: insider.then(|| p.reason.clone()),
                 ..ApiProposal::from(p)
             })
             .collect(),
-        added: plan
-            .proposals
-            .iter()
-            .copied()
-            .filter(|id| !before.contains(id))
-            .collect(),
-        removed: before
-            .iter()
-            .copied()
-            .filter(|id| !plan.proposals.contains(id))
-            .collect(),
+        added,
+        changed,
     })
+}
+
+/// Of a version's events `kept`, those the previous version `before` lacks and those it has
+/// otherwise (other fields, or cancelled since).
+fn differences(before: &HashMap<i64, Proposal>, kept: &[Proposal]) -> (Vec<i64>, Vec<i64>) {
+    let mut added = Vec::new();
+    let mut changed = Vec::new();
+    for e in kept {
+        match before.get(&e.id) {
+            None => added.push(e.id),
+            Some(old) if old.event != e.event || old.cancelled != e.cancelled => changed.push(e.id),
+            Some(_) => {}
+        }
+    }
+    (added, changed)
 }
 
 #[utoipa::path(post, path = "/api/v1/events/plans", tag = "events",
@@ -875,7 +895,7 @@ pub async fn feed(
             let events = state
                 .store
                 .events()
-                .published(&filter)
+                .published(&filter, None)
                 .await
                 .map_err(fail)?;
             let feed: Vec<FeedEvent> = events.iter().map(|p| feed_event(&state, p)).collect();
@@ -930,11 +950,12 @@ pub async fn event_calendar(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let id: i64 = id.trim().parse().map_err(|_| AppError::NotFound)?;
-    let events = state.store.events();
-    let event = events.get(id).await?.ok_or(AppError::NotFound)?;
-    if !events.is_published(&event).await? {
-        return Err(AppError::NotFound);
-    }
+    let event = state
+        .store
+        .events()
+        .published_event(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let body = write_calendar("Megapolis — plan of events", &[feed_event(&state, &event)]);
     Ok((
         [

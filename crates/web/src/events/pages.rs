@@ -14,7 +14,7 @@ use axum::response::IntoResponse;
 use axum::Extension;
 use megapolis_domain::{FieldErrors, Lang};
 use megapolis_events::{format_date, EventKind, ProposalAction, ProposalInput, Refusal};
-use megapolis_storage::events::{sees_all, Proposal};
+use megapolis_storage::events::{sees_all, Plan, Proposal};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -122,26 +122,27 @@ pub async fn plan(
         Ok(filter) => (filter, false),
         Err(_) => (Default::default(), true),
     };
+    let in_force = state.store.events().in_force().await?;
+    let year = chosen_year(&query, &in_force);
     let cities = city_names(&state, visitor.lang).await?;
-    let events: Vec<EventView> = state
-        .store
-        .events()
-        .published(&filter)
-        .await?
-        .iter()
-        .map(|p| view(p, visitor.lang, &cities))
-        .collect();
+    let events: Vec<EventView> = match year {
+        Some(year) => state
+            .store
+            .events()
+            .published(&filter, Some(year))
+            .await?
+            .iter()
+            .map(|p| view(p, visitor.lang, &cities))
+            .collect(),
+        None => Vec::new(),
+    };
     let months = by_month(&events);
     // Each year's plan in force, as a document (PDF, XLSX) and the decision it is appended to.
-    let plans: Vec<_> = state
-        .store
-        .events()
-        .in_force()
-        .await?
+    let plans: Vec<_> = in_force
         .iter()
         .map(|p| {
             context! {
-                id => p.id, decision => p.decision_id,
+                id => p.id, year => p.year, decision => p.decision_id,
                 title => megapolis_events::plan_title(visitor.lang, p.year, p.version),
             }
         })
@@ -170,12 +171,26 @@ pub async fn plan(
         &visitor,
         "events.html",
         context! {
-            months, plans, feed, kinds => EventKind::ALL.map(EventKind::as_str), cities => city_list,
+            months, plans, feed, kinds => EventKind::ALL.map(EventKind::as_str), cities => city_list, year,
             kind => query.get("kind"), city => query.get("city"), organiser => query.get("organiser"),
         },
     )
     .await;
     Ok(html)
+}
+
+/// The plan year the page shows: `?year=` when a plan of that year is in force, else the first
+/// year in force from this one on, else the last; none without a plan in force.
+fn chosen_year(query: &HashMap<String, String>, in_force: &[Plan]) -> Option<i32> {
+    let years: Vec<i32> = in_force.iter().map(|p| p.year).collect();
+    let asked = query
+        .get("year")
+        .and_then(|y| y.trim().parse::<i32>().ok())
+        .filter(|y| years.contains(y));
+    let this = crate::state::today().year();
+    asked
+        .or_else(|| years.iter().copied().find(|y| *y >= this))
+        .or_else(|| years.last().copied())
 }
 
 /// Percent-encodes a query value.
@@ -210,20 +225,23 @@ pub(crate) async fn event_page(
     problems: Vec<String>,
     status: StatusCode,
 ) -> PageResult {
-    let found = state
-        .store
-        .events()
-        .get(id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let published = state.store.events().is_published(&found).await?;
+    let events = state.store.events();
+    let live = events.get(id).await?.ok_or(AppError::NotFound)?;
+    // An event of a plan in force shows as approved; an amendment waits for the next version.
+    let approved = events.published_event(id).await?;
+    let published = approved.is_some();
     let insider = visitor
         .person
         .as_ref()
-        .is_some_and(|p| sees_all(p) || p.id == found.proposer_id);
+        .is_some_and(|p| sees_all(p) || p.id == live.proposer_id);
     if !published && !insider {
         return Err(AppError::NotFound);
     }
+    let pending = insider
+        && approved
+            .as_ref()
+            .is_some_and(|a| a.event != live.event || a.cancelled != live.cancelled);
+    let found = approved.unwrap_or(live);
     let cities = city_names(state, visitor.lang).await?;
     let event = view(&found, visitor.lang, &cities);
     let held = if published {
@@ -236,7 +254,7 @@ pub(crate) async fn event_page(
         visitor,
         "event.html",
         context! {
-            event, published, held, problems,
+            event, published, held, problems, pending,
             ics => format!("/api/v1/events.ics?organiser={}", urlencode(&found.event.organiser)),
         },
     )
