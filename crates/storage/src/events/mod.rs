@@ -1006,3 +1006,47 @@ pub fn sees_all(person: &Person) -> bool {
         || megapolis_events::is_president(person)
         || person.role == Role::Admin
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::db::on_pool;
+    use crate::Store;
+
+    /// A database at schema 23 with an approved version listing its events keeps that plan
+    /// through migration 26: the version keeps the event as it was.
+    #[tokio::test]
+    async fn migration_26_keeps_an_existing_approved_plan() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let url = format!("sqlite://{}", dir.path().join("old.db").display());
+        let store = Store::connect(&url).await.expect("connect");
+        store.migrate_up_to(23).await.expect("schema 23");
+        for sql in [
+            "INSERT INTO cities (code, name_ru, name_en, country_code, country_ru, country_en, status) \
+             VALUES ('minsk', 'Минск', 'Minsk', 'BY', 'Беларусь', 'Belarus', 'member')",
+            "INSERT INTO people (id, email, name, role, active) VALUES (1, 'a@example.org', 'A', 'secretariat', 1)",
+            "INSERT INTO event_proposals (id, year, kind, title_ru, title_en, description_ru, description_en, \
+             date_precision, starts_on, ends_on, city_code, venue, organiser, co_organisers, state, reason, \
+             proposer_id, sequence, cancelled, created_at, updated_at) VALUES (7, 2030, 'forum', 'Форум', '', '', '', \
+             'exact', '2030-05-10', '2030-05-12', 'minsk', '', 'minsk', '[]', 'accepted', '', 1, 2, 0, 'x', 'x')",
+            "INSERT INTO event_plans (id, year, version, state, proposals, remarks, created_by, created_at, decided_at) \
+             VALUES (3, 2030, 1, 'approved', '[7]', '', 'a', 'x', 'x')",
+        ] {
+            on_pool!(store, pool => sqlx::query(sql).execute(pool).await.map(|r| r.rows_affected()))
+                .expect(sql);
+        }
+        store.migrate().await.expect("schema 26");
+        let events = store.events();
+        let kept = events.plan_events(3).await.expect("read");
+        assert_eq!(
+            kept.iter()
+                .map(|e| (e.id, e.event.title_ru.as_str(), e.sequence))
+                .collect::<Vec<_>>(),
+            vec![(7, "Форум", 2)]
+        );
+        let published = events.published_event(7).await.expect("read");
+        assert_eq!(
+            published.map(|e| e.event.period.start.to_string()),
+            Some("2030-05-10".into())
+        );
+    }
+}
