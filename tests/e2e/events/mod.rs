@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 pub(crate) mod browser;
 mod calendar;
 mod held;
+mod merge;
 mod plan;
 
 /// `event` proposed by the Secretariat, accepted, put in a version the President approves: the

@@ -2,6 +2,7 @@
 -- its events as they were when it was drafted or submitted (a snapshot), so amending an event of
 -- an approved plan changes nothing published until the President approves a new version. The
 -- existing versions take their events' current fields, so an existing database keeps its plan.
+-- A duplicate proposal merged into another names it (no foreign key into its own table).
 CREATE TABLE event_plan_events (
     plan_id INTEGER NOT NULL REFERENCES event_plans(id),
     event_id INTEGER NOT NULL REFERENCES event_proposals(id),
@@ -36,3 +37,5 @@ FROM event_plans pl, json_each(pl.proposals) j
 JOIN event_proposals e ON e.id = j.value;
 
 ALTER TABLE event_plans DROP COLUMN proposals;
+
+ALTER TABLE event_proposals ADD COLUMN merged_into INTEGER;

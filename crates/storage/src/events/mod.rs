@@ -7,8 +7,9 @@ use crate::db::{now_utc, on_pool, on_tx, NamedRow, WriteTx};
 use crate::StorageError;
 use megapolis_domain::{CityCode, Person, Role};
 use megapolis_events::{
-    apply_plan, apply_proposal, blocking, clashes, format_date, parse_date, EventKind, NewProposal,
-    Period, PlanAction, PlanState, Precision, ProposalAction, ProposalState, Refusal,
+    absorb, apply_plan, apply_proposal, blocking, clashes, format_date, may_merge, parse_date,
+    EventKind, Merging, NewProposal, Period, PlanAction, PlanState, Precision, ProposalAction,
+    ProposalState, Refusal,
 };
 use serde::Serialize;
 
@@ -45,6 +46,7 @@ pub(crate) const TABLES: &[Table] = &[
             ("updated_at", Kind::Text),
             ("capacity", Kind::Int),
             ("report", Kind::Text),
+            ("merged_into", Kind::Int),
         ],
     },
     Table {
@@ -141,6 +143,8 @@ pub struct Proposal {
     pub capacity: Option<i64>,
     /// The short report after the event.
     pub report: String,
+    /// The proposal this duplicate was merged into.
+    pub merged_into: Option<i64>,
 }
 
 /// A numbered version of a year's plan; its events are kept as they were when it was drafted,
@@ -204,7 +208,7 @@ const SNAPSHOT: &str = "kind, title_ru, title_en, description_ru, description_en
 const PLANNED: &str = "SELECT e.id, e.year, s.kind, s.title_ru, s.title_en, s.description_ru, \
      s.description_en, s.date_precision, s.starts_on, s.ends_on, s.city_code, s.venue, s.organiser, \
      s.co_organisers, s.expected_participants, e.state, e.reason, e.proposer_id, p.name AS proposer_name, \
-     s.sequence, s.cancelled, e.created_at, s.updated_at, e.capacity, e.report \
+     s.sequence, s.cancelled, e.created_at, s.updated_at, e.capacity, e.report, e.merged_into \
      FROM event_plan_events s JOIN event_proposals e ON e.id = s.event_id \
      JOIN people p ON p.id = e.proposer_id";
 
@@ -260,6 +264,7 @@ fn proposal_of(row: &impl NamedRow) -> Result<Proposal, StorageError> {
         updated_at: text("updated_at")?,
         capacity: row.int_or_none("capacity")?,
         report: text("report")?,
+        merged_into: row.int_or_none("merged_into")?,
     })
 }
 
@@ -614,6 +619,95 @@ impl Events<'_> {
             published,
         )
         .await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
+    /// Merges the duplicates `others` into proposal `kept` (the consolidators, with `reason`):
+    /// the kept one absorbs their organisers and co-organisers (its SEQUENCE one higher), the
+    /// others become merged into it with the reason, which their proposers see. Events of the
+    /// plan in force change in a new draft version, as an amendment does. `Ok(Err(refusal))`
+    /// changes nothing; `NotFound` names a proposal that does not exist.
+    pub async fn merge(
+        &self,
+        person: &Person,
+        kept: i64,
+        others: &[i64],
+        reason: &str,
+    ) -> Result<Result<(), Refusal>, StorageError> {
+        let mut tx = self.begin_write().await?;
+        let found = proposal_in(&mut tx, kept).await?;
+        let mut absorbed = Vec::new();
+        for id in others {
+            if !absorbed.iter().any(|p: &Proposal| p.id == *id) {
+                absorbed.push(proposal_in(&mut tx, *id).await?);
+            }
+        }
+        let merging = |p: &Proposal| Merging {
+            id: p.id,
+            year: p.event.year,
+            state: p.state,
+        };
+        let all: Vec<Merging> = absorbed.iter().map(merging).collect();
+        if let Err(refusal) = may_merge(person, merging(&found), &all, reason) {
+            return Ok(Err(refusal));
+        }
+        let year = found.event.year;
+        let mut published = false;
+        for p in std::iter::once(&found).chain(&absorbed) {
+            match may_change_in(&mut tx, year, p.id).await? {
+                Ok(held) => published |= held,
+                Err(refusal) => return Ok(Err(refusal)),
+            }
+        }
+        let events: Vec<&NewProposal> = absorbed.iter().map(|p| &p.event).collect();
+        let co_organisers = absorb(&found.event, &events);
+        let co = serde_json::to_string(&co_organisers)
+            .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        let now = now_utc();
+        let actor = person.email.to_string();
+        on_tx!(tx, conn => sqlx::query(
+            "UPDATE event_proposals SET co_organisers = $1, sequence = sequence + 1, updated_at = $2 WHERE id = $3",
+        )
+        .bind(&co)
+        .bind(&now)
+        .bind(kept)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+        let ids: Vec<i64> = absorbed.iter().map(|p| p.id).collect();
+        tx.audit(&audit_entry(
+            &actor,
+            "merge",
+            "event_proposal",
+            &kept.to_string(),
+            Some(&serde_json::json!({ "co_organisers": found.event.co_organisers })),
+            Some(&serde_json::json!({ "co_organisers": co_organisers, "merged": ids, "reason": reason.trim() })),
+        ))
+        .await?;
+        for p in &absorbed {
+            on_tx!(tx, conn => sqlx::query(
+                "UPDATE event_proposals SET state = $1, merged_into = $2, reason = $3, updated_at = $4 WHERE id = $5",
+            )
+            .bind(ProposalState::Merged.as_str())
+            .bind(kept)
+            .bind(reason.trim())
+            .bind(&now)
+            .bind(p.id)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))?;
+            tx.audit(&audit_entry(
+                &actor,
+                ProposalState::Merged.as_str(),
+                "event_proposal",
+                &p.id.to_string(),
+                Some(&serde_json::json!({ "state": p.state.as_str(), "reason": p.reason })),
+                Some(&serde_json::json!({ "state": "merged", "into": kept, "reason": reason.trim() })),
+            ))
+            .await?;
+        }
+        settle_in(&mut tx, &actor, year, published).await?;
         tx.commit().await?;
         Ok(Ok(()))
     }

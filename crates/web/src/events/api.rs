@@ -53,6 +53,8 @@ pub struct ApiProposal {
     pub cancelled: bool,
     /// Grows on each change of an event in the feed.
     pub sequence: i64,
+    /// The proposal this duplicate was merged into (its state `merged`).
+    pub merged_into: Option<i64>,
 }
 
 impl From<&Proposal> for ApiProposal {
@@ -78,6 +80,7 @@ impl From<&Proposal> for ApiProposal {
             reason: Some(p.reason.clone()),
             cancelled: p.cancelled,
             sequence: p.sequence,
+            merged_into: p.merged_into,
         }
     }
 }
@@ -112,6 +115,15 @@ pub struct ApiNewProposal {
 #[allow(dead_code)]
 pub struct ApiReason {
     reason: Option<String>,
+}
+
+/// The duplicates to merge into a proposal, and why (required; their proposers see it).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ApiMerge {
+    /// Ids of the proposals merged into this one.
+    others: Vec<i64>,
+    reason: String,
 }
 
 /// The President's remarks; required to return a version.
@@ -206,6 +218,7 @@ fn field_message(field: &str, key: &str) -> String {
         "events-error-outside-year" => format!("{field} is outside the plan year"),
         "events-error-participants" => format!("{field} must be a whole number"),
         "events-error-decision" => format!("{field}: no published decision of the register"),
+        "events-error-others" => format!("{field} must be a list of proposal ids"),
         other => format!("{field}: {other}"),
     }
 }
@@ -537,6 +550,50 @@ proposal_action!(
     ProposalAction::Decline,
     "Declined with a reason the proposer sees (the Secretariat or the Expert Council)"
 );
+
+#[utoipa::path(post, path = "/api/v1/events/proposals/{id}/merge", tag = "events",
+    params(("id" = i64, Path, description = "the proposal kept")),
+    request_body = ApiMerge, security(("bearer" = [])),
+    responses((status = 200, description = "Merged: the kept proposal with the others' organisers and co-organisers among its co-organisers; the others are `merged` into it with the reason", body = ApiProposal),
+        (status = 401, body = ApiError),
+        (status = 403, description = "Not the Secretariat or the Expert Council", body = ApiError),
+        (status = 404, description = "No such proposal (the kept one or another)", body = ApiError),
+        (status = 409, description = "A proposal neither submitted nor accepted, or in a version with the President", body = ApiError),
+        (status = 422, description = "No other proposal, another plan year, or no reason; nothing is saved", body = ApiError)))]
+pub async fn merge_proposal(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    let person = person(&visitor)?;
+    let id = id_of(&id)?;
+    let f = text_fields(&body, &["reason"])?;
+    let others = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| {
+            v.get("others")?
+                .as_array()?
+                .iter()
+                .map(serde_json::Value::as_i64)
+                .collect::<Option<Vec<i64>>>()
+        })
+        .ok_or_else(|| {
+            let mut errors = FieldErrors::default();
+            errors.add("others", "events-error-others");
+            invalid(&errors)
+        })?;
+    state
+        .store
+        .events()
+        .merge(person, id, &others, &f["reason"])
+        .await
+        .map_err(fail)?
+        .map_err(|refusal| refused(&refusal))?;
+    let found = state.store.events().get(id).await.map_err(fail)?;
+    let found = found.ok_or_else(|| fail(AppError::NotFound))?;
+    Ok(Json(ApiProposal::from(&found)).into_response())
+}
 
 #[utoipa::path(post, path = "/api/v1/events/proposals/{id}/cancel", tag = "events",
     params(("id" = i64, Path, description = "proposal id")),
@@ -1015,6 +1072,7 @@ fn feed_event(state: &AppState, p: &Proposal) -> FeedEvent {
         withdraw_proposal,
         accept_proposal,
         decline_proposal,
+        merge_proposal,
         cancel_proposal,
         list_clashes,
         create_plan,
@@ -1029,6 +1087,7 @@ fn feed_event(state: &AppState, p: &Proposal) -> FeedEvent {
         ApiProposal,
         ApiNewProposal,
         ApiReason,
+        ApiMerge,
         ApiRemarks,
         ApiEventCreated,
         ApiClash,

@@ -24,6 +24,12 @@ pub fn capability() -> Capability {
                 SignedIn,
                 post(pages::act),
             ),
+            route(
+                "POST",
+                "/events/proposals/{id}/merge",
+                SignedIn,
+                post(pages::merge),
+            ),
             route("GET", "/events/plans", SignedIn, get(pages::plans)),
             route("POST", "/events/plans", STAFF, post(pages::create_plan)),
             route(
@@ -128,6 +134,12 @@ pub fn capability() -> Capability {
                 "/api/v1/events/proposals/{id}/decline",
                 SignedIn,
                 post(api::decline_proposal),
+            ),
+            route(
+                "POST",
+                "/api/v1/events/proposals/{id}/merge",
+                SignedIn,
+                post(api::merge_proposal),
             ),
             route(
                 "POST",

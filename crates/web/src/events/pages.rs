@@ -39,6 +39,7 @@ pub(crate) struct EventView {
     pub state: &'static str,
     pub reason: String,
     pub cancelled: bool,
+    pub merged_into: Option<i64>,
     pub proposer: String,
     /// The clashes it is in: (other id, kind, severity).
     pub flags: Vec<(i64, &'static str, &'static str)>,
@@ -88,6 +89,7 @@ pub(crate) fn view(p: &Proposal, lang: Lang, cities: &HashMap<String, String>) -
         state: p.state.as_str(),
         reason: p.reason.clone(),
         cancelled: p.cancelled,
+        merged_into: p.merged_into,
         proposer: p.proposer_name.clone(),
         flags: Vec::new(),
     }
@@ -410,6 +412,58 @@ pub async fn act(
         .await?
     {
         Ok(_) => Ok(see_other(&with_done(
+            &format!("/events/proposals#proposal-{id}"),
+            "saved",
+        ))),
+        Err(refusal) => {
+            proposals_page(
+                &state,
+                &visitor,
+                &ProposalInput::default(),
+                &FieldErrors::default(),
+                Some(refusal),
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MergeInput {
+    /// The ids of the duplicates, separated by commas or spaces.
+    #[serde(default)]
+    others: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Merges duplicates into proposal `id` from the consolidation page (a duplicate flag's form).
+pub async fn merge(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<String>,
+    CsrfForm(input): CsrfForm<MergeInput>,
+) -> PageResult {
+    let person = visitor.person.as_ref().ok_or(AppError::Forbidden)?;
+    let id: i64 = id.trim().parse().map_err(|_| AppError::NotFound)?;
+    let others: Option<Vec<i64>> = input
+        .others
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+        .map(|t| t.trim_start_matches('#').parse().ok())
+        .collect();
+    let outcome = match others {
+        Some(others) => {
+            state
+                .store
+                .events()
+                .merge(person, id, &others, &input.reason)
+                .await?
+        }
+        None => Err(Refusal::NothingToMerge),
+    };
+    match outcome {
+        Ok(()) => Ok(see_other(&with_done(
             &format!("/events/proposals#proposal-{id}"),
             "saved",
         ))),
