@@ -163,6 +163,21 @@ async fn a_calendar_reads_the_feeds_with_a_stable_uid_and_a_growing_sequence() {
         .await
         .expect("html");
     assert!(public.contains("2030-03-03"), "the approved days: {public}");
+    let plan_page = || async {
+        app.client
+            .get(app.url("/events?year=2030"))
+            .send()
+            .await
+            .expect("plan")
+            .text()
+            .await
+            .expect("html")
+    };
+    let before = plan_page().await;
+    assert!(
+        before.contains("2030-03-03") && !before.contains("2030-03-10"),
+        "{before}"
+    );
     // While the new version is with the President, the event does not change again.
     let plans = app.store.events().plans().await.expect("plans");
     let draft = plans
@@ -191,6 +206,11 @@ async fn a_calendar_reads_the_feeds_with_a_stable_uid_and_a_growing_sequence() {
     )
     .await;
     assert_eq!(status, 200, "{body}");
+    let after = plan_page().await;
+    assert!(
+        after.contains("2030-03-10") && !after.contains("2030-03-03"),
+        "the plan page follows the approval: {after}"
+    );
     let (_, second) = seen(&app, feed, &uid).await;
     let second = second.expect("still in the feed");
     assert_eq!(second.sequence, 1);
@@ -249,4 +269,53 @@ async fn a_calendar_reads_the_feeds_with_a_stable_uid_and_a_growing_sequence() {
         .await
         .expect("GET");
     assert_eq!(response.status(), 404);
+}
+
+/// The answer at `path`, asking for gzip or not: its `Content-Encoding` and its body unzipped.
+async fn fetched(app: &TestApp, path: &str, gzip: bool) -> (Option<String>, String) {
+    let mut request = app.client.get(app.url(path));
+    if gzip {
+        request = request.header("Accept-Encoding", "gzip, deflate");
+    }
+    let response = request.send().await.expect("GET");
+    assert_eq!(response.status(), 200, "{path}");
+    let encoding = response
+        .headers()
+        .get("content-encoding")
+        .and_then(|v| v.to_str().ok())
+        .map(String::from);
+    let bytes = response.bytes().await.expect("body");
+    let mut text = String::new();
+    if encoding.as_deref() == Some("gzip") {
+        use std::io::Read as _;
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_string(&mut text)
+            .expect("gzip");
+    } else {
+        text = String::from_utf8(bytes.to_vec()).expect("utf-8");
+    }
+    (encoding, text)
+}
+
+#[tokio::test]
+async fn the_feed_and_the_plan_page_go_gzipped_to_who_accepts_it_and_plain_to_others() {
+    let app = spawn_app().await;
+    for path in [
+        "/api/v1/events.ics",
+        "/api/v1/events.ics?kind=seminar",
+        "/events",
+    ] {
+        let (plain_encoding, plain) = fetched(&app, path, false).await;
+        let (encoding, unzipped) = fetched(&app, path, true).await;
+        assert_eq!(
+            (plain_encoding.as_deref(), encoding.as_deref()),
+            (None, Some("gzip")),
+            "{path}"
+        );
+        assert_eq!(unzipped, plain, "{path}: the same answer");
+        assert!(
+            plain.contains("BEGIN:VEVENT") || plain.contains("id=\"event-"),
+            "{path}: the demo's plan: {plain}"
+        );
+    }
 }

@@ -1,13 +1,14 @@
 //! The plan of events in the JSON API: proposals (propose, submit, withdraw, accept, decline,
 //! cancel), the clash list, the plan's versions (open, submit, approve, return) and the public
 //! calendar feed of the approved plans.
+use super::cache::Written;
 use crate::api::{fail, ApiError, ApiFieldError, ApiResult};
 use crate::auth::Visitor;
 use crate::error::{json_error, AppError};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use megapolis_domain::{FieldErrors, Person};
@@ -16,7 +17,7 @@ use megapolis_events::{
     clashes, format_date, Clash, EventKind, PlanAction, ProposalAction, ProposalInput,
     ProposalState, Refusal,
 };
-use megapolis_storage::events::{sees_all, EventFilter, EventsStamp, Plan, Proposal};
+use megapolis_storage::events::{sees_all, EventFilter, Plan, Proposal};
 use serde::Serialize;
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -936,6 +937,7 @@ pub(crate) fn filter_of(query: &HashMap<String, String>) -> Result<EventFilter, 
 pub async fn feed(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
 ) -> ApiResult {
     let filter = filter_of(&query)?;
     // Calendar programs poll the feeds: each filter's is written once per state of the plans.
@@ -946,8 +948,8 @@ pub async fn feed(
         filter.city.as_deref().unwrap_or_default(),
         filter.organiser.as_deref().unwrap_or_default()
     );
-    let body = match state.events_feeds.get(&stamp, &key) {
-        Some(body) => body,
+    let written = match state.events_feeds.get(&stamp, &key) {
+        Some(written) => written,
         None => {
             let events = state
                 .store
@@ -957,47 +959,12 @@ pub async fn feed(
                 .map_err(fail)?;
             let feed: Vec<FeedEvent> = events.iter().map(|p| feed_event(&state, p)).collect();
             let body = Bytes::from(write_calendar("Megapolis — plan of events", &feed));
-            state.events_feeds.put(stamp, key, body.clone());
-            body
+            let written = Written::new(body).await;
+            state.events_feeds.put(stamp, key, written.clone());
+            written
         }
     };
-    Ok((
-        [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
-        body,
-    )
-        .into_response())
-}
-
-/// The feeds written at one stamp of the plans, by filter; a new stamp empties it.
-#[derive(Default)]
-pub(crate) struct FeedCache {
-    last: std::sync::Mutex<Option<(EventsStamp, HashMap<String, Bytes>)>>,
-}
-
-/// The most filters kept at once: `organiser` is free text, so the filters are unbounded.
-const FEEDS_KEPT: usize = 64;
-
-impl FeedCache {
-    fn get(&self, stamp: &EventsStamp, key: &str) -> Option<Bytes> {
-        let last = self.last.lock().ok()?;
-        match last.as_ref() {
-            Some((at, feeds)) if at == stamp => feeds.get(key).cloned(),
-            _ => None,
-        }
-    }
-
-    fn put(&self, stamp: EventsStamp, key: String, body: Bytes) {
-        if let Ok(mut last) = self.last.lock() {
-            match last.as_mut() {
-                Some((at, feeds)) if *at == stamp => {
-                    if feeds.len() < FEEDS_KEPT {
-                        feeds.insert(key, body);
-                    }
-                }
-                _ => *last = Some((stamp, HashMap::from([(key, body)]))),
-            }
-        }
-    }
+    Ok(written.respond(&headers, "text/calendar; charset=utf-8"))
 }
 
 /// `GET /events/{id}/calendar.ics`: one event of a published plan, to add to a calendar; the

@@ -2,6 +2,7 @@
 //! duplicate flags (the rules of `megapolis_events`), the plan's versions approved by the
 //! President, the published plan by month with its filters, and the calendar feed.
 pub mod api;
+pub(crate) mod cache;
 pub mod held;
 pub mod pages;
 pub mod plan;

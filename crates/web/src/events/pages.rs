@@ -3,13 +3,14 @@
 //! proposals page: the form to propose, one's own proposals, and for the Secretariat, the Expert
 //! Council and the President every proposal with its clash flags and the buttons to decide.
 use super::api::{filter_of, year_clashes, Proposed};
+use super::cache::Written;
 use crate::auth::Visitor;
 use crate::error::AppError;
 use crate::forms::CsrfForm;
 use crate::render::{errors_map, render, see_other, with_done, PageResult};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::Extension;
 use megapolis_domain::{FieldErrors, Lang};
@@ -114,19 +115,47 @@ pub(crate) async fn city_names(
         .collect())
 }
 
-/// The approved plan by month, filtered.
+/// The approved plan of a year by month, filtered. Visitors not signed in all see the same page
+/// at one address in one language: it is written once per state of the approved plans.
 pub async fn plan(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
 ) -> PageResult {
-    let (filter, bad_kind) = match filter_of(&query) {
+    const HTML: &str = "text/html; charset=utf-8";
+    if visitor.person.is_some() {
+        return plan_page(&state, &visitor, &query).await;
+    }
+    let stamp = state.store.events().stamp().await?;
+    let key = format!("{}\n{}", visitor.lang.code(), visitor.location);
+    if let Some(written) = state.events_pages.get(&stamp, &key) {
+        return Ok(written.respond(&headers, HTML));
+    }
+    let page = plan_page(&state, &visitor, &query).await?;
+    if page.status() != StatusCode::OK {
+        return Ok(page);
+    }
+    let body = axum::body::to_bytes(page.into_body(), usize::MAX)
+        .await
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("reading the plan page: {e}")))?;
+    let written = Written::new(body).await;
+    state.events_pages.put(stamp, key, written.clone());
+    Ok(written.respond(&headers, HTML))
+}
+
+async fn plan_page(
+    state: &AppState,
+    visitor: &Visitor,
+    query: &HashMap<String, String>,
+) -> PageResult {
+    let (filter, bad_kind) = match filter_of(query) {
         Ok(filter) => (filter, false),
         Err(_) => (Default::default(), true),
     };
     let in_force = state.store.events().in_force().await?;
-    let year = chosen_year(&query, &in_force);
-    let cities = city_names(&state, visitor.lang).await?;
+    let year = chosen_year(query, &in_force);
+    let cities = city_names(state, visitor.lang).await?;
     let events: Vec<EventView> = match year {
         Some(year) => state
             .store
@@ -169,8 +198,8 @@ pub async fn plan(
     let mut city_list: Vec<(String, String)> = cities.into_iter().collect();
     city_list.sort_by(|a, b| a.1.cmp(&b.1));
     let html = render(
-        &state,
-        &visitor,
+        state,
+        visitor,
         "events.html",
         context! {
             months, plans, feed, kinds => EventKind::ALL.map(EventKind::as_str), cities => city_list, year,
