@@ -97,24 +97,25 @@ secretariat_token() { token_of secretariat@megapolis.example demo-secretariat-pa
 ms_since() { python3 -c "import time,sys; print(f'{(time.time() - float(sys.argv[1])) * 1000:.0f}')" "$1"; }
 now() { python3 -c 'import time; print(time.time())'; }
 
-# measure NAME PATH: one reader alone (the median of five), then wrk with CONNECTIONS
+# measure NAME PATH [HEADER]: one reader alone (the median of five), then wrk with CONNECTIONS
 # connections on THREADS threads for DURATION; prints a markdown row of each. A page that does
 # not answer 200 is skipped.
 measure() {
-    local name="$1" path="$2" status
-    status="$(curl -s -o "$WORK/page.html" -w '%{http_code}' "$BASE$path")"
+    # An optional third argument is a request header, e.g. "Accept-Encoding: gzip".
+    local name="$1" path="$2" header="${3:-X-Bench: 1}" status
+    status="$(curl -s -H "$header" -o "$WORK/page.html" -w '%{http_code}' "$BASE$path")"
     if [ "$status" != 200 ]; then
         log "GET $path answered $status: skipped"
         return
     fi
     # One reader alone first: the time of a single view, the median of five.
     local single
-    single="$(for _ in 1 2 3 4 5; do curl -s -o /dev/null -w '%{time_total}\n' "$BASE$path"; done |
+    single="$(for _ in 1 2 3 4 5; do curl -s -H "$header" -o /dev/null -w '%{time_total}\n' "$BASE$path"; done |
         sort -n | awk 'NR == 3 { printf "%.1f", $1 * 1000 }')"
     echo "| $name, one reader alone (median of 5) | $single ms |"
-    timeout 30 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s --timeout 10s "$BASE$path" >/dev/null
+    timeout 30 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s --timeout 10s -H "$header" "$BASE$path" >/dev/null
     local out rps p50 p99 errors
-    out="$(timeout 120 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s --latency "$BASE$path")"
+    out="$(timeout 120 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s --latency -H "$header" "$BASE$path")"
     echo "$out" >&2
     rps="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")"
     p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")"

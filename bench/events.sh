@@ -5,7 +5,8 @@
 # so that many overlap; then the clash check of the year (GET /api/v1/events/clashes, the rules
 # sweeping by date), the plan version opened, submitted and approved by the President (the
 # approval checks the blocking clashes again), and under wrk the calendar feed (whole and
-# filtered) and the public plan page. Prints markdown lines. Everything it starts it stops.
+# filtered) and the public plan page of the year. Prints markdown lines. Everything it starts it
+# stops.
 #
 #   bench/events.sh                                      # build, seed, measure
 #   BENCH_EVENTS=1000 BENCH_DURATION=10s bench/events.sh
@@ -92,7 +93,9 @@ echo "| Seed $EVENTS proposals through the API (propose, submit, accept: 3 write
 echo "| Clash check of the year's $EVENTS proposals ($CLASHES pairs flagged), GET …/clashes, median of 5 | $CLASH_MS ms |"
 echo "| The President's approval (the blocking clashes checked again in its transaction) | $APPROVE_MS ms |"
 measure "Calendar feed, whole plan ($EVENTS events)" "/api/v1/events.ics"
+measure "Calendar feed, whole plan, gzipped (as calendar programs ask)" "/api/v1/events.ics" "Accept-Encoding: gzip"
 measure "Calendar feed filtered by city (about a sixth)" "/api/v1/events.ics?city=minsk"
 measure "One event's calendar file" "/events/$((EVENTS / 2))/calendar.ics"
-measure "Public plan page, filtered by city" "/events?city=minsk"
-measure "Public plan page, whole plan" "/events"
+measure "Public plan page of $YEAR, filtered by city" "/events?year=$YEAR&city=minsk"
+measure "Public plan page of $YEAR, whole plan" "/events?year=$YEAR"
+measure "Public plan page of $YEAR, whole plan, gzipped (as browsers ask)" "/events?year=$YEAR" "Accept-Encoding: gzip"

@@ -351,6 +351,7 @@ const EXPECTED: &[Expect] = &[
     e("GET",  "/events/proposals",              "/events/proposals",              SIGNED_IN, 200),
     e("POST", "/events/proposals",              "/events/proposals",              ".AS.C.",  303),
     e("POST", "/events/proposals/{id}/act",     "/events/proposals/999999/act",   SIGNED_IN, 404),
+    e("POST", "/events/proposals/{id}/merge",   "/events/proposals/999999/merge", SIGNED_IN, 404),
     e("GET",  "/events/plans",                  "/events/plans",                  STAFF,     200),
     e("POST", "/events/plans",                  "/events/plans",                  STAFF,     303),
     e("POST", "/events/plans/{id}/act",         "/events/plans/999999/act",       SIGNED_IN, 404),
@@ -376,6 +377,7 @@ const EXPECTED: &[Expect] = &[
     e("POST", "/api/v1/events/proposals/{id}/withdraw", "/api/v1/events/proposals/999999/withdraw", SIGNED_IN, 404),
     e("POST", "/api/v1/events/proposals/{id}/accept", "/api/v1/events/proposals/999999/accept", SIGNED_IN, 404),
     e("POST", "/api/v1/events/proposals/{id}/decline", "/api/v1/events/proposals/999999/decline", SIGNED_IN, 404),
+    e("POST", "/api/v1/events/proposals/{id}/merge", "/api/v1/events/proposals/999999/merge", SIGNED_IN, 404),
     e("POST", "/api/v1/events/proposals/{id}/cancel", "/api/v1/events/proposals/999999/cancel", STAFF, 404),
     e("GET",  "/api/v1/events/clashes",         "/api/v1/events/clashes?year=2027", STAFF,   200),
     e("POST", "/api/v1/events/plans",           "/api/v1/events/plans",           STAFF,     201),
@@ -580,6 +582,9 @@ async fn send(
                 }))
             }
             ("POST", "/api/v1/events/plans/{id}/attach") => Some(json!({ "decision_id": 1 })),
+            ("POST", "/api/v1/events/proposals/{id}/merge") => {
+                Some(json!({ "others": [1], "reason": "Matrix" }))
+            }
             // A year of its own per visitor: one open plan version per year.
             ("POST", "/api/v1/events/plans") => Some(json!({ "year": 2040 + me.len() })),
             ("POST", "/api/v1/decisions" | "/api/v1/decisions/parse") => {
@@ -682,6 +687,9 @@ async fn send(
                     ("organiser", "secretariat".into()),
                 ],
                 "/events/proposals/{id}/act" => vec![("action", "submit".into())],
+                "/events/proposals/{id}/merge" => {
+                    vec![("others", "1".into()), ("reason", "Matrix".into())]
+                }
                 // A year of its own per visitor: one open plan version per year.
                 "/events/plans" => vec![("year", format!("{}", 2060 + me.len()))],
                 "/events/plans/{id}/act" => vec![("action", "submit".into())],

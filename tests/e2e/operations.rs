@@ -344,6 +344,15 @@ fn tables_of(dir: &Path) -> BTreeMap<String, BTreeSet<String>> {
                         "{table}.{column} added twice"
                     );
                 }
+                ["alter", "table", table, "drop", "column", column, ..] => {
+                    let columns: &mut BTreeSet<String> = tables
+                        .get_mut(*table)
+                        .unwrap_or_else(|| panic!("ALTER TABLE {table}: no such table"));
+                    assert!(
+                        columns.remove(*column),
+                        "{table}.{column} dropped but not there"
+                    );
+                }
                 ["drop", "table", table, ..] => {
                     assert!(
                         tables.remove(*table).is_some(),

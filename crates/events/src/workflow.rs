@@ -44,6 +44,10 @@ pub enum Refusal {
     UnknownCity(String),
     #[error("the plan has clashes that block approval: {}", describe(.0))]
     Blocked(Vec<Clash>),
+    #[error("version {0} of the plan is with the President: change its events after the decision")]
+    WithPresident(i64),
+    #[error("others: name at least one other proposal to merge")]
+    NothingToMerge,
 }
 
 /// `#3 and #7 (session)`, for each clash.
@@ -74,15 +78,21 @@ impl Refusal {
             Refusal::UnknownSolution(_) => "unknown_solution",
             Refusal::NotRegistered => "not_registered",
             Refusal::Blocked(_) => "blocking_clashes",
+            Refusal::WithPresident(_) => "with_president",
+            Refusal::NothingToMerge => "nothing_to_merge",
         }
     }
 
     /// 403 for who may not, 409 for the wrong state, 422 for a missing reason.
     pub fn status(&self) -> u16 {
         match self {
-            Refusal::WrongState(_) | Refusal::Blocked(_) | Refusal::NotHeldYet => 409,
+            Refusal::WrongState(_)
+            | Refusal::Blocked(_)
+            | Refusal::NotHeldYet
+            | Refusal::WithPresident(_) => 409,
             Refusal::NotRegistered => 404,
             Refusal::ReasonRequired
+            | Refusal::NothingToMerge
             | Refusal::UnknownCity(_)
             | Refusal::OtherYear(_)
             | Refusal::UnknownSolution(_) => 422,
@@ -141,6 +151,8 @@ pub enum ProposalState {
     Accepted,
     Declined,
     Withdrawn,
+    /// Merged into another proposal, a duplicate of it.
+    Merged,
 }
 
 impl ProposalState {
@@ -151,6 +163,7 @@ impl ProposalState {
             ProposalState::Accepted => "accepted",
             ProposalState::Declined => "declined",
             ProposalState::Withdrawn => "withdrawn",
+            ProposalState::Merged => "merged",
         }
     }
 
@@ -161,6 +174,7 @@ impl ProposalState {
             ProposalState::Accepted,
             ProposalState::Declined,
             ProposalState::Withdrawn,
+            ProposalState::Merged,
         ]
         .into_iter()
         .find(|s| s.as_str() == raw)
@@ -222,6 +236,57 @@ pub fn may_amend(state: ProposalState, person: &Person, own: bool) -> Result<(),
         S::Submitted | S::Accepted => Err(Refusal::NotConsolidator),
         other => Err(Refusal::WrongState(other.as_str())),
     }
+}
+
+/// A proposal taking part in a merge: its id, plan year and state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Merging {
+    pub id: i64,
+    pub year: i32,
+    pub state: ProposalState,
+}
+
+/// Whether `person` may merge the duplicates `others` into `kept` with `reason` (the proposers
+/// see it): the consolidators merge submitted or accepted proposals of one plan year, at least
+/// one other than the kept one.
+pub fn may_merge(
+    person: &Person,
+    kept: Merging,
+    others: &[Merging],
+    reason: &str,
+) -> Result<(), Refusal> {
+    use ProposalState as S;
+    if !may_consolidate(person) {
+        return Err(Refusal::NotConsolidator);
+    }
+    if others.is_empty() || others.iter().any(|o| o.id == kept.id) {
+        return Err(Refusal::NothingToMerge);
+    }
+    if reason.trim().is_empty() {
+        return Err(Refusal::ReasonRequired);
+    }
+    if let Some(other) = others.iter().find(|o| o.year != kept.year) {
+        return Err(Refusal::OtherYear(other.year));
+    }
+    match std::iter::once(&kept)
+        .chain(others)
+        .find(|p| !matches!(p.state, S::Submitted | S::Accepted))
+    {
+        Some(p) => Err(Refusal::WrongState(p.state.as_str())),
+        None => Ok(()),
+    }
+}
+
+/// The co-organisers of `kept` once it absorbs `others`: its own, then every organiser and
+/// co-organiser of the others it does not have yet, in order, each once.
+pub fn absorb(kept: &NewProposal, others: &[&NewProposal]) -> Vec<String> {
+    let mut all = kept.organisers();
+    for organiser in others.iter().flat_map(|o| o.organisers()) {
+        if !all.contains(&organiser) {
+            all.push(organiser);
+        }
+    }
+    all.split_off(1)
 }
 
 /// A plan version's life: each submission to the President is a numbered version; a returned or
@@ -331,6 +396,90 @@ mod tests {
         assert_eq!(
             may_amend(ProposalState::Declined, &staff, false),
             Err(Refusal::WrongState("declined"))
+        );
+    }
+
+    fn merging(id: i64, year: i32, state: ProposalState) -> Merging {
+        Merging { id, year, state }
+    }
+
+    #[test]
+    fn consolidators_merge_submitted_or_accepted_duplicates_of_one_year_with_a_reason() {
+        let staff = person(Role::Secretariat, None);
+        let council = person(Role::BodyMember, Some((COUNCIL_BODY, Position::Member)));
+        let city = person(Role::CityRep, None);
+        let kept = merging(1, 2030, ProposalState::Accepted);
+        let other = merging(2, 2030, ProposalState::Submitted);
+        assert_eq!(may_merge(&staff, kept, &[other], "Дубль"), Ok(()));
+        assert_eq!(may_merge(&council, kept, &[other], "Дубль"), Ok(()));
+        assert_eq!(
+            may_merge(&city, kept, &[other], "Дубль"),
+            Err(Refusal::NotConsolidator)
+        );
+        assert_eq!(
+            may_merge(&staff, kept, &[other], " "),
+            Err(Refusal::ReasonRequired)
+        );
+        assert_eq!(
+            may_merge(&staff, kept, &[], "Дубль"),
+            Err(Refusal::NothingToMerge)
+        );
+        assert_eq!(
+            may_merge(&staff, kept, &[kept], "Дубль"),
+            Err(Refusal::NothingToMerge)
+        );
+        assert_eq!(
+            may_merge(
+                &staff,
+                kept,
+                &[merging(3, 2031, ProposalState::Submitted)],
+                "Дубль"
+            ),
+            Err(Refusal::OtherYear(2031))
+        );
+        assert_eq!(
+            may_merge(
+                &staff,
+                kept,
+                &[merging(4, 2030, ProposalState::Draft)],
+                "Дубль"
+            ),
+            Err(Refusal::WrongState("draft"))
+        );
+        assert_eq!(
+            may_merge(
+                &staff,
+                merging(5, 2030, ProposalState::Merged),
+                &[other],
+                "Дубль"
+            ),
+            Err(Refusal::WrongState("merged"))
+        );
+    }
+
+    #[test]
+    fn the_kept_proposal_absorbs_the_others_organisers_once_each() {
+        let event = |organiser: &str, co: &[&str]| NewProposal {
+            year: 2030,
+            kind: crate::EventKind::Forum,
+            title_ru: "Форум".into(),
+            title_en: String::new(),
+            description_ru: String::new(),
+            description_en: String::new(),
+            precision: crate::Precision::Exact,
+            period: crate::Period::month(2030, 5).expect("May"),
+            city: CityCode::parse("minsk").expect("code"),
+            venue: String::new(),
+            organiser: organiser.into(),
+            co_organisers: co.iter().map(|c| c.to_string()).collect(),
+            expected_participants: None,
+        };
+        let kept = event("minsk", &["partner-a"]);
+        let first = event("expert-council", &["minsk", "partner-b"]);
+        let second = event("partner-a", &["partner-b", "kazan"]);
+        assert_eq!(
+            absorb(&kept, &[&first, &second]),
+            ["partner-a", "expert-council", "partner-b", "kazan"]
         );
     }
 

@@ -197,6 +197,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0023_events_held.sql"),
     ),
     (25, include_str!("../migrations/sqlite/0025_promotion.sql")),
+    (
+        26,
+        include_str!("../migrations/sqlite/0026_event_plan_snapshots.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -272,10 +276,14 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         25,
         include_str!("../migrations/postgres/0025_promotion.sql"),
     ),
+    (
+        26,
+        include_str!("../migrations/postgres/0026_event_plan_snapshots.sql"),
+    ),
 ];
 
 /// The schema version this build expects: the last migration's number.
-pub const SCHEMA_VERSION: i64 = 25;
+pub const SCHEMA_VERSION: i64 = 26;
 
 pub fn now_utc() -> String {
     OffsetDateTime::now_utc()
@@ -345,6 +353,12 @@ impl Store {
 
     /// Applies the migrations this database has not seen yet, each in its own transaction.
     pub async fn migrate(&self) -> Result<(), StorageError> {
+        self.migrate_up_to(SCHEMA_VERSION).await
+    }
+
+    /// Applies the migrations not seen yet up to version `last` (a test stops at an older
+    /// schema to check what a later migration does to its rows).
+    pub(crate) async fn migrate_up_to(&self, last: i64) -> Result<(), StorageError> {
         let migrations = match self.db {
             Db::Sqlite(_) => SQLITE_MIGRATIONS,
             Db::Postgres(_) => POSTGRES_MIGRATIONS,
@@ -362,7 +376,10 @@ impl Store {
                 "the database has schema version {applied}, newer than this program's {SCHEMA_VERSION}"
             )));
         }
-        for (version, sql) in migrations.iter().filter(|(v, _)| *v > applied) {
+        for (version, sql) in migrations
+            .iter()
+            .filter(|(v, _)| *v > applied && *v <= last)
+        {
             let mut tx = self.begin_write().await?;
             on_tx!(tx, conn => sqlx::raw_sql(sql).execute(conn).await.map(|r| r.rows_affected()))?;
             on_tx!(tx, conn => sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")

@@ -28,8 +28,10 @@ pub struct AppState {
     pub(crate) catalogue_search: Arc<crate::catalogue::index::SearchCache>,
     /// The similarity index of each consultation, rebuilt when its submissions change.
     pub(crate) similarity_cache: Arc<crate::consultations::index::IndexCache>,
-    /// The calendar feeds of the plan of events, kept while the plans have not changed.
-    pub(crate) events_feeds: Arc<crate::events::api::FeedCache>,
+    /// The calendar feeds of the plan of events, kept while the approved plans have not changed.
+    pub(crate) events_feeds: Arc<crate::events::cache::StampCache>,
+    /// The public plan pages for visitors not signed in, kept likewise.
+    pub(crate) events_pages: Arc<crate::events::cache::StampCache>,
     /// The association's key that signs certificates.
     pub(crate) issuer: Arc<crate::training::Issuer>,
     /// The navigation entries every capability registered.
@@ -52,6 +54,7 @@ impl AppState {
             catalogue_search: Arc::default(),
             similarity_cache: Arc::default(),
             events_feeds: Arc::default(),
+            events_pages: Arc::default(),
             issuer: Arc::new(issuer),
             nav: Arc::new(
                 crate::capabilities()

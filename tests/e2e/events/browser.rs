@@ -125,7 +125,7 @@ pub(crate) async fn proposal_to_approved_plan_in_the_feed(driver: &ChromeDriver,
         )),
         "{feed}"
     );
-    open_page(&president, app, "/events?city=minsk").await;
+    open_page(&president, app, &format!("/events?year={YEAR}&city=minsk")).await;
     let listed = text_of(&president, &format!("#event-{id}")).await;
     assert!(listed.contains("Browser forum of cities"), "{listed}");
     president.close().await.expect("close");

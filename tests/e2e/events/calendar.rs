@@ -2,7 +2,7 @@
 //! approved plan keeps its UID through a move and a cancellation while its SEQUENCE grows, stays
 //! in the feed as cancelled, has all-day dates (no time, so no zone to shift them) and UTC
 //! stamps; the event's own .ics (the "add to calendar" link) says the same.
-use super::{approved_plan, president_token, proposal};
+use super::{approve_amendment, approved_plan, president_token, proposal};
 use crate::support::{api_post as post, spawn_app, token_of, unescape, TestApp};
 use icalendar::{Calendar, Component, DatePerhapsTime, EventStatus};
 use serde_json::json;
@@ -110,7 +110,8 @@ async fn a_calendar_reads_the_feeds_with_a_stable_uid_and_a_growing_sequence() {
     assert!(page.contains(&format!("href=\"{own}\"")), "{page}");
 
     // A move of its dates: refused to a city and outside the plan year, then done by the
-    // Secretariat: the same UID, SEQUENCE 1, the new days.
+    // Secretariat in a new draft version: the feed keeps the approved days until the President
+    // approves that version; then the same UID, SEQUENCE 1, the new days.
     let amend = format!("/api/v1/events/proposals/{id}/amend");
     let mut moved = forum.clone();
     moved["starts_on"] = json!("2030-03-10");
@@ -144,6 +145,72 @@ async fn a_calendar_reads_the_feeds_with_a_stable_uid_and_a_growing_sequence() {
         (200, Some(1)),
         "{body}"
     );
+    for path in [feed, own.as_str()] {
+        let (_, waiting) = seen(&app, path, &uid).await;
+        assert_eq!(
+            waiting.as_ref(),
+            Some(&first),
+            "{path}: not before the approval"
+        );
+    }
+    let public = app
+        .client
+        .get(app.url(&format!("/events/{id}")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(public.contains("2030-03-03"), "the approved days: {public}");
+    let plan_page = || async {
+        app.client
+            .get(app.url("/events?year=2030"))
+            .send()
+            .await
+            .expect("plan")
+            .text()
+            .await
+            .expect("html")
+    };
+    let before = plan_page().await;
+    assert!(
+        before.contains("2030-03-03") && !before.contains("2030-03-10"),
+        "{before}"
+    );
+    // While the new version is with the President, the event does not change again.
+    let plans = app.store.events().plans().await.expect("plans");
+    let draft = plans
+        .iter()
+        .find(|p| p.year == 2030 && p.state.as_str() == "draft")
+        .expect("a draft version for the amendment");
+    let (status, _) = post(
+        &app,
+        &secretariat,
+        &format!("/api/v1/events/plans/{}/submit", draft.id),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, body) = post(&app, &secretariat, &amend, &moved).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("with_president")),
+        "{body}"
+    );
+    let (status, body) = post(
+        &app,
+        &president,
+        &format!("/api/v1/events/plans/{}/approve", draft.id),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let after = plan_page().await;
+    assert!(
+        after.contains("2030-03-10") && !after.contains("2030-03-03"),
+        "the plan page follows the approval: {after}"
+    );
     let (_, second) = seen(&app, feed, &uid).await;
     let second = second.expect("still in the feed");
     assert_eq!(second.sequence, 1);
@@ -161,6 +228,13 @@ async fn a_calendar_reads_the_feeds_with_a_stable_uid_and_a_growing_sequence() {
     )
     .await;
     assert_eq!(status, 200, "{body}");
+    let (_, waiting) = seen(&app, feed, &uid).await;
+    assert_eq!(
+        waiting.map(|w| (w.sequence, w.status)),
+        Some((1, Some(EventStatus::Confirmed))),
+        "not before the approval"
+    );
+    approve_amendment(&app, &secretariat, &president, 2030).await;
     for path in [feed, own.as_str()] {
         let (_, third) = seen(&app, path, &uid).await;
         let third = third.expect("a cancelled event stays");
@@ -195,4 +269,53 @@ async fn a_calendar_reads_the_feeds_with_a_stable_uid_and_a_growing_sequence() {
         .await
         .expect("GET");
     assert_eq!(response.status(), 404);
+}
+
+/// The answer at `path`, asking for gzip or not: its `Content-Encoding` and its body unzipped.
+async fn fetched(app: &TestApp, path: &str, gzip: bool) -> (Option<String>, String) {
+    let mut request = app.client.get(app.url(path));
+    if gzip {
+        request = request.header("Accept-Encoding", "gzip, deflate");
+    }
+    let response = request.send().await.expect("GET");
+    assert_eq!(response.status(), 200, "{path}");
+    let encoding = response
+        .headers()
+        .get("content-encoding")
+        .and_then(|v| v.to_str().ok())
+        .map(String::from);
+    let bytes = response.bytes().await.expect("body");
+    let mut text = String::new();
+    if encoding.as_deref() == Some("gzip") {
+        use std::io::Read as _;
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_string(&mut text)
+            .expect("gzip");
+    } else {
+        text = String::from_utf8(bytes.to_vec()).expect("utf-8");
+    }
+    (encoding, text)
+}
+
+#[tokio::test]
+async fn the_feed_and_the_plan_page_go_gzipped_to_who_accepts_it_and_plain_to_others() {
+    let app = spawn_app().await;
+    for path in [
+        "/api/v1/events.ics",
+        "/api/v1/events.ics?kind=seminar",
+        "/events",
+    ] {
+        let (plain_encoding, plain) = fetched(&app, path, false).await;
+        let (encoding, unzipped) = fetched(&app, path, true).await;
+        assert_eq!(
+            (plain_encoding.as_deref(), encoding.as_deref()),
+            (None, Some("gzip")),
+            "{path}"
+        );
+        assert_eq!(unzipped, plain, "{path}: the same answer");
+        assert!(
+            plain.contains("BEGIN:VEVENT") || plain.contains("id=\"event-"),
+            "{path}: the demo's plan: {plain}"
+        );
+    }
 }

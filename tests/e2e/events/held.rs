@@ -241,7 +241,7 @@ async fn a_seminar_fills_its_places_keeps_a_waiting_list_and_records_who_attende
     let future = app
         .store
         .events()
-        .published(&Default::default())
+        .published(&Default::default(), None)
         .await
         .expect("published")
         .into_iter()

@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 pub(crate) mod browser;
 mod calendar;
 mod held;
+mod merge;
 mod plan;
 
 /// `event` proposed by the Secretariat, accepted, put in a version the President approves: the
@@ -53,6 +54,26 @@ async fn approved_plan(
         assert_eq!(status, 200, "{action}: {body}");
     }
     (plan, id)
+}
+
+/// Submits the version of `year` an amendment opened and has the President approve it: its id.
+async fn approve_amendment(app: &TestApp, secretariat: &str, president: &str, year: i32) -> i64 {
+    let plans = app.store.events().plans().await.expect("plans");
+    let draft = plans
+        .iter()
+        .find(|p| p.year == year && p.state.as_str() == "draft")
+        .expect("the amendment opened a draft version");
+    for (who, action) in [(secretariat, "submit"), (president, "approve")] {
+        let (status, body) = post(
+            app,
+            who,
+            &format!("/api/v1/events/plans/{}/{action}", draft.id),
+            &json!({}),
+        )
+        .await;
+        assert_eq!(status, 200, "{action}: {body}");
+    }
+    draft.id
 }
 
 /// The President: the chair of the demo body "president", created for the test.
@@ -461,7 +482,8 @@ async fn a_city_proposal_goes_through_a_returned_version_to_the_approved_plan_an
         .expect("GET");
     assert_eq!(response.status(), 422);
 
-    // Cancelled: the same UID, SEQUENCE one higher, STATUS:CANCELLED.
+    // Cancelled, in a new version approved by the President: the same UID, SEQUENCE one
+    // higher, STATUS:CANCELLED; the version lists it as changed.
     let (status, body) = post(
         &app,
         &secretariat,
@@ -472,6 +494,13 @@ async fn a_city_proposal_goes_through_a_returned_version_to_the_approved_plan_an
     assert_eq!(
         (status, body["cancelled"].as_bool()),
         (200, Some(true)),
+        "{body}"
+    );
+    let v3 = approve_amendment(&app, &secretariat, &president, 2030).await;
+    let (_, body) = get(&app, None, &format!("/api/v1/events/plans/{v3}")).await;
+    assert_eq!(
+        (body["version"].as_i64(), &body["changed"], &body["added"]),
+        (Some(3), &json!([forum]), &json!([])),
         "{body}"
     );
     let events = vevents(&feed(&app, "").await.1);
@@ -490,7 +519,7 @@ async fn a_city_proposal_goes_through_a_returned_version_to_the_approved_plan_an
     // The pages: the plan by month with the filtered feed's link, the event, the proposals.
     let html = app
         .client
-        .get(app.url("/events?kind=forum"))
+        .get(app.url("/events?year=2030&kind=forum"))
         .send()
         .await
         .expect("GET")
@@ -765,13 +794,14 @@ async fn the_proposals_page_proposes_and_lists_ones_own() {
     let page = location(&response);
     let html = app.get(&client, &page).await.text().await.expect("html");
     assert!(html.contains("Семинар"), "{html}");
+    let next_year = time::OffsetDateTime::now_utc().year() + 1;
     let html = app
-        .get(&client, "/events")
+        .get(&client, &format!("/events?year={next_year}"))
         .await
         .text()
         .await
         .expect("html");
-    // The demo's approved plan, by month; a proposal not accepted is not in it.
+    // The demo's approved plan for next year, by month; a proposal not accepted is not in it.
     assert!(html.contains("Сессия Ассоциации"), "{html}");
     assert!(!html.contains("Конференция по открытым данным"), "{html}");
 }

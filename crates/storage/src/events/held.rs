@@ -134,7 +134,7 @@ impl Events<'_> {
         if event.cancelled {
             return Ok(Err(Refusal::WrongState("cancelled")));
         }
-        if !in_force_in(&mut tx, event.event.year).await?.contains(&id) {
+        if !in_force_in(&mut tx, event.event.year, id).await? {
             return Ok(Err(Refusal::WrongState("not-in-the-plan")));
         }
         let held: Option<String> = on_tx!(tx, conn => sqlx::query_scalar(

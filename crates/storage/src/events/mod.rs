@@ -7,8 +7,9 @@ use crate::db::{now_utc, on_pool, on_tx, NamedRow, WriteTx};
 use crate::StorageError;
 use megapolis_domain::{CityCode, Person, Role};
 use megapolis_events::{
-    apply_plan, apply_proposal, blocking, clashes, format_date, parse_date, EventKind, NewProposal,
-    Period, PlanAction, PlanState, Precision, ProposalAction, ProposalState, Refusal,
+    absorb, apply_plan, apply_proposal, blocking, clashes, format_date, may_merge, parse_date,
+    EventKind, Merging, NewProposal, Period, PlanAction, PlanState, Precision, ProposalAction,
+    ProposalState, Refusal,
 };
 use serde::Serialize;
 
@@ -45,6 +46,7 @@ pub(crate) const TABLES: &[Table] = &[
             ("updated_at", Kind::Text),
             ("capacity", Kind::Int),
             ("report", Kind::Text),
+            ("merged_into", Kind::Int),
         ],
     },
     Table {
@@ -55,13 +57,36 @@ pub(crate) const TABLES: &[Table] = &[
             ("year", Kind::Int),
             ("version", Kind::Int),
             ("state", Kind::Text),
-            ("proposals", Kind::Text),
             ("remarks", Kind::Text),
             ("created_by", Kind::Text),
             ("created_at", Kind::Text),
             ("decided_by", Kind::Text),
             ("decided_at", Kind::Text),
             ("decision_id", Kind::Int),
+        ],
+    },
+    Table {
+        name: "event_plan_events",
+        identity: false,
+        columns: &[
+            ("plan_id", Kind::Int),
+            ("event_id", Kind::Int),
+            ("kind", Kind::Text),
+            ("title_ru", Kind::Text),
+            ("title_en", Kind::Text),
+            ("description_ru", Kind::Text),
+            ("description_en", Kind::Text),
+            ("date_precision", Kind::Text),
+            ("starts_on", Kind::Text),
+            ("ends_on", Kind::Text),
+            ("city_code", Kind::Text),
+            ("venue", Kind::Text),
+            ("organiser", Kind::Text),
+            ("co_organisers", Kind::Text),
+            ("expected_participants", Kind::Int),
+            ("sequence", Kind::Int),
+            ("cancelled", Kind::Bool),
+            ("updated_at", Kind::Text),
         ],
     },
     Table {
@@ -118,16 +143,18 @@ pub struct Proposal {
     pub capacity: Option<i64>,
     /// The short report after the event.
     pub report: String,
+    /// The proposal this duplicate was merged into.
+    pub merged_into: Option<i64>,
 }
 
-/// A numbered version of a year's plan.
+/// A numbered version of a year's plan; its events are kept as they were when it was drafted,
+/// refreshed until it is submitted (see [`Events::plan_events`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Plan {
     pub id: i64,
     pub year: i32,
     pub version: i64,
     pub state: PlanState,
-    pub proposals: Vec<i64>,
     /// The President's remarks when returned.
     pub remarks: String,
     pub created_by: String,
@@ -138,14 +165,12 @@ pub struct Plan {
     pub decision_id: Option<i64>,
 }
 
-/// The state of the proposals and plan versions at a moment (see [`Events::stamp`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The state of the approved plans at a moment (see [`Events::stamp`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EventsStamp {
-    proposals: i64,
-    changed: Option<String>,
-    sequences: i64,
-    plans: i64,
+    approved: i64,
     decided: Option<String>,
+    attached: i64,
 }
 
 /// What the public plan and the feed are filtered by.
@@ -172,6 +197,25 @@ impl EventFilter {
 
 const PROPOSAL: &str = "SELECT e.*, p.name AS proposer_name FROM event_proposals e \
      JOIN people p ON p.id = e.proposer_id";
+
+/// What a plan version keeps of each of its events.
+const SNAPSHOT: &str = "kind, title_ru, title_en, description_ru, description_en, date_precision, \
+     starts_on, ends_on, city_code, venue, organiser, co_organisers, expected_participants, sequence, \
+     cancelled, updated_at";
+
+/// A plan version's events as it keeps them (`s`), with what is not part of the plan (state,
+/// proposer, capacity, report) read from the proposal; the columns of [`PROPOSAL`].
+const PLANNED: &str = "SELECT e.id, e.year, s.kind, s.title_ru, s.title_en, s.description_ru, \
+     s.description_en, s.date_precision, s.starts_on, s.ends_on, s.city_code, s.venue, s.organiser, \
+     s.co_organisers, s.expected_participants, e.state, e.reason, e.proposer_id, p.name AS proposer_name, \
+     s.sequence, s.cancelled, e.created_at, s.updated_at, e.capacity, e.report, e.merged_into \
+     FROM event_plan_events s JOIN event_proposals e ON e.id = s.event_id \
+     JOIN people p ON p.id = e.proposer_id";
+
+/// The plans in force: of each year (of year `$1`, any when negative) the latest approved version.
+const IN_FORCE: &str = "SELECT pl.id FROM event_plans pl WHERE pl.state = 'approved' \
+     AND ($1 < 0 OR pl.year = $1) AND NOT EXISTS (SELECT 1 FROM event_plans later \
+     WHERE later.year = pl.year AND later.state = 'approved' AND later.version > pl.version)";
 
 fn corrupt(what: &str, value: &str) -> StorageError {
     StorageError::Corrupt(format!("event {what} {value:?}"))
@@ -220,20 +264,18 @@ fn proposal_of(row: &impl NamedRow) -> Result<Proposal, StorageError> {
         updated_at: text("updated_at")?,
         capacity: row.int_or_none("capacity")?,
         report: text("report")?,
+        merged_into: row.int_or_none("merged_into")?,
     })
 }
 
 fn plan_of(row: &impl NamedRow) -> Result<Plan, StorageError> {
     let state = row.text("state")?;
-    let proposals = row.text("proposals")?;
     let year = row.int("year")?;
     Ok(Plan {
         id: row.int("id")?,
         year: i32::try_from(year).map_err(|_| corrupt("plan year", &year.to_string()))?,
         version: row.int("version")?,
         state: PlanState::parse(&state).ok_or_else(|| corrupt("plan state", &state))?,
-        proposals: serde_json::from_str(&proposals)
-            .map_err(|_| corrupt("plan proposals", &proposals))?,
         remarks: row.text("remarks")?,
         created_by: row.text("created_by")?,
         created_at: row.text("created_at")?,
@@ -256,18 +298,127 @@ async fn proposal_in(tx: &mut WriteTx, id: i64) -> Result<Proposal, StorageError
     found.ok_or_else(|| StorageError::NotFound(format!("event proposal {id}")))
 }
 
-/// The events of the plan in force for `year` (its latest approved version), read in the
-/// transaction.
-async fn in_force_in(tx: &mut WriteTx, year: i32) -> Result<Vec<i64>, StorageError> {
-    let proposals: Option<String> = on_tx!(tx, conn => sqlx::query_scalar(
-        "SELECT proposals FROM event_plans WHERE year = $1 AND state = 'approved' ORDER BY version DESC LIMIT 1",
+/// Whether event `id` is in the plan in force for `year`, read in the transaction.
+async fn in_force_in(tx: &mut WriteTx, year: i32, id: i64) -> Result<bool, StorageError> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM event_plan_events WHERE event_id = $2 AND plan_id IN ({IN_FORCE})"
+    );
+    let found: i64 = on_tx!(tx, conn => sqlx::query_scalar(&sql)
+        .bind(i64::from(year))
+        .bind(id)
+        .fetch_one(conn)
+        .await?);
+    Ok(found > 0)
+}
+
+/// Makes plan version `plan_id` keep the accepted proposals of `year` as they are now.
+async fn snapshot_in(tx: &mut WriteTx, plan_id: i64, year: i32) -> Result<(), StorageError> {
+    on_tx!(tx, conn => sqlx::query("DELETE FROM event_plan_events WHERE plan_id = $1")
+        .bind(plan_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    let sql = format!(
+        "INSERT INTO event_plan_events (plan_id, event_id, {SNAPSHOT}) SELECT $1, id, {SNAPSHOT} \
+         FROM event_proposals WHERE year = $2 AND state = 'accepted'"
+    );
+    on_tx!(tx, conn => sqlx::query(&sql)
+        .bind(plan_id)
+        .bind(i64::from(year))
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The version of `year` still open (in draft or with the President): id, number and state.
+async fn open_version_in(
+    tx: &mut WriteTx,
+    year: i32,
+) -> Result<Option<(i64, i64, PlanState)>, StorageError> {
+    let row: Option<(i64, i64, String)> = on_tx!(tx, conn => sqlx::query_as(
+        "SELECT id, version, state FROM event_plans WHERE year = $1 AND state IN ('draft', 'submitted')",
     )
     .bind(i64::from(year))
     .fetch_optional(conn)
     .await?);
-    match proposals {
-        None => Ok(Vec::new()),
-        Some(text) => serde_json::from_str(&text).map_err(|_| corrupt("plan proposals", &text)),
+    row.map(|(id, version, state)| {
+        PlanState::parse(&state)
+            .map(|s| (id, version, s))
+            .ok_or_else(|| corrupt("plan state", &state))
+    })
+    .transpose()
+}
+
+/// Opens version n + 1 of `year`'s plan, keeping the accepted proposals as they are now.
+async fn new_version_in(tx: &mut WriteTx, actor: &str, year: i32) -> Result<i64, StorageError> {
+    let last: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
+        "SELECT MAX(version) FROM event_plans WHERE year = $1",
+    )
+    .bind(i64::from(year))
+    .fetch_one(conn)
+    .await?);
+    let version = last.unwrap_or(0) + 1;
+    let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+        "INSERT INTO event_plans (year, version, state, remarks, created_by, created_at) \
+         VALUES ($1, $2, $3, '', $4, $5) RETURNING id",
+    )
+    .bind(i64::from(year))
+    .bind(version)
+    .bind(PlanState::Draft.as_str())
+    .bind(actor)
+    .bind(now_utc())
+    .fetch_one(conn)
+    .await?);
+    snapshot_in(tx, id, year).await?;
+    tx.audit(&audit_entry(
+        actor,
+        "create",
+        "event_plan",
+        &id.to_string(),
+        None,
+        Some(&serde_json::json!({ "year": year, "version": version })),
+    ))
+    .await?;
+    Ok(id)
+}
+
+/// Whether event `id` of `year` may change now: not while the version with the President holds
+/// it or the plan in force does (the President decides on what was submitted). `Ok(published)`:
+/// whether the plan in force holds it, so the change needs a new version.
+async fn may_change_in(
+    tx: &mut WriteTx,
+    year: i32,
+    id: i64,
+) -> Result<Result<bool, Refusal>, StorageError> {
+    let published = in_force_in(tx, year, id).await?;
+    if let Some((plan, version, PlanState::Submitted)) = open_version_in(tx, year).await? {
+        let held: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM event_plan_events WHERE plan_id = $1 AND event_id = $2",
+        )
+        .bind(plan)
+        .bind(id)
+        .fetch_one(conn)
+        .await?);
+        if published || held > 0 {
+            return Ok(Err(Refusal::WithPresident(version)));
+        }
+    }
+    Ok(Ok(published))
+}
+
+/// After a change to a proposal of `year`: the draft version keeps the proposals as they are
+/// now; a change to an event of the plan in force (`published`) opens a draft when none is open.
+async fn settle_in(
+    tx: &mut WriteTx,
+    actor: &str,
+    year: i32,
+    published: bool,
+) -> Result<(), StorageError> {
+    match open_version_in(tx, year).await? {
+        Some((plan, _, PlanState::Draft)) => snapshot_in(tx, plan, year).await,
+        None if published => new_version_in(tx, actor, year).await.map(|_| ()),
+        _ => Ok(()),
     }
 }
 
@@ -401,12 +552,15 @@ impl Events<'_> {
             }),
         ))
         .await?;
+        settle_in(&mut tx, &person.email.to_string(), found.event.year, false).await?;
         tx.commit().await?;
         Ok(Ok(next))
     }
 
-    /// Changes proposal `id`'s text and dates to `changed` (a move), its plan year kept: the
-    /// feed's SEQUENCE grows. `Ok(Err(refusal))` changes nothing.
+    /// Changes proposal `id`'s text and dates to `changed` (a move), its plan year kept, its
+    /// SEQUENCE one higher. An event of the plan in force changes in a new draft version, for the
+    /// President to approve; the published plan stays as approved until then. `Ok(Err(refusal))`
+    /// changes nothing.
     pub async fn amend(
         &self,
         person: &Person,
@@ -423,6 +577,10 @@ impl Events<'_> {
         if changed.year != found.event.year {
             return Ok(Err(Refusal::OtherYear(found.event.year)));
         }
+        let published = match may_change_in(&mut tx, found.event.year, id).await? {
+            Ok(published) => published,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
         let known: i64 = on_tx!(tx, conn => sqlx::query_scalar(
             "SELECT COUNT(*) FROM cities WHERE code = $1",
         )
@@ -467,6 +625,102 @@ impl Events<'_> {
             Some(changed),
         ))
         .await?;
+        settle_in(
+            &mut tx,
+            &person.email.to_string(),
+            found.event.year,
+            published,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
+    /// Merges the duplicates `others` into proposal `kept` (the consolidators, with `reason`):
+    /// the kept one absorbs their organisers and co-organisers (its SEQUENCE one higher), the
+    /// others become merged into it with the reason, which their proposers see. Events of the
+    /// plan in force change in a new draft version, as an amendment does. `Ok(Err(refusal))`
+    /// changes nothing; `NotFound` names a proposal that does not exist.
+    pub async fn merge(
+        &self,
+        person: &Person,
+        kept: i64,
+        others: &[i64],
+        reason: &str,
+    ) -> Result<Result<(), Refusal>, StorageError> {
+        let mut tx = self.begin_write().await?;
+        let found = proposal_in(&mut tx, kept).await?;
+        let mut absorbed = Vec::new();
+        for id in others {
+            if !absorbed.iter().any(|p: &Proposal| p.id == *id) {
+                absorbed.push(proposal_in(&mut tx, *id).await?);
+            }
+        }
+        let merging = |p: &Proposal| Merging {
+            id: p.id,
+            year: p.event.year,
+            state: p.state,
+        };
+        let all: Vec<Merging> = absorbed.iter().map(merging).collect();
+        if let Err(refusal) = may_merge(person, merging(&found), &all, reason) {
+            return Ok(Err(refusal));
+        }
+        let year = found.event.year;
+        let mut published = false;
+        for p in std::iter::once(&found).chain(&absorbed) {
+            match may_change_in(&mut tx, year, p.id).await? {
+                Ok(held) => published |= held,
+                Err(refusal) => return Ok(Err(refusal)),
+            }
+        }
+        let events: Vec<&NewProposal> = absorbed.iter().map(|p| &p.event).collect();
+        let co_organisers = absorb(&found.event, &events);
+        let co = serde_json::to_string(&co_organisers)
+            .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        let now = now_utc();
+        let actor = person.email.to_string();
+        on_tx!(tx, conn => sqlx::query(
+            "UPDATE event_proposals SET co_organisers = $1, sequence = sequence + 1, updated_at = $2 WHERE id = $3",
+        )
+        .bind(&co)
+        .bind(&now)
+        .bind(kept)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+        let ids: Vec<i64> = absorbed.iter().map(|p| p.id).collect();
+        tx.audit(&audit_entry(
+            &actor,
+            "merge",
+            "event_proposal",
+            &kept.to_string(),
+            Some(&serde_json::json!({ "co_organisers": found.event.co_organisers })),
+            Some(&serde_json::json!({ "co_organisers": co_organisers, "merged": ids, "reason": reason.trim() })),
+        ))
+        .await?;
+        for p in &absorbed {
+            on_tx!(tx, conn => sqlx::query(
+                "UPDATE event_proposals SET state = $1, merged_into = $2, reason = $3, updated_at = $4 WHERE id = $5",
+            )
+            .bind(ProposalState::Merged.as_str())
+            .bind(kept)
+            .bind(reason.trim())
+            .bind(&now)
+            .bind(p.id)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))?;
+            tx.audit(&audit_entry(
+                &actor,
+                ProposalState::Merged.as_str(),
+                "event_proposal",
+                &p.id.to_string(),
+                Some(&serde_json::json!({ "state": p.state.as_str(), "reason": p.reason })),
+                Some(&serde_json::json!({ "state": "merged", "into": kept, "reason": reason.trim() })),
+            ))
+            .await?;
+        }
+        settle_in(&mut tx, &actor, year, published).await?;
         tx.commit().await?;
         Ok(Ok(()))
     }
@@ -555,20 +809,24 @@ impl Events<'_> {
     }
 
     /// Cancels an event (staff): it stays in the plan and the feed, marked cancelled, its
-    /// sequence one higher. Cancelling a cancelled event changes nothing.
-    pub async fn cancel(&self, actor: &str, id: i64, reason: &str) -> Result<(), StorageError> {
+    /// sequence one higher, once the President approves the version that cancels it (opened
+    /// here when none is). Cancelling a cancelled event changes nothing; `Ok(Err(refusal))`
+    /// neither.
+    pub async fn cancel(
+        &self,
+        actor: &str,
+        id: i64,
+        reason: &str,
+    ) -> Result<Result<(), Refusal>, StorageError> {
         let mut tx = self.begin_write().await?;
-        let cancelled: Option<bool> = on_tx!(tx, conn => sqlx::query_scalar(
-            "SELECT cancelled FROM event_proposals WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(conn)
-        .await?);
-        match cancelled {
-            None => return Err(StorageError::NotFound(format!("event {id}"))),
-            Some(true) => return Ok(()),
-            Some(false) => {}
+        let found = proposal_in(&mut tx, id).await?;
+        if found.cancelled {
+            return Ok(Ok(()));
         }
+        let published = match may_change_in(&mut tx, found.event.year, id).await? {
+            Ok(published) => published,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
         on_tx!(tx, conn => sqlx::query(
             "UPDATE event_proposals SET cancelled = $1, reason = $2, sequence = sequence + 1, updated_at = $3 WHERE id = $4",
         )
@@ -591,7 +849,9 @@ impl Events<'_> {
             }),
         ))
         .await?;
-        tx.commit().await
+        settle_in(&mut tx, actor, found.event.year, published).await?;
+        tx.commit().await?;
+        Ok(Ok(()))
     }
 
     pub async fn get(&self, id: i64) -> Result<Option<Proposal>, StorageError> {
@@ -630,55 +890,27 @@ impl Events<'_> {
     /// A version still in draft or with the President must be decided first: `Conflict`.
     pub async fn create_plan(&self, actor: &str, year: i32) -> Result<i64, StorageError> {
         let mut tx = self.begin_write().await?;
-        let open: i64 = on_tx!(tx, conn => sqlx::query_scalar(
-            "SELECT COUNT(*) FROM event_plans WHERE year = $1 AND state IN ('draft', 'submitted')",
-        )
-        .bind(i64::from(year))
-        .fetch_one(conn)
-        .await?);
-        if open > 0 {
+        if open_version_in(&mut tx, year).await?.is_some() {
             return Err(StorageError::Conflict(format!(
                 "the plan for {year} already has a version in draft or with the President"
             )));
         }
-        let last: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
-            "SELECT MAX(version) FROM event_plans WHERE year = $1",
-        )
-        .bind(i64::from(year))
-        .fetch_one(conn)
-        .await?);
-        let ids: Vec<i64> = on_tx!(tx, conn => sqlx::query_scalar(
-            "SELECT id FROM event_proposals WHERE year = $1 AND state = 'accepted' ORDER BY starts_on, id",
-        )
-        .bind(i64::from(year))
-        .fetch_all(conn)
-        .await?);
-        let ids_text =
-            serde_json::to_string(&ids).map_err(|e| StorageError::Corrupt(e.to_string()))?;
-        let version = last.unwrap_or(0) + 1;
-        let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
-            "INSERT INTO event_plans (year, version, state, proposals, remarks, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, '', $5, $6) RETURNING id",
-        )
-        .bind(i64::from(year))
-        .bind(version)
-        .bind(PlanState::Draft.as_str())
-        .bind(&ids_text)
-        .bind(actor)
-        .bind(now_utc())
-        .fetch_one(conn)
-        .await?);
-        tx.audit(&audit_entry(
-            actor,
-            "create",
-            "event_plan",
-            &id.to_string(),
-            None,
-            Some(&serde_json::json!({ "year": year, "version": version, "proposals": ids })),
-        ))
-        .await?;
+        let id = new_version_in(&mut tx, actor, year).await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// The events plan version `plan_id` keeps, as it keeps them, by start.
+    pub async fn plan_events(&self, plan_id: i64) -> Result<Vec<Proposal>, StorageError> {
+        let sql = format!("{PLANNED} WHERE s.plan_id = $1 ORDER BY s.starts_on, e.id");
+        let list = on_pool!(self, pool => sqlx::query(&sql)
+            .bind(plan_id)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(proposal_of)
+            .collect::<Result<Vec<_>, StorageError>>()?);
+        Ok(list)
     }
 
     pub async fn plan(&self, id: i64) -> Result<Option<Plan>, StorageError> {
@@ -725,18 +957,22 @@ impl Events<'_> {
             Ok(next) => next,
             Err(refusal) => return Ok(Err(refusal)),
         };
+        // The version keeps its events as submitted; the President decides on those.
+        if next == PlanState::Submitted {
+            snapshot_in(&mut tx, id, plan.year).await?;
+        }
         if next == PlanState::Approved {
-            let sql = format!("{PROPOSAL} WHERE e.year = $1 ORDER BY e.id");
-            let year = on_tx!(tx, conn => sqlx::query(&sql)
-                .bind(i64::from(plan.year))
+            let sql = format!("{PLANNED} WHERE s.plan_id = $1");
+            let kept = on_tx!(tx, conn => sqlx::query(&sql)
+                .bind(id)
                 .fetch_all(conn)
                 .await?
                 .iter()
                 .map(proposal_of)
                 .collect::<Result<Vec<_>, StorageError>>()?);
-            let candidates: Vec<_> = year
+            let candidates: Vec<_> = kept
                 .iter()
-                .filter(|p| plan.proposals.contains(&p.id) && !p.cancelled)
+                .filter(|p| !p.cancelled)
                 .map(|p| p.event.candidate(p.id))
                 .collect();
             let blocked = blocking(&clashes(&candidates));
@@ -777,73 +1013,97 @@ impl Events<'_> {
         Ok(Ok(next))
     }
 
-    /// What the calendar feeds are made of, summed up: a feed written at this stamp is current.
-    /// Every change a feed shows moves it (a proposal's state or text moves `updated_at`, and a
-    /// move or cancellation `sequence`; a version's decision `decided_at`).
+    /// What the published plan and its feeds are made of, summed up: the approved versions keep
+    /// their events unchanged, so a page or feed written at this stamp is current until another
+    /// version is approved or a version is attached to a decision.
     pub async fn stamp(&self) -> Result<EventsStamp, StorageError> {
-        let (proposals, changed, sequences, plans, decided): (
-            i64,
-            Option<String>,
-            i64,
-            i64,
-            Option<String>,
-        ) = on_pool!(self, pool => sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM event_proposals), (SELECT MAX(updated_at) FROM event_proposals), \
-             (SELECT CAST(COALESCE(SUM(sequence), 0) AS BIGINT) FROM event_proposals), (SELECT COUNT(*) FROM event_plans), \
-             (SELECT MAX(decided_at) FROM event_plans)",
+        let (approved, decided, attached): (i64, Option<String>, i64) = on_pool!(self, pool => sqlx::query_as(
+            "SELECT COUNT(*), MAX(decided_at), COUNT(decision_id) FROM event_plans WHERE state = 'approved'",
         )
         .fetch_one(pool)
         .await?);
         Ok(EventsStamp {
-            proposals,
-            changed,
-            sequences,
-            plans,
+            approved,
             decided,
+            attached,
         })
     }
 
     /// The plan in force of each year (its latest approved version), by year.
     pub async fn in_force(&self) -> Result<Vec<Plan>, StorageError> {
-        let mut in_force: std::collections::BTreeMap<i32, Plan> = std::collections::BTreeMap::new();
-        for plan in self.plans().await? {
-            if plan.state == PlanState::Approved {
-                // By version within a year: the last approved one stays.
-                in_force.insert(plan.year, plan);
-            }
-        }
-        Ok(in_force.into_values().collect())
-    }
-
-    /// Whether `event` is in the plan in force of its year (without reading every event).
-    pub async fn is_published(&self, event: &Proposal) -> Result<bool, StorageError> {
-        Ok(self
-            .in_force()
+        let sql = format!("SELECT * FROM event_plans WHERE id IN ({IN_FORCE}) ORDER BY year");
+        let list = on_pool!(self, pool => sqlx::query(&sql)
+            .bind(-1_i64)
+            .fetch_all(pool)
             .await?
             .iter()
-            .any(|plan| plan.year == event.event.year && plan.proposals.contains(&event.id)))
+            .map(plan_of)
+            .collect::<Result<Vec<_>, StorageError>>()?);
+        Ok(list)
     }
 
-    /// The events of the approved plans (the latest approved version of each year), cancelled
-    /// ones included, by start; only those `filter` admits.
-    pub async fn published(&self, filter: &EventFilter) -> Result<Vec<Proposal>, StorageError> {
-        let ids: std::collections::HashSet<i64> = self
-            .in_force()
+    /// How many events the plans in force hold, cancelled ones included.
+    pub async fn published_count(&self) -> Result<i64, StorageError> {
+        let sql = format!("SELECT COUNT(*) FROM event_plan_events WHERE plan_id IN ({IN_FORCE})");
+        let count = on_pool!(self, pool => sqlx::query_scalar(&sql)
+            .bind(-1_i64)
+            .fetch_one(pool)
+            .await?);
+        Ok(count)
+    }
+
+    /// Event `id` as the plan in force of its year has it (the approved version's fields, not
+    /// an amendment still to approve), or none when no plan in force holds it.
+    pub async fn published_event(&self, id: i64) -> Result<Option<Proposal>, StorageError> {
+        let sql = format!("{PLANNED} WHERE s.event_id = $2 AND s.plan_id IN ({IN_FORCE})");
+        let found = on_pool!(self, pool => sqlx::query(&sql)
+            .bind(-1_i64)
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+            .as_ref()
+            .map(proposal_of)
+            .transpose()?);
+        Ok(found)
+    }
+
+    /// The events of the plans in force (of `year`, or of every year), cancelled ones
+    /// included, as approved, by start; only those `filter` admits.
+    pub async fn published(
+        &self,
+        filter: &EventFilter,
+        year: Option<i32>,
+    ) -> Result<Vec<Proposal>, StorageError> {
+        // Kind and city narrow in SQL; an organiser is looked for in the co-organisers' JSON
+        // text, then checked exactly by `admits`.
+        let sql = format!(
+            "{PLANNED} WHERE s.plan_id IN ({IN_FORCE}) AND ($2 = '' OR s.kind = $2) \
+             AND ($3 = '' OR s.city_code = $3) \
+             AND ($4 = '' OR s.organiser = $4 OR s.co_organisers LIKE $5 ESCAPE '\\') \
+             ORDER BY s.starts_on, e.id"
+        );
+        let organiser = filter.organiser.clone().unwrap_or_default();
+        let quoted =
+            serde_json::to_string(&organiser).map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        let pattern = format!(
+            "%{}%",
+            quoted
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let list = on_pool!(self, pool => sqlx::query(&sql)
+            .bind(year.map_or(-1, i64::from))
+            .bind(filter.kind.map_or("", EventKind::as_str))
+            .bind(filter.city.as_deref().unwrap_or_default())
+            .bind(&organiser)
+            .bind(&pattern)
+            .fetch_all(pool)
             .await?
             .iter()
-            .flat_map(|plan| plan.proposals.iter().copied())
-            .collect();
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut events: Vec<Proposal> = self
-            .proposals(None, None)
-            .await?
-            .into_iter()
-            .filter(|p| ids.contains(&p.id) && filter.admits(p))
-            .collect();
-        events.sort_by_key(|p| (p.event.period.start, p.id));
-        Ok(events)
+            .map(proposal_of)
+            .collect::<Result<Vec<_>, StorageError>>()?);
+        Ok(list.into_iter().filter(|p| filter.admits(p)).collect())
     }
 }
 
@@ -852,4 +1112,48 @@ pub fn sees_all(person: &Person) -> bool {
     megapolis_events::may_consolidate(person)
         || megapolis_events::is_president(person)
         || person.role == Role::Admin
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::db::on_pool;
+    use crate::Store;
+
+    /// A database at schema 23 with an approved version listing its events keeps that plan
+    /// through migration 26: the version keeps the event as it was.
+    #[tokio::test]
+    async fn migration_26_keeps_an_existing_approved_plan() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let url = format!("sqlite://{}", dir.path().join("old.db").display());
+        let store = Store::connect(&url).await.expect("connect");
+        store.migrate_up_to(23).await.expect("schema 23");
+        for sql in [
+            "INSERT INTO cities (code, name_ru, name_en, country_code, country_ru, country_en, status) \
+             VALUES ('minsk', 'Минск', 'Minsk', 'BY', 'Беларусь', 'Belarus', 'member')",
+            "INSERT INTO people (id, email, name, role, active) VALUES (1, 'a@example.org', 'A', 'secretariat', 1)",
+            "INSERT INTO event_proposals (id, year, kind, title_ru, title_en, description_ru, description_en, \
+             date_precision, starts_on, ends_on, city_code, venue, organiser, co_organisers, state, reason, \
+             proposer_id, sequence, cancelled, created_at, updated_at) VALUES (7, 2030, 'forum', 'Форум', '', '', '', \
+             'exact', '2030-05-10', '2030-05-12', 'minsk', '', 'minsk', '[]', 'accepted', '', 1, 2, 0, 'x', 'x')",
+            "INSERT INTO event_plans (id, year, version, state, proposals, remarks, created_by, created_at, decided_at) \
+             VALUES (3, 2030, 1, 'approved', '[7]', '', 'a', 'x', 'x')",
+        ] {
+            on_pool!(store, pool => sqlx::query(sql).execute(pool).await.map(|r| r.rows_affected()))
+                .expect(sql);
+        }
+        store.migrate().await.expect("schema 26");
+        let events = store.events();
+        let kept = events.plan_events(3).await.expect("read");
+        assert_eq!(
+            kept.iter()
+                .map(|e| (e.id, e.event.title_ru.as_str(), e.sequence))
+                .collect::<Vec<_>>(),
+            vec![(7, "Форум", 2)]
+        );
+        let published = events.published_event(7).await.expect("read");
+        assert_eq!(
+            published.map(|e| e.event.period.start.to_string()),
+            Some("2030-05-10".into())
+        );
+    }
 }

@@ -1,13 +1,14 @@
 //! The plan of events in the JSON API: proposals (propose, submit, withdraw, accept, decline,
 //! cancel), the clash list, the plan's versions (open, submit, approve, return) and the public
 //! calendar feed of the approved plans.
+use super::cache::Written;
 use crate::api::{fail, ApiError, ApiFieldError, ApiResult};
 use crate::auth::Visitor;
 use crate::error::{json_error, AppError};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use megapolis_domain::{FieldErrors, Person};
@@ -16,7 +17,7 @@ use megapolis_events::{
     clashes, format_date, Clash, EventKind, PlanAction, ProposalAction, ProposalInput,
     ProposalState, Refusal,
 };
-use megapolis_storage::events::{sees_all, EventFilter, EventsStamp, Plan, Proposal};
+use megapolis_storage::events::{sees_all, EventFilter, Plan, Proposal};
 use serde::Serialize;
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -53,6 +54,8 @@ pub struct ApiProposal {
     pub cancelled: bool,
     /// Grows on each change of an event in the feed.
     pub sequence: i64,
+    /// The proposal this duplicate was merged into (its state `merged`).
+    pub merged_into: Option<i64>,
 }
 
 impl From<&Proposal> for ApiProposal {
@@ -78,6 +81,7 @@ impl From<&Proposal> for ApiProposal {
             reason: Some(p.reason.clone()),
             cancelled: p.cancelled,
             sequence: p.sequence,
+            merged_into: p.merged_into,
         }
     }
 }
@@ -112,6 +116,15 @@ pub struct ApiNewProposal {
 #[allow(dead_code)]
 pub struct ApiReason {
     reason: Option<String>,
+}
+
+/// The duplicates to merge into a proposal, and why (required; their proposers see it).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ApiMerge {
+    /// Ids of the proposals merged into this one.
+    others: Vec<i64>,
+    reason: String,
 }
 
 /// The President's remarks; required to return a version.
@@ -168,10 +181,12 @@ pub struct ApiPlan {
     pub decided_at: Option<String>,
     /// The decision of the register this version is an appendix of.
     pub decision_id: Option<i64>,
+    /// Its events as it keeps them: as drafted, refreshed until submitted, then fixed.
     pub events: Vec<ApiProposal>,
-    /// Proposals added and removed since the previous version.
+    /// Events added, removed and changed (moved, edited, cancelled) since the previous version.
     pub added: Vec<i64>,
     pub removed: Vec<i64>,
+    pub changed: Vec<i64>,
 }
 
 /// A new plan version.
@@ -204,6 +219,7 @@ fn field_message(field: &str, key: &str) -> String {
         "events-error-outside-year" => format!("{field} is outside the plan year"),
         "events-error-participants" => format!("{field} must be a whole number"),
         "events-error-decision" => format!("{field}: no published decision of the register"),
+        "events-error-others" => format!("{field} must be a list of proposal ids"),
         other => format!("{field}: {other}"),
     }
 }
@@ -436,11 +452,11 @@ pub async fn list_proposals(
 #[utoipa::path(post, path = "/api/v1/events/proposals/{id}/amend", tag = "events",
     params(("id" = i64, Path, description = "proposal id")),
     request_body = ApiNewProposal, security(("bearer" = [])),
-    responses((status = 200, description = "Changed (a move of its dates, venue or text); in a published plan its feed SEQUENCE grows", body = ApiProposal),
+    responses((status = 200, description = "Changed (a move of its dates, venue or text), its SEQUENCE one higher; an event of an approved plan changes in a new draft version (opened when none is), and the published plan and feed show the change once the President approves it", body = ApiProposal),
         (status = 401, body = ApiError),
         (status = 403, description = "A draft is changed by its proposer; a submitted or accepted one by the Secretariat or the Expert Council", body = ApiError),
         (status = 404, body = ApiError),
-        (status = 409, description = "Declined or withdrawn", body = ApiError),
+        (status = 409, description = "Declined or withdrawn, or a version holding it is with the President", body = ApiError),
         (status = 422, description = "A field is refused, or another plan year; nothing is saved", body = ApiError)))]
 pub async fn amend_proposal(
     State(state): State<AppState>,
@@ -536,11 +552,56 @@ proposal_action!(
     "Declined with a reason the proposer sees (the Secretariat or the Expert Council)"
 );
 
+#[utoipa::path(post, path = "/api/v1/events/proposals/{id}/merge", tag = "events",
+    params(("id" = i64, Path, description = "the proposal kept")),
+    request_body = ApiMerge, security(("bearer" = [])),
+    responses((status = 200, description = "Merged: the kept proposal with the others' organisers and co-organisers among its co-organisers; the others are `merged` into it with the reason", body = ApiProposal),
+        (status = 401, body = ApiError),
+        (status = 403, description = "Not the Secretariat or the Expert Council", body = ApiError),
+        (status = 404, description = "No such proposal (the kept one or another)", body = ApiError),
+        (status = 409, description = "A proposal neither submitted nor accepted, or in a version with the President", body = ApiError),
+        (status = 422, description = "No other proposal, another plan year, or no reason; nothing is saved", body = ApiError)))]
+pub async fn merge_proposal(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    let person = person(&visitor)?;
+    let id = id_of(&id)?;
+    let f = text_fields(&body, &["reason"])?;
+    let others = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| {
+            v.get("others")?
+                .as_array()?
+                .iter()
+                .map(serde_json::Value::as_i64)
+                .collect::<Option<Vec<i64>>>()
+        })
+        .ok_or_else(|| {
+            let mut errors = FieldErrors::default();
+            errors.add("others", "events-error-others");
+            invalid(&errors)
+        })?;
+    state
+        .store
+        .events()
+        .merge(person, id, &others, &f["reason"])
+        .await
+        .map_err(fail)?
+        .map_err(|refusal| refused(&refusal))?;
+    let found = state.store.events().get(id).await.map_err(fail)?;
+    let found = found.ok_or_else(|| fail(AppError::NotFound))?;
+    Ok(Json(ApiProposal::from(&found)).into_response())
+}
+
 #[utoipa::path(post, path = "/api/v1/events/proposals/{id}/cancel", tag = "events",
     params(("id" = i64, Path, description = "proposal id")),
     request_body = ApiReason, security(("bearer" = [])),
-    responses((status = 200, description = "Cancelled: it stays in the plan and the feed with STATUS:CANCELLED and a higher SEQUENCE", body = ApiProposal),
-        (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+    responses((status = 200, description = "Cancelled; an event of an approved plan in a new draft version (opened when none is): once the President approves it, it stays in the plan and the feed with STATUS:CANCELLED and a higher SEQUENCE", body = ApiProposal),
+        (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError),
+        (status = 409, description = "A version holding it is with the President", body = ApiError)))]
 pub async fn cancel_proposal(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
@@ -554,7 +615,8 @@ pub async fn cancel_proposal(
         .events()
         .cancel(&visitor.actor(), id, &f["reason"])
         .await
-        .map_err(fail)?;
+        .map_err(fail)?
+        .map_err(|refusal| refused(&refusal))?;
     let found = state.store.events().get(id).await.map_err(fail)?;
     let found = found.ok_or_else(|| fail(AppError::NotFound))?;
     Ok(Json(ApiProposal::from(&found)).into_response())
@@ -597,21 +659,31 @@ pub async fn list_clashes(
     .into_response())
 }
 
-/// A plan version with its events and what changed since the previous version of its year.
+/// A plan version with its events and what changed since the previous version of its year,
+/// both as the versions keep them.
 pub(crate) async fn plan_view(
     state: &AppState,
     plan: &Plan,
     insider: bool,
 ) -> Result<ApiPlan, AppError> {
     let events = state.store.events();
-    let year = events.proposals(Some(plan.year), None).await?;
+    let kept = events.plan_events(plan.id).await?;
     let previous = events
         .plans()
         .await?
         .into_iter()
         .filter(|p| p.year == plan.year && p.version < plan.version)
         .max_by_key(|p| p.version);
-    let before = previous.map(|p| p.proposals).unwrap_or_default();
+    let before: HashMap<i64, Proposal> = match previous {
+        Some(p) => events
+            .plan_events(p.id)
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect(),
+        None => HashMap::new(),
+    };
+    let (added, changed) = differences(&before, &kept);
     Ok(ApiPlan {
         id: plan.id,
         year: plan.year,
@@ -620,30 +692,36 @@ pub(crate) async fn plan_view(
         remarks: plan.remarks.clone(),
         decided_at: plan.decided_at.clone(),
         decision_id: plan.decision_id,
-        events: year
+        removed: before
+            .keys()
+            .copied()
+            .filter(|id| !kept.iter().any(|e| e.id == *id))
+            .collect(),
+        events: kept
             .iter()
-            .filter(|p| plan.proposals.contains(&p.id))
             .map(|p| ApiProposal {
-                reason: if insider {
-                    Some(p.reason.clone())
-                } else {
-                    None
-                },
+                reason: insider.then(|| p.reason.clone()),
                 ..ApiProposal::from(p)
             })
             .collect(),
-        added: plan
-            .proposals
-            .iter()
-            .copied()
-            .filter(|id| !before.contains(id))
-            .collect(),
-        removed: before
-            .iter()
-            .copied()
-            .filter(|id| !plan.proposals.contains(id))
-            .collect(),
+        added,
+        changed,
     })
+}
+
+/// Of a version's events `kept`, those the previous version `before` lacks and those it has
+/// otherwise (other fields, or cancelled since).
+fn differences(before: &HashMap<i64, Proposal>, kept: &[Proposal]) -> (Vec<i64>, Vec<i64>) {
+    let mut added = Vec::new();
+    let mut changed = Vec::new();
+    for e in kept {
+        match before.get(&e.id) {
+            None => added.push(e.id),
+            Some(old) if old.event != e.event || old.cancelled != e.cancelled => changed.push(e.id),
+            Some(_) => {}
+        }
+    }
+    (added, changed)
 }
 
 #[utoipa::path(post, path = "/api/v1/events/plans", tag = "events",
@@ -859,6 +937,7 @@ pub(crate) fn filter_of(query: &HashMap<String, String>) -> Result<EventFilter, 
 pub async fn feed(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
 ) -> ApiResult {
     let filter = filter_of(&query)?;
     // Calendar programs poll the feeds: each filter's is written once per state of the plans.
@@ -869,58 +948,23 @@ pub async fn feed(
         filter.city.as_deref().unwrap_or_default(),
         filter.organiser.as_deref().unwrap_or_default()
     );
-    let body = match state.events_feeds.get(&stamp, &key) {
-        Some(body) => body,
+    let written = match state.events_feeds.get(&stamp, &key) {
+        Some(written) => written,
         None => {
             let events = state
                 .store
                 .events()
-                .published(&filter)
+                .published(&filter, None)
                 .await
                 .map_err(fail)?;
             let feed: Vec<FeedEvent> = events.iter().map(|p| feed_event(&state, p)).collect();
             let body = Bytes::from(write_calendar("Megapolis — plan of events", &feed));
-            state.events_feeds.put(stamp, key, body.clone());
-            body
+            let written = Written::new(body).await;
+            state.events_feeds.put(stamp, key, written.clone());
+            written
         }
     };
-    Ok((
-        [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
-        body,
-    )
-        .into_response())
-}
-
-/// The feeds written at one stamp of the plans, by filter; a new stamp empties it.
-#[derive(Default)]
-pub(crate) struct FeedCache {
-    last: std::sync::Mutex<Option<(EventsStamp, HashMap<String, Bytes>)>>,
-}
-
-/// The most filters kept at once: `organiser` is free text, so the filters are unbounded.
-const FEEDS_KEPT: usize = 64;
-
-impl FeedCache {
-    fn get(&self, stamp: &EventsStamp, key: &str) -> Option<Bytes> {
-        let last = self.last.lock().ok()?;
-        match last.as_ref() {
-            Some((at, feeds)) if at == stamp => feeds.get(key).cloned(),
-            _ => None,
-        }
-    }
-
-    fn put(&self, stamp: EventsStamp, key: String, body: Bytes) {
-        if let Ok(mut last) = self.last.lock() {
-            match last.as_mut() {
-                Some((at, feeds)) if *at == stamp => {
-                    if feeds.len() < FEEDS_KEPT {
-                        feeds.insert(key, body);
-                    }
-                }
-                _ => *last = Some((stamp, HashMap::from([(key, body)]))),
-            }
-        }
-    }
+    Ok(written.respond(&headers, "text/calendar; charset=utf-8"))
 }
 
 /// `GET /events/{id}/calendar.ics`: one event of a published plan, to add to a calendar; the
@@ -930,11 +974,12 @@ pub async fn event_calendar(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let id: i64 = id.trim().parse().map_err(|_| AppError::NotFound)?;
-    let events = state.store.events();
-    let event = events.get(id).await?.ok_or(AppError::NotFound)?;
-    if !events.is_published(&event).await? {
-        return Err(AppError::NotFound);
-    }
+    let event = state
+        .store
+        .events()
+        .published_event(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let body = write_calendar("Megapolis — plan of events", &[feed_event(&state, &event)]);
     Ok((
         [
@@ -994,6 +1039,7 @@ fn feed_event(state: &AppState, p: &Proposal) -> FeedEvent {
         withdraw_proposal,
         accept_proposal,
         decline_proposal,
+        merge_proposal,
         cancel_proposal,
         list_clashes,
         create_plan,
@@ -1008,6 +1054,7 @@ fn feed_event(state: &AppState, p: &Proposal) -> FeedEvent {
         ApiProposal,
         ApiNewProposal,
         ApiReason,
+        ApiMerge,
         ApiRemarks,
         ApiEventCreated,
         ApiClash,

@@ -2,6 +2,7 @@
 //! duplicate flags (the rules of `megapolis_events`), the plan's versions approved by the
 //! President, the published plan by month with its filters, and the calendar feed.
 pub mod api;
+pub(crate) mod cache;
 pub mod held;
 pub mod pages;
 pub mod plan;
@@ -23,6 +24,12 @@ pub fn capability() -> Capability {
                 "/events/proposals/{id}/act",
                 SignedIn,
                 post(pages::act),
+            ),
+            route(
+                "POST",
+                "/events/proposals/{id}/merge",
+                SignedIn,
+                post(pages::merge),
             ),
             route("GET", "/events/plans", SignedIn, get(pages::plans)),
             route("POST", "/events/plans", STAFF, post(pages::create_plan)),
@@ -128,6 +135,12 @@ pub fn capability() -> Capability {
                 "/api/v1/events/proposals/{id}/decline",
                 SignedIn,
                 post(api::decline_proposal),
+            ),
+            route(
+                "POST",
+                "/api/v1/events/proposals/{id}/merge",
+                SignedIn,
+                post(api::merge_proposal),
             ),
             route(
                 "POST",

@@ -3,18 +3,19 @@
 //! proposals page: the form to propose, one's own proposals, and for the Secretariat, the Expert
 //! Council and the President every proposal with its clash flags and the buttons to decide.
 use super::api::{filter_of, year_clashes, Proposed};
+use super::cache::Written;
 use crate::auth::Visitor;
 use crate::error::AppError;
 use crate::forms::CsrfForm;
 use crate::render::{errors_map, render, see_other, with_done, PageResult};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::Extension;
 use megapolis_domain::{FieldErrors, Lang};
 use megapolis_events::{format_date, EventKind, ProposalAction, ProposalInput, Refusal};
-use megapolis_storage::events::{sees_all, Proposal};
+use megapolis_storage::events::{sees_all, Plan, Proposal};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -39,6 +40,7 @@ pub(crate) struct EventView {
     pub state: &'static str,
     pub reason: String,
     pub cancelled: bool,
+    pub merged_into: Option<i64>,
     pub proposer: String,
     /// The clashes it is in: (other id, kind, severity).
     pub flags: Vec<(i64, &'static str, &'static str)>,
@@ -88,6 +90,7 @@ pub(crate) fn view(p: &Proposal, lang: Lang, cities: &HashMap<String, String>) -
         state: p.state.as_str(),
         reason: p.reason.clone(),
         cancelled: p.cancelled,
+        merged_into: p.merged_into,
         proposer: p.proposer_name.clone(),
         flags: Vec::new(),
     }
@@ -112,36 +115,65 @@ pub(crate) async fn city_names(
         .collect())
 }
 
-/// The approved plan by month, filtered.
+/// The approved plan of a year by month, filtered. Visitors not signed in all see the same page
+/// at one address in one language: it is written once per state of the approved plans.
 pub async fn plan(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
 ) -> PageResult {
-    let (filter, bad_kind) = match filter_of(&query) {
+    const HTML: &str = "text/html; charset=utf-8";
+    if visitor.person.is_some() {
+        return plan_page(&state, &visitor, &query).await;
+    }
+    let stamp = state.store.events().stamp().await?;
+    let key = format!("{}\n{}", visitor.lang.code(), visitor.location);
+    if let Some(written) = state.events_pages.get(&stamp, &key) {
+        return Ok(written.respond(&headers, HTML));
+    }
+    let page = plan_page(&state, &visitor, &query).await?;
+    if page.status() != StatusCode::OK {
+        return Ok(page);
+    }
+    let body = axum::body::to_bytes(page.into_body(), usize::MAX)
+        .await
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("reading the plan page: {e}")))?;
+    let written = Written::new(body).await;
+    state.events_pages.put(stamp, key, written.clone());
+    Ok(written.respond(&headers, HTML))
+}
+
+async fn plan_page(
+    state: &AppState,
+    visitor: &Visitor,
+    query: &HashMap<String, String>,
+) -> PageResult {
+    let (filter, bad_kind) = match filter_of(query) {
         Ok(filter) => (filter, false),
         Err(_) => (Default::default(), true),
     };
-    let cities = city_names(&state, visitor.lang).await?;
-    let events: Vec<EventView> = state
-        .store
-        .events()
-        .published(&filter)
-        .await?
-        .iter()
-        .map(|p| view(p, visitor.lang, &cities))
-        .collect();
+    let in_force = state.store.events().in_force().await?;
+    let year = chosen_year(query, &in_force);
+    let cities = city_names(state, visitor.lang).await?;
+    let events: Vec<EventView> = match year {
+        Some(year) => state
+            .store
+            .events()
+            .published(&filter, Some(year))
+            .await?
+            .iter()
+            .map(|p| view(p, visitor.lang, &cities))
+            .collect(),
+        None => Vec::new(),
+    };
     let months = by_month(&events);
     // Each year's plan in force, as a document (PDF, XLSX) and the decision it is appended to.
-    let plans: Vec<_> = state
-        .store
-        .events()
-        .in_force()
-        .await?
+    let plans: Vec<_> = in_force
         .iter()
         .map(|p| {
             context! {
-                id => p.id, decision => p.decision_id,
+                id => p.id, year => p.year, decision => p.decision_id,
                 title => megapolis_events::plan_title(visitor.lang, p.year, p.version),
             }
         })
@@ -166,16 +198,30 @@ pub async fn plan(
     let mut city_list: Vec<(String, String)> = cities.into_iter().collect();
     city_list.sort_by(|a, b| a.1.cmp(&b.1));
     let html = render(
-        &state,
-        &visitor,
+        state,
+        visitor,
         "events.html",
         context! {
-            months, plans, feed, kinds => EventKind::ALL.map(EventKind::as_str), cities => city_list,
+            months, plans, feed, kinds => EventKind::ALL.map(EventKind::as_str), cities => city_list, year,
             kind => query.get("kind"), city => query.get("city"), organiser => query.get("organiser"),
         },
     )
     .await;
     Ok(html)
+}
+
+/// The plan year the page shows: `?year=` when a plan of that year is in force, else the first
+/// year in force from this one on, else the last; none without a plan in force.
+fn chosen_year(query: &HashMap<String, String>, in_force: &[Plan]) -> Option<i32> {
+    let years: Vec<i32> = in_force.iter().map(|p| p.year).collect();
+    let asked = query
+        .get("year")
+        .and_then(|y| y.trim().parse::<i32>().ok())
+        .filter(|y| years.contains(y));
+    let this = crate::state::today().year();
+    asked
+        .or_else(|| years.iter().copied().find(|y| *y >= this))
+        .or_else(|| years.last().copied())
 }
 
 /// Percent-encodes a query value.
@@ -210,20 +256,23 @@ pub(crate) async fn event_page(
     problems: Vec<String>,
     status: StatusCode,
 ) -> PageResult {
-    let found = state
-        .store
-        .events()
-        .get(id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let published = state.store.events().is_published(&found).await?;
+    let events = state.store.events();
+    let live = events.get(id).await?.ok_or(AppError::NotFound)?;
+    // An event of a plan in force shows as approved; an amendment waits for the next version.
+    let approved = events.published_event(id).await?;
+    let published = approved.is_some();
     let insider = visitor
         .person
         .as_ref()
-        .is_some_and(|p| sees_all(p) || p.id == found.proposer_id);
+        .is_some_and(|p| sees_all(p) || p.id == live.proposer_id);
     if !published && !insider {
         return Err(AppError::NotFound);
     }
+    let pending = insider
+        && approved
+            .as_ref()
+            .is_some_and(|a| a.event != live.event || a.cancelled != live.cancelled);
+    let found = approved.unwrap_or(live);
     let cities = city_names(state, visitor.lang).await?;
     let event = view(&found, visitor.lang, &cities);
     let held = if published {
@@ -236,7 +285,7 @@ pub(crate) async fn event_page(
         visitor,
         "event.html",
         context! {
-            event, published, held, problems,
+            event, published, held, problems, pending,
             ics => format!("/api/v1/events.ics?organiser={}", urlencode(&found.event.organiser)),
         },
     )
@@ -392,6 +441,58 @@ pub async fn act(
         .await?
     {
         Ok(_) => Ok(see_other(&with_done(
+            &format!("/events/proposals#proposal-{id}"),
+            "saved",
+        ))),
+        Err(refusal) => {
+            proposals_page(
+                &state,
+                &visitor,
+                &ProposalInput::default(),
+                &FieldErrors::default(),
+                Some(refusal),
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MergeInput {
+    /// The ids of the duplicates, separated by commas or spaces.
+    #[serde(default)]
+    others: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Merges duplicates into proposal `id` from the consolidation page (a duplicate flag's form).
+pub async fn merge(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<String>,
+    CsrfForm(input): CsrfForm<MergeInput>,
+) -> PageResult {
+    let person = visitor.person.as_ref().ok_or(AppError::Forbidden)?;
+    let id: i64 = id.trim().parse().map_err(|_| AppError::NotFound)?;
+    let others: Option<Vec<i64>> = input
+        .others
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+        .map(|t| t.trim_start_matches('#').parse().ok())
+        .collect();
+    let outcome = match others {
+        Some(others) => {
+            state
+                .store
+                .events()
+                .merge(person, id, &others, &input.reason)
+                .await?
+        }
+        None => Err(Refusal::NothingToMerge),
+    };
+    match outcome {
+        Ok(()) => Ok(see_other(&with_done(
             &format!("/events/proposals#proposal-{id}"),
             "saved",
         ))),

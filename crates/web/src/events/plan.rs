@@ -17,29 +17,18 @@ use fluent_bundle::FluentValue;
 use megapolis_documents::{render_xlsx, typst_str, Cell, Column, Document, Row, Sheet};
 use megapolis_domain::Lang;
 use megapolis_events::PlanState;
-use megapolis_storage::events::{Plan, Proposal};
+use megapolis_storage::events::Plan;
 use megapolis_storage::StorageError;
 use minijinja::context;
 use serde::Deserialize;
 use std::fmt::Write as _;
 
-/// The events of plan version `plan`, by start.
-async fn events_of(state: &AppState, plan: &Plan) -> Result<Vec<Proposal>, AppError> {
-    let mut events: Vec<Proposal> = state
-        .store
-        .events()
-        .proposals(Some(plan.year), None)
-        .await?
-        .into_iter()
-        .filter(|p| plan.proposals.contains(&p.id))
-        .collect();
-    events.sort_by_key(|p| (p.event.period.start, p.id));
-    Ok(events)
-}
-
 async fn views(state: &AppState, plan: &Plan, lang: Lang) -> Result<Vec<EventView>, AppError> {
     let cities = city_names(state, lang).await?;
-    Ok(events_of(state, plan)
+    Ok(state
+        .store
+        .events()
+        .plan_events(plan.id)
         .await?
         .iter()
         .map(|p| view(p, lang, &cities))

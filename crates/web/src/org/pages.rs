@@ -55,12 +55,7 @@ pub async fn home(
     // The other live sections' public figures.
     let editions = state.store.monitoring().list(true).await?.len();
     let solutions = state.store.catalogue().published_count().await?;
-    let events = state
-        .store
-        .events()
-        .published(&Default::default())
-        .await?
-        .len();
+    let events = state.store.events().published_count().await?;
     let consultations = state.store.consultations().list().await?.len();
     let programmes = state.store.training().programmes().await?.len();
     page(
