@@ -196,6 +196,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         23,
         include_str!("../migrations/sqlite/0023_events_held.sql"),
     ),
+    (
+        24,
+        include_str!("../migrations/sqlite/0024_competition_collections.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -267,10 +271,14 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         23,
         include_str!("../migrations/postgres/0023_events_held.sql"),
     ),
+    (
+        24,
+        include_str!("../migrations/postgres/0024_competition_collections.sql"),
+    ),
 ];
 
 /// The schema version this build expects: the last migration's number.
-pub const SCHEMA_VERSION: i64 = 23;
+pub const SCHEMA_VERSION: i64 = 24;
 
 pub fn now_utc() -> String {
     OffsetDateTime::now_utc()
