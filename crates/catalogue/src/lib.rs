@@ -7,8 +7,10 @@
 //! a solution and how far they got; [`competition`]: the call (nominations, eligibility,
 //! criteria with an anchored 1–5 scale, dates), its stages and the entries' states;
 //! [`evaluation`]: conflicts of interest by organisation, scores, the weighted ranking with its
-//! spread and z-scores, awards. No HTTP, no SQL.
+//! spread and z-scores, awards; [`book`]: the collection («сборник») of a competition's results
+//! as typst markup with its QR codes and index of cities. No HTTP, no SQL.
 pub mod adoption;
+pub mod book;
 pub mod competition;
 pub mod evaluation;
 pub mod open_data;

@@ -366,5 +366,6 @@ pub(crate) struct Api;
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut document = <Api as utoipa::OpenApi>::openapi();
     document.merge(<super::competitions::Api as utoipa::OpenApi>::openapi());
+    document.merge(<super::collection::Api as utoipa::OpenApi>::openapi());
     document
 }
