@@ -118,7 +118,6 @@ pub fn book_document(book: &Book) -> Result<Document, BookError> {
         book.lang
     );
     m.push_str(concat!(
-        "#set par(justify: true)\n",
         "#show heading.where(level: 1): set text(size: 18pt, fill: rgb(\"#1f4e79\"))\n",
         "#show heading.where(level: 2): set text(size: 15pt)\n",
         "#let accent = rgb(\"#1f4e79\")\n",
@@ -134,7 +133,7 @@ pub fn book_document(book: &Book) -> Result<Document, BookError> {
         s(&l.collection),
         s(&book.year.to_string()),
     );
-    m.push_str("#set page(numbering: \"1\")\n");
+    m.push_str("#set page(numbering: \"1\")\n#set par(justify: true)\n");
     let _ = writeln!(m, "#outline(title: {}, depth: 2)", s(&l.contents));
     let list = |items: &[String]| {
         if items.is_empty() {
@@ -197,7 +196,7 @@ pub fn book_document(book: &Book) -> Result<Document, BookError> {
     }
     let _ = writeln!(
         m,
-        "#pagebreak(weak: true)\n#heading(level: 1, {})\n#columns(2)[",
+        "#pagebreak(weak: true)\n#heading(level: 1, {})\n#columns(2)[#set par(justify: false, hanging-indent: 4mm)\n#set text(size: 9.5pt)",
         s(&l.index)
     );
     let titles: Vec<&str> = book
@@ -207,7 +206,7 @@ pub fn book_document(book: &Book) -> Result<Document, BookError> {
         .map(|sol| sol.title.as_str())
         .collect();
     for (city, listed) in city_index(book) {
-        let _ = writeln!(m, "#block(above: 3mm, below: 1mm, strong({}))", s(&city));
+        let _ = writeln!(m, "#block(above: 4mm, below: 1.6mm, strong({}))", s(&city));
         for (n, uses) in listed {
             let mark = if uses {
                 format!(" + \" (\" + {} + \")\"", s(&l.uses))
@@ -216,7 +215,7 @@ pub fn book_document(book: &Book) -> Result<Document, BookError> {
             };
             let _ = writeln!(
                 m,
-                "#block(above: 0.8mm, below: 0.8mm)[#({}{mark}) #box(width: 1fr, repeat[.]) #pg(<sol-{n}>)]",
+                "#block(above: 1.6mm, below: 1.6mm)[#({}{mark}) #box(width: 1fr, repeat[.]) #pg(<sol-{n}>)]",
                 s(titles.get(n).copied().unwrap_or_default()),
             );
         }
