@@ -34,7 +34,12 @@ fn solution(n: usize) -> BookSolution {
     let city = |k: usize| format!("Город {:02}", k % CITIES + 1);
     BookSolution {
         title: format!("Решение № {n}: адаптивное управление городской инфраструктурой"),
-        award: if n % 4 == 0 { "Победитель" } else { "Лауреат" }.into(),
+        award: if n % 4 == 0 {
+            "Победитель"
+        } else {
+            "Лауреат"
+        }
+        .into(),
         summary: "Светофоры на сорока перекрёстках подстраиваются под поток по данным детекторов; \
                   диспетчер видит загрузку улиц и меняет планы в течение минуты. "
             .repeat(3),
@@ -45,7 +50,10 @@ fn solution(n: usize) -> BookSolution {
                   на 25 %; выбросы CO₂ на перекрёстках — на 9 % за первый год."
             .into(),
         technologies: vec!["Python".into(), "PostgreSQL".into(), "Kafka".into()],
-        hardware: vec!["Детекторы транспорта".into(), "Контроллеры светофоров".into()],
+        hardware: vec![
+            "Детекторы транспорта".into(),
+            "Контроллеры светофоров".into(),
+        ],
         licence: "MIT".into(),
         owner: city(n),
         used_by: (1..=n % 4).map(|k| city(n + 7 * k)).collect(),

@@ -88,10 +88,7 @@ pub fn city_index(book: &Book) -> Vec<(String, Vec<(usize, bool)>)> {
             if city.is_empty() {
                 continue;
             }
-            let key = (
-                city.to_lowercase().replace('ё', "е"),
-                city.to_string(),
-            );
+            let key = (city.to_lowercase().replace('ё', "е"), city.to_string());
             let listed = cities.entry(key).or_default();
             if !listed.iter().any(|(m, _)| *m == n) {
                 listed.push((n, uses));

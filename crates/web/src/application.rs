@@ -41,7 +41,7 @@ pub enum BuildError {
     Demo(#[from] DemoError),
     #[error("issuing the demo certificates: {0}")]
     DemoCertificates(String),
-    #[error("queueing the demo competition's collections: {0}")]
+    #[error("making the demo competition's collections: {0}")]
     DemoCollections(String),
     #[error("MEGAPOLIS_ISSUER_KEY must be 64 hexadecimal digits (a 32-byte Ed25519 seed)")]
     IssuerKey,
@@ -105,7 +105,7 @@ impl Application {
             crate::training::demo_certificates(&state)
                 .await
                 .map_err(|e| BuildError::DemoCertificates(e.to_string()))?;
-            crate::catalogue::collection::queue_demo(&state)
+            crate::catalogue::collection::make_demo(&state)
                 .await
                 .map_err(BuildError::DemoCollections)?;
         }

@@ -22,7 +22,8 @@ pub struct CollectionInfo {
     pub sha256: String,
 }
 
-const INFO: &str = "SELECT competition_id, lang, made_at, size, sha256 FROM competition_collections";
+const INFO: &str =
+    "SELECT competition_id, lang, made_at, size, sha256 FROM competition_collections";
 
 impl Competitions<'_> {
     /// Stores `pdf` as the collection of a published competition in `lang`, replacing the one
@@ -69,13 +70,15 @@ impl Competitions<'_> {
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
-        let before = before.map(|(competition_id, lang, made_at, size, sha256)| CollectionInfo {
-            competition_id,
-            lang,
-            made_at,
-            size,
-            sha256,
-        });
+        let before = before.map(
+            |(competition_id, lang, made_at, size, sha256)| CollectionInfo {
+                competition_id,
+                lang,
+                made_at,
+                size,
+                sha256,
+            },
+        );
         tx.audit(&audit_entry(
             actor,
             if before.is_some() {
@@ -94,10 +97,7 @@ impl Competitions<'_> {
     }
 
     /// The collections made of a competition, Russian first.
-    pub async fn collections(
-        &self,
-        competition: i64,
-    ) -> Result<Vec<CollectionInfo>, StorageError> {
+    pub async fn collections(&self, competition: i64) -> Result<Vec<CollectionInfo>, StorageError> {
         let sql = format!("{INFO} WHERE competition_id = $1 ORDER BY lang DESC");
         let rows: Vec<(i64, String, String, i64, String)> = on_pool!(self, pool => sqlx::query_as(&sql)
             .bind(competition)
@@ -105,13 +105,15 @@ impl Competitions<'_> {
             .await?);
         Ok(rows
             .into_iter()
-            .map(|(competition_id, lang, made_at, size, sha256)| CollectionInfo {
-                competition_id,
-                lang,
-                made_at,
-                size,
-                sha256,
-            })
+            .map(
+                |(competition_id, lang, made_at, size, sha256)| CollectionInfo {
+                    competition_id,
+                    lang,
+                    made_at,
+                    size,
+                    sha256,
+                },
+            )
             .collect())
     }
 

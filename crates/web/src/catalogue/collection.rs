@@ -18,6 +18,7 @@ use megapolis_catalogue::book::{Book, BookLabels, BookSolution, Chapter};
 use megapolis_catalogue::competition::Stage;
 use megapolis_catalogue::evaluation::Award;
 use megapolis_domain::Lang;
+use megapolis_storage::catalogue::collection::CollectionInfo;
 use megapolis_storage::catalogue::competition::{Competition, CompetitionRefusal};
 use megapolis_storage::StorageError;
 use serde::{Deserialize, Serialize};
@@ -76,9 +77,9 @@ pub(crate) async fn queue(
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!(e)))
 }
 
-/// At the demo's first start: the published demo competitions' collections in both languages,
-/// so they can be downloaded at once.
-pub(crate) async fn queue_demo(state: &AppState) -> Result<(), String> {
+/// At the demo's first start, before it serves: the published demo competitions' collections
+/// in both languages, made as their job makes them, so they can be downloaded at once.
+pub(crate) async fn make_demo(state: &AppState) -> Result<(), String> {
     if !cfg!(feature = "pdf") {
         return Ok(());
     }
@@ -90,12 +91,14 @@ pub(crate) async fn queue_demo(state: &AppState) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     for call in calls.iter().filter(|c| c.stage == Stage::Published) {
         for lang in [Lang::Ru, Lang::En] {
-            let request = Request {
-                competition: call.id,
-                lang: lang.code().into(),
-                actor: megapolis_domain::audit::actors::DEMO.into(),
-            };
-            crate::jobs::enqueue(&state.store, KIND, &request, &request.actor).await?;
+            make(
+                state,
+                call,
+                lang,
+                megapolis_domain::audit::actors::DEMO,
+                None,
+            )
+            .await?;
         }
     }
     Ok(())
@@ -196,11 +199,42 @@ pub(crate) async fn book_of(
     })
 }
 
+/// Gathers, typesets and stores a competition's collection in `lang`, telling the job (when
+/// one runs it) how far it is: how many solutions it holds, and the stored PDF's size and
+/// digest.
+async fn make(
+    state: &AppState,
+    call: &Competition,
+    lang: Lang,
+    actor: &str,
+    job: Option<&JobContext>,
+) -> Result<(usize, CollectionInfo), String> {
+    let book = book_of(state, call, lang)
+        .await
+        .map_err(|e| e.to_string())?;
+    let solutions = book.chapters.iter().map(|c| c.solutions.len()).sum();
+    if let Some(job) = job {
+        job.progress(10).await?;
+    }
+    let pdf = typeset(book).await?;
+    if let Some(job) = job {
+        job.progress(90).await?;
+    }
+    let made = state
+        .store
+        .competitions()
+        .save_collection(actor, call.id, lang, &pdf)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok((solutions, made))
+}
+
 /// Typesets a book (the QR codes, the markup, the PDF) off the async workers.
 #[cfg(feature = "pdf")]
 async fn typeset(book: Book) -> Result<Vec<u8>, String> {
     tokio::task::spawn_blocking(move || {
-        let document = megapolis_catalogue::book::book_document(&book).map_err(|e| e.to_string())?;
+        let document =
+            megapolis_catalogue::book::book_document(&book).map_err(|e| e.to_string())?;
         megapolis_documents::render_pdf(&document).map_err(|e| e.to_string())
     })
     .await
@@ -227,19 +261,7 @@ async fn run(context: JobContext, payload: Value) -> Result<Value, String> {
         .await
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("competition {} does not exist", request.competition))?;
-    let book = book_of(&state, &call, lang)
-        .await
-        .map_err(|e| e.to_string())?;
-    let solutions: usize = book.chapters.iter().map(|c| c.solutions.len()).sum();
-    context.progress(10).await?;
-    let pdf = typeset(book).await?;
-    context.progress(90).await?;
-    let made = state
-        .store
-        .competitions()
-        .save_collection(&request.actor, call.id, lang, &pdf)
-        .await
-        .map_err(|e| e.to_string())?;
+    let (solutions, made) = make(&state, &call, lang, &request.actor, Some(&context)).await?;
     Ok(serde_json::json!({
         "competition": call.id,
         "lang": made.lang,
@@ -272,7 +294,7 @@ pub struct ApiCollectionQueued {
         (status = 403, body = ApiError), (status = 404, body = ApiError),
         (status = 409, description = "The competition's results are not published", body = ApiError),
         (status = 422, description = "lang is not ru or en", body = ApiError)))]
-pub async fn make(
+pub async fn request(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(id): Path<String>,
@@ -331,7 +353,11 @@ pub async fn download(
             &format!(
                 "the collection of competition {} in {} has not been made yet",
                 call.id,
-                if lang == Lang::Ru { "Russian" } else { "English" }
+                if lang == Lang::Ru {
+                    "Russian"
+                } else {
+                    "English"
+                }
             ),
         ));
     };
@@ -344,7 +370,7 @@ pub async fn download(
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(make, download),
+    paths(request, download),
     components(schemas(ApiCollectionRequest, ApiCollectionQueued))
 )]
 pub(crate) struct Api;

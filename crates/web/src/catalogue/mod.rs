@@ -153,7 +153,7 @@ pub fn capability() -> Capability {
                 "POST",
                 "/api/v1/competitions/{id}/collection",
                 STAFF,
-                post(collection::make),
+                post(collection::request),
             ),
             route(
                 "GET",
