@@ -34,7 +34,7 @@ fn solution(n: usize) -> BookSolution {
     let city = |k: usize| format!("Город {:02}", k % CITIES + 1);
     BookSolution {
         title: format!("Решение № {n}: адаптивное управление городской инфраструктурой"),
-        award: if n % 4 == 0 {
+        award: if n.is_multiple_of(4) {
             "Победитель"
         } else {
             "Лауреат"

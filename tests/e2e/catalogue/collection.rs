@@ -15,7 +15,16 @@ use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
 /// (nomination, city, title RU, title EN, used by, award)
-const ENTRIES: [(&str, &str, &str, &str, &[&str], Option<Award>); 4] = [
+type TestEntry = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    Option<Award>,
+);
+
+const ENTRIES: [TestEntry; 4] = [
     (
         "Умный транспорт",
         "minsk",
@@ -50,8 +59,7 @@ const ENTRIES: [(&str, &str, &str, &str, &[&str], Option<Award>); 4] = [
     ),
 ];
 
-fn entry(n: usize) -> EntryInput {
-    let (nomination, city, title_ru, title_en, used_by, _) = ENTRIES[n];
+fn entry(&(nomination, city, title_ru, title_en, used_by, _): &TestEntry) -> EntryInput {
     serde_json::from_value(json!({
         "nomination": nomination, "city": city, "title_ru": title_ru, "title_en": title_en,
         "summary_ru": format!("{title_ru}: краткое описание."), "summary_en": format!("{title_en}: a summary."),
@@ -104,8 +112,8 @@ async fn decided(app: &TestApp) -> (i64, Vec<i64>) {
     let today = time::OffsetDateTime::now_utc().date();
     let mut ids = Vec::new();
     let mut awards = Vec::new();
-    for n in 0..ENTRIES.len() {
-        let draft = entry(n).check().expect("valid");
+    for listed in &ENTRIES {
+        let draft = entry(listed).check().expect("valid");
         let entry = store
             .save_entry(&staff, id, None, &draft)
             .await
@@ -116,7 +124,7 @@ async fn decided(app: &TestApp) -> (i64, Vec<i64>) {
                 .await
                 .expect("a step");
         }
-        if let Some(award) = ENTRIES[n].5 {
+        if let Some(award) = listed.5 {
             awards.push((entry, award));
         }
         ids.push(entry);
