@@ -203,6 +203,10 @@ const EXPECTED: &[Expect] = &[
     e("GET",  "/api/v1/competitions/{id}/ranking", "/api/v1/competitions/1/ranking", ".ASB..", 200),
     e("POST", "/api/v1/competitions/{id}/decision", "/api/v1/competitions/1/decision", "...B..", 409),
     e("POST", "/api/v1/competitions/{id}/publish", "/api/v1/competitions/1/publish", STAFF,  409),
+    // The demo's competition 1 is published: the Secretariat queues its collection (202); an
+    // unknown language is refused to everyone alike (the download's 200 waits on the job).
+    e("POST", "/api/v1/competitions/{id}/collection", "/api/v1/competitions/1/collection", STAFF, 202),
+    e("GET",  "/api/v1/competitions/{id}/collection.pdf", "/api/v1/competitions/1/collection.pdf?lang=xx", ALL, 422),
     e("GET",  "/api/v1/entries/{id}",           "/api/v1/entries/1",              ALL,       200),
     e("PUT",  "/api/v1/entries/{id}",           "/api/v1/entries/1",              NOMINATORS, 409),
     e("POST", "/api/v1/entries/{id}/declaration", "/api/v1/entries/1/declaration", EXPERT, 409),
@@ -219,6 +223,7 @@ const EXPECTED: &[Expect] = &[
     e("GET",  "/competitions/{id}",             "/competitions/1",                ALL,       200),
     e("POST", "/competitions/{id}/step",        "/competitions/1/step",           STAFF,     409),
     e("POST", "/competitions/{id}/experts",     "/competitions/1/experts",        STAFF,     409),
+    e("POST", "/competitions/{id}/collection",  "/competitions/1/collection",     STAFF,     303),
     e("POST", "/competitions/{id}/entries",     "/competitions/1/entries",        CITY_REP,  409),
     e("POST", "/competitions/{id}/decision",    "/competitions/1/decision",       "...B..",  409),
     e("GET",  "/competitions/entries/{id}",     "/competitions/entries/1",        ALL,       200),
@@ -537,6 +542,7 @@ async fn send(
             ("POST", "/api/v1/competitions/{id}/decision") => {
                 Some(json!({ "awards": [], "decision": "matrix" }))
             }
+            ("POST", "/api/v1/competitions/{id}/collection") => Some(json!({ "lang": "en" })),
             ("POST", "/api/v1/entries/{id}/declaration") => Some(json!({ "conflict": false })),
             ("POST", "/api/v1/entries/{id}/waivers") => {
                 Some(json!({ "expert": 1, "reason": "matrix" }))
@@ -760,6 +766,7 @@ async fn send(
                 ],
                 "/competitions/{id}/step" => vec![("step", "open".into())],
                 "/competitions/{id}/experts" => vec![("nomination", "1".into())],
+                "/competitions/{id}/collection" => vec![("lang", "en".into())],
                 "/competitions/{id}/entries" => vec![
                     ("nomination", "Умный транспорт".into()),
                     ("title_ru", format!("Заявка матрицы {me}")),

@@ -8,8 +8,11 @@
 //! criteria with an anchored 1–5 scale, dates), its stages and the entries' states;
 //! [`evaluation`]: conflicts of interest by organisation, scores, the weighted ranking with its
 //! spread and z-scores, awards; [`promotion`]: the matrix of solutions × target cities with
-//! checkable reasons and its ranking, and the concept drafted from it. No HTTP, no SQL.
+//! checkable reasons and its ranking, and the concept drafted from it; [`book`]: the collection
+//! («сборник») of a competition's results as typst markup with its QR codes and index of cities.
+//! No HTTP, no SQL.
 pub mod adoption;
+pub mod book;
 pub mod competition;
 pub mod evaluation;
 pub mod open_data;

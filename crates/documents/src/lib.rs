@@ -7,6 +7,7 @@
 //!   modules) — and [`render_pdf`] typesets it with an in-process typst. The fonts are compiled
 //!   into the binary (typst-assets); nothing is read from disk or downloaded, so `@preview`
 //!   packages are not available. User text goes into the markup only through [`typst_str`].
+//! - QR codes: [`qr_svg`] (an SVG to place beside the markup or inline in a page).
 //! - XLSX: [`render_xlsx`] writes a workbook of [`Sheet`]s — optional title lines, a bold frozen
 //!   header row with an autofilter, rows of typed [`Cell`]s, column widths.
 //!
@@ -102,6 +103,21 @@ pub fn typst_str(text: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// The QR code of `text` as an SVG image (no XML prolog, so it also sits inline in a page), at
+/// least 160 px with its quiet zone; `None` when the text is too long for a QR code. Documents
+/// show it as a file beside their markup; pages inline it.
+pub fn qr_svg(text: &str) -> Option<String> {
+    use qrcode::render::svg;
+    let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
+    let image = code
+        .render::<svg::Color<'_>>()
+        .min_dimensions(160, 160)
+        .quiet_zone(true)
+        .build();
+    let start = image.find("<svg")?;
+    Some(image[start..].to_string())
 }
 
 /// `dd.mm.yyyy`, as dates are shown in Megapolis documents (and in XLSX cells when Excel cannot

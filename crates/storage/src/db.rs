@@ -196,6 +196,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         23,
         include_str!("../migrations/sqlite/0023_events_held.sql"),
     ),
+    (
+        24,
+        include_str!("../migrations/sqlite/0024_competition_collections.sql"),
+    ),
     (25, include_str!("../migrations/sqlite/0025_promotion.sql")),
     (
         26,
@@ -271,6 +275,10 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
         23,
         include_str!("../migrations/postgres/0023_events_held.sql"),
+    ),
+    (
+        24,
+        include_str!("../migrations/postgres/0024_competition_collections.sql"),
     ),
     (
         25,

@@ -41,6 +41,8 @@ pub enum BuildError {
     Demo(#[from] DemoError),
     #[error("issuing the demo certificates: {0}")]
     DemoCertificates(String),
+    #[error("making the demo competition's collections: {0}")]
+    DemoCollections(String),
     #[error("MEGAPOLIS_ISSUER_KEY must be 64 hexadecimal digits (a 32-byte Ed25519 seed)")]
     IssuerKey,
     #[error("cannot listen on {address} (is another server using this port?): {source}")]
@@ -103,6 +105,9 @@ impl Application {
             crate::training::demo_certificates(&state)
                 .await
                 .map_err(|e| BuildError::DemoCertificates(e.to_string()))?;
+            crate::catalogue::collection::make_demo(&state)
+                .await
+                .map_err(BuildError::DemoCollections)?;
         }
         crate::consultations::embeddings::queue_pending(&state).await?;
         Ok(Application {

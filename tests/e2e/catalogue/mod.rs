@@ -3,6 +3,7 @@
 //! one, its `publiccode.yml`, and the whole catalogue as CSV and Turtle. Bad input is refused by
 //! field, and nothing unpublished shows.
 mod adoption;
+mod collection;
 pub(crate) mod competition;
 pub(crate) mod competition_browser;
 mod competition_pages;

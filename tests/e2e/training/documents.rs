@@ -55,16 +55,22 @@ pub(crate) fn pdf_text(pdf: &[u8]) -> Option<String> {
     run("pdftotext", &["-layout", &path, "-"]).map(|t| String::from_utf8_lossy(&t).into_owned())
 }
 
-/// The QR codes found on a PDF's first page, rendered in grey by `pdftoppm` (a PGM image) and
-/// read by rqrr.
+/// The QR codes found on a PDF's first page.
 pub(crate) fn qr_codes(pdf: &[u8]) -> Option<Vec<String>> {
+    qr_codes_on(pdf, 1)
+}
+
+/// The QR codes found on a PDF's page `page` (from 1), rendered in grey by `pdftoppm` (a PGM
+/// image) and read by rqrr.
+pub(crate) fn qr_codes_on(pdf: &[u8], page: usize) -> Option<Vec<String>> {
+    let page = page.to_string();
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("document.pdf");
     std::fs::write(&path, pdf).expect("write");
     let path = path.to_string_lossy().to_string();
     let pgm = run(
         "pdftoppm",
-        &["-r", "110", "-gray", "-f", "1", "-l", "1", &path],
+        &["-r", "110", "-gray", "-f", &page, "-l", &page, &path],
     )?;
     // P5 <width> <height> <max>, one whitespace, then a byte per pixel.
     let mut fields = Vec::new();

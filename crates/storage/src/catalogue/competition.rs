@@ -137,6 +137,19 @@ pub(crate) const TABLES: &[Table] = &[
         identity: false,
         columns: &[("entry_id", Kind::Int), ("file_id", Kind::Int)],
     },
+    Table {
+        name: "competition_collections",
+        identity: false,
+        columns: &[
+            ("competition_id", Kind::Int),
+            ("lang", Kind::Text),
+            ("made_at", Kind::Text),
+            ("made_by", Kind::Text),
+            ("size", Kind::Int),
+            ("sha256", Kind::Text),
+            ("content", Kind::Bytes),
+        ],
+    },
 ];
 
 /// A nomination of a competition.
@@ -343,7 +356,7 @@ crate::facet!(
 );
 
 /// The stage of competition `id`, read in the write's transaction.
-async fn stage_in(tx: &mut WriteTx, id: i64) -> Result<Stage, StorageError> {
+pub(super) async fn stage_in(tx: &mut WriteTx, id: i64) -> Result<Stage, StorageError> {
     let stage: Option<String> = on_tx!(tx, conn => sqlx::query_scalar(
         "SELECT stage FROM competitions WHERE id = $1",
     )
@@ -371,7 +384,7 @@ fn refuse<T>(refusal: impl Into<CompetitionRefusal>) -> Result<T, StorageError> 
     Err(refusal.into().into())
 }
 
-fn stage_refusal<T>(stage: Stage) -> Result<T, StorageError> {
+pub(super) fn stage_refusal<T>(stage: Stage) -> Result<T, StorageError> {
     refuse(CompetitionRefusal::Stage {
         stage: stage.as_str(),
     })

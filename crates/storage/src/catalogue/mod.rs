@@ -1,6 +1,7 @@
 //! The catalogue of solutions: nominations by name, and the solutions with their lists as JSON.
 //! Every change is one audited transaction. Replication in [`adoptions`].
 mod adoptions;
+pub mod collection;
 
 use crate::audit::audit_entry;
 use crate::backup::{Kind, Table};

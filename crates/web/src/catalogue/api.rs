@@ -371,5 +371,6 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut document = <Api as utoipa::OpenApi>::openapi();
     document.merge(<super::competitions::Api as utoipa::OpenApi>::openapi());
     document.merge(<super::promotion::Api as utoipa::OpenApi>::openapi());
+    document.merge(<super::collection::Api as utoipa::OpenApi>::openapi());
     document
 }

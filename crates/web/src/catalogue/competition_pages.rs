@@ -420,6 +420,11 @@ async fn competition_page(
         None => (StatusCode::UNPROCESSABLE_ENTITY, None),
     };
     let cities = crate::org::pages::cities_by_code(state).await?;
+    let collections = if call.stage == Stage::Published {
+        store.collections(call.id).await?
+    } else {
+        Vec::new()
+    };
     let blank = EntryForm::default();
     let html = render(
         state,
@@ -430,7 +435,7 @@ async fn competition_page(
             experts => experts, rankings => rankings,
             is_staff => viewer.staff, jury_member => viewer.jury_member, jury_chair => viewer.jury_chair,
             city => city, refusal => refusal, entry_form => sent.entry.unwrap_or(&blank),
-            errors => sent.errors, cities => cities,
+            errors => sent.errors, cities => cities, collections => collections,
         },
     )
     .await;
@@ -507,6 +512,32 @@ pub async fn step(
         done,
     )
     .await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CollectionForm {
+    lang: String,
+}
+
+/// The Secretariat asks for the collection in a language: its job is followed on `/jobs`.
+pub async fn make_collection(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<CollectionForm>,
+) -> PageResult {
+    let call = competition(&state, &id).await?;
+    match super::collection::queue(&state, &visitor, &call, &form.lang).await {
+        Ok(job) => Ok(see_other(&format!("/jobs#job-{job}"))),
+        Err(e) => {
+            let sent = Sent {
+                refusal: Some(refusal_of(e)?),
+                ..Default::default()
+            };
+            competition_page(&state, &visitor, &call, sent).await
+        }
+    }
 }
 
 /// The experts of a nomination: `nomination` and any number of `expert`.

@@ -1,11 +1,13 @@
 //! The catalogue of the cities' best solutions: a public search page with facets and a page per
 //! solution with its similar solutions and the cities that adopted it (`adoption`); the API to add solutions, search them and read the
-//! catalogue as CSV, XLSX, JSON, `publiccode.yml` and ADMS-AP Turtle. The search index is built from the
-//! database and rebuilt when the catalogue changes (`index::SearchCache`). The Secretariat's
-//! promotion concept (`promotion`): the matrix of solutions × cities with reasons, concepts,
-//! their PDF and event proposals.
+//! catalogue as CSV, XLSX, JSON, `publiccode.yml` and ADMS-AP Turtle; a competition's collection as
+//! a PDF made by a job (`collection`). The search index is built from the database and rebuilt
+//! when the catalogue changes (`index::SearchCache`). The Secretariat's promotion concept
+//! (`promotion`): the matrix of solutions × cities with reasons, concepts, their PDF and event
+//! proposals.
 pub mod adoption;
 pub mod api;
+pub mod collection;
 pub mod competition_pages;
 pub mod competitions;
 pub(crate) mod index;
@@ -94,6 +96,12 @@ pub fn capability() -> Capability {
                 "/competitions/{id}/step",
                 STAFF,
                 post(competition_pages::step),
+            ),
+            route(
+                "POST",
+                "/competitions/{id}/collection",
+                STAFF,
+                post(competition_pages::make_collection),
             ),
             route(
                 "POST",
@@ -187,6 +195,18 @@ pub fn capability() -> Capability {
                 "/api/v1/competitions/{id}",
                 Public,
                 get(competitions::get_one),
+            ),
+            route(
+                "POST",
+                "/api/v1/competitions/{id}/collection",
+                STAFF,
+                post(collection::request),
+            ),
+            route(
+                "GET",
+                "/api/v1/competitions/{id}/collection.pdf",
+                Public,
+                get(collection::download),
             ),
             route(
                 "POST",
@@ -311,6 +331,7 @@ pub fn capability() -> Capability {
         ),
         locales: crate::locales!(),
         openapi: Some(api::openapi),
+        jobs: vec![collection::job()],
         ..Capability::named("catalogue")
     }
 }

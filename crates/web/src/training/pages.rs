@@ -21,8 +21,6 @@ use megapolis_training::{
     ProgrammeInput,
 };
 use minijinja::context;
-use qrcode::render::svg;
-use qrcode::QrCode;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -600,18 +598,6 @@ pub async fn issue(
 ) -> PageResult {
     let job = super::api::queue_issue(&state, &visitor, id).await?;
     Ok(see_other(&format!("/jobs#job-{job}")))
-}
-
-/// The QR code of `text` as an inline SVG (no XML prolog, so it sits in the page).
-pub(crate) fn qr_svg(text: &str) -> Option<String> {
-    let code = QrCode::new(text.as_bytes()).ok()?;
-    let image = code
-        .render::<svg::Color<'_>>()
-        .min_dimensions(160, 160)
-        .quiet_zone(true)
-        .build();
-    let start = image.find("<svg")?;
-    Some(image[start..].to_string())
 }
 
 pub async fn certificate(

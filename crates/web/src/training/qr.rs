@@ -15,12 +15,12 @@ fn cache() -> &'static Cache {
     CACHE.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
-/// The QR code of `text` as an inline SVG ([`super::pages::qr_svg`]), made once.
+/// The QR code of `text` as an inline SVG ([`megapolis_documents::qr_svg`]), made once.
 pub(crate) fn svg(text: &str) -> Option<Arc<str>> {
     if let Some(kept) = cache().lock().ok()?.get(text) {
         return Some(kept.clone());
     }
-    let made: Arc<str> = super::pages::qr_svg(text)?.into();
+    let made: Arc<str> = megapolis_documents::qr_svg(text)?.into();
     if let Ok(mut kept) = cache().lock() {
         if kept.len() >= KEPT {
             kept.clear();
@@ -38,7 +38,7 @@ mod tests {
         let first = super::svg(url).expect("a QR code");
         assert_eq!(
             &*first,
-            super::super::pages::qr_svg(url).expect("made").as_str()
+            megapolis_documents::qr_svg(url).expect("made").as_str()
         );
         let again = super::svg(url).expect("kept");
         assert!(std::sync::Arc::ptr_eq(&first, &again), "made once");
