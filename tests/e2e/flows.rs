@@ -1465,7 +1465,7 @@ async fn the_public_api_carries_nothing_the_public_page_hides() {
             || route.access != megapolis_domain::role::Access::Public
             || !route.path.starts_with("/api/")
             || route.path.ends_with("openapi.json")
-            || [".csv", ".ttl", ".yml", ".xlsx", ".ics"]
+            || [".csv", ".ttl", ".yml", ".xlsx", ".ics", ".pdf"]
                 .iter()
                 .any(|not_json| route.path.ends_with(not_json))
             // An entry's attachments are files, not JSON.
