@@ -201,7 +201,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         26,
         include_str!("../migrations/sqlite/0026_event_plan_snapshots.sql"),
     ),
-    (27, include_str!("../migrations/sqlite/0027_event_links.sql")),
+    (
+        27,
+        include_str!("../migrations/sqlite/0027_event_links.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -281,7 +284,10 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         26,
         include_str!("../migrations/postgres/0026_event_plan_snapshots.sql"),
     ),
-    (27, include_str!("../migrations/postgres/0027_event_links.sql")),
+    (
+        27,
+        include_str!("../migrations/postgres/0027_event_links.sql"),
+    ),
 ];
 
 /// The schema version this build expects: the last migration's number.

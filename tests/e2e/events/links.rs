@@ -10,9 +10,15 @@ use serde_json::{json, Value};
 async fn demo_links(app: &TestApp) -> (Vec<(i64, String)>, Vec<(i64, String)>) {
     let solutions = app.store.catalogue().list(true).await.expect("solutions");
     let courses = app.store.training().programmes().await.expect("courses");
-    assert!(solutions.len() >= 2 && !courses.is_empty(), "the demo links");
+    assert!(
+        solutions.len() >= 2 && !courses.is_empty(),
+        "the demo links"
+    );
     (
-        solutions.iter().map(|s| (s.id, s.title_ru.clone())).collect(),
+        solutions
+            .iter()
+            .map(|s| (s.id, s.title_ru.clone()))
+            .collect(),
         courses
             .iter()
             .map(|c| (c.id, c.programme.title_ru.clone()))
@@ -107,7 +113,10 @@ async fn links_are_read_back_refused_by_field_and_kept_by_the_approved_version()
     };
     let html = page(&app).await;
     assert!(
-        html.contains(&format!("href=\"/catalogue/{}\">{}", solution.0, solution.1)),
+        html.contains(&format!(
+            "href=\"/catalogue/{}\">{}",
+            solution.0, solution.1
+        )),
         "{html}"
     );
     assert!(
@@ -133,12 +142,39 @@ async fn links_are_read_back_refused_by_field_and_kept_by_the_approved_version()
     assert_eq!(amended["solutions"], json!([solutions[1].0]));
     assert_eq!(amended["courses"], json!([]));
     let html = page(&app).await;
-    assert!(html.contains(&format!("/catalogue/{}\"", solution.0)), "{html}");
-    assert!(!html.contains(&format!("/catalogue/{}\"", solutions[1].0)), "{html}");
+    assert!(
+        html.contains(&format!("/catalogue/{}\"", solution.0)),
+        "{html}"
+    );
+    assert!(
+        !html.contains(&format!("/catalogue/{}\"", solutions[1].0)),
+        "{html}"
+    );
     super::approve_amendment(&app, &secretariat, &president, 2032).await;
     let html = page(&app).await;
-    assert!(html.contains(&format!("/catalogue/{}\"", solutions[1].0)), "{html}");
+    assert!(
+        html.contains(&format!("/catalogue/{}\"", solutions[1].0)),
+        "{html}"
+    );
     assert!(!html.contains("id=\"event-courses\""), "{html}");
+}
+
+#[tokio::test]
+async fn the_demo_seminars_link_a_solution_and_the_forum_a_course() {
+    let app = spawn_app().await;
+    let secretariat = token_of(
+        &app,
+        "secretariat@megapolis.example",
+        "demo-secretariat-pass",
+    )
+    .await;
+    let (solutions, courses) = demo_links(&app).await;
+    let year = time::OffsetDateTime::now_utc().year() + 1;
+    let next = proposals_of(&app, &secretariat, year).await;
+    let of_kind = |kind: &'static str| next.iter().filter(move |p| p["kind"] == kind);
+    assert!(of_kind("seminar").count() >= 2);
+    assert!(of_kind("seminar").all(|p| p["solutions"] == json!([solutions[0].0])));
+    assert!(of_kind("forum").all(|p| p["courses"] == json!([courses[0].0])));
 }
 
 #[tokio::test]
@@ -156,9 +192,15 @@ async fn the_form_proposes_with_links_and_a_merge_absorbs_them() {
             .await
             .expect("html"),
     );
-    assert!(html.contains("<select id=\"f-solutions\" name=\"solutions\" multiple"), "{html}");
     assert!(
-        html.contains(&format!("<option value=\"{}\">{}</option>", courses[0].0, courses[0].1)),
+        html.contains("<select id=\"f-solutions\" name=\"solutions\" multiple"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(
+            "<option value=\"{}\">{}</option>",
+            courses[0].0, courses[0].1
+        )),
         "{html}"
     );
     let (first, second) = (solutions[0].0.to_string(), solutions[1].0.to_string());
@@ -202,7 +244,10 @@ async fn the_form_proposes_with_links_and_a_merge_absorbs_them() {
     .await;
     assert_eq!(response.status(), 303);
     let theirs = proposals_of(&app, &minsk_token, 2033).await;
-    assert_eq!(theirs[0]["solutions"], json!([solutions[0].0, solutions[1].0]));
+    assert_eq!(
+        theirs[0]["solutions"],
+        json!([solutions[0].0, solutions[1].0])
+    );
     let other = theirs[0]["id"].as_i64().expect("id");
 
     // The Secretariat's duplicate links the second solution and a course; merged, it has all.
@@ -245,5 +290,8 @@ async fn the_form_proposes_with_links_and_a_merge_absorbs_them() {
         json!([solutions[1].0, solutions[0].0]),
         "{merged}"
     );
-    assert_eq!(merged["courses"], json!([course.parse::<i64>().expect("id")]));
+    assert_eq!(
+        merged["courses"],
+        json!([course.parse::<i64>().expect("id")])
+    );
 }

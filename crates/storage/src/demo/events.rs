@@ -162,9 +162,7 @@ pub(super) async fn load(store: &Store) -> Result<(), DemoError> {
             "forum" => typed.courses = link(course),
             _ => {}
         }
-        let parsed = typed
-            .parse()
-            .map_err(|e| data(row + 1, e.to_string()))?;
+        let parsed = typed.parse().map_err(|e| data(row + 1, e.to_string()))?;
         let id = events
             .propose(&author, &parsed)
             .await?

@@ -7,9 +7,9 @@ use crate::db::{now_utc, on_pool, on_tx, NamedRow, WriteTx};
 use crate::StorageError;
 use megapolis_domain::{CityCode, Person, Role};
 use megapolis_events::{
-    absorb, absorb_links, apply_plan, apply_proposal, blocking, clashes, format_date, may_merge, parse_date,
-    EventKind, Merging, NewProposal, Period, PlanAction, PlanState, Precision, ProposalAction,
-    ProposalState, Refusal,
+    absorb, absorb_links, apply_plan, apply_proposal, blocking, clashes, format_date, may_merge,
+    parse_date, EventKind, Merging, NewProposal, Period, PlanAction, PlanState, Precision,
+    ProposalAction, ProposalState, Refusal,
 };
 use serde::Serialize;
 
@@ -749,10 +749,14 @@ impl Events<'_> {
             "merge",
             "event_proposal",
             &kept.to_string(),
-            Some(&serde_json::json!({ "co_organisers": found.event.co_organisers,
-                "solutions": found.event.solutions, "courses": found.event.courses })),
-            Some(&serde_json::json!({ "co_organisers": co_organisers, "solutions": solutions,
-                "courses": courses, "merged": ids, "reason": reason.trim() })),
+            Some(
+                &serde_json::json!({ "co_organisers": found.event.co_organisers,
+                "solutions": found.event.solutions, "courses": found.event.courses }),
+            ),
+            Some(
+                &serde_json::json!({ "co_organisers": co_organisers, "solutions": solutions,
+                "courses": courses, "merged": ids, "reason": reason.trim() }),
+            ),
         ))
         .await?;
         for p in &absorbed {

@@ -130,7 +130,10 @@ async fn course_choices(state: &AppState, lang: Lang) -> Result<Vec<(i64, String
 fn linked(ids: &[i64], choices: &[(i64, String)]) -> Vec<(i64, String)> {
     ids.iter()
         .map(|id| {
-            let title = choices.iter().find(|(c, _)| c == id).map(|(_, t)| t.clone());
+            let title = choices
+                .iter()
+                .find(|(c, _)| c == id)
+                .map(|(_, t)| t.clone());
             (*id, title.unwrap_or_else(|| format!("#{id}")))
         })
         .collect()
@@ -435,7 +438,10 @@ pub async fn proposals(
 
 /// The ids a multi-select sent (one per line), as the form marks them selected.
 fn chosen(lines: &str) -> Vec<i64> {
-    lines.lines().filter_map(|l| l.trim().parse().ok()).collect()
+    lines
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .collect()
 }
 
 /// The proposal form's fields; a multi-select's repeated field becomes one value per line.
