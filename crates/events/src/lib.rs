@@ -13,6 +13,6 @@ pub use model::{
     format_date, parse_date, plan_title, EventKind, NewProposal, Period, Precision, ProposalInput,
 };
 pub use workflow::{
-    absorb, apply_plan, apply_proposal, is_president, may_amend, may_consolidate, may_merge,
-    may_propose, Merging, PlanAction, PlanState, ProposalAction, ProposalState, Refusal,
+    absorb, absorb_links, apply_plan, apply_proposal, is_president, may_amend, may_consolidate,
+    may_merge, may_propose, Merging, PlanAction, PlanState, ProposalAction, ProposalState, Refusal,
 };

@@ -142,6 +142,10 @@ pub struct ProposalInput {
     /// One per line.
     pub co_organisers: String,
     pub expected_participants: String,
+    /// Linked catalogue solutions' ids, one per line (a form's multi-select sends each).
+    pub solutions: String,
+    /// Linked training courses' (programmes') ids, one per line.
+    pub courses: String,
 }
 
 /// A proposal that passed every check but those needing the directory (the city exists).
@@ -160,6 +164,10 @@ pub struct NewProposal {
     pub organiser: String,
     pub co_organisers: Vec<String>,
     pub expected_participants: Option<i64>,
+    /// Published catalogue solutions it presents, by id (storage checks they exist).
+    pub solutions: Vec<i64>,
+    /// Training courses (programmes) it holds, by id (storage checks they exist).
+    pub courses: Vec<i64>,
 }
 
 impl NewProposal {
@@ -210,6 +218,31 @@ pub fn parse_date(raw: &str) -> Option<Date> {
 /// YYYY-MM-DD.
 pub fn format_date(date: Date) -> String {
     date.format(DATE).unwrap_or_default()
+}
+
+/// The most solutions or courses one proposal links.
+pub const MAX_LINKS: usize = 50;
+
+/// Ids one per line, each once, in the order given; a bad id or too many is an error on `field`.
+fn ids(errors: &mut FieldErrors, field: &'static str, raw: &str) -> Vec<i64> {
+    let mut out: Vec<i64> = Vec::new();
+    for line in raw.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        match line.parse::<i64>() {
+            Ok(id) if id > 0 => {
+                if !out.contains(&id) {
+                    out.push(id);
+                }
+            }
+            _ => {
+                errors.add(field, "events-error-ids");
+                return Vec::new();
+            }
+        }
+    }
+    if out.len() > MAX_LINKS {
+        errors.add(field, "error-too-long");
+    }
+    out
 }
 
 fn bounded(errors: &mut FieldErrors, field: &'static str, raw: &str, max: usize) -> String {
@@ -291,6 +324,8 @@ impl ProposalInput {
                 n
             }
         };
+        let solutions = ids(&mut errors, "solutions", &self.solutions);
+        let courses = ids(&mut errors, "courses", &self.courses);
         match (year, kind, dates, city) {
             (Some(year), Some(kind), Some((precision, period)), Some(city))
                 if errors.is_empty() =>
@@ -309,6 +344,8 @@ impl ProposalInput {
                     organiser,
                     co_organisers,
                     expected_participants,
+                    solutions,
+                    courses,
                 })
             }
             _ => Err(errors),
@@ -453,6 +490,20 @@ mod tests {
         assert_eq!(
             fields(i.parse().expect_err("refused")),
             vec![("kind", "error-choice"), ("title_ru", "error-required")]
+        );
+    }
+
+    #[test]
+    fn linked_ids_are_read_once_each_and_a_bad_one_is_named() {
+        let mut i = input();
+        i.solutions = "3\n 5 \n3".into();
+        i.courses = "2".into();
+        let p = i.parse().expect("valid");
+        assert_eq!((p.solutions, p.courses), (vec![3, 5], vec![2]));
+        i.courses = "2\nintro".into();
+        assert_eq!(
+            fields(i.parse().expect_err("refused")),
+            vec![("courses", "events-error-ids")]
         );
     }
 }

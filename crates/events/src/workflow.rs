@@ -36,6 +36,10 @@ pub enum Refusal {
     NotHeldYet,
     #[error("solution: no published catalogue solution {0}")]
     UnknownSolution(i64),
+    #[error("solutions: no published catalogue solution {0}")]
+    UnknownLinkedSolution(i64),
+    #[error("courses: no training course {0}")]
+    UnknownCourse(i64),
     #[error("no such registration")]
     NotRegistered,
     #[error("year: a proposal stays in its plan year {0}")]
@@ -75,7 +79,8 @@ impl Refusal {
             Refusal::OtherYear(_) => "other_year",
             Refusal::NotOrganiser => "not_organiser",
             Refusal::NotHeldYet => "not_held_yet",
-            Refusal::UnknownSolution(_) => "unknown_solution",
+            Refusal::UnknownSolution(_) | Refusal::UnknownLinkedSolution(_) => "unknown_solution",
+            Refusal::UnknownCourse(_) => "unknown_course",
             Refusal::NotRegistered => "not_registered",
             Refusal::Blocked(_) => "blocking_clashes",
             Refusal::WithPresident(_) => "with_president",
@@ -95,7 +100,9 @@ impl Refusal {
             | Refusal::NothingToMerge
             | Refusal::UnknownCity(_)
             | Refusal::OtherYear(_)
-            | Refusal::UnknownSolution(_) => 422,
+            | Refusal::UnknownSolution(_)
+            | Refusal::UnknownLinkedSolution(_)
+            | Refusal::UnknownCourse(_) => 422,
             _ => 403,
         }
     }
@@ -289,6 +296,24 @@ pub fn absorb(kept: &NewProposal, others: &[&NewProposal]) -> Vec<String> {
     all.split_off(1)
 }
 
+/// The linked solutions and courses of `kept` once it absorbs `others`: its own, then the
+/// others' it does not have yet, each once.
+pub fn absorb_links(kept: &NewProposal, others: &[&NewProposal]) -> (Vec<i64>, Vec<i64>) {
+    let union = |own: &[i64], of: fn(&NewProposal) -> &[i64]| {
+        let mut all = own.to_vec();
+        for id in others.iter().flat_map(|o| of(o)) {
+            if !all.contains(id) {
+                all.push(*id);
+            }
+        }
+        all
+    };
+    (
+        union(&kept.solutions, |p| &p.solutions),
+        union(&kept.courses, |p| &p.courses),
+    )
+}
+
 /// A plan version's life: each submission to the President is a numbered version; a returned or
 /// approved one is final, and amending means a new version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -473,6 +498,8 @@ mod tests {
             organiser: organiser.into(),
             co_organisers: co.iter().map(|c| c.to_string()).collect(),
             expected_participants: None,
+            solutions: vec![organiser.len() as i64],
+            courses: Vec::new(),
         };
         let kept = event("minsk", &["partner-a"]);
         let first = event("expert-council", &["minsk", "partner-b"]);
@@ -480,6 +507,11 @@ mod tests {
         assert_eq!(
             absorb(&kept, &[&first, &second]),
             ["partner-a", "expert-council", "partner-b", "kazan"]
+        );
+        // "minsk" links solution 5, "expert-council" 14, "partner-a" 9.
+        assert_eq!(
+            absorb_links(&kept, &[&first, &second, &first]),
+            (vec![5, 14, 9], vec![])
         );
     }
 

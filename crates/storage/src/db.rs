@@ -205,6 +205,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         26,
         include_str!("../migrations/sqlite/0026_event_plan_snapshots.sql"),
     ),
+    (
+        27,
+        include_str!("../migrations/sqlite/0027_event_links.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -288,10 +292,14 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         26,
         include_str!("../migrations/postgres/0026_event_plan_snapshots.sql"),
     ),
+    (
+        27,
+        include_str!("../migrations/postgres/0027_event_links.sql"),
+    ),
 ];
 
 /// The schema version this build expects: the last migration's number.
-pub const SCHEMA_VERSION: i64 = 26;
+pub const SCHEMA_VERSION: i64 = 27;
 
 pub fn now_utc() -> String {
     OffsetDateTime::now_utc()

@@ -331,6 +331,16 @@ async fn a_concept_is_drafted_typeset_and_turned_into_event_proposals_once() {
         .await
         .expect("Kazan's proposal");
     assert_eq!(kazan, "seminar kazan 2031-01-01 2031-03-31 draft");
+    // The proposal links the solution it presents.
+    let linked = db
+        .text(&format!(
+            "SELECT e.solutions || ' ' || p.solution_id FROM promotion_presentations p \
+             JOIN event_proposals e ON e.id = p.proposal_id WHERE p.concept_id = {id} AND p.city = 'kazan'"
+        ))
+        .await
+        .expect("Kazan's proposal");
+    let (links, solution) = linked.split_once(' ').expect("two parts");
+    assert_eq!(links, format!("[{solution}]"));
     assert_eq!(
         app.post_form(&staff, &concept, &propose, &[])
             .await

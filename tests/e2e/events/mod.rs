@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 pub(crate) mod browser;
 mod calendar;
 mod held;
+mod links;
 mod merge;
 mod plan;
 

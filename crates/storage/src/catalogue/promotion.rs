@@ -180,6 +180,7 @@ pub fn proposal_for(presentation: &Presentation, year: i64) -> Result<NewProposa
         quarter,
         city: presentation.city.clone(),
         organiser: SECRETARIAT_BODY.into(),
+        solutions: presentation.solution.to_string(),
         ..ProposalInput::default()
     }
     .parse()

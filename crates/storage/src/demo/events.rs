@@ -3,6 +3,8 @@
 //! one approved, and two later proposals still to consolidate, one clashing with the session
 //! (blocks) and one a likely duplicate of a seminar (warns). The President, the chair of the body
 //! "president", is a demo person created here (after the decisions, whose notices they miss).
+//! The seminars link a solution of the catalogue and the forum a training course (both loaded
+//! before).
 use super::{DemoError, DEMO_ACTOR};
 use crate::Store;
 use megapolis_domain::Person;
@@ -146,12 +148,21 @@ pub(super) async fn load(store: &Store) -> Result<(), DemoError> {
     let secretariat = person(0, "secretariat@megapolis.example")?;
     let year = OffsetDateTime::now_utc().year() + 1;
     let events = store.events();
+    // Seminars present the first published solution of the catalogue; the forum holds the first
+    // training course.
+    let solution = store.catalogue().list(true).await?.first().map(|s| s.id);
+    let course = store.training().programmes().await?.first().map(|p| p.id);
     let mut ids = Vec::new();
     for (row, proposal) in PROPOSALS.iter().enumerate() {
         let author = person(row + 1, &format!("{}@megapolis.example", proposal.0))?;
-        let parsed = input(year, proposal)
-            .parse()
-            .map_err(|e| data(row + 1, e.to_string()))?;
+        let mut typed = input(year, proposal);
+        let link = |id: Option<i64>| id.map(|id| id.to_string()).unwrap_or_default();
+        match proposal.1 {
+            "seminar" => typed.solutions = link(solution),
+            "forum" => typed.courses = link(course),
+            _ => {}
+        }
+        let parsed = typed.parse().map_err(|e| data(row + 1, e.to_string()))?;
         let id = events
             .propose(&author, &parsed)
             .await?

@@ -125,8 +125,8 @@ pub async fn load_demo(store: &Store) -> Result<bool, DemoError> {
     competition::load(store, OffsetDateTime::now_utc().date()).await?;
     // The priorities cite catalogue solutions.
     consultations::load_priorities(store).await?;
-    events::load(store).await?;
     training::load(store, OffsetDateTime::now_utc().date()).await?;
+    events::load(store).await?;
     promotion::load(store).await?;
     Ok(true)
 }

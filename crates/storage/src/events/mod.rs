@@ -7,9 +7,9 @@ use crate::db::{now_utc, on_pool, on_tx, NamedRow, WriteTx};
 use crate::StorageError;
 use megapolis_domain::{CityCode, Person, Role};
 use megapolis_events::{
-    absorb, apply_plan, apply_proposal, blocking, clashes, format_date, may_merge, parse_date,
-    EventKind, Merging, NewProposal, Period, PlanAction, PlanState, Precision, ProposalAction,
-    ProposalState, Refusal,
+    absorb, absorb_links, apply_plan, apply_proposal, blocking, clashes, format_date, may_merge,
+    parse_date, EventKind, Merging, NewProposal, Period, PlanAction, PlanState, Precision,
+    ProposalAction, ProposalState, Refusal,
 };
 use serde::Serialize;
 
@@ -47,6 +47,8 @@ pub(crate) const TABLES: &[Table] = &[
             ("capacity", Kind::Int),
             ("report", Kind::Text),
             ("merged_into", Kind::Int),
+            ("solutions", Kind::Text),
+            ("courses", Kind::Text),
         ],
     },
     Table {
@@ -87,6 +89,8 @@ pub(crate) const TABLES: &[Table] = &[
             ("sequence", Kind::Int),
             ("cancelled", Kind::Bool),
             ("updated_at", Kind::Text),
+            ("solutions", Kind::Text),
+            ("courses", Kind::Text),
         ],
     },
     Table {
@@ -201,15 +205,15 @@ const PROPOSAL: &str = "SELECT e.*, p.name AS proposer_name FROM event_proposals
 /// What a plan version keeps of each of its events.
 const SNAPSHOT: &str = "kind, title_ru, title_en, description_ru, description_en, date_precision, \
      starts_on, ends_on, city_code, venue, organiser, co_organisers, expected_participants, sequence, \
-     cancelled, updated_at";
+     cancelled, updated_at, solutions, courses";
 
 /// A plan version's events as it keeps them (`s`), with what is not part of the plan (state,
 /// proposer, capacity, report) read from the proposal; the columns of [`PROPOSAL`].
 const PLANNED: &str = "SELECT e.id, e.year, s.kind, s.title_ru, s.title_en, s.description_ru, \
      s.description_en, s.date_precision, s.starts_on, s.ends_on, s.city_code, s.venue, s.organiser, \
      s.co_organisers, s.expected_participants, e.state, e.reason, e.proposer_id, p.name AS proposer_name, \
-     s.sequence, s.cancelled, e.created_at, s.updated_at, e.capacity, e.report, e.merged_into \
-     FROM event_plan_events s JOIN event_proposals e ON e.id = s.event_id \
+     s.sequence, s.cancelled, e.created_at, s.updated_at, e.capacity, e.report, e.merged_into, \
+     s.solutions, s.courses FROM event_plan_events s JOIN event_proposals e ON e.id = s.event_id \
      JOIN people p ON p.id = e.proposer_id";
 
 /// The plans in force: of each year (of year `$1`, any when negative) the latest approved version.
@@ -232,6 +236,10 @@ fn proposal_of(row: &impl NamedRow) -> Result<Proposal, StorageError> {
     let state = text("state")?;
     let city = text("city_code")?;
     let co = text("co_organisers")?;
+    let ids = |c: &str| -> Result<Vec<i64>, StorageError> {
+        let t = text(c)?;
+        serde_json::from_str(&t).map_err(|_| corrupt(c, &t))
+    };
     let year = row.int("year")?;
     Ok(Proposal {
         id: row.int("id")?,
@@ -253,6 +261,8 @@ fn proposal_of(row: &impl NamedRow) -> Result<Proposal, StorageError> {
             organiser: text("organiser")?,
             co_organisers: serde_json::from_str(&co).map_err(|_| corrupt("co-organisers", &co))?,
             expected_participants: row.int_or_none("expected_participants")?,
+            solutions: ids("solutions")?,
+            courses: ids("courses")?,
         },
         state: ProposalState::parse(&state).ok_or_else(|| corrupt("state", &state))?,
         reason: text("reason")?,
@@ -429,6 +439,59 @@ struct StateAudit<'a> {
     reason: &'a str,
 }
 
+/// What `proposal` names that the directory does not hold, read in the write's transaction: an
+/// unknown host city, a solution not published in the catalogue, an unknown training course.
+async fn unknown_in(
+    tx: &mut WriteTx,
+    proposal: &NewProposal,
+) -> Result<Option<Refusal>, StorageError> {
+    let known: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM cities WHERE code = $1",
+    )
+    .bind(proposal.city.as_str())
+    .fetch_one(conn)
+    .await?);
+    if known == 0 {
+        return Ok(Some(Refusal::UnknownCity(proposal.city.to_string())));
+    }
+    for id in &proposal.solutions {
+        let published: Option<bool> = on_tx!(tx, conn => sqlx::query_scalar(
+            "SELECT published FROM catalogue_solutions WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(conn)
+        .await?);
+        if published != Some(true) {
+            return Ok(Some(Refusal::UnknownLinkedSolution(*id)));
+        }
+    }
+    for id in &proposal.courses {
+        let known: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM training_programmes WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(conn)
+        .await?);
+        if known == 0 {
+            return Ok(Some(Refusal::UnknownCourse(*id)));
+        }
+    }
+    Ok(None)
+}
+
+/// The co-organisers, linked solutions and courses as the JSON lists their columns keep.
+fn json_lists(proposal: &NewProposal) -> Result<(String, String, String), StorageError> {
+    Ok((
+        json_list(&proposal.co_organisers)?,
+        json_list(&proposal.solutions)?,
+        json_list(&proposal.courses)?,
+    ))
+}
+
+fn json_list<T: serde::Serialize>(items: &[T]) -> Result<String, StorageError> {
+    serde_json::to_string(items).map_err(|e| StorageError::Corrupt(e.to_string()))
+}
+
 /// Saves a draft proposal by `author` in `tx` (the rules of [`Events::propose`]), for a write of
 /// another capability that makes proposals in its own transaction; the caller commits.
 pub(crate) async fn propose_in(
@@ -439,23 +502,16 @@ pub(crate) async fn propose_in(
     if let Err(refusal) = megapolis_events::may_propose(author, proposal) {
         return Ok(Err(refusal));
     }
-    let co = serde_json::to_string(&proposal.co_organisers)
-        .map_err(|e| StorageError::Corrupt(e.to_string()))?;
-    let known: i64 = on_tx!(tx, conn => sqlx::query_scalar(
-        "SELECT COUNT(*) FROM cities WHERE code = $1",
-    )
-    .bind(proposal.city.as_str())
-    .fetch_one(conn)
-    .await?);
-    if known == 0 {
-        return Ok(Err(Refusal::UnknownCity(proposal.city.to_string())));
+    if let Some(refusal) = unknown_in(tx, proposal).await? {
+        return Ok(Err(refusal));
     }
+    let (co, solutions, courses) = json_lists(proposal)?;
     let now = now_utc();
     let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
         "INSERT INTO event_proposals (year, kind, title_ru, title_en, description_ru, description_en, \
          date_precision, starts_on, ends_on, city_code, venue, organiser, co_organisers, expected_participants, \
-         state, reason, proposer_id, sequence, cancelled, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, '', $16, 0, $17, $18, $18) RETURNING id",
+         state, reason, proposer_id, sequence, cancelled, created_at, updated_at, solutions, courses) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, '', $16, 0, $17, $18, $18, $19, $20) RETURNING id",
     )
     .bind(i64::from(proposal.year))
     .bind(proposal.kind.as_str())
@@ -475,6 +531,8 @@ pub(crate) async fn propose_in(
     .bind(author.id)
     .bind(false)
     .bind(&now)
+    .bind(&solutions)
+    .bind(&courses)
     .fetch_one(conn)
     .await?);
     tx.audit(&audit_entry(
@@ -581,22 +639,15 @@ impl Events<'_> {
             Ok(published) => published,
             Err(refusal) => return Ok(Err(refusal)),
         };
-        let known: i64 = on_tx!(tx, conn => sqlx::query_scalar(
-            "SELECT COUNT(*) FROM cities WHERE code = $1",
-        )
-        .bind(changed.city.as_str())
-        .fetch_one(conn)
-        .await?);
-        if known == 0 {
-            return Ok(Err(Refusal::UnknownCity(changed.city.to_string())));
+        if let Some(refusal) = unknown_in(&mut tx, changed).await? {
+            return Ok(Err(refusal));
         }
-        let co = serde_json::to_string(&changed.co_organisers)
-            .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        let (co, solutions, courses) = json_lists(changed)?;
         on_tx!(tx, conn => sqlx::query(
             "UPDATE event_proposals SET kind = $1, title_ru = $2, title_en = $3, description_ru = $4, \
              description_en = $5, date_precision = $6, starts_on = $7, ends_on = $8, city_code = $9, venue = $10, \
              organiser = $11, co_organisers = $12, expected_participants = $13, sequence = sequence + 1, \
-             updated_at = $14 WHERE id = $15",
+             updated_at = $14, solutions = $16, courses = $17 WHERE id = $15",
         )
         .bind(changed.kind.as_str())
         .bind(&changed.title_ru)
@@ -613,6 +664,8 @@ impl Events<'_> {
         .bind(changed.expected_participants)
         .bind(now_utc())
         .bind(id)
+        .bind(&solutions)
+        .bind(&courses)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
@@ -675,16 +728,18 @@ impl Events<'_> {
         }
         let events: Vec<&NewProposal> = absorbed.iter().map(|p| &p.event).collect();
         let co_organisers = absorb(&found.event, &events);
-        let co = serde_json::to_string(&co_organisers)
-            .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        let (solutions, courses) = absorb_links(&found.event, &events);
         let now = now_utc();
         let actor = person.email.to_string();
         on_tx!(tx, conn => sqlx::query(
-            "UPDATE event_proposals SET co_organisers = $1, sequence = sequence + 1, updated_at = $2 WHERE id = $3",
+            "UPDATE event_proposals SET co_organisers = $1, sequence = sequence + 1, updated_at = $2, \
+             solutions = $4, courses = $5 WHERE id = $3",
         )
-        .bind(&co)
+        .bind(json_list(&co_organisers)?)
         .bind(&now)
         .bind(kept)
+        .bind(json_list(&solutions)?)
+        .bind(json_list(&courses)?)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
@@ -694,8 +749,14 @@ impl Events<'_> {
             "merge",
             "event_proposal",
             &kept.to_string(),
-            Some(&serde_json::json!({ "co_organisers": found.event.co_organisers })),
-            Some(&serde_json::json!({ "co_organisers": co_organisers, "merged": ids, "reason": reason.trim() })),
+            Some(
+                &serde_json::json!({ "co_organisers": found.event.co_organisers,
+                "solutions": found.event.solutions, "courses": found.event.courses }),
+            ),
+            Some(
+                &serde_json::json!({ "co_organisers": co_organisers, "solutions": solutions,
+                "courses": courses, "merged": ids, "reason": reason.trim() }),
+            ),
         ))
         .await?;
         for p in &absorbed {

@@ -56,6 +56,10 @@ pub struct ApiProposal {
     pub sequence: i64,
     /// The proposal this duplicate was merged into (its state `merged`).
     pub merged_into: Option<i64>,
+    /// Ids of the published catalogue solutions it presents (`/catalogue/{id}`).
+    pub solutions: Vec<i64>,
+    /// Ids of the training courses (programmes) it holds.
+    pub courses: Vec<i64>,
 }
 
 impl From<&Proposal> for ApiProposal {
@@ -82,6 +86,8 @@ impl From<&Proposal> for ApiProposal {
             cancelled: p.cancelled,
             sequence: p.sequence,
             merged_into: p.merged_into,
+            solutions: e.solutions.clone(),
+            courses: e.courses.clone(),
         }
     }
 }
@@ -109,6 +115,10 @@ pub struct ApiNewProposal {
     organiser: String,
     co_organisers: Option<Vec<String>>,
     expected_participants: Option<i64>,
+    /// Ids of published catalogue solutions it presents; none when omitted.
+    solutions: Option<Vec<i64>>,
+    /// Ids of training courses (programmes) it holds; none when omitted.
+    courses: Option<Vec<i64>>,
 }
 
 /// A reason or remarks; required to decline or return.
@@ -220,6 +230,7 @@ fn field_message(field: &str, key: &str) -> String {
         "events-error-participants" => format!("{field} must be a whole number"),
         "events-error-decision" => format!("{field}: no published decision of the register"),
         "events-error-others" => format!("{field} must be a list of proposal ids"),
+        "events-error-ids" => format!("{field} must be a list of ids"),
         other => format!("{field}: {other}"),
     }
 }
@@ -250,7 +261,7 @@ pub(crate) fn refused(refusal: &Refusal) -> Response {
 }
 
 /// A JSON object's fields as text: strings as they are, numbers written out, a list of strings
-/// one per line; another type is an error on that field; `{}` or an empty body is no field.
+/// or numbers one per line; another type is an error on that field; `{}` or an empty body is no field.
 // The error is the handler's finished answer, passed up with `?` unchanged.
 #[allow(clippy::result_large_err)]
 fn text_fields(
@@ -282,13 +293,20 @@ fn text_fields(
             None | Some(serde_json::Value::Null) => Some(String::new()),
             Some(serde_json::Value::String(s)) => Some(s.clone()),
             Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-            Some(serde_json::Value::Array(items)) if items.iter().all(|i| i.is_string()) => Some(
-                items
-                    .iter()
-                    .filter_map(|i| i.as_str())
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            ),
+            Some(serde_json::Value::Array(items))
+                if items.iter().all(|i| i.is_string() || i.is_number()) =>
+            {
+                Some(
+                    items
+                        .iter()
+                        .map(|i| match i {
+                            serde_json::Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                )
+            }
             Some(_) => None,
         };
         match text {
@@ -385,6 +403,8 @@ fn proposal_input(body: &Bytes) -> Result<ProposalInput, Response> {
             "organiser",
             "co_organisers",
             "expected_participants",
+            "solutions",
+            "courses",
         ],
     )?;
     Ok(ProposalInput {
@@ -403,6 +423,8 @@ fn proposal_input(body: &Bytes) -> Result<ProposalInput, Response> {
         organiser: f["organiser"].clone(),
         co_organisers: f["co_organisers"].clone(),
         expected_participants: f["expected_participants"].clone(),
+        solutions: f["solutions"].clone(),
+        courses: f["courses"].clone(),
     })
 }
 
@@ -411,7 +433,7 @@ fn proposal_input(body: &Bytes) -> Result<ProposalInput, Response> {
     responses((status = 201, description = "Saved as a draft", body = ApiEventCreated), (status = 400, body = ApiError),
         (status = 401, body = ApiError),
         (status = 403, description = "Another city or body than the caller's", body = ApiError),
-        (status = 422, description = "A field is refused (an end before the start, a date outside the plan year, an unknown kind or city); nothing is saved", body = ApiError)))]
+        (status = 422, description = "A field is refused (an end before the start, a date outside the plan year, an unknown kind or city, a solution not published in the catalogue, an unknown course); nothing is saved", body = ApiError)))]
 pub async fn create_proposal(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,

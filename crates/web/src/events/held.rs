@@ -65,19 +65,7 @@ pub(crate) async fn section(
         })
         .collect();
     let solutions: Vec<_> = if runner {
-        state
-            .store
-            .catalogue()
-            .list(true)
-            .await?
-            .into_iter()
-            .map(|s| {
-                (
-                    s.id,
-                    visitor.lang.pick(&s.title_ru, &s.title_en).to_string(),
-                )
-            })
-            .collect()
+        super::pages::solution_choices(state, visitor.lang).await?
     } else {
         Vec::new()
     };

@@ -96,6 +96,49 @@ pub(crate) fn view(p: &Proposal, lang: Lang, cities: &HashMap<String, String>) -
     }
 }
 
+/// The published solutions of the catalogue, (id, title in `lang`), for a choice.
+pub(crate) async fn solution_choices(
+    state: &AppState,
+    lang: Lang,
+) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(state
+        .store
+        .catalogue()
+        .list(true)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, lang.pick(&s.title_ru, &s.title_en).to_string()))
+        .collect())
+}
+
+/// The training courses (programmes), (id, title in `lang`), for a choice.
+async fn course_choices(state: &AppState, lang: Lang) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(state
+        .store
+        .training()
+        .programmes()
+        .await?
+        .into_iter()
+        .map(|p| {
+            let title = lang.pick(&p.programme.title_ru, &p.programme.title_en);
+            (p.id, title.to_string())
+        })
+        .collect())
+}
+
+/// Of `choices`, the linked `ids` in their order; one no longer offered shows as its number.
+fn linked(ids: &[i64], choices: &[(i64, String)]) -> Vec<(i64, String)> {
+    ids.iter()
+        .map(|id| {
+            let title = choices
+                .iter()
+                .find(|(c, _)| c == id)
+                .map(|(_, t)| t.clone());
+            (*id, title.unwrap_or_else(|| format!("#{id}")))
+        })
+        .collect()
+}
+
 pub(crate) async fn city_names(
     state: &AppState,
     lang: Lang,
@@ -280,12 +323,20 @@ pub(crate) async fn event_page(
     } else {
         None
     };
+    let solutions = linked(
+        &found.event.solutions,
+        &solution_choices(state, visitor.lang).await?,
+    );
+    let courses = linked(
+        &found.event.courses,
+        &course_choices(state, visitor.lang).await?,
+    );
     let html = render(
         state,
         visitor,
         "event.html",
         context! {
-            event, published, held, problems, pending,
+            event, published, held, problems, pending, solutions, courses,
             ics => format!("/api/v1/events.ics?organiser={}", urlencode(&found.event.organiser)),
         },
     )
@@ -350,7 +401,10 @@ async fn proposals_page(
         quarter => form.quarter, city => form.city, venue => form.venue,
         organiser => form.organiser, co_organisers => form.co_organisers,
         expected_participants => form.expected_participants,
+        solutions => chosen(&form.solutions), courses => chosen(&form.courses),
     };
+    let solution_choices = solution_choices(state, visitor.lang).await?;
+    let course_choices = course_choices(state, visitor.lang).await?;
     let html = render(
         state,
         visitor,
@@ -358,7 +412,7 @@ async fn proposals_page(
         context! {
             proposals, consolidator => all, form, errors => errors_map(errors), problem,
             kinds => EventKind::ALL.map(EventKind::as_str), cities => city_list,
-            me => person.id,
+            me => person.id, solution_choices, course_choices,
         },
     )
     .await;
@@ -382,11 +436,38 @@ pub async fn proposals(
     proposals_page(&state, &visitor, &form, &FieldErrors::default(), None).await
 }
 
+/// The ids a multi-select sent (one per line), as the form marks them selected.
+fn chosen(lines: &str) -> Vec<i64> {
+    lines
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .collect()
+}
+
+/// The proposal form's fields; a multi-select's repeated field becomes one value per line.
+fn proposal_form(pairs: Vec<(String, String)>) -> Result<ProposalInput, AppError> {
+    let mut fields = serde_json::Map::new();
+    for (name, value) in pairs {
+        match fields.get_mut(&name) {
+            Some(serde_json::Value::String(before)) => {
+                before.push('\n');
+                before.push_str(&value);
+            }
+            _ => {
+                fields.insert(name, serde_json::Value::String(value));
+            }
+        }
+    }
+    serde_json::from_value(serde_json::Value::Object(fields))
+        .map_err(|e| AppError::BadRequest(e.to_string()))
+}
+
 pub async fn propose(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    CsrfForm(input): CsrfForm<ProposalInput>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {
+    let input = proposal_form(pairs)?;
     let person = visitor.person.as_ref().ok_or(AppError::Forbidden)?;
     match super::api::propose(&state, person, &input).await {
         Ok(id) => Ok(see_other(&with_done(
