@@ -23,6 +23,7 @@
 //! plan year; each presentation is a solution shown to a city in a month or a quarter of that year
 //! ([`When`]), with a note. Draft → final ([`ConceptState`]).
 use crate::adoption::AdoptionStatus;
+use megapolis_domain::field::optional_text;
 use megapolis_domain::{CityCode, FieldErrors};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -251,20 +252,12 @@ pub struct NewConcept {
     pub year: i32,
 }
 
-fn bounded(errors: &mut FieldErrors, field: &'static str, raw: &str, max: usize) -> String {
-    let text = raw.trim().to_string();
-    if text.chars().count() > max {
-        errors.add(field, "error-too-long");
-    }
-    text
-}
-
 impl ConceptInput {
     /// Both titles (at least one language) and a plan year from 2000 to 2100.
     pub fn check(&self) -> Result<NewConcept, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let title_ru = bounded(&mut errors, "title_ru", &self.title_ru, MAX_TITLE_CHARS);
-        let title_en = bounded(&mut errors, "title_en", &self.title_en, MAX_TITLE_CHARS);
+        let title_ru = optional_text(&mut errors, "title_ru", &self.title_ru, MAX_TITLE_CHARS);
+        let title_en = optional_text(&mut errors, "title_en", &self.title_en, MAX_TITLE_CHARS);
         if title_ru.is_empty() && title_en.is_empty() {
             errors.add("title_ru", "error-required");
         }
@@ -377,7 +370,7 @@ impl PresentationInput {
             Some(w) if w.year() != year => errors.add("period", "promotion-error-period-year"),
             Some(_) => {}
         }
-        let note = bounded(&mut errors, "note", &self.note, MAX_NOTE_CHARS);
+        let note = optional_text(&mut errors, "note", &self.note, MAX_NOTE_CHARS);
         match (solution, city, when) {
             (Some(solution), Some(city), Some(when)) if errors.is_empty() => Ok(NewPresentation {
                 solution,

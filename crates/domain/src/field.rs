@@ -68,6 +68,20 @@ pub fn required_text(
     value.to_string()
 }
 
+/// An optional text field: trimmed, at most `max` characters.
+pub fn optional_text(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    value: &str,
+    max: usize,
+) -> String {
+    let value = value.trim();
+    if value.chars().count() > max {
+        errors.add(field, "error-too-long");
+    }
+    value.to_string()
+}
+
 /// A number as people write it: digit groups separated by spaces (`1 995 000`, also with
 /// no-break or thin spaces, as the pages show them) and a decimal comma (`12,5`).
 pub fn number_as_written<T: FromStr>(raw: &str) -> Option<T> {

@@ -1,4 +1,5 @@
 //! An event proposal as the platform keeps it, and the parser of what a form or the API sends.
+use megapolis_domain::field::optional_text;
 use megapolis_domain::{CityCode, FieldErrors};
 use serde::Serialize;
 use time::{Date, Month};
@@ -245,14 +246,6 @@ fn ids(errors: &mut FieldErrors, field: &'static str, raw: &str) -> Vec<i64> {
     out
 }
 
-fn bounded(errors: &mut FieldErrors, field: &'static str, raw: &str, max: usize) -> String {
-    let text = raw.trim().to_string();
-    if text.chars().count() > max {
-        errors.add(field, "error-too-long");
-    }
-    text
-}
-
 impl ProposalInput {
     /// Every field checked at once: the errors name each refused field.
     pub fn parse(&self) -> Result<NewProposal, FieldErrors> {
@@ -270,18 +263,18 @@ impl ProposalInput {
         if kind.is_none() {
             errors.add("kind", "error-choice");
         }
-        let title_ru = bounded(&mut errors, "title_ru", &self.title_ru, MAX_TITLE_CHARS);
-        let title_en = bounded(&mut errors, "title_en", &self.title_en, MAX_TITLE_CHARS);
+        let title_ru = optional_text(&mut errors, "title_ru", &self.title_ru, MAX_TITLE_CHARS);
+        let title_en = optional_text(&mut errors, "title_en", &self.title_en, MAX_TITLE_CHARS);
         if title_ru.is_empty() && title_en.is_empty() {
             errors.add("title_ru", "error-required");
         }
-        let description_ru = bounded(
+        let description_ru = optional_text(
             &mut errors,
             "description_ru",
             &self.description_ru,
             MAX_TITLE_CHARS * 10,
         );
-        let description_en = bounded(
+        let description_en = optional_text(
             &mut errors,
             "description_en",
             &self.description_en,
@@ -292,8 +285,8 @@ impl ProposalInput {
         if city.is_none() {
             errors.add("city", "error-city-code");
         }
-        let venue = bounded(&mut errors, "venue", &self.venue, MAX_TITLE_CHARS);
-        let organiser = bounded(&mut errors, "organiser", &self.organiser, MAX_TITLE_CHARS);
+        let venue = optional_text(&mut errors, "venue", &self.venue, MAX_TITLE_CHARS);
+        let organiser = optional_text(&mut errors, "organiser", &self.organiser, MAX_TITLE_CHARS);
         if organiser.is_empty() {
             errors.add("organiser", "error-required");
         }

@@ -515,20 +515,32 @@ pub async fn act(
         "decline" => ProposalAction::Decline,
         _ => return Err(AppError::Unprocessable("unknown action".into())),
     };
-    match state
+    let outcome = state
         .store
         .events()
         .act(person, id, action, &input.reason)
         .await?
-    {
-        Ok(_) => Ok(see_other(&with_done(
+        .map(|_| ());
+    after_consolidation(&state, &visitor, id, outcome).await
+}
+
+/// Back to proposal `id` on the consolidation page when a step went through; the page again
+/// with the refusal when it did not.
+async fn after_consolidation(
+    state: &AppState,
+    visitor: &Visitor,
+    id: i64,
+    outcome: Result<(), Refusal>,
+) -> PageResult {
+    match outcome {
+        Ok(()) => Ok(see_other(&with_done(
             &format!("/events/proposals#proposal-{id}"),
             "saved",
         ))),
         Err(refusal) => {
             proposals_page(
-                &state,
-                &visitor,
+                state,
+                visitor,
                 &ProposalInput::default(),
                 &FieldErrors::default(),
                 Some(refusal),
@@ -572,22 +584,7 @@ pub async fn merge(
         }
         None => Err(Refusal::NothingToMerge),
     };
-    match outcome {
-        Ok(()) => Ok(see_other(&with_done(
-            &format!("/events/proposals#proposal-{id}"),
-            "saved",
-        ))),
-        Err(refusal) => {
-            proposals_page(
-                &state,
-                &visitor,
-                &ProposalInput::default(),
-                &FieldErrors::default(),
-                Some(refusal),
-            )
-            .await
-        }
-    }
+    after_consolidation(&state, &visitor, id, outcome).await
 }
 
 /// The plan's versions for those who consolidate or approve: open a version (staff), submit it,
