@@ -227,6 +227,7 @@ const EXPECTED: &[Expect] = &[
     e("POST", "/competitions/{id}/entries",     "/competitions/1/entries",        CITY_REP,  409),
     e("POST", "/competitions/{id}/decision",    "/competitions/1/decision",       "...B..",  409),
     e("GET",  "/competitions/entries/{id}",     "/competitions/entries/1",        ALL,       200),
+    e("POST", "/competitions/entries/{id}/edit", "/competitions/entries/1/edit",  NOMINATORS, 409),
     e("POST", "/competitions/entries/{id}/step", "/competitions/entries/1/step",  NOMINATORS, 409),
     e("POST", "/competitions/entries/{id}/declaration", "/competitions/entries/1/declaration", EXPERT, 409),
     e("POST", "/competitions/entries/{id}/scores", "/competitions/entries/1/scores", EXPERT, 409),
@@ -772,6 +773,10 @@ async fn send(
                     ("title_ru", format!("Заявка матрицы {me}")),
                 ],
                 "/competitions/{id}/decision" => vec![("decision", "matrix".into())],
+                "/competitions/entries/{id}/edit" => vec![
+                    ("nomination", "Умный транспорт".into()),
+                    ("title_ru", format!("Правка матрицы {me}")),
+                ],
                 "/competitions/entries/{id}/step" => vec![("step", "withdraw".into())],
                 "/competitions/entries/{id}/declaration" => vec![("conflict", "0".into())],
                 "/competitions/entries/{id}/scores" => {

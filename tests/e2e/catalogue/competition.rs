@@ -16,6 +16,17 @@ pub(crate) async fn person(
     city: &str,
     body: Option<(&str, &str)>,
 ) -> (i64, String) {
+    let (id, client) = signed_in_person(app, role, city, body).await;
+    (id, app.api_token(&client).await)
+}
+
+/// A person as [`person`] seeds them, signed in on the pages.
+pub(crate) async fn signed_in_person(
+    app: &TestApp,
+    role: &str,
+    city: &str,
+    body: Option<(&str, &str)>,
+) -> (i64, reqwest::Client) {
     let actor = "tests";
     if let Some((id, _)) = body {
         let body_id = megapolis_domain::BodyId::parse(id).expect("a body id");
@@ -63,8 +74,7 @@ pub(crate) async fn person(
         .create_person(actor, &draft, Some(&hash))
         .await
         .expect("save the person");
-    let client = app.login_with(&email, password).await;
-    (id, app.api_token(&client).await)
+    (id, app.login_with(&email, password).await)
 }
 
 fn call() -> Value {

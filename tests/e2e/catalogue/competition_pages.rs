@@ -1,8 +1,9 @@
 //! The competitions' pages over HTTP: a call refused by the row of its criterion with the form
 //! kept, a refusal of the competition's rules said in the reader's language with its status,
-//! and the published results open to everyone.
-use super::competition::ensure_published_competition;
-use crate::support::{client, spawn_app, unescape};
+//! the published results open to everyone, and a city's draft edited on its entry's page.
+use super::competition::{call_json, ensure_published_competition, person, signed_in_person};
+use crate::support::{api_post as post, client, location, spawn_app, unescape};
+use serde_json::json;
 
 #[tokio::test]
 async fn the_pages_say_refusals_in_words_and_show_the_results() {
@@ -70,4 +71,158 @@ async fn the_pages_say_refusals_in_words_and_show_the_results() {
         html.contains(&format!("href=\"/catalogue/{solution}\"")),
         "{html}"
     );
+}
+
+#[tokio::test]
+async fn a_city_edits_its_draft_entry_on_its_page() {
+    let app = spawn_app().await;
+    let (_, secretariat) = person(&app, "secretariat", "", None).await;
+    let (status, body) = post(&app, &secretariat, "/api/v1/competitions", &call_json()).await;
+    assert_eq!(status, 201, "{body}");
+    let call = body["id"].as_i64().expect("an id");
+    let (status, body) = post(
+        &app,
+        &secretariat,
+        &format!("/api/v1/competitions/{call}/open"),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    let minsk = app.login_as("city-rep").await;
+    app.get(&minsk, "/lang/en?back=/").await;
+    let page = format!("/competitions/{call}");
+    let response = app
+        .post_form(
+            &minsk,
+            &page,
+            &format!("/competitions/{call}/entries"),
+            &[
+                ("nomination", "Умный транспорт"),
+                ("title_ru", "Первое название"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let created = location(&response);
+    let entry_page = created.split('?').next().expect("a path").to_string();
+    let edit = format!("{entry_page}/edit");
+
+    let html = unescape(
+        &app.get(&minsk, &entry_page)
+            .await
+            .text()
+            .await
+            .expect("page"),
+    );
+    assert!(html.contains("id=\"edit-entry\""), "{html}");
+    assert!(html.contains("value=\"Первое название\""), "{html}");
+
+    let response = app
+        .post_form(
+            &minsk,
+            &entry_page,
+            &edit,
+            &[
+                ("nomination", "Умный транспорт"),
+                ("title_ru", "Новое название"),
+                ("technologies", "Rust\nSQLite"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), format!("{entry_page}?done=saved"));
+    let html = unescape(
+        &app.get(&minsk, &entry_page)
+            .await
+            .text()
+            .await
+            .expect("page"),
+    );
+    assert!(html.contains("<h1>Новое название</h1>"), "{html}");
+    assert!(html.contains(">Rust\nSQLite</textarea>"), "{html}");
+
+    // A bad address: refused by its field, the form kept, nothing saved.
+    let response = app
+        .post_form(
+            &minsk,
+            &entry_page,
+            &edit,
+            &[
+                ("nomination", "Умный транспорт"),
+                ("title_ru", "Третье название"),
+                ("url", "ftp://lights.example"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let html = unescape(&response.text().await.expect("page"));
+    assert!(
+        html.contains("an address starting with http:// or https://"),
+        "{html}"
+    );
+    assert!(html.contains("id=\"f-url\" name=\"url\" type=\"url\" value=\"ftp://lights.example\" aria-invalid=\"true\""), "{html}");
+    assert!(
+        html.contains("value=\"Третье название\""),
+        "the form is kept"
+    );
+    let html = unescape(
+        &app.get(&minsk, &entry_page)
+            .await
+            .text()
+            .await
+            .expect("page"),
+    );
+    assert!(html.contains("<h1>Новое название</h1>"), "nothing saved");
+
+    // Another city's representative: not theirs, neither the form nor the write.
+    let (_, baku) = signed_in_person(&app, "city-rep", "baku", None).await;
+    let html = unescape(
+        &app.get(&baku, &entry_page)
+            .await
+            .text()
+            .await
+            .expect("page"),
+    );
+    assert!(!html.contains("id=\"edit-entry\""), "{html}");
+    let response = app
+        .post_form(
+            &baku,
+            &entry_page,
+            &edit,
+            &[("nomination", "Умный транспорт"), ("title_ru", "Чужое")],
+        )
+        .await;
+    assert_eq!(response.status(), 403);
+
+    // Once submitted, the form is gone and an edit is refused in words.
+    let response = app
+        .post_form(
+            &minsk,
+            &entry_page,
+            &format!("{entry_page}/step"),
+            &[("step", "submit")],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let html = unescape(
+        &app.get(&minsk, &entry_page)
+            .await
+            .text()
+            .await
+            .expect("page"),
+    );
+    assert!(!html.contains("id=\"edit-entry\""), "{html}");
+    let response = app
+        .post_form(
+            &minsk,
+            &entry_page,
+            &edit,
+            &[("nomination", "Умный транспорт"), ("title_ru", "Поздно")],
+        )
+        .await;
+    assert_eq!(response.status(), 409);
+    let html = unescape(&response.text().await.expect("page"));
+    assert!(html.contains("id=\"refusal\""), "{html}");
+    assert!(html.contains("<h1>Новое название</h1>"), "nothing saved");
 }

@@ -5,8 +5,8 @@
 //! Who sees what and every write are the API's ([`super::competitions`]); the pages only read
 //! forms and say refusals in words.
 use super::competitions::{
-    apply_entry_step, competition, entry, parse_entry_step, ranking, record_decision, score_entry,
-    visible, waive_for, ApiEntryStep, Viewer,
+    apply_entry_step, competition, entry, may_enter, parse_entry_step, ranking, record_decision,
+    score_entry, visible, waive_for, ApiEntryStep, Viewer,
 };
 use crate::auth::Visitor;
 use crate::error::AppError;
@@ -18,7 +18,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Extension;
 use megapolis_catalogue::competition::{
-    CompetitionInput, CriterionInput, EntryInput, InvalidInput, Stage, Step,
+    CompetitionInput, CriterionInput, EntryInput, EntryState, InvalidInput, Stage, Step,
 };
 use megapolis_catalogue::evaluation::{
     automatic_conflict, may_review, Award, Declaration, Exclusion,
@@ -264,6 +264,30 @@ pub struct EntryForm {
 }
 
 impl EntryForm {
+    /// A stored entry as its edit form shows it.
+    fn of(found: &Entry) -> EntryForm {
+        EntryForm {
+            nomination: found.nomination.clone(),
+            title_ru: found.title_ru.clone(),
+            title_en: found.title_en.clone(),
+            summary_ru: found.summary_ru.clone(),
+            summary_en: found.summary_en.clone(),
+            problem: found.problem.clone(),
+            results: found.results.clone(),
+            technologies: found.technologies.join("\n"),
+            hardware: found.hardware.join("\n"),
+            licence: found.licence.clone(),
+            url: found.url.clone(),
+            contacts: found.contacts.clone(),
+            used_by: found
+                .used_by
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        }
+    }
+
     fn input(&self, city: &str) -> EntryInput {
         EntryInput {
             nomination: self.nomination.clone(),
@@ -284,8 +308,8 @@ impl EntryForm {
     }
 }
 
-/// What a competition's page shows besides the call: a refusal of the last write, the entry
-/// form sent back with its errors.
+/// What a competition's or an entry's page shows besides what is stored: a refusal of the last
+/// write, the entry form sent back with its errors.
 #[derive(Default)]
 struct Sent<'a> {
     refusal: Option<(StatusCode, Refusal)>,
@@ -651,7 +675,7 @@ async fn entry_page(
     state: &AppState,
     visitor: &Visitor,
     found: &Entry,
-    refusal: Option<(StatusCode, Refusal)>,
+    sent: Sent<'_>,
 ) -> PageResult {
     let call = competition(state, &found.competition_id.to_string()).await?;
     let viewer = Viewer::of(visitor, &call);
@@ -703,10 +727,22 @@ async fn entry_page(
             );
         }
     }
+    // The edit form: a draft while the call is open, for its city's representative or staff.
+    let editable = found.state == EntryState::Draft
+        && call.stage == Stage::Open
+        && (viewer.staff
+            || me.is_some_and(|p| p.role == Role::CityRep && p.city.as_ref() == Some(&found.city)));
+    let stored = EntryForm::of(found);
+    let nominations: Vec<_> = call
+        .nominations
+        .iter()
+        .map(|n| context! { name => n.name })
+        .collect();
     let cities = crate::org::pages::cities_by_code(state).await?;
-    let (status, refusal) = match refusal {
+    let (status, refusal) = match sent.refusal {
         Some((status, r)) => (status, Some(r)),
-        None => (StatusCode::OK, None),
+        None if sent.errors.is_empty() => (StatusCode::OK, None),
+        None => (StatusCode::UNPROCESSABLE_ENTITY, None),
     };
     let html = render(
         state,
@@ -718,7 +754,9 @@ async fn entry_page(
             summary => lang.pick(&found.summary_ru, &found.summary_en),
             mine => mine, reviews => reviews, excluded => excluded,
             sees_all => viewer.sees_all_scores(), jury_chair => viewer.jury_chair,
-            cities => cities, refusal => refusal,
+            cities => cities, refusal => refusal, editable => editable,
+            nominations => nominations, entry_form => sent.entry.unwrap_or(&stored),
+            errors => sent.errors,
         },
     )
     .await;
@@ -731,7 +769,7 @@ pub async fn show_entry(
     Path(id): Path<String>,
 ) -> PageResult {
     let found = entry(&state, &id).await?;
-    entry_page(&state, &visitor, &found, None).await
+    entry_page(&state, &visitor, &found, Sent::default()).await
 }
 
 /// Back after a write on an entry: to `to` with `done`, or the entry's page with the refusal.
@@ -745,7 +783,54 @@ async fn back_to_entry(
 ) -> PageResult {
     match written {
         Ok(()) => Ok(see_other(&with_done(&to, done))),
-        Err(e) => entry_page(state, visitor, found, Some(refusal_of(e)?)).await,
+        Err(e) => {
+            let sent = Sent {
+                refusal: Some(refusal_of(e)?),
+                ..Default::default()
+            };
+            entry_page(state, visitor, found, sent).await
+        }
+    }
+}
+
+/// A draft's new fields, by the API's rule and storage; its city stays the entry's.
+pub async fn edit_entry(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<EntryForm>,
+) -> PageResult {
+    let found = entry(&state, &id).await?;
+    let author = may_enter(&visitor)?;
+    let draft = match form.input(found.city.as_str()).check() {
+        Ok(draft) => draft,
+        Err(e) => {
+            let sent = Sent {
+                entry: Some(&form),
+                errors: vec![field_error(&e)],
+                ..Default::default()
+            };
+            return entry_page(&state, &visitor, &found, sent).await;
+        }
+    };
+    match state
+        .store
+        .competitions()
+        .save_entry(author, found.competition_id, Some(found.id), &draft)
+        .await
+    {
+        Ok(_) => Ok(see_other(&with_done(
+            &format!("/competitions/entries/{}", found.id),
+            "saved",
+        ))),
+        Err(e) => {
+            let sent = Sent {
+                refusal: Some(refusal_of(e.into())?),
+                entry: Some(&form),
+                ..Default::default()
+            };
+            entry_page(&state, &visitor, &found, sent).await
+        }
     }
 }
 

@@ -297,6 +297,17 @@ fn person(visitor: &Visitor) -> Result<&Person, AppError> {
     visitor.person.as_ref().ok_or(AppError::Forbidden)
 }
 
+/// Who may write entries (create, edit, attach): the Secretariat and city representatives; the
+/// storage then holds a representative to their own city's drafts.
+pub(crate) fn may_enter(visitor: &Visitor) -> Result<&Person, AppError> {
+    let who = person(visitor)?;
+    if visitor.is_staff() || who.role == Role::CityRep {
+        Ok(who)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// A call as JSON: titles, `year`, `nominations` [names], `eligibility` [rules], `criteria`
 /// [{name_ru, name_en, weight, anchors_ru [5], anchors_en [5]}], the three dates (YYYY-MM-DD)
 /// and `jury_body` (a body id).
@@ -475,10 +486,7 @@ pub async fn create_entry(
     Json(input): Json<EntryInput>,
 ) -> ApiResult {
     let found = competition(&state, &id).await.map_err(fail)?;
-    let author = person(&visitor).map_err(fail)?;
-    if !(visitor.is_staff() || author.role == Role::CityRep) {
-        return Err(fail(AppError::Forbidden));
-    }
+    let author = may_enter(&visitor).map_err(fail)?;
     let draft = input.check().map_err(|e| invalid(&e))?;
     let id = state
         .store
@@ -578,10 +586,7 @@ pub async fn update_entry(
     Json(input): Json<EntryInput>,
 ) -> ApiResult {
     let found = entry(&state, &id).await.map_err(fail)?;
-    let author = person(&visitor).map_err(fail)?;
-    if !(visitor.is_staff() || author.role == Role::CityRep) {
-        return Err(fail(AppError::Forbidden));
-    }
+    let author = may_enter(&visitor).map_err(fail)?;
     let draft = input.check().map_err(|e| invalid(&e))?;
     state
         .store
@@ -1003,10 +1008,7 @@ pub async fn attach(
     mut multipart: axum::extract::Multipart,
 ) -> ApiResult {
     let found = entry(&state, &id).await.map_err(fail)?;
-    let who = person(&visitor).map_err(fail)?;
-    if !(visitor.is_staff() || who.role == Role::CityRep) {
-        return Err(fail(AppError::Forbidden));
-    }
+    let who = may_enter(&visitor).map_err(fail)?;
     let bad = |message: String| fail(AppError::Unprocessable(message));
     let mut upload = None;
     while let Some(field) = multipart

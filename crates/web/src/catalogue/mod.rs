@@ -129,6 +129,12 @@ pub fn capability() -> Capability {
             ),
             route(
                 "POST",
+                "/competitions/entries/{id}/edit",
+                SignedIn,
+                post(competition_pages::edit_entry),
+            ),
+            route(
+                "POST",
                 "/competitions/entries/{id}/step",
                 SignedIn,
                 post(competition_pages::entry_step),
@@ -326,6 +332,7 @@ pub fn capability() -> Capability {
             "competitions.html",
             "competition.html",
             "competition-entry.html",
+            "competition-fields.html",
             "promotion.html",
             "promotion-concept.html"
         ),
