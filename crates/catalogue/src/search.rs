@@ -6,12 +6,15 @@
 //! The index is rebuilt from the database whenever the catalogue changes; it is built by one
 //! writer thread in one commit, so the same solutions give the same index and the same order of
 //! results on SQLite and PostgreSQL; equal scores are ordered by id.
-use crate::adoption::used_by_bucket;
+mod facets;
+
 use crate::solution::Solution;
+use facets::FacetTable;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::mem;
-use tantivy::collector::TopDocs;
+use std::sync::Arc;
+use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::query::{BooleanQuery, MoreLikeThisQuery, Occur, Query, QueryParser, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
@@ -21,7 +24,10 @@ use tantivy::tokenizer::{
     Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
     Token, TokenFilter, TokenStream, Tokenizer,
 };
-use tantivy::{doc, DocAddress, Index, IndexReader, IndexWriter, Term};
+use tantivy::{
+    doc, DocId, Index, IndexReader, IndexWriter, Score, SegmentOrdinal, SegmentReader,
+    TantivyError, Term,
+};
 
 /// The shortest query searched: one letter would match half the catalogue.
 pub const MIN_QUERY_CHARS: usize = 2;
@@ -99,10 +105,11 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
-    /// The solutions by id, for facets and titles.
-    solutions: BTreeMap<i64, Solution>,
-    /// A city's country code, for the country facet.
-    countries: BTreeMap<String, String>,
+    /// The solutions in id order; a match is known by its position here.
+    solutions: Vec<Solution>,
+    /// For each segment of the index, each document's position in `solutions`.
+    positions: Vec<Arc<[u32]>>,
+    facets: FacetTable,
     /// How many cities use each solution; a solution absent here is used by none.
     used_by: BTreeMap<i64, usize>,
 }
@@ -169,11 +176,10 @@ impl SearchIndex {
         index.tokenizers().register(PLAIN, analyzer(None));
         // One thread, one commit: one segment, documents in id order, the same index every time.
         let mut writer: IndexWriter = index.writer_with_num_threads(1, 20_000_000)?;
-        let mut by_id = BTreeMap::new();
-        for solution in solutions {
-            by_id.insert(solution.id, solution);
-        }
-        for solution in by_id.values() {
+        let mut solutions = solutions;
+        solutions.sort_by_key(|solution| solution.id);
+        solutions.dedup_by_key(|solution| solution.id);
+        for solution in &solutions {
             let tags = [
                 solution.technologies.join(" "),
                 solution.hardware.join(" "),
@@ -194,12 +200,15 @@ impl SearchIndex {
         }
         writer.commit()?;
         let reader = index.reader()?;
+        let positions = positions(&reader.searcher(), &solutions)?;
+        let facets = FacetTable::build(&solutions, &countries, &used_by);
         Ok(SearchIndex {
             index,
             reader,
             fields,
-            solutions: by_id,
-            countries,
+            solutions,
+            positions,
+            facets,
             used_by,
         })
     }
@@ -244,7 +253,9 @@ impl SearchIndex {
         } else {
             (full, found, true)
         };
-        let facets = self.facets(found.iter().map(|(_, id)| *id));
+        let facets = self
+            .facets
+            .count(found.iter().map(|(_, position)| *position));
         let (summary_field, other_field) = match query.lang.as_str() {
             "en" => (f.summary_en, f.summary_ru),
             _ => (f.summary_ru, f.summary_en),
@@ -254,11 +265,11 @@ impl SearchIndex {
         let mut other_snippets = SnippetGenerator::create(&searcher, &full, other_field)?;
         other_snippets.set_max_num_chars(200);
         let total = found.len();
-        let hits = found
+        let hits = best(found, query.limit)
             .into_iter()
-            .take(query.limit)
-            .filter_map(|(score, id)| {
-                let solution = self.solutions.get(&id)?;
+            .filter_map(|(score, position)| {
+                let solution = self.solutions.get(position as usize)?;
+                let id = solution.id;
                 let own = match query.lang.as_str() {
                     "en" => &solution.summary_en,
                     _ => &solution.summary_ru,
@@ -311,29 +322,33 @@ impl SearchIndex {
             .with_min_word_length(3)
             .with_document(address);
         // The solution itself is usually the first: one more than asked.
-        let mut found: Vec<(i64, f32)> = self
-            .with_ids(
-                &searcher,
-                searcher.search(&like, &TopDocs::with_limit(limit + 1).order_by_score())?,
-            )?
+        let found = searcher.search(&like, &TopDocs::with_limit(limit + 1).order_by_score())?;
+        let found = found.into_iter().filter_map(|(score, address)| {
+            let position = self.positions.get(address.segment_ord as usize)?;
+            Some((score, *position.get(address.doc_id as usize)?))
+        });
+        let found = found.filter(|(_, position)| {
+            self.solutions
+                .get(*position as usize)
+                .is_some_and(|solution| solution.id != id)
+        });
+        Ok(best(found.collect(), limit)
             .into_iter()
-            .filter(|(_, other)| *other != id)
-            .map(|(score, other)| (other, score))
-            .collect();
-        found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        found.truncate(limit);
-        Ok(found)
+            .filter_map(|(score, position)| {
+                Some((self.solutions.get(position as usize)?.id, score))
+            })
+            .collect())
     }
 
     /// The query of `words` (every word required, or any) within the query's filters, and the
-    /// solutions it matches with their scores, best first (ties by id).
+    /// solutions it matches (their positions) with their scores, in no order.
     fn matching(
         &self,
         searcher: &tantivy::Searcher,
         words: &str,
         query: &SearchQuery,
         all_words: bool,
-    ) -> Result<(BooleanQuery, Vec<(f32, i64)>), SearchError> {
+    ) -> Result<(BooleanQuery, Vec<(f32, u32)>), SearchError> {
         let f = self.fields;
         let mut parser = QueryParser::for_index(
             &self.index,
@@ -364,86 +379,109 @@ impl SearchIndex {
             }
         }
         let full = BooleanQuery::new(clauses);
-        let everything = self.solutions.len().max(1);
-        let mut found = self.with_ids(
-            searcher,
-            searcher.search(&full, &TopDocs::with_limit(everything).order_by_score())?,
-        )?;
-        found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let found = searcher.search(&full, &EveryMatch(&self.positions))?;
         Ok((full, found))
-    }
-
-    /// The solution ids of `found`, with their scores, read from the id column (not the stored
-    /// documents: a broad query matches thousands, and each stored document would be decompressed
-    /// for its id alone).
-    fn with_ids(
-        &self,
-        searcher: &tantivy::Searcher,
-        found: Vec<(f32, DocAddress)>,
-    ) -> Result<Vec<(f32, i64)>, SearchError> {
-        let columns = searcher
-            .segment_readers()
-            .iter()
-            .map(|segment| segment.fast_fields().i64("id"))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(found
-            .into_iter()
-            .map(|(score, address)| {
-                let id = columns
-                    .get(address.segment_ord as usize)
-                    .and_then(|column| column.first(address.doc_id))
-                    .unwrap_or_default();
-                (score, id)
-            })
-            .collect())
     }
 
     /// How many cities use solution `id`.
     pub fn used_by_of(&self, id: i64) -> usize {
         self.used_by.get(&id).copied().unwrap_or_default()
     }
+}
 
-    fn facets<'a>(
-        &'a self,
-        ids: impl Iterator<Item = i64>,
-    ) -> BTreeMap<&'static str, BTreeMap<String, usize>> {
-        // Counted on borrowed names and numeric years, made strings once at the end: a broad
-        // query counts tens of thousands of solutions.
-        let mut counts: BTreeMap<&'static str, BTreeMap<&str, usize>> = BTreeMap::new();
-        let mut years: BTreeMap<i32, usize> = BTreeMap::new();
-        let mut count = |facet: &'static str, value: &'a str| {
-            if !value.is_empty() {
-                *counts.entry(facet).or_default().entry(value).or_default() += 1;
-            }
-        };
-        for solution in ids.filter_map(|id| self.solutions.get(&id)) {
-            *years.entry(solution.year).or_default() += 1;
-            count("nomination", &solution.nomination);
-            count("licence", &solution.licence);
-            count("used_by", used_by_bucket(self.used_by_of(solution.id)));
-            if let Some(city) = &solution.city {
-                count("city", city);
-                count(
-                    "country",
-                    self.countries.get(city).map_or("", String::as_str),
-                );
-            }
-            for technology in &solution.technologies {
-                count("technology", technology);
-            }
+/// For each segment of the index, each document's position in `solutions` (in id order), read
+/// from the id column.
+fn positions(
+    searcher: &tantivy::Searcher,
+    solutions: &[Solution],
+) -> Result<Vec<Arc<[u32]>>, SearchError> {
+    let position_of: HashMap<i64, u32> = solutions
+        .iter()
+        .enumerate()
+        .map(|(position, solution)| (solution.id, position as u32))
+        .collect();
+    searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| {
+            let ids = segment.fast_fields().i64("id")?;
+            (0..segment.max_doc())
+                .map(|doc| {
+                    ids.first(doc)
+                        .and_then(|id| position_of.get(&id).copied())
+                        .ok_or_else(|| {
+                            SearchError::Index(TantivyError::InternalError(format!(
+                                "document {doc} has no solution id"
+                            )))
+                        })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The first `limit` of `found`, best first, equal scores by position (that is, by id).
+fn best(mut found: Vec<(f32, u32)>, limit: usize) -> Vec<(f32, u32)> {
+    let order = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    if limit == 0 {
+        return Vec::new();
+    }
+    if found.len() > limit {
+        found.select_nth_unstable_by(limit - 1, order);
+        found.truncate(limit);
+    }
+    found.sort_unstable_by(order);
+    found
+}
+
+/// Every match of a query as (score, the solution's position). A broad query matches tens of
+/// thousands; a top-N collector as large as the catalogue would heap and sort them all, when
+/// only the facets need them all and the hits need the first few.
+struct EveryMatch<'a>(&'a [Arc<[u32]>]);
+
+struct SegmentMatches {
+    positions: Arc<[u32]>,
+    found: Vec<(f32, u32)>,
+}
+
+impl Collector for EveryMatch<'_> {
+    type Fruit = Vec<(f32, u32)>;
+    type Child = SegmentMatches;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        _: &SegmentReader,
+    ) -> tantivy::Result<SegmentMatches> {
+        let positions = self.0.get(segment as usize).cloned().ok_or_else(|| {
+            TantivyError::InternalError(format!("segment {segment} is not in the index"))
+        })?;
+        Ok(SegmentMatches {
+            positions,
+            found: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, found: Vec<Vec<(f32, u32)>>) -> tantivy::Result<Vec<(f32, u32)>> {
+        Ok(found.concat())
+    }
+}
+
+impl SegmentCollector for SegmentMatches {
+    type Fruit = Vec<(f32, u32)>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        if let Some(&position) = self.positions.get(doc as usize) {
+            self.found.push((score, position));
         }
-        let mut facets: BTreeMap<&'static str, BTreeMap<String, usize>> = counts
-            .into_iter()
-            .map(|(facet, values)| {
-                let values = values.into_iter().map(|(v, n)| (v.to_string(), n));
-                (facet, values.collect())
-            })
-            .collect();
-        if !years.is_empty() {
-            let years = years.into_iter().map(|(y, n)| (y.to_string(), n));
-            facets.insert("year", years.collect());
-        }
-        facets
+    }
+
+    fn harvest(self) -> Vec<(f32, u32)> {
+        self.found
     }
 }
 
