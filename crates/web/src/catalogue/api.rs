@@ -201,11 +201,12 @@ pub async fn search(
     State(state): State<AppState>,
     Query(params): Query<SearchParams>,
 ) -> ApiResult {
-    let index = state.catalogue_search.index(&state).await.map_err(fail)?;
     let query = params.query();
-    let results = tokio::task::spawn_blocking(move || index.search(&query))
+    let results = state
+        .catalogue_search
+        .with_index(&state, move |index| index.search(&query))
         .await
-        .map_err(|e| fail(anyhow::anyhow!("search stopped: {e}")))?
+        .map_err(fail)?
         .map_err(search_refusal)?;
     Ok(Json(ApiSearchResults {
         hits: results

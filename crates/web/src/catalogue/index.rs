@@ -8,11 +8,24 @@ use crate::state::AppState;
 use megapolis_catalogue::SearchIndex;
 use megapolis_storage::catalogue::CatalogueStamp;
 use std::sync::Arc;
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, Semaphore};
 
-#[derive(Default)]
 pub(crate) struct SearchCache {
     current: Mutex<Option<Built>>,
+    /// One turn per core for work on the index, given in order of arrival: sixteen searches
+    /// sharing two cores by time slices each take eight times as long, and the unlucky ones far
+    /// longer, where in turns each waits only for those before it.
+    turns: Semaphore,
+}
+
+impl Default for SearchCache {
+    fn default() -> SearchCache {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        SearchCache {
+            current: Mutex::default(),
+            turns: Semaphore::new(cores),
+        }
+    }
 }
 
 /// An index with the audit head and the catalogue stamp it was last checked at.
@@ -23,8 +36,26 @@ struct Built {
 }
 
 impl SearchCache {
+    /// Runs `work` (a search) on the index of the published solutions as they are now, on a
+    /// blocking thread, in its turn.
+    pub(crate) async fn with_index<T: Send + 'static>(
+        &self,
+        state: &AppState,
+        work: impl FnOnce(&SearchIndex) -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let index = self.index(state).await?;
+        let _turn = self
+            .turns
+            .acquire()
+            .await
+            .map_err(|e| AppError::Unexpected(anyhow::anyhow!("search turns: {e}")))?;
+        tokio::task::spawn_blocking(move || work(&index))
+            .await
+            .map_err(|e| AppError::Unexpected(anyhow::anyhow!("search stopped: {e}")))
+    }
+
     /// The index of the published solutions as they are now.
-    pub(crate) async fn index(&self, state: &AppState) -> Result<Arc<SearchIndex>, AppError> {
+    async fn index(&self, state: &AppState) -> Result<Arc<SearchIndex>, AppError> {
         let audit_head = state.store.audit().checkpoint().await?.records;
         // One check or rebuild at a time: concurrent searches after a change wait for it, not
         // redo it.

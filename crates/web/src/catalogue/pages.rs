@@ -25,11 +25,11 @@ pub async fn catalogue(
     let mut query = params.query();
     query.lang = lang.to_string();
     let (results, refusal) = if searching {
-        let index = state.catalogue_search.index(&state).await?;
         let asked = query.clone();
-        match tokio::task::spawn_blocking(move || index.search(&asked))
-            .await
-            .map_err(|e| AppError::Unexpected(anyhow::anyhow!("search stopped: {e}")))?
+        match state
+            .catalogue_search
+            .with_index(&state, move |index| index.search(&asked))
+            .await?
         {
             Ok(results) => (Some(results), None),
             Err(SearchError::Index(e)) => return Err(AppError::Unexpected(e.into())),
@@ -76,10 +76,10 @@ pub async fn solution(
 ) -> PageResult {
     let solution = visible(&state, &visitor, id).await?;
     let lang = visitor.lang.code();
-    let index = state.catalogue_search.index(&state).await?;
-    let similar = tokio::task::spawn_blocking(move || index.similar(id, SIMILAR_SHOWN))
-        .await
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("search stopped: {e}")))?
+    let similar = state
+        .catalogue_search
+        .with_index(&state, move |index| index.similar(id, SIMILAR_SHOWN))
+        .await?
         .map_err(|e| AppError::Unexpected(e.into()))?;
     let mut similar_views = Vec::with_capacity(similar.len());
     for (other, _) in similar {

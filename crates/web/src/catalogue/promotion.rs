@@ -130,37 +130,39 @@ async fn matrix_of(state: &AppState, visitor: &Visitor) -> Result<Matrix, AppErr
         .map(|s| (s.id, s))
         .collect();
     let mut adoptions = state.store.catalogue().all_adoptions().await?;
-    let index = state.catalogue_search.index(state).await?;
     let queries: BTreeMap<String, String> = targets
         .iter()
         .flat_map(|t| t.weaknesses.iter())
         .map(|w| (w.indicator.clone(), w.query()))
         .collect();
-    let addressed = tokio::task::spawn_blocking(move || {
-        let mut found: BTreeMap<i64, BTreeSet<String>> = BTreeMap::new();
-        for (indicator, text) in queries {
-            let query = SearchQuery {
-                text,
-                lang: "ru".into(),
-                nomination: None,
-                city: None,
-                limit: ADDRESSING_HITS,
-            };
-            let hits = match index.search(&query) {
-                Ok(results) => results.hits,
-                // A name too short to search addresses nothing.
-                Err(SearchError::TooShort) => Vec::new(),
-                Err(e) => return Err(e),
-            };
-            for hit in hits {
-                found.entry(hit.id).or_default().insert(indicator.clone());
+    let addressed = state
+        .catalogue_search
+        .with_index(state, move |index| {
+            let mut found: BTreeMap<i64, BTreeSet<String>> = BTreeMap::new();
+            for (indicator, text) in queries {
+                let query = SearchQuery {
+                    text,
+                    lang: "ru".into(),
+                    nomination: None,
+                    city: None,
+                    limit: ADDRESSING_HITS,
+                };
+                let hits = match index.search(&query) {
+                    Ok(results) => results.hits,
+                    // A name too short to search addresses nothing.
+                    Err(SearchError::TooShort) => Vec::new(),
+                    Err(e) => return Err(e),
+                };
+                for hit in hits {
+                    found.entry(hit.id).or_default().insert(indicator.clone());
+                }
             }
-        }
-        Ok(found)
-    })
-    .await
-    .map_err(|e| AppError::Unexpected(anyhow::anyhow!("the promotion matrix stopped: {e}")))?
-    .map_err(|e| AppError::Unexpected(anyhow::anyhow!("the promotion matrix: {e}")))?;
+            Ok(found)
+        })
+        .await?
+        .map_err(|e: SearchError| {
+            AppError::Unexpected(anyhow::anyhow!("the promotion matrix: {e}"))
+        })?;
     let candidates: Vec<Candidate> = solutions
         .values()
         .map(|s| Candidate {
