@@ -517,6 +517,41 @@ const FLOW_DECISION: &str = "РЕШЕНИЕ
 1.2. Одобрить перечень приоритетных сервисов.
 Контроль за выполнением настоящего решения возложить на Правление МАГ.";
 
+/// Follows a background job after its button was clicked: the button leads to the job's row
+/// on /jobs (`/jobs#job-N`), which is reloaded until the job of `kind` is done.
+pub(crate) async fn follow_job(browser: &Client, kind: &str) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if path_of(browser).await == "/jobs" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the button led nowhere");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let fragment = browser
+        .current_url()
+        .await
+        .expect("URL")
+        .fragment()
+        .map(str::to_string)
+        .expect("the job's row in the address");
+    let job = format!("#{fragment}");
+    assert!(text_of(browser, &job).await.contains(kind));
+    loop {
+        let state = text_of(browser, &format!("{job} .job-state")).await;
+        if state == "done" {
+            break;
+        }
+        assert_ne!(state, "failed", "{}", text_of(browser, &job).await);
+        assert!(Instant::now() < deadline, "the job is still {state}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        browser.refresh().await.expect("reload /jobs");
+    }
+    assert!(text_of(browser, &format!("{job} .job-progress"))
+        .await
+        .contains("100 %"));
+}
+
 /// Waits until the text under `css` is `expected`: after a form is sent, the old page (which
 /// has the same element) may still be showing for a moment.
 pub(crate) async fn wait_for_text(browser: &Client, css: &str, expected: &str) {

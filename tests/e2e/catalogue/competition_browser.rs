@@ -4,14 +4,16 @@
 //! evaluation; three experts declare no conflict and score it on the page (none sees another's
 //! scores before sending their own), while a fourth, from the entry's own city, is kept from its
 //! dossier by the conflict rule; the jury's chair reads the ranking and records the winner; the
-//! Secretariat publishes, the catalogue's search finds the winner, and the city next door records
-//! that it pilots it.
+//! Secretariat publishes, the catalogue's search finds the winner, the Secretariat makes the
+//! collection (a job) and its PDF carries the winner, and the city next door records that it
+//! pilots it.
 use super::competition::{person, PASSWORD};
 use crate::browser::{
-    click, fill, open_page, path_of, select, send, signed_in, text_of, ChromeDriver,
+    click, fill, follow_job, open_page, path_of, select, send, signed_in, text_of, ChromeDriver,
 };
-use crate::support::{demo_login, TestApp};
+use crate::support::{client, content_type, demo_login, TestApp};
 use crate::training::browser::set_date;
+use crate::training::documents::pdf_text;
 use fantoccini::{Client, Locator};
 use serde_json::json;
 
@@ -332,7 +334,39 @@ pub(crate) async fn call_to_published_winner(driver: &ChromeDriver, app: &TestAp
         .find(Locator::Css(&format!("#hits a[href='{solution}']")))
         .await;
     assert!(hit.is_ok(), "{}", text_of(&staff, "#hits").await);
+
+    // The Secretariat makes the collection in English (a job, followed on /jobs); the call's
+    // page then links the PDF, whose winner's page carries the title.
+    open_page(&staff, app, &call_page).await;
+    assert!(text_of(&staff, "#collections-none")
+        .await
+        .contains("not been made"));
+    select(&staff, "#f-collection-lang", "en").await;
+    click(&staff, "#collection-form button[type=submit]").await;
+    follow_job(&staff, "catalogue-collection").await;
+    open_page(&staff, app, &call_page).await;
+    let href = staff
+        .find(Locator::Css("#collections a[hreflang='en']"))
+        .await
+        .expect("the collection's link")
+        .attr("href")
+        .await
+        .expect("href")
+        .expect("a link");
     staff.close().await.expect("close");
+    let response = client()
+        .get(app.url(&href))
+        .send()
+        .await
+        .expect("GET the collection");
+    assert_eq!(response.status(), 200, "{href}");
+    assert_eq!(content_type(&response), "application/pdf");
+    let pdf = response.bytes().await.expect("the PDF");
+    assert!(pdf.starts_with(b"%PDF"));
+    if let Some(text) = pdf_text(&pdf) {
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(TITLE_EN), "{flat}");
+    }
 
     // The city next door records that it pilots the winner; the solution's page lists it.
     let (neighbour, _) = person(app, "city-rep", "astana", None).await;

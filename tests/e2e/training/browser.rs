@@ -9,13 +9,12 @@
 //! programme and "valid".
 use super::documents::qr_codes;
 use crate::browser::{
-    click, fill, open_page, path_of, select, send, signed_in, text_of, value_of, wait_for_path,
+    click, fill, follow_job, open_page, select, send, signed_in, text_of, value_of, wait_for_path,
     ChromeDriver,
 };
 use crate::support::{api_post, client, content_type, demo_login, TestApp};
 use fantoccini::{Client, Locator};
 use serde_json::json;
-use std::time::{Duration, Instant};
 
 const PROGRAMME_EN: &str = "Open data for city services";
 const PROGRAMME_RU: &str = "Открытые данные для городских служб";
@@ -256,38 +255,7 @@ pub(crate) async fn nomination_to_verified_certificate(driver: &ChromeDriver, ap
 
     // Issuing is a job: the button leads to it on /jobs, which is followed until it is done.
     click(&staff, "#issue button[type=submit]").await;
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        if path_of(&staff).await == "/jobs" {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the issue button led nowhere");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let fragment = staff
-        .current_url()
-        .await
-        .expect("URL")
-        .fragment()
-        .map(str::to_string)
-        .expect("the job's row in the address");
-    let job = format!("#{fragment}");
-    assert!(text_of(&staff, &job)
-        .await
-        .contains("training-certificates"));
-    loop {
-        let state = text_of(&staff, &format!("{job} .job-state")).await;
-        if state == "done" {
-            break;
-        }
-        assert_ne!(state, "failed", "{}", text_of(&staff, &job).await);
-        assert!(Instant::now() < deadline, "the job is still {state}");
-        tokio::time::sleep(Duration::from_millis(250)).await;
-        staff.refresh().await.expect("reload /jobs");
-    }
-    assert!(text_of(&staff, &format!("{job} .job-progress"))
-        .await
-        .contains("100 %"));
+    follow_job(&staff, "training-certificates").await;
 
     // The certificate, from the cohort page.
     open_page(&staff, app, &cohort_page).await;
