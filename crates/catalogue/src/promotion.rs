@@ -5,10 +5,11 @@
 //! the pairings with at least one reason beyond "not adopted yet":
 //! - [`Reason::Weakness`]: an indicator among the city's weaknesses in the latest published
 //!   monitoring edition (the monitoring profile's rule) that the solution addresses. A solution
-//!   addresses an indicator when the catalogue's own search of the indicator's names (Russian and
-//!   English together, the same stemming and «ё» folding) has it among its first
-//!   [`ADDRESSING_HITS`] hits. Nothing is tagged by hand: a reader checks a reason by running the
-//!   same search.
+//!   addresses an indicator when the catalogue's own search of the indicator's name, in Russian
+//!   or in English (the same stemming and «ё» folding), finds it with every word of the name
+//!   among its first [`ADDRESSING_HITS`] hits. A search that falls back to any word addresses
+//!   nothing: a solution sharing only "city" or «электронный» with a name does not address it.
+//!   Nothing is tagged by hand: a reader checks a reason by running the same search.
 //! - [`Reason::UsedBySimilar`]: cities of the target's peer group (the edition's, or the
 //!   directory's population band when the city is not in an edition) pilot or operate it.
 //! - [`Reason::NotAdopted`]: always present in a pairing shown; a city that studies, pilots or
@@ -52,9 +53,11 @@ pub struct Weakness {
 }
 
 impl Weakness {
-    /// The search that decides which solutions address it.
-    pub fn query(&self) -> String {
-        format!("{} {}", self.name_ru, self.name_en)
+    /// The searches that decide which solutions address it: its name in each language.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        [self.name_ru.as_str(), self.name_en.as_str()]
+            .into_iter()
+            .filter(|name| !name.trim().is_empty())
     }
 }
 
@@ -74,8 +77,9 @@ pub struct Candidate {
     pub solution: i64,
     /// The owner city: it is not a target of its own solution.
     pub owner: Option<String>,
-    /// The indicators (codes) whose search finds it among the first hits.
-    pub addresses: BTreeSet<String>,
+    /// The indicators (codes) it addresses, each with the search (one of the indicator's names)
+    /// that finds it among the first hits with every word.
+    pub addresses: BTreeMap<String, String>,
     /// The cities' current adoptions by city code.
     pub adoptions: BTreeMap<String, AdoptionStatus>,
 }
@@ -91,8 +95,8 @@ pub struct SimilarUse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Reason {
-    /// The city is weak on an indicator the solution addresses.
-    Weakness(Weakness),
+    /// The city is weak on an indicator the solution addresses; `search` finds the solution.
+    Weakness { weakness: Weakness, search: String },
     /// Cities of the city's peer group pilot or operate it.
     UsedBySimilar { cities: Vec<SimilarUse> },
     /// The city has not adopted it; `dropped` when it once did and gave up.
@@ -133,9 +137,12 @@ pub fn reasons(target: &Target, candidate: &Candidate) -> Option<Vec<Reason>> {
     let mut out: Vec<Reason> = target
         .weaknesses
         .iter()
-        .filter(|w| candidate.addresses.contains(&w.indicator))
-        .cloned()
-        .map(Reason::Weakness)
+        .filter_map(|w| {
+            Some(Reason::Weakness {
+                weakness: w.clone(),
+                search: candidate.addresses.get(&w.indicator)?.clone(),
+            })
+        })
         .collect();
     let similar: Vec<SimilarUse> = target
         .peers
@@ -169,7 +176,7 @@ pub fn score(reasons: &[Reason]) -> u32 {
     reasons
         .iter()
         .map(|reason| match reason {
-            Reason::Weakness(_) => WEAKNESS_POINTS,
+            Reason::Weakness { .. } => WEAKNESS_POINTS,
             Reason::UsedBySimilar { cities } => cities
                 .iter()
                 .map(|c| match c.status {
@@ -409,7 +416,10 @@ mod tests {
         Candidate {
             solution: id,
             owner: Some("owner".into()),
-            addresses: addresses.iter().map(|a| a.to_string()).collect(),
+            addresses: addresses
+                .iter()
+                .map(|a| (a.to_string(), format!("name of {a}")))
+                .collect(),
             adoptions: adoptions.iter().map(|(c, s)| (c.to_string(), *s)).collect(),
         }
     }
@@ -421,7 +431,10 @@ mod tests {
         assert_eq!(
             r,
             vec![
-                Reason::Weakness(weakness("svc", 9)),
+                Reason::Weakness {
+                    weakness: weakness("svc", 9),
+                    search: "name of svc".into()
+                },
                 Reason::NotAdopted { dropped: false }
             ]
         );

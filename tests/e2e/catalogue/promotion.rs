@@ -84,7 +84,8 @@ async fn the_matrix_names_real_weaknesses_and_similar_cities_using_the_solution(
     assert_eq!(reasons_of(pairing, "not-adopted").len(), 1);
 
     // Every weakness named is on Kazan's profile in that edition, at the rank said, and the
-    // catalogue's search for it finds the solution among its first three hits.
+    // catalogue's search for its name finds the solution, with every word, among its first three
+    // hits.
     let profile = app
         .get(
             &staff,
@@ -109,6 +110,7 @@ async fn the_matrix_names_real_weaknesses_and_similar_cities_using_the_solution(
             let query = search.replace("/catalogue?", "/api/v1/solutions/search?") + "&limit=3";
             let (status, found) = api_get(&app, None, &query).await;
             assert_eq!(status, 200, "{found}");
+            assert_eq!(found["all_words"], true, "{query}: {found}");
             assert!(
                 found["hits"]
                     .as_array()

@@ -73,8 +73,8 @@ const SOLUTIONS: &[DemoSolution] = &[
     (
         "Голосование жителей за проекты благоустройства (демо)",
         "Residents vote for improvement projects (demo)",
-        "Жители выбирают, какие дворы и скверы благоустроить в следующем году; в голосовании участвовали 120 тысяч человек.",
-        "Residents choose which yards and squares to improve next year; 120 thousand people voted.",
+        "Жители выбирают, какие дворы и скверы благоустроить в следующем году; в голосовании участвовали 120 тысяч человек. На том же портале жители подают электронные петиции и обращения онлайн и следят за статусом обращения.",
+        "Residents choose which yards and squares to improve next year; 120 thousand people voted. On the same portal they sign e-petitions, send online feedback and follow the status of a request online.",
         "moscow",
         "Электронное участие",
         2024,

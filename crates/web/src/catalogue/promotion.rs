@@ -130,31 +130,40 @@ async fn matrix_of(state: &AppState, visitor: &Visitor) -> Result<Matrix, AppErr
         .map(|s| (s.id, s))
         .collect();
     let mut adoptions = state.store.catalogue().all_adoptions().await?;
-    let queries: BTreeMap<String, String> = targets
+    let queries: BTreeSet<(String, String)> = targets
         .iter()
         .flat_map(|t| t.weaknesses.iter())
-        .map(|w| (w.indicator.clone(), w.query()))
+        .flat_map(|w| {
+            w.names()
+                .map(|name| (w.indicator.clone(), name.to_string()))
+        })
         .collect();
     let addressed = state
         .catalogue_search
         .with_index(state, move |index| {
-            let mut found: BTreeMap<i64, BTreeSet<String>> = BTreeMap::new();
-            for (indicator, text) in queries {
+            let mut found: BTreeMap<i64, BTreeMap<String, String>> = BTreeMap::new();
+            for (indicator, name) in queries {
                 let query = SearchQuery {
-                    text,
+                    text: name.clone(),
                     lang: "ru".into(),
                     nomination: None,
                     city: None,
                     limit: ADDRESSING_HITS,
                 };
                 let hits = match index.search(&query) {
-                    Ok(results) => results.hits,
-                    // A name too short to search addresses nothing.
-                    Err(SearchError::TooShort) => Vec::new(),
+                    // Only solutions with every word of the name address it.
+                    Ok(results) if results.all_words => results.hits,
+                    Ok(_) => Vec::new(),
+                    // A name too short or too long to search addresses nothing.
+                    Err(SearchError::TooShort | SearchError::TooLong) => Vec::new(),
                     Err(e) => return Err(e),
                 };
                 for hit in hits {
-                    found.entry(hit.id).or_default().insert(indicator.clone());
+                    found
+                        .entry(hit.id)
+                        .or_default()
+                        .entry(indicator.clone())
+                        .or_insert_with(|| name.clone());
                 }
             }
             Ok(found)
@@ -241,7 +250,10 @@ fn reason_view(state: &AppState, lang: Lang, matrix: &Matrix, reason: &Reason) -
         cities: Vec::new(),
     };
     match reason {
-        Reason::Weakness(w) => {
+        Reason::Weakness {
+            weakness: w,
+            search,
+        } => {
             let name = lang.pick(&w.name_ru, &w.name_en).to_string();
             view.kind = "weakness".into();
             view.text = t(
@@ -256,7 +268,7 @@ fn reason_view(state: &AppState, lang: Lang, matrix: &Matrix, reason: &Reason) -
             view.indicator_name = Some(name);
             view.rank = Some(w.rank);
             view.of = Some(w.of);
-            view.search = Some(format!("/catalogue?q={}", urlencode(&w.query())));
+            view.search = Some(format!("/catalogue?q={}", urlencode(search)));
         }
         Reason::UsedBySimilar { cities } => {
             let named: Vec<String> = cities
