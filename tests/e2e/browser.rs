@@ -768,6 +768,8 @@ async fn every_page_fits_phone_and_laptop_widths(driver: &ChromeDriver, app: &Te
         "/competitions",
         "/competitions/1",
         "/competitions/entries/1",
+        // An open call's draft: its edit and upload forms.
+        "/competitions/entries/19",
         "/training",
         "/training/cohorts/3",
         "/training/reports",
@@ -911,6 +913,8 @@ async fn every_page_passes_axe(driver: &ChromeDriver, app: &TestApp) {
         "/competitions",
         "/competitions/1",
         "/competitions/entries/1",
+        // An open call's draft: its edit and upload forms.
+        "/competitions/entries/19",
         "/events/proposals",
         "/events/plans",
         "/events/plans/2",

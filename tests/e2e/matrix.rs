@@ -228,6 +228,9 @@ const EXPECTED: &[Expect] = &[
     e("POST", "/competitions/{id}/decision",    "/competitions/1/decision",       "...B..",  409),
     e("GET",  "/competitions/entries/{id}",     "/competitions/entries/1",        ALL,       200),
     e("POST", "/competitions/entries/{id}/edit", "/competitions/entries/1/edit",  NOMINATORS, 409),
+    // No file sent: the entry's page again, the file asked for.
+    e("POST", "/competitions/entries/{id}/attachments", "/competitions/entries/1/attachments", NOMINATORS, 422),
+    e("GET",  "/competitions/entries/{id}/attachments/{file}", "/competitions/entries/1/attachments/999", ALL, 404),
     e("POST", "/competitions/entries/{id}/step", "/competitions/entries/1/step",  NOMINATORS, 409),
     e("POST", "/competitions/entries/{id}/declaration", "/competitions/entries/1/declaration", EXPERT, 409),
     e("POST", "/competitions/entries/{id}/scores", "/competitions/entries/1/scores", EXPERT, 409),
@@ -777,6 +780,7 @@ async fn send(
                     ("nomination", "Умный транспорт".into()),
                     ("title_ru", format!("Правка матрицы {me}")),
                 ],
+                "/competitions/entries/{id}/attachments" => vec![],
                 "/competitions/entries/{id}/step" => vec![("step", "withdraw".into())],
                 "/competitions/entries/{id}/declaration" => vec![("conflict", "0".into())],
                 "/competitions/entries/{id}/scores" => {

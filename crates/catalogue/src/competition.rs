@@ -498,8 +498,9 @@ pub const MAX_ATTACHMENT_BYTES: usize = 20 * 1024 * 1024;
 const ATTACHMENT_KINDS: &[(&str, &str, &[u8])] = &[
     ("pdf", "application/pdf", b"%PDF"),
     ("png", "image/png", b"\x89PNG"),
-    ("jpg", "image/jpeg", b"\xFF\xD8\xFF"),
+    // "jpeg" first: a JPEG's kind is named by it (`attachment_kind`).
     ("jpeg", "image/jpeg", b"\xFF\xD8\xFF"),
+    ("jpg", "image/jpeg", b"\xFF\xD8\xFF"),
     (
         "pptx",
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
@@ -511,6 +512,23 @@ const ATTACHMENT_KINDS: &[(&str, &str, &[u8])] = &[
         b"PK\x03\x04",
     ),
 ];
+
+/// The extensions an attachment may have, as an upload form's `accept` list: ".pdf,.png,…".
+pub fn attachment_accept() -> String {
+    ATTACHMENT_KINDS
+        .iter()
+        .map(|(extension, _, _)| format!(".{extension}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// A stored attachment's kind for a reader ("PDF", "JPEG", "PPTX"), by its content type.
+pub fn attachment_kind(content_type: &str) -> Option<String> {
+    ATTACHMENT_KINDS
+        .iter()
+        .find(|(_, t, _)| *t == content_type)
+        .map(|(extension, _, _)| extension.to_uppercase())
+}
 
 /// Why an attachment is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -581,6 +599,18 @@ mod tests {
             check_attachment("empty.pdf", b""),
             Err(AttachmentError::Empty { .. })
         ));
+    }
+
+    #[test]
+    fn an_upload_form_accepts_the_kinds_and_a_stored_file_is_named_by_its_kind() {
+        assert_eq!(attachment_accept(), ".pdf,.png,.jpeg,.jpg,.pptx,.odp");
+        let jpeg = check_attachment("photo.JPG", b"\xFF\xD8\xFF\xE0").expect("a JPEG");
+        assert_eq!(attachment_kind(jpeg).as_deref(), Some("JPEG"));
+        assert_eq!(
+            attachment_kind("application/vnd.oasis.opendocument.presentation").as_deref(),
+            Some("ODP")
+        );
+        assert_eq!(attachment_kind("application/x-msdownload"), None);
     }
 
     fn call() -> CompetitionInput {

@@ -243,6 +243,7 @@ done-deactivated = The account is deactivated: its sessions have ended and its t
 done-submitted = Submitted: the answers are locked and go to be checked.
 done-returned = Sent back to the city with your messages.
 done-settled = Settled: the answer has its final value.
+done-attached = The file is attached.
 
 # People: edit and deactivate
 person-choose-role = — choose a role —

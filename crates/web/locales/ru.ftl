@@ -252,6 +252,7 @@ done-deactivated = Учётная запись отключена: её сеан
 done-submitted = Отправлено: ответы закрыты для изменений и переданы на проверку.
 done-returned = Возвращено городу с вашими сообщениями.
 done-settled = Решено: у ответа окончательное значение.
+done-attached = Файл приложен.
 
 # People: edit and deactivate
 person-choose-role = — выберите роль —

@@ -105,6 +105,7 @@ const DONE_MESSAGES: &[&str] = &[
     "submitted",
     "returned",
     "settled",
+    "attached",
 ];
 
 /// The translation key of the success message `location` asks for, if it is one of ours.

@@ -5,12 +5,12 @@
 //! Who sees what and every write are the API's ([`super::competitions`]); the pages only read
 //! forms and say refusals in words.
 use super::competitions::{
-    apply_entry_step, competition, entry, may_enter, parse_entry_step, ranking, record_decision,
-    score_entry, visible, waive_for, ApiEntryStep, Viewer,
+    apply_entry_step, attach_file, attached_file, competition, entry, may_enter, parse_entry_step,
+    ranking, record_decision, score_entry, visible, waive_for, ApiEntryStep, AttachFailure, Viewer,
 };
 use crate::auth::Visitor;
 use crate::error::AppError;
-use crate::forms::CsrfForm;
+use crate::forms::{CsrfForm, CsrfMultipart};
 use crate::render::{render, see_other, signed_in, with_done, PageResult};
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -18,7 +18,8 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Extension;
 use megapolis_catalogue::competition::{
-    CompetitionInput, CriterionInput, EntryInput, EntryState, InvalidInput, Stage, Step,
+    attachment_accept, attachment_kind, AttachmentError, CompetitionInput, CriterionInput,
+    EntryInput, EntryState, InvalidInput, Stage, Step,
 };
 use megapolis_catalogue::evaluation::{
     automatic_conflict, may_review, Award, Declaration, Exclusion,
@@ -727,11 +728,22 @@ async fn entry_page(
             );
         }
     }
-    // The edit form: a draft while the call is open, for its city's representative or staff.
-    let editable = found.state == EntryState::Draft
-        && call.stage == Stage::Open
-        && (viewer.staff
-            || me.is_some_and(|p| p.role == Role::CityRep && p.city.as_ref() == Some(&found.city)));
+    // The edit form: a draft while the call is open, for its city's representative or staff;
+    // the upload form: while the call is open, until the entry is withdrawn (the storage's rule).
+    let writes = viewer.writes_for(found) && call.stage == Stage::Open;
+    let editable = writes && found.state == EntryState::Draft;
+    let attachable = writes && found.state != EntryState::Withdrawn;
+    let files: Vec<_> = listed
+        .dossier
+        .iter()
+        .flat_map(|d| &d.attachments)
+        .map(|a| {
+            context! {
+                id => a.id, name => a.name, size => a.size,
+                kind => attachment_kind(&a.content_type).unwrap_or_else(|| a.content_type.clone()),
+            }
+        })
+        .collect();
     let stored = EntryForm::of(found);
     let nominations: Vec<_> = call
         .nominations
@@ -755,6 +767,7 @@ async fn entry_page(
             mine => mine, reviews => reviews, excluded => excluded,
             sees_all => viewer.sees_all_scores(), jury_chair => viewer.jury_chair,
             cities => cities, refusal => refusal, editable => editable,
+            files => files, attachable => attachable, accept => attachment_accept(),
             nominations => nominations, entry_form => sent.entry.unwrap_or(&stored),
             errors => sent.errors,
         },
@@ -832,6 +845,66 @@ pub async fn edit_entry(
             entry_page(&state, &visitor, &found, sent).await
         }
     }
+}
+
+/// A refused upload said on the page, naming the file (422); a refused write as the others.
+fn attach_refusal(failure: AttachFailure) -> Result<(StatusCode, Refusal), AppError> {
+    let (key, arg) = match failure {
+        AttachFailure::Refused(e) => return refusal_of(e),
+        AttachFailure::NoFile => ("no-file", String::new()),
+        AttachFailure::File(AttachmentError::Kind { name }) => ("kind", name),
+        AttachFailure::File(AttachmentError::Contents { name, .. }) => ("contents", name),
+        AttachFailure::File(AttachmentError::TooLarge { name, .. }) => ("too-large", name),
+        AttachFailure::File(AttachmentError::Empty { name }) => ("empty", name),
+    };
+    let refusal = Refusal {
+        key: format!("entry-attach-refused-{key}"),
+        arg,
+    };
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, refusal))
+}
+
+/// A file attached on the entry's page (multipart field `file`) by the API's checks and write;
+/// another city's representative is refused before the file is read for its kind.
+pub async fn attach(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<String>,
+    form: CsrfMultipart,
+) -> PageResult {
+    let found = entry(&state, &id).await?;
+    let call = competition(&state, &found.competition_id.to_string()).await?;
+    let who = may_enter(&visitor)?;
+    if !Viewer::of(&visitor, &call).writes_for(&found) {
+        return Err(AppError::Forbidden);
+    }
+    let upload = form
+        .files_of("file")
+        .into_iter()
+        .next()
+        .map(|f| (f.name, f.content));
+    match attach_file(&state, who, &found, upload).await {
+        Ok(_) => Ok(see_other(&with_done(
+            &format!("/competitions/entries/{}", found.id),
+            "attached",
+        ))),
+        Err(failure) => {
+            let sent = Sent {
+                refusal: Some(attach_refusal(failure)?),
+                ..Default::default()
+            };
+            entry_page(&state, &visitor, &found, sent).await
+        }
+    }
+}
+
+/// An attached file, for who sees the entry's dossier on its page (the API's rule).
+pub async fn download(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path((id, file)): Path<(String, String)>,
+) -> PageResult {
+    attached_file(&state, &visitor, &id, &file).await
 }
 
 #[derive(Deserialize, Default)]

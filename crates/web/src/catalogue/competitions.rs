@@ -11,8 +11,8 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::{Extension, Json};
 use megapolis_catalogue::competition::{
-    check_attachment, CompetitionInput, EntryInput, EntryState, EntryStep, InvalidInput, Stage,
-    Step,
+    check_attachment, AttachmentError, CompetitionInput, EntryInput, EntryState, EntryStep,
+    InvalidInput, Stage, Step,
 };
 use megapolis_catalogue::evaluation::{
     automatic_conflict, check_scores, may_review, standings, Award, ScoreError, Standing,
@@ -100,6 +100,15 @@ impl<'a> Viewer<'a> {
                 Err(_) => Sight::Listed,
             },
         )
+    }
+
+    /// Whether they write for `entry`'s city (edit, attach): the Secretariat, or that city's
+    /// representative; the storage holds them to it again in the write.
+    pub fn writes_for(&self, entry: &Entry) -> bool {
+        self.staff
+            || self
+                .person
+                .is_some_and(|p| p.role == Role::CityRep && p.city.as_ref() == Some(&entry.city))
     }
 
     /// Whether they see all experts' scores of an entry: the Secretariat and the jury; an
@@ -991,6 +1000,63 @@ pub struct ApiAttachment {
     pub size: i64,
 }
 
+/// Why an upload was not attached.
+#[derive(Debug)]
+pub(crate) enum AttachFailure {
+    /// Nothing came in the field `file`.
+    NoFile,
+    /// The file itself: its kind, contents or size.
+    File(AttachmentError),
+    /// The write: another city's entry, the call not open, the entry withdrawn.
+    Refused(AppError),
+}
+
+impl From<AttachFailure> for AppError {
+    fn from(failure: AttachFailure) -> AppError {
+        match failure {
+            AttachFailure::NoFile => AppError::Unprocessable("file: no file was sent".into()),
+            AttachFailure::File(e) => AppError::Unprocessable(format!("file: {e}")),
+            AttachFailure::Refused(e) => e,
+        }
+    }
+}
+
+/// Checks an upload (its name and bytes; `None` when no file came) and attaches it to `found`
+/// as `who`: the one way in for the API and the entry's page. The name loses the sender's
+/// folders; the storage reads the city, stage and state rules in its write.
+pub(crate) async fn attach_file(
+    state: &AppState,
+    who: &Person,
+    found: &Entry,
+    upload: Option<(String, Vec<u8>)>,
+) -> Result<ApiAttachment, AttachFailure> {
+    let (name, bytes) = upload.ok_or(AttachFailure::NoFile)?;
+    let name = name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let content_type = check_attachment(&name, &bytes).map_err(AttachFailure::File)?;
+    let size = bytes.len() as i64;
+    let file = megapolis_domain::file::NewFile {
+        name: name.clone(),
+        content_type: content_type.into(),
+        content: bytes,
+    };
+    let id = state
+        .store
+        .competitions()
+        .attach(who, found.id, &file)
+        .await
+        .map_err(|e| AttachFailure::Refused(e.into()))?;
+    Ok(ApiAttachment {
+        id,
+        name,
+        content_type: content_type.into(),
+        size,
+    })
+}
+
 /// Attaches a file (multipart field `file`: PDF, PNG, JPEG, PPTX or ODP up to 20 MB, its
 /// contents matching its kind) to an entry while the call is open.
 #[utoipa::path(post, path = "/api/v1/entries/{id}/attachments", tag = "competitions",
@@ -1017,43 +1083,48 @@ pub async fn attach(
         .map_err(|e| bad(format!("file: {}", e.body_text())))?
     {
         if field.name() == Some("file") {
-            let name = field
-                .file_name()
-                .unwrap_or_default()
-                .rsplit(['/', '\\'])
-                .next()
-                .unwrap_or_default()
-                .to_string();
+            let name = field.file_name().unwrap_or_default().to_string();
             let bytes = field
                 .bytes()
                 .await
                 .map_err(|e| bad(format!("file: {}", e.body_text())))?;
-            upload = Some((name, bytes));
+            upload = Some((name, bytes.to_vec()));
         }
     }
-    let (name, bytes) = upload.ok_or_else(|| bad("file: no file was sent".into()))?;
-    let content_type = check_attachment(&name, &bytes).map_err(|e| bad(format!("file: {e}")))?;
-    let file = megapolis_domain::file::NewFile {
-        name: name.clone(),
-        content_type: content_type.into(),
-        content: bytes.to_vec(),
-    };
-    let stored = state
-        .store
-        .competitions()
-        .attach(who, found.id, &file)
+    let attached = attach_file(&state, who, &found, upload)
         .await
         .map_err(fail)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(ApiAttachment {
-            id: stored,
-            name,
-            content_type: content_type.into(),
-            size: bytes.len() as i64,
-        }),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(attached)).into_response())
+}
+
+/// An entry's attached file, for who may see the entry's dossier; not found for the rest and
+/// for a file that is not the entry's. The API's download and the entry page's.
+pub(crate) async fn attached_file(
+    state: &AppState,
+    visitor: &Visitor,
+    id: &str,
+    file: &str,
+) -> Result<axum::response::Response, AppError> {
+    let found = entry(state, id).await?;
+    let call = competition(state, &found.competition_id.to_string()).await?;
+    let file: i64 = file.trim().parse().map_err(|_| AppError::NotFound)?;
+    let viewer = Viewer::of(visitor, &call);
+    let open = viewer.sight(state, &found).await? == Sight::Dossier;
+    let listed = state
+        .store
+        .competitions()
+        .is_attachment(found.id, file)
+        .await?;
+    if !open || !listed {
+        return Err(AppError::NotFound);
+    }
+    let stored = state
+        .store
+        .files()
+        .get(file)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(crate::downloads::stored_file(stored))
 }
 
 /// An attachment, for who may see the entry's dossier (anyone once the entry is published).
@@ -1065,30 +1136,9 @@ pub async fn attachment(
     Extension(visitor): Extension<Visitor>,
     Path((id, file)): Path<(String, String)>,
 ) -> ApiResult {
-    let found = entry(&state, &id).await.map_err(fail)?;
-    let call = competition(&state, &found.competition_id.to_string())
+    attached_file(&state, &visitor, &id, &file)
         .await
-        .map_err(fail)?;
-    let file: i64 = file.trim().parse().map_err(|_| fail(AppError::NotFound))?;
-    let viewer = Viewer::of(&visitor, &call);
-    let open = viewer.sight(&state, &found).await.map_err(fail)? == Sight::Dossier;
-    let listed = state
-        .store
-        .competitions()
-        .is_attachment(found.id, file)
-        .await
-        .map_err(fail)?;
-    if !open || !listed {
-        return Err(fail(AppError::NotFound));
-    }
-    let stored = state
-        .store
-        .files()
-        .get(file)
-        .await
-        .map_err(fail)?
-        .ok_or_else(|| fail(AppError::NotFound))?;
-    Ok(crate::downloads::stored_file(stored))
+        .map_err(fail)
 }
 
 #[derive(utoipa::OpenApi)]

@@ -133,6 +133,20 @@ pub fn capability() -> Capability {
                 SignedIn,
                 post(competition_pages::edit_entry),
             ),
+            // The API's body limit, so a file over 20 MB is refused by name on the page too.
+            route(
+                "POST",
+                "/competitions/entries/{id}/attachments",
+                SignedIn,
+                post(competition_pages::attach),
+            )
+            .with_body_limit(ATTACHMENT_BODY_BYTES),
+            route(
+                "GET",
+                "/competitions/entries/{id}/attachments/{file}",
+                Public,
+                get(competition_pages::download),
+            ),
             route(
                 "POST",
                 "/competitions/entries/{id}/step",
