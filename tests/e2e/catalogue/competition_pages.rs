@@ -76,6 +76,11 @@ async fn the_pages_say_refusals_in_words_and_show_the_results() {
     );
 }
 
+/// A page as `client` reads it, with minijinja's escapes undone.
+async fn page_of(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
+    unescape(&app.get(client, path).await.text().await.expect("page"))
+}
+
 /// A call opened by the Secretariat and Minsk's draft in it, entered on the page by the demo
 /// city representative (reading English): their client and the entry's page.
 async fn minsk_draft(app: &TestApp) -> (reqwest::Client, String) {
@@ -118,13 +123,7 @@ async fn a_city_edits_its_draft_entry_on_its_page() {
     let (minsk, entry_page) = minsk_draft(&app).await;
     let edit = format!("{entry_page}/edit");
 
-    let html = unescape(
-        &app.get(&minsk, &entry_page)
-            .await
-            .text()
-            .await
-            .expect("page"),
-    );
+    let html = page_of(&app, &minsk, &entry_page).await;
     assert!(html.contains("id=\"edit-entry\""), "{html}");
     assert!(html.contains("value=\"Первое название\""), "{html}");
 
@@ -142,13 +141,7 @@ async fn a_city_edits_its_draft_entry_on_its_page() {
         .await;
     assert_eq!(response.status(), 303);
     assert_eq!(location(&response), format!("{entry_page}?done=saved"));
-    let html = unescape(
-        &app.get(&minsk, &entry_page)
-            .await
-            .text()
-            .await
-            .expect("page"),
-    );
+    let html = page_of(&app, &minsk, &entry_page).await;
     assert!(html.contains("<h1>Новое название</h1>"), "{html}");
     assert!(html.contains(">Rust\nSQLite</textarea>"), "{html}");
 
@@ -176,24 +169,12 @@ async fn a_city_edits_its_draft_entry_on_its_page() {
         html.contains("value=\"Третье название\""),
         "the form is kept"
     );
-    let html = unescape(
-        &app.get(&minsk, &entry_page)
-            .await
-            .text()
-            .await
-            .expect("page"),
-    );
+    let html = page_of(&app, &minsk, &entry_page).await;
     assert!(html.contains("<h1>Новое название</h1>"), "nothing saved");
 
     // Another city's representative: not theirs, neither the form nor the write.
     let (_, baku) = signed_in_person(&app, "city-rep", "baku", None).await;
-    let html = unescape(
-        &app.get(&baku, &entry_page)
-            .await
-            .text()
-            .await
-            .expect("page"),
-    );
+    let html = page_of(&app, &baku, &entry_page).await;
     assert!(!html.contains("id=\"edit-entry\""), "{html}");
     let response = app
         .post_form(
@@ -215,13 +196,7 @@ async fn a_city_edits_its_draft_entry_on_its_page() {
         )
         .await;
     assert_eq!(response.status(), 303);
-    let html = unescape(
-        &app.get(&minsk, &entry_page)
-            .await
-            .text()
-            .await
-            .expect("page"),
-    );
+    let html = page_of(&app, &minsk, &entry_page).await;
     assert!(!html.contains("id=\"edit-entry\""), "{html}");
     let response = app
         .post_form(
@@ -301,13 +276,7 @@ async fn a_city_attaches_files_to_its_entry_on_its_page() {
     let app = spawn_app().await;
     let (minsk, entry_page) = minsk_draft(&app).await;
     let token = || app.csrf(&minsk, &entry_page);
-    let html = unescape(
-        &app.get(&minsk, &entry_page)
-            .await
-            .text()
-            .await
-            .expect("page"),
-    );
+    let html = page_of(&app, &minsk, &entry_page).await;
     assert!(html.contains("id=\"attach-form\""), "{html}");
     assert!(
         html.contains("accept=\".pdf,.png,.jpeg,.jpg,.pptx,.odp\""),
@@ -333,13 +302,7 @@ async fn a_city_attaches_files_to_its_entry_on_its_page() {
     .await;
     assert_eq!(response.status(), 303);
     assert_eq!(location(&response), format!("{entry_page}?done=attached"));
-    let html = unescape(
-        &app.get(&minsk, &location(&response))
-            .await
-            .text()
-            .await
-            .expect("page"),
-    );
+    let html = page_of(&app, &minsk, &location(&response)).await;
     assert!(html.contains("The file is attached."), "{html}");
     assert!(
         html.contains(">screen.png</a> <small>PNG, 1 KB</small>"),
@@ -411,12 +374,6 @@ async fn a_city_attaches_files_to_its_entry_on_its_page() {
     assert_eq!(response.status(), 403);
     let response = upload(&app, &minsk, &entry_page, None, "screen.png", png()).await;
     assert_eq!(response.status(), 403);
-    let html = unescape(
-        &app.get(&minsk, &entry_page)
-            .await
-            .text()
-            .await
-            .expect("page"),
-    );
+    let html = page_of(&app, &minsk, &entry_page).await;
     assert_eq!(attachment_links(&html, &entry_page).len(), 1, "{html}");
 }

@@ -794,15 +794,28 @@ async fn back_to_entry(
     to: String,
     done: &str,
 ) -> PageResult {
+    let written = match written {
+        Ok(()) => Ok(()),
+        Err(e) => Err(Sent {
+            refusal: Some(refusal_of(e)?),
+            ..Default::default()
+        }),
+    };
+    back_with(state, visitor, found, written, to, done).await
+}
+
+/// Back after a write on an entry: to `to` with `done`, or the entry's page with what was sent.
+async fn back_with(
+    state: &AppState,
+    visitor: &Visitor,
+    found: &Entry,
+    written: Result<(), Sent<'_>>,
+    to: String,
+    done: &str,
+) -> PageResult {
     match written {
         Ok(()) => Ok(see_other(&with_done(&to, done))),
-        Err(e) => {
-            let sent = Sent {
-                refusal: Some(refusal_of(e)?),
-                ..Default::default()
-            };
-            entry_page(state, visitor, found, sent).await
-        }
+        Err(sent) => entry_page(state, visitor, found, sent).await,
     }
 }
 
@@ -815,36 +828,28 @@ pub async fn edit_entry(
 ) -> PageResult {
     let found = entry(&state, &id).await?;
     let author = may_enter(&visitor)?;
-    let draft = match form.input(found.city.as_str()).check() {
-        Ok(draft) => draft,
-        Err(e) => {
-            let sent = Sent {
-                entry: Some(&form),
-                errors: vec![field_error(&e)],
-                ..Default::default()
-            };
-            return entry_page(&state, &visitor, &found, sent).await;
-        }
-    };
-    match state
-        .store
-        .competitions()
-        .save_entry(author, found.competition_id, Some(found.id), &draft)
-        .await
-    {
-        Ok(_) => Ok(see_other(&with_done(
-            &format!("/competitions/entries/{}", found.id),
-            "saved",
-        ))),
-        Err(e) => {
-            let sent = Sent {
+    let saved = match form.input(found.city.as_str()).check() {
+        Err(e) => Err(Sent {
+            entry: Some(&form),
+            errors: vec![field_error(&e)],
+            ..Default::default()
+        }),
+        Ok(draft) => match state
+            .store
+            .competitions()
+            .save_entry(author, found.competition_id, Some(found.id), &draft)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) => Err(Sent {
                 refusal: Some(refusal_of(e.into())?),
                 entry: Some(&form),
                 ..Default::default()
-            };
-            entry_page(&state, &visitor, &found, sent).await
-        }
-    }
+            }),
+        },
+    };
+    let to = format!("/competitions/entries/{}", found.id);
+    back_with(&state, &visitor, &found, saved, to, "saved").await
 }
 
 /// A refused upload said on the page, naming the file (422); a refused write as the others.
@@ -883,19 +888,15 @@ pub async fn attach(
         .into_iter()
         .next()
         .map(|f| (f.name, f.content));
-    match attach_file(&state, who, &found, upload).await {
-        Ok(_) => Ok(see_other(&with_done(
-            &format!("/competitions/entries/{}", found.id),
-            "attached",
-        ))),
-        Err(failure) => {
-            let sent = Sent {
-                refusal: Some(attach_refusal(failure)?),
-                ..Default::default()
-            };
-            entry_page(&state, &visitor, &found, sent).await
-        }
-    }
+    let attached = match attach_file(&state, who, &found, upload).await {
+        Ok(_) => Ok(()),
+        Err(failure) => Err(Sent {
+            refusal: Some(attach_refusal(failure)?),
+            ..Default::default()
+        }),
+    };
+    let to = format!("/competitions/entries/{}", found.id);
+    back_with(&state, &visitor, &found, attached, to, "attached").await
 }
 
 /// An attached file, for who sees the entry's dossier on its page (the API's rule).
